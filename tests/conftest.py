@@ -1,0 +1,23 @@
+"""Shared fixtures: a real fake-Graph server on loopback, seeded for a fixed day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tui.fake import FakeGraph
+
+# A fixed "today" keeps seeded data, windows and snapshots stable across runs.
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def fake_graph() -> Iterator[FakeGraph]:
+    from tui.fake import FakeGraph
+
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        yield fake

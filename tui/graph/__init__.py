@@ -1,0 +1,33 @@
+"""A UI-free async client for the parts of Microsoft Graph cal365 uses."""
+
+from tui.graph.client import GLOBAL_GRAPH_URL, CancelOutcome, GraphClient
+from tui.graph.errors import (
+    AuthenticationRequired,
+    GraphError,
+    GraphUnavailable,
+    NotFound,
+    OrganizerRequired,
+)
+from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Person, User
+from tui.graph.urls import ME, CalendarRef, EventRef, Mailbox
+
+__all__ = [
+    "GLOBAL_GRAPH_URL",
+    "ME",
+    "Attendee",
+    "AuthenticationRequired",
+    "Calendar",
+    "CalendarGroup",
+    "CalendarRef",
+    "CancelOutcome",
+    "Event",
+    "EventRef",
+    "GraphClient",
+    "GraphError",
+    "GraphUnavailable",
+    "Mailbox",
+    "NotFound",
+    "OrganizerRequired",
+    "Person",
+    "User",
+]

@@ -1,0 +1,89 @@
+"""Typed errors from Graph, parsed from its error envelope or from whatever came back instead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+NOT_FOUND_CODES = frozenset({"ErrorItemNotFound", "itemNotFound", "ResourceNotFound"})
+
+
+class GraphError(Exception):
+    """Graph answered with an error status.
+
+    Keeps the server's own code, message and request-id: users quote the request-id to their
+    administrators, and the message is what the status bar shows.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        request_id: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.date = date
+
+
+class OrganizerRequired(GraphError):
+    """The cancel was refused because the signed-in user does not organize the meeting."""
+
+
+class NotFound(GraphError):
+    """The item is gone (for an event: cancelled or deleted elsewhere, or moved)."""
+
+
+class AuthenticationRequired(GraphError):
+    """The token is missing, expired or rejected (HTTP 401)."""
+
+
+class GraphUnavailable(Exception):
+    """Graph could not be reached at all: DNS, connection refused, timeout, TLS."""
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def error_from_response(
+    status: int, body: bytes, headers: dict[str, str], reason: str = ""
+) -> GraphError:
+    """Build the right error from a response; never raises, whatever the body holds.
+
+    Proxies answer with HTML and broken links with truncated JSON, so a body that is not
+    Graph's envelope still yields a readable message.
+    """
+    code, message, request_id, date = "", "", None, None
+    try:
+        payload = json.loads(body) if body else None
+    except ValueError:
+        payload = None
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(error, dict):
+        code = _text(error.get("code"))
+        message = _text(error.get("message"))
+        inner = error.get("innerError") or error.get("innererror")
+        if isinstance(inner, dict):
+            request_id = _text(inner.get("request-id")) or None
+            date = _text(inner.get("date")) or None
+    elif body:
+        message = f"unexpected response ({headers.get('content-type', 'no content type')})"
+    request_id = headers.get("request-id") or request_id
+    if not message:
+        message = reason or f"HTTP {status}"
+    code = code or f"HTTP{status}"
+    kind = GraphError
+    # Graph documents the message, not the code; ErrorInvalidRequest also covers other faults.
+    if status == 400 and (code == "ErrorCalendarIsNotOrganizer" or "organizer" in message.lower()):
+        kind = OrganizerRequired
+    elif status == 404 or code in NOT_FOUND_CODES:
+        kind = NotFound
+    elif status == 401:
+        kind = AuthenticationRequired
+    return kind(status, code, message, request_id, date)

@@ -1,0 +1,131 @@
+"""Where things live in Graph: mailboxes, calendars and events as typed references.
+
+Every path the client sends is built here, so escaping rules live in one place. Ids are
+opaque and kept exactly as Graph returned them; only what would break the path is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
+
+MailboxKind = Literal["me", "user", "group"]
+
+# Characters legal in a path segment that Graph ids and UPNs use and that must reach the
+# service untouched (over-encoding `_` or `=` makes Graph answer not-found).
+_SAFE = "-_.~=+@!$&()*,;:"
+
+
+def segment(value: str) -> str:
+    """Escape one path segment (an id or a UPN).
+
+    Graph decodes the path once before it splits it into segments, so a `/` inside an id has
+    to be encoded twice (`%252F`); `%2F` alone would split the id. `#` (guest UPNs carry
+    `#EXT#`), `'`, `?`, spaces and non-ASCII are percent-encoded once.
+    """
+    if not value:
+        raise ValueError("an id or user name cannot be empty")
+    return quote(value, safe=_SAFE).replace("%2F", "%252F")
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """Whose calendars: the signed-in user, another user (id or UPN), or a Microsoft 365 group."""
+
+    kind: MailboxKind = "me"
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind != "me" and not self.id:
+            raise ValueError(f"a {self.kind} mailbox needs an id")
+
+    @property
+    def path(self) -> str:
+        if self.kind == "me":
+            return "/me"
+        prefix = "/users" if self.kind == "user" else "/groups"
+        return f"{prefix}/{segment(self.id)}"
+
+    @property
+    def label(self) -> str:
+        return "me" if self.kind == "me" else self.id
+
+
+ME = Mailbox()
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRef:
+    """A calendar as reached through one of Graph's URL forms.
+
+    No calendar id means the mailbox's default calendar (`…/calendar`); a calendar group id
+    means the `…/calendarGroups/{g}/calendars/{c}` form. Groups have only their default calendar.
+    """
+
+    mailbox: Mailbox = ME
+    calendar_id: str | None = None
+    calendar_group_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.calendar_group_id is not None and self.calendar_id is None:
+            raise ValueError("a calendar group path needs a calendar id")
+        if self.mailbox.kind == "group" and self.calendar_id is not None:
+            raise ValueError("a Microsoft 365 group has only its default calendar")
+
+    @property
+    def path(self) -> str:
+        base = self.mailbox.path
+        if self.calendar_id is None:
+            return f"{base}/calendar"
+        if self.calendar_group_id is None:
+            return f"{base}/calendars/{segment(self.calendar_id)}"
+        return (
+            f"{base}/calendarGroups/{segment(self.calendar_group_id)}"
+            f"/calendars/{segment(self.calendar_id)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """An event and the place it was found; a cancel goes through the same URL form.
+
+    `calendar=None` addresses the event through the mailbox itself (`/me/events/{id}`).
+    """
+
+    event_id: str
+    mailbox: Mailbox = ME
+    calendar: CalendarRef | None = None
+
+    def __post_init__(self) -> None:
+        if self.calendar is not None and self.calendar.mailbox != self.mailbox:
+            raise ValueError("the calendar belongs to another mailbox")
+
+    @property
+    def path(self) -> str:
+        base = self.calendar.path if self.calendar is not None else self.mailbox.path
+        return f"{base}/events/{segment(self.event_id)}"
+
+    @property
+    def cancel_path(self) -> str:
+        return f"{self.path}/cancel"
+
+
+def calendar_groups_path(mailbox: Mailbox) -> str:
+    return f"{mailbox.path}/calendarGroups"
+
+
+def group_calendars_path(mailbox: Mailbox, calendar_group_id: str) -> str:
+    return f"{mailbox.path}/calendarGroups/{segment(calendar_group_id)}/calendars"
+
+
+def calendars_path(mailbox: Mailbox) -> str:
+    return f"{mailbox.path}/calendars"
+
+
+def calendar_view_path(calendar: CalendarRef) -> str:
+    return f"{calendar.path}/calendarView"
+
+
+def events_path(calendar: CalendarRef) -> str:
+    return f"{calendar.path}/events"
