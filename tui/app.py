@@ -1,0 +1,71 @@
+"""The cal365 Textual application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from tui.commands import bindings
+from tui.graph import GraphClient
+from tui.graph.timezones import zone
+from tui.palette import Cal365Commands
+from tui.problems import describe
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.status_bar import StatusKind
+
+
+def stylesheet() -> Path:
+    """The TCSS file: inside the package when installed from a wheel, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles", here.parent / "styles"):
+        path = candidate / "cal365.tcss"
+        if path.is_file():
+            return path
+    raise FileNotFoundError("cal365.tcss is missing from this installation")
+
+
+class Cal365App(App[None]):
+    CSS_PATH = stylesheet()
+    TITLE = "cal365"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {Cal365Commands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        client: GraphClient,
+        *,
+        today: dt.date | None = None,
+        timezone: str = "UTC",
+        days: int = 14,
+    ) -> None:
+        super().__init__()
+        # Every repaint crosses an SSH link: no animations unless the user asks for them.
+        self.animation_level = "none"
+        self.client = client
+        tz = zone(timezone) or dt.UTC
+        self.main = MainScreen(client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.main)
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    def report(self, message: str, kind: StatusKind = "info") -> None:
+        self.main.status.show(message, kind)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The error funnel: any worker that fails ends up as one line in the status bar."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        what = event.worker.description or "A background task"
+        self.report(f"{what} failed: {describe(event.worker.error)}", "error")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

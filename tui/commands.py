@@ -1,0 +1,207 @@
+"""The one registry of commands: key, footer text, help row and palette entry come from here.
+
+Bindings, the help screen and the command palette are all generated from `COMMANDS`, so a key
+cannot be documented in one place and bound differently in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding, BindingType
+
+# Where a command applies: the whole app, the main screen, or one pane or modal.
+Scope = Literal["app", "main", "tree", "events", "details", "cancel", "help"]
+
+SCOPE_TITLES: dict[Scope, str] = {
+    "app": "Anywhere",
+    "main": "Main screen",
+    "tree": "Calendars pane",
+    "events": "Events pane",
+    "details": "Details pane",
+    "cancel": "Cancel dialog",
+    "help": "Help",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    scope: Scope
+    keys: str
+    """Textual key names, comma-separated; the first one is shown."""
+    action: str
+    """The action run by the binding, relative to the widget of its scope."""
+    footer: str
+    """Short label for the footer; empty keeps it out of the footer."""
+    help: str
+    """One line for the help screen and the palette."""
+    palette: bool = False
+    """Offered in the command palette (run on the main screen)."""
+    key_display: str | None = None
+    priority: bool = False
+
+    @property
+    def shown_keys(self) -> str:
+        if self.key_display:
+            return self.key_display
+        return " / ".join(_pretty(k) for k in self.keys.split(","))
+
+
+def _pretty(key: str) -> str:
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+        "shift+tab": "Shift+Tab",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "home": "Home",
+        "end": "End",
+        "up": "↑",
+        "down": "↓",
+        "ctrl+s": "Ctrl+S",
+        "ctrl+p": "Ctrl+P",
+        "ctrl+q": "Ctrl+Q",
+    }
+    return names.get(key, key)
+
+
+COMMANDS: tuple[Command, ...] = (
+    # Anywhere
+    Command("help", "app", "question_mark", "help", "Help", "Show every key binding", True),
+    Command("quit", "app", "q", "quit", "Quit", "Quit cal365", True),
+    Command(
+        "palette",
+        "app",
+        "ctrl+p",
+        "command_palette",
+        "",
+        "Open the command palette",
+        key_display="Ctrl+P",
+    ),
+    Command(
+        "focus-next",
+        "app",
+        "tab",
+        "focus_next",
+        "",
+        "Move to the next pane",
+        key_display="Tab",
+    ),
+    Command(
+        "focus-previous",
+        "app",
+        "shift+tab",
+        "focus_previous",
+        "",
+        "Move to the previous pane",
+        key_display="Shift+Tab",
+    ),
+    # Main screen
+    Command(
+        "refresh",
+        "main",
+        "r",
+        "refresh",
+        "Refresh",
+        "Reload calendars and the events of the open calendar",
+        True,
+    ),
+    # Calendars pane
+    Command("tree-down", "tree", "down,j", "cursor_down", "", "Next calendar or group"),
+    Command("tree-up", "tree", "up,k", "cursor_up", "", "Previous calendar or group"),
+    Command(
+        "tree-open",
+        "tree",
+        "enter",
+        "select_cursor",
+        "Open",
+        "Open the calendar (or fold/unfold a group)",
+    ),
+    # Events pane
+    Command("events-down", "events", "down,j", "cursor_down", "", "Next event"),
+    Command("events-up", "events", "up,k", "cursor_up", "", "Previous event"),
+    Command("events-page-down", "events", "pagedown", "page_down", "", "Page down"),
+    Command("events-page-up", "events", "pageup", "page_up", "", "Page up"),
+    Command("events-first", "events", "home", "first", "", "First event"),
+    Command("events-last", "events", "end", "last", "", "Last event"),
+    Command(
+        "events-open",
+        "events",
+        "enter",
+        "open",
+        "Details",
+        "Open the event's details pane",
+    ),
+    Command(
+        "cancel",
+        "events",
+        "c",
+        "screen.cancel_event",
+        "Cancel event",
+        "Cancel the selected meeting, with a message to its attendees",
+        True,
+    ),
+    # Details pane
+    Command("details-down", "details", "down,j", "scroll_down", "", "Scroll down"),
+    Command("details-up", "details", "up,k", "scroll_up", "", "Scroll up"),
+    Command(
+        "details-back",
+        "details",
+        "escape",
+        "screen.focus_events",
+        "Back",
+        "Back to the events pane",
+    ),
+    # Cancel dialog
+    Command(
+        "cancel-send",
+        "cancel",
+        "ctrl+s",
+        "send",
+        "Send cancellation",
+        "Send the cancellation with the comment",
+        priority=True,
+    ),
+    Command(
+        "cancel-back",
+        "cancel",
+        "escape",
+        "back",
+        "Back",
+        "Close without sending (the comment is kept)",
+        priority=True,
+    ),
+    # Help
+    Command("help-close", "help", "escape,q,question_mark", "dismiss", "Close", "Close help"),
+)
+
+
+def commands_for(scope: Scope) -> tuple[Command, ...]:
+    return tuple(c for c in COMMANDS if c.scope == scope)
+
+
+def bindings(scope: Scope) -> list[BindingType]:
+    """The Textual bindings of one scope, made from the registry."""
+    return [
+        Binding(
+            c.keys,
+            c.action,
+            c.footer,
+            show=bool(c.footer),
+            key_display=c.key_display,
+            priority=c.priority,
+            id=c.id,
+            tooltip=c.help,
+        )
+        for c in commands_for(scope)
+    ]
+
+
+def palette_commands() -> Iterable[Command]:
+    return (c for c in COMMANDS if c.palette)

@@ -1,0 +1,59 @@
+"""Messages that workers post to the screen that owns the state."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
+from tui.graph.errors import GraphError, GraphUnavailable
+
+
+class SignedIn(Message):
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self.user = user
+
+
+class CalendarsLoaded(Message):
+    def __init__(
+        self, groups: list[tuple[CalendarGroup, list[tuple[CalendarRef, Calendar]]]]
+    ) -> None:
+        super().__init__()
+        self.groups = groups
+
+
+class EventsPage(Message):
+    """One page of a calendar window; `generation` drops pages of a superseded load."""
+
+    def __init__(self, generation: int, events: list[Event]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.events = events
+
+
+class EventsLoaded(Message):
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+class CancelSucceeded(Message):
+    def __init__(self, event: Event, outcome: CancelOutcome) -> None:
+        super().__init__()
+        self.event = event
+        self.outcome = outcome
+
+
+class CancelFailed(Message):
+    def __init__(self, event: Event, error: GraphError | GraphUnavailable) -> None:
+        super().__init__()
+        self.event = event
+        self.error = error
+
+
+class CancelFinished(Message):
+    """Sent after every cancel attempt, whatever happened, so the event can be sent again."""
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self.event_id = event_id

@@ -1,0 +1,113 @@
+"""The cancel dialog: what will be cancelled, who will be told, and the comment to send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static, TextArea
+
+from tui.commands import bindings
+from tui.graph import Event
+from tui.widgets.format import printable, when_label
+
+
+@dataclass(frozen=True, slots=True)
+class CancelDecision:
+    """What the user chose; the comment comes back either way so it is never lost."""
+
+    send: bool
+    comment: str
+
+
+def summary(event: Event) -> Text:
+    text = Text()
+    text.append(printable(event.subject) or "(no subject)", style="bold")
+    text.append("\n" + when_label(event))
+    if event.is_occurrence:
+        text.append("\nThis occurrence only; the rest of the series stays.", style="bold")
+    elif event.type == "seriesMaster":
+        text.append("\nThe whole recurring series.", style="bold")
+    told = len(event.notified_attendees)
+    if told == 0:
+        text.append("\nNo attendees: nobody will be notified.")
+    else:
+        people = "attendee" if told == 1 else "attendees"
+        text.append(f"\n{told} {people} will be told, with your comment below.")
+    return text
+
+
+def warning(event: Event) -> str:
+    if event.is_cancelled:
+        return (
+            "This meeting is already cancelled by its organizer. "
+            "Graph will refuse: only the organizer can cancel a meeting."
+        )
+    if not event.is_organizer:
+        who = printable(event.organizer.label, 200)
+        return (
+            f"You do not organize this meeting ({who} does). "
+            "Graph will refuse: only the organizer can cancel a meeting."
+        )
+    return ""
+
+
+class CancelScreen(ModalScreen[CancelDecision]):
+    BINDINGS = bindings("cancel")
+
+    def __init__(self, event: Event, draft: str = "") -> None:
+        super().__init__()
+        self.event = event
+        self._draft = draft
+        self._decided = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cancel-dialog"):
+            yield Static("Cancel meeting", id="cancel-title")
+            yield Static(summary(self.event), id="cancel-summary", markup=False)
+            note = warning(self.event)
+            yield Static(note, id="cancel-warning", markup=False, classes="" if note else "-hidden")
+            yield Static(
+                "Comment to attendees (optional; empty sends Outlook's default notice):",
+                id="cancel-label",
+                markup=False,
+            )
+            yield TextArea(self._draft, id="cancel-comment", soft_wrap=True, tab_behavior="focus")
+            with Horizontal(id="cancel-buttons"):
+                yield Button("Send cancellation  Ctrl+S", id="cancel-send", variant="error")
+                yield Button("Back  Esc", id="cancel-back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def comment(self) -> str:
+        return self.query_one(TextArea).text
+
+    def _decide(self, send: bool) -> None:
+        # A second Ctrl+S before the dialog has closed must not send twice.
+        if self._decided:
+            return
+        self._decided = True
+        self.dismiss(CancelDecision(send, self.comment))
+
+    def action_send(self) -> None:
+        self._decide(True)
+
+    def action_back(self) -> None:
+        self._decide(False)
+
+    @on(Button.Pressed, "#cancel-send")
+    def _send_pressed(self) -> None:
+        self._decide(True)
+
+    @on(Button.Pressed, "#cancel-back")
+    def _back_pressed(self) -> None:
+        self._decide(False)
