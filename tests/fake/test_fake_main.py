@@ -1,0 +1,47 @@
+"""`python -m tui.fake`: one line on stdout, serves, exits cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE = re.compile(r"^cal365 fake Graph at (http://127\.0\.0\.1:(\d+)/v1\.0) token=(\S+)$")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_module_prints_one_line_and_serves(sig: signal.Signals) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.fake", "--port", "0", "--today", "2026-11-23"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().rstrip("\n")
+        match = LINE.match(line)
+        assert match, line
+        base, port, token = match.groups()
+        assert int(port) > 0
+        response = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        assert response.json()["displayName"] == "Avery Quinn"
+        view = httpx.get(f"{base}/me/calendarView?startDateTime=2026-11-23&endDateTime=2026-11-24",
+                         headers={"Authorization": f"Bearer {token}"})
+        assert view.status_code == 200 and view.json()["value"]
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert out == ""
+    assert "Traceback" not in err

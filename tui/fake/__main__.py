@@ -1,0 +1,48 @@
+"""`python -m tui.fake --port 8765`: serve the demo tenant until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import signal
+import sys
+import threading
+
+from .server import FakeGraph
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.fake",
+                                     description="Fake Microsoft Graph v1.0 calendar service.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                        help="seed the demo data around this date (YYYY-MM-DD)")
+    parser.add_argument("--token", default=None, help="bearer token to accept")
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    try:
+        fake = FakeGraph(today=args.today, token=args.token, host=args.host,
+                         port=args.port).start()
+    except OSError as error:
+        print(f"cal365 fake Graph: cannot listen on {args.host}:{args.port}: {error}",
+              file=sys.stderr)
+        return 1
+    print(f"cal365 fake Graph at {fake.base_url} token={fake.token}", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Zone names as Exchange accepts them (IANA and Windows) and Graph's dateTime formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = dt.UTC
+
+# Windows zone ids (CLDR windowsZones, territory "001") Exchange understands in
+# `Prefer: outlook.timezone` besides IANA names.
+_WINDOWS: dict[str, str] = {
+    "utc": "UTC",
+    "coordinated universal time": "UTC",
+    "dateline standard time": "Etc/GMT+12",
+    "hawaiian standard time": "Pacific/Honolulu",
+    "alaskan standard time": "America/Anchorage",
+    "pacific standard time": "America/Los_Angeles",
+    "us mountain standard time": "America/Phoenix",
+    "mountain standard time": "America/Denver",
+    "central standard time": "America/Chicago",
+    "eastern standard time": "America/New_York",
+    "atlantic standard time": "America/Halifax",
+    "newfoundland standard time": "America/St_Johns",
+    "e. south america standard time": "America/Sao_Paulo",
+    "argentina standard time": "America/Argentina/Buenos_Aires",
+    "gmt standard time": "Europe/London",
+    "greenwich standard time": "Atlantic/Reykjavik",
+    "w. europe standard time": "Europe/Berlin",
+    "central europe standard time": "Europe/Budapest",
+    "romance standard time": "Europe/Paris",
+    "central european standard time": "Europe/Warsaw",
+    "e. europe standard time": "Europe/Chisinau",
+    "fle standard time": "Europe/Kiev",
+    "gtb standard time": "Europe/Bucharest",
+    "israel standard time": "Asia/Jerusalem",
+    "egypt standard time": "Africa/Cairo",
+    "south africa standard time": "Africa/Johannesburg",
+    "russian standard time": "Europe/Moscow",
+    "turkey standard time": "Europe/Istanbul",
+    "arabian standard time": "Asia/Dubai",
+    "arab standard time": "Asia/Riyadh",
+    "india standard time": "Asia/Kolkata",
+    "se asia standard time": "Asia/Bangkok",
+    "china standard time": "Asia/Shanghai",
+    "singapore standard time": "Asia/Singapore",
+    "taipei standard time": "Asia/Taipei",
+    "tokyo standard time": "Asia/Tokyo",
+    "korea standard time": "Asia/Seoul",
+    "aus eastern standard time": "Australia/Sydney",
+    "e. australia standard time": "Australia/Brisbane",
+    "new zealand standard time": "Pacific/Auckland",
+}
+
+
+def resolve(name: str) -> dt.tzinfo | None:
+    """The tzinfo for a Windows or IANA zone name, or None if Exchange would not know it."""
+    name = name.strip()
+    if not name:
+        return None
+    iana = _WINDOWS.get(name.lower(), name)
+    if iana == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(iana)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def graph_local(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """`2026-11-23T09:00:00.0000000`: wall time in `tz`, 7 fraction digits, no offset."""
+    local = moment.astimezone(tz)
+    return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond:06d}0"
+
+
+def graph_date(day: dt.date) -> str:
+    """Midnight of `day`, as all-day events carry it whatever the zone."""
+    return f"{day.isoformat()}T00:00:00.0000000"
+
+
+def graph_utc(moment: dt.datetime) -> str:
+    """`2026-11-20T08:12:45.1234560Z` for createdDateTime and friends."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}0Z"
+
+
+def graph_utc_seconds(moment: dt.datetime) -> str:
+    """`2026-11-20T08:12:45Z`, the responseStatus.time form."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
+
+
+def parse_window_value(value: str) -> dt.datetime | None:
+    """An ISO 8601 calendarView bound; no offset means UTC (as the docs say)."""
+    text = value.strip()
+    # A `+` offset sent unencoded in a query string arrives as a space.
+    if len(text) > 19 and text[19:20] == " ":
+        text = text[:19] + "+" + text[20:]
+    elif " " in text[10:] and text.count(":") >= 3:
+        head, _, tail = text.rpartition(" ")
+        text = f"{head}+{tail}"
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
