@@ -6,16 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from textual.app import App
-from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
 from tui.graph import GraphClient
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
-from tui.problems import describe
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.widgets.status_bar import StatusKind
 
 
 def stylesheet() -> Path:
@@ -33,7 +30,7 @@ class Cal365App(App[None]):
     TITLE = "cal365"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {Cal365Commands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     def __init__(
         self,
@@ -55,16 +52,6 @@ class Cal365App(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
-
-    def report(self, message: str, kind: StatusKind = "info") -> None:
-        self.main.status.show(message, kind)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The error funnel: any worker that fails ends up as one line in the status bar."""
-        if event.state != WorkerState.ERROR or event.worker.error is None:
-            return
-        what = event.worker.description or "A background task"
-        self.report(f"{what} failed: {describe(event.worker.error)}", "error")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -13,7 +13,7 @@ from tui.graph.errors import (
 
 def describe(error: BaseException) -> str:
     if isinstance(error, OrganizerRequired):
-        return f"you are not the organizer. Graph says: {error.message}"
+        return f"you are not the organizer. Graph: {error.message}"
     if isinstance(error, AuthenticationRequired):
         return f"Graph refused the access token ({error.code}: {error.message}); sign in again"
     if isinstance(error, NotFound):

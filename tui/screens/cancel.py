@@ -33,7 +33,9 @@ def summary(event: Event) -> Text:
     elif event.type == "seriesMaster":
         text.append("\nThe whole recurring series.", style="bold")
     told = len(event.notified_attendees)
-    if told == 0:
+    if not event.is_organizer:
+        text.append(f"\nIt has {told} attendee{'s' if told != 1 else ''}.")
+    elif told == 0:
         text.append("\nNo attendees: nobody will be notified.")
     else:
         people = "attendee" if told == 1 else "attendees"
@@ -84,6 +86,8 @@ class CancelScreen(ModalScreen[CancelDecision]):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
+        # A blinking cursor repaints twice a second: costly over SSH, noisy in screenshots.
+        area.cursor_blink = False
         area.focus()
         area.move_cursor(area.document.end)
 

@@ -199,9 +199,14 @@ class MainScreen(Screen[None]):
         self.details.show(table.current)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The app reports the error itself; here the events pane stops saying "Loading".
-        if event.state == WorkerState.ERROR and event.worker.group == "events":
+        """The error funnel: a worker that fails for any reason ends as one status line."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
+        what = worker.description or "A background task"
+        self.status.show(f"{what} failed: {describe(worker.error)}", "error")
 
     # -- navigation ------------------------------------------------------------------------
 

@@ -39,7 +39,11 @@ class CalendarTree(Tree[CalendarNode | None]):
                 node.add_leaf(Text("(no calendars)", style="dim"), data=None)
             for ref, calendar in calendars:
                 label = Text(printable(calendar.name, 200))
-                if calendar.owner_name and not calendar.can_edit:
+                if (
+                    calendar.owner_name
+                    and calendar.owner_name != calendar.name
+                    and not calendar.can_edit
+                ):
                     label.append(f" ({printable(calendar.owner_name, 100)})", style="dim")
                 node.add_leaf(label, data=CalendarNode(ref, calendar))
 

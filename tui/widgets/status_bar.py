@@ -28,4 +28,4 @@ class StatusBar(Static):
         self.message = message
         for name in _PREFIX:
             self.set_class(name == kind, f"-{name}")
-        self.update(Text(_PREFIX[kind] + printable(message, 1000), no_wrap=True, end=""))
+        self.update(Text(_PREFIX[kind] + printable(message, 1000), end=""))

@@ -1,0 +1,75 @@
+"""Regenerate the SVG screenshots in this folder from the demo mailbox.
+
+    .venv/bin/python screenshots/make_screenshots.py
+
+Each scene drives the real app with the keyboard against the fake Graph, on a fixed day and
+zone so that the pictures only change when the app does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import Cal365App
+from tui.fake import FakeGraph
+from tui.graph import GraphClient
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 23)
+ZONE = "Europe/Berlin"
+SIZE = (120, 36)
+
+
+async def settle(pilot: Pilot[None], app: Cal365App, kind: str | None = None) -> None:
+    for _ in range(500):
+        if app.main.table.all_events and app.main.status.kind == (kind or "info"):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause(0.1)
+
+
+async def to_event(pilot: Pilot[None], app: Cal365App, organizer: bool) -> None:
+    events = app.main.table.all_events
+    index = next(
+        i for i, e in enumerate(events)
+        if e.is_organizer == organizer and not e.is_cancelled and e.attendees
+    )
+    for _ in range(index):
+        await pilot.press("j")
+
+
+async def scene(name: str, fake: FakeGraph) -> None:
+    client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
+    app = Cal365App(client, today=TODAY, timezone=ZONE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        if name == "main":
+            await pilot.press("j", "j")
+        elif name == "cancel-modal":
+            await to_event(pilot, app, organizer=True)
+            await pilot.press("c")
+            await pilot.pause(0.2)
+            await pilot.press(*"Sorry — moving this to Friday, details to follow.")
+        elif name == "organizer-rejection":
+            await to_event(pilot, app, organizer=False)
+            await pilot.press("c")
+            await pilot.pause(0.2)
+            await pilot.press(*"Could we skip this week?", "ctrl+s")
+            await settle(pilot, app, "error")
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{name}.svg", str(HERE))
+        print(HERE / f"{name}.svg")
+
+
+async def main() -> None:
+    for name in ("main", "cancel-modal", "organizer-rejection"):
+        with FakeGraph(today=TODAY) as fake:
+            await scene(name, fake)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,58 @@
+"""Helpers for driving cal365 with Textual's pilot against the fake Graph."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from tests.conftest import DEMO_TODAY
+from tui.app import Cal365App
+from tui.fake import FakeGraph
+from tui.graph import Event, GraphClient
+
+ZONE = "Europe/Berlin"
+
+
+def make_app(fake: FakeGraph) -> Cal365App:
+    client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
+    return Cal365App(client, today=DEMO_TODAY, timezone=ZONE)
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], object], timeout: float = 10
+) -> None:
+    """Let the app run until `condition()` holds; fail the test if it never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition never held")
+        await pilot.pause(0.02)
+
+
+async def loaded(pilot: Pilot[None]) -> Cal365App:
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    await wait_for(pilot, lambda: app.main.status.kind == "info" and app.main.table.all_events)
+    return app
+
+
+async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Event:
+    """Move the cursor with the keyboard to the first event matching `predicate`."""
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    table = app.main.table
+    target = next(i for i, e in enumerate(table.all_events) if predicate(e))
+    await pilot.press("home")
+    for _ in range(target):
+        await pilot.press("j")
+    assert table.cursor == target
+    current = table.current
+    assert current is not None
+    return current
+
+
+def cancel_posts(fake: FakeGraph) -> list[object]:
+    return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/cancel")]

@@ -1,0 +1,112 @@
+"""Cancelling from the app: own meetings go, others' are refused, comments are never lost."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import TextArea
+
+from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tui.fake import FakeGraph
+from tui.screens.cancel import CancelScreen
+
+ORGANIZER_MESSAGE = (
+    "Your request can't be completed. You need to be an organizer to cancel a meeting."
+)
+
+
+async def test_cancelling_your_own_meeting_removes_it_and_posts_the_comment(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(
+            pilot, lambda e: e.is_organizer and not e.is_cancelled and len(e.attendees) > 0
+        )
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        summary = str(app.screen.query_one("#cancel-summary").render())
+        assert f"{len(event.notified_attendees)} attendee" in summary
+        await pilot.press(*"Sorry, moved to Friday")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        assert event.id not in [e.id for e in app.main.table.all_events]
+        assert "Cancelled" in app.main.status.message
+        posts = cancel_posts(fake_graph)
+        assert len(posts) == 1
+        assert json.loads(posts[0].body) == {"Comment": "Sorry, moved to Friday"}
+        assert posts[0].status == 202
+        assert event.id not in app.main.drafts
+
+
+async def test_cancelling_someone_elses_meeting_shows_the_refusal_and_keeps_the_comment(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
+        count = len(app.main.table.all_events)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        warning = str(app.screen.query_one("#cancel-warning").render())
+        assert "Graph will refuse" in warning
+        await pilot.press(*"Can we skip this one?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "error")
+        status = app.main.status
+        assert ORGANIZER_MESSAGE in status.message and "Not cancelled" in status.message
+        assert status.has_class("-error")
+        assert len(app.main.table.all_events) == count
+        assert app.main.table.current == event
+        posts = cancel_posts(fake_graph)
+        assert len(posts) == 1 and posts[0].status == 400
+        # Reopening the dialog brings the comment back.
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        assert app.screen.query_one(TextArea).text == "Can we skip this one?"
+
+
+async def test_escape_sends_nothing_and_keeps_the_draft(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"draft text", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CancelScreen))
+        await pilot.pause(0.2)
+        assert cancel_posts(fake_graph) == []
+        assert app.main.drafts[event.id] == "draft text"
+        assert event.id in [e.id for e in app.main.table.all_events]
+
+
+async def test_pressing_send_twice_sends_once(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press("ctrl+s", "ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        await pilot.pause(0.2)
+        assert len(cancel_posts(fake_graph)) == 1
+
+
+async def test_cancelling_an_occurrence_says_so_and_cancels_only_it(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(
+            pilot, lambda e: e.is_organizer and e.is_occurrence and not e.is_cancelled
+        )
+        siblings = [e.id for e in app.main.table.all_events
+                    if e.series_master_id == event.series_master_id and e.id != event.id]
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        assert "This occurrence only" in str(app.screen.query_one("#cancel-summary").render())
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        remaining = [e.id for e in app.main.table.all_events]
+        assert event.id not in remaining
+        assert all(s in remaining for s in siblings)
+        (post,) = cancel_posts(fake_graph)
+        assert json.loads(post.body or b"{}") == {}

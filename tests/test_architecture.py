@@ -1,0 +1,53 @@
+"""Layering rules that keep the Graph layer reusable and the UI free of HTTP."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_PATHS = [ROOT / "tui" / "screens", ROOT / "tui" / "widgets", ROOT / "tui" / "app.py",
+            ROOT / "tui" / "palette.py", ROOT / "tui" / "messages.py"]
+
+
+@pytest.mark.parametrize("package", ["tui.graph", "tui.fake"])
+def test_layer_imports_without_textual(package: str) -> None:
+    code = (
+        f"import sys, {package}\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == ""
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_the_ui_never_speaks_http_or_builds_urls() -> None:
+    files = [p for base in UI_PATHS for p in ([base] if base.is_file() else base.rglob("*.py"))]
+    assert files
+    for path in files:
+        imported = _imports(path)
+        assert not {"httpx", "urllib.parse", "tui.graph.urls", "tui.graph.client"} & imported, path
+
+
+def test_styles_live_only_in_the_stylesheet() -> None:
+    for path in (ROOT / "tui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                assert not {"CSS", "DEFAULT_CSS"} & set(targets), path
