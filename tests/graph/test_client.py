@@ -293,3 +293,31 @@ async def test_windows_zone_names_and_seven_digit_fractions_parse() -> None:
         2026, 11, 23, 17, 0, 0, 123456, tzinfo=dt.UTC
     )
     assert event.start.tzinfo == BERLIN
+
+
+async def test_a_401_refreshes_the_token_once_and_retries() -> None:
+    asked: list[bool] = []
+
+    class Tokens:
+        async def get_token(self, *, force_refresh: bool = False) -> str:
+            asked.append(force_refresh)
+            return "fresh" if force_refresh else "stale"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.headers["Authorization"] == "Bearer stale":
+            return graph_error(401, "InvalidAuthenticationToken", "Access token has expired.")
+        return httpx.Response(202)
+
+    client = GraphClient(BASE, Tokens(), transport=httpx.MockTransport(handler))
+    async with client:
+        await client.cancel_event(EventRef("X"), "c")
+    assert asked == [False, True]
+
+
+async def test_a_second_401_is_raised_not_looped() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return graph_error(401, "InvalidAuthenticationToken", "Access token has expired.")
+
+    async with client_for(handler) as client:
+        with pytest.raises(AuthenticationRequired):
+            await client.me()

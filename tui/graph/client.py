@@ -6,9 +6,9 @@ import asyncio
 import datetime as dt
 import email.utils
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -18,7 +18,25 @@ from tui.graph.models import EVENT_SELECT, Calendar, CalendarGroup, Event, User
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
-TokenSource = str | Callable[[], Awaitable[str]]
+
+class TokenProvider(Protocol):
+    """Where access tokens come from (the sign-in layer implements this).
+
+    `force_refresh=True` is asked for once after Graph answers 401, so an access token that
+    expired mid-session is replaced silently.
+    """
+
+    async def get_token(self, *, force_refresh: bool = False) -> str: ...
+
+
+class StaticToken:
+    """A fixed bearer token (from the environment, or the demo's fake Graph)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def get_token(self, *, force_refresh: bool = False) -> str:
+        return self._token
 
 GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # Graph allows windows of at most 1825 days in calendarView.
@@ -56,7 +74,7 @@ class GraphClient:
     def __init__(
         self,
         base_url: str,
-        token: TokenSource,
+        token: str | TokenProvider,
         *,
         timezone: str = "UTC",
         timeout: float = 30.0,
@@ -66,7 +84,7 @@ class GraphClient:
         self.base_url = base_url.rstrip("/")
         self.timezone = timezone
         self._tz = zone(timezone) or dt.UTC
-        self._token = token
+        self._tokens: TokenProvider = StaticToken(token) if isinstance(token, str) else token
         self._page_size = page_size
         self._http = httpx.AsyncClient(
             timeout=timeout,
@@ -85,8 +103,8 @@ class GraphClient:
 
     # -- transport -------------------------------------------------------------------------
 
-    async def _headers(self) -> dict[str, str]:
-        token = self._token if isinstance(self._token, str) else await self._token()
+    async def _headers(self, force_refresh: bool = False) -> dict[str, str]:
+        token = await self._tokens.get_token(force_refresh=force_refresh)
         return {
             "Authorization": f"Bearer {token}",
             "Prefer": f'outlook.timezone="{self.timezone}"',
@@ -99,8 +117,10 @@ class GraphClient:
         if not url.startswith(("http://", "https://")):
             url = self.base_url + url
         attempt = 0
+        refreshed = force = False
         while True:
-            headers = await self._headers()
+            headers = await self._headers(force_refresh=force)
+            force = False
             content = None
             if json_body is not None:
                 headers["Content-Type"] = "application/json"
@@ -113,6 +133,10 @@ class GraphClient:
                 raise GraphUnavailable(f"cannot reach Graph: {exc}") from exc
             if response.is_success:
                 return response
+            # A 401 means the request was not processed, so even a cancel may go once more.
+            if response.status_code == 401 and not refreshed:
+                refreshed = force = True
+                continue
             if retry and response.status_code in _RETRY_STATUSES and attempt < _MAX_RETRIES:
                 await asyncio.sleep(_retry_after(response.headers, attempt))
                 attempt += 1
@@ -206,6 +230,16 @@ class GraphClient:
         )
         url = f"{urls.calendar_view_path(calendar)}?{query}"
         async for page in self._pages(url):
+            yield [
+                Event.from_json(obj, calendar.mailbox, calendar, self._tz)
+                for obj in page
+                if isinstance(obj.get("id"), str) and obj["id"]
+            ]
+
+    async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
+        """Single events and series masters (occurrences not expanded), one list per page."""
+        query = httpx.QueryParams({"$select": EVENT_SELECT, "$top": str(self._page_size)})
+        async for page in self._pages(f"{urls.events_path(calendar)}?{query}"):
             yield [
                 Event.from_json(obj, calendar.mailbox, calendar, self._tz)
                 for obj in page
