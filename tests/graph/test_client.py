@@ -183,6 +183,7 @@ async def test_not_found_and_unauthorized_are_typed() -> None:
                 404, "ErrorItemNotFound", "The specified object was not found in the store."
             ),
             graph_error(401, "InvalidAuthenticationToken", "Access token has expired."),
+            graph_error(401, "InvalidAuthenticationToken", "Access token has expired."),
         ]
     )
 
