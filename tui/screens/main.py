@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
-from tui.graph import ME, Calendar, CalendarRef, Event, GraphClient, NotFound
+from tui.graph import ME, Calendar, CalendarRef, Event, EventRef, GraphClient, NotFound
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.messages import (
     CalendarsLoaded,
@@ -31,11 +31,13 @@ from tui.messages import (
 )
 from tui.problems import describe
 from tui.screens.cancel import CancelDecision, CancelScreen
+from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar
+from tui.window import VIEWS, Window, parse_day
 
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
@@ -60,8 +62,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.tz = tz
-        start = dt.datetime.combine(today, dt.time(), tz)
-        self.window = (start, start + dt.timedelta(days=days))
+        self.today = today
+        self.window = Window("agenda", today, agenda_days=days)
         self.calendar = CalendarRef(ME)
         self.calendar_name = "Calendar"
         self.user_label = ""
@@ -69,6 +71,7 @@ class MainScreen(Screen[None]):
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
+        self._keep_missing_ok = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -104,26 +107,28 @@ class MainScreen(Screen[None]):
         self.open_calendar(CalendarRef(ME), "Calendar")
 
     def _update_titles(self) -> None:
-        start, end = self.window
-        last = (end - dt.timedelta(seconds=1)).date()
-        span = f"{day_label(start.date())} – {day_label(last)}"
         pane = self.query_one("#events-pane", Vertical)
-        pane.border_title = f"{printable(self.calendar_name, 60)} · {span}"
+        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
         pane.border_subtitle = f"{len(self.table.all_events)} events"
         who = f" · {self.user_label}" if self.user_label else ""
         self.query_one("#title-bar", Static).update(f"cal365{who}")
 
     # -- loading ---------------------------------------------------------------------------
 
-    def open_calendar(self, ref: CalendarRef, name: str, keep_id: str | None = None) -> None:
+    def open_calendar(
+        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False
+    ) -> None:
+        """Load `ref` for the current window; `keep_id` is the event to keep selected, and
+        unless `missing_ok` its absence is reported (it went away on the server)."""
         self.calendar = ref
         self.calendar_name = name
         self._generation += 1
         self._keep_id = keep_id
+        self._keep_missing_ok = missing_ok
         self.table.clear("Loading events…")
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
-        start, end = self.window
+        start, end = self.window.bounds(self.tz)
         self.load_events(ref, start, end, self._generation)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
@@ -189,7 +194,7 @@ class MainScreen(Screen[None]):
         table.set_placeholder("No events in this window.")
         self._update_titles()
         name = printable(self.calendar_name, 60)
-        if self._keep_id is not None:
+        if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
@@ -230,6 +235,37 @@ class MainScreen(Screen[None]):
     def action_focus_events(self) -> None:
         self.table.focus()
 
+    def _move_window(self, window: Window) -> None:
+        current = self.table.current
+        self.window = window
+        keep = current.id if current else None
+        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True)
+
+    def action_view(self, view: str) -> None:
+        if view in VIEWS:
+            self._move_window(self.window.with_view(view))
+
+    def action_shift(self, steps: int) -> None:
+        self._move_window(self.window.shifted(steps))
+
+    def action_today(self) -> None:
+        self._move_window(self.window.at(self.today))
+
+    def action_goto(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_day(text, self.today)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self._move_window(self.window.at(parse_day(text, self.today)))
+
+        prompt = PromptScreen("Go to date", "2026-12-01, today, +3, -7, friday…", check=check)
+        self.app.push_screen(prompt, chosen)
+
     def action_refresh(self) -> None:
         current = self.table.current
         self.load_calendars()
@@ -246,7 +282,16 @@ class MainScreen(Screen[None]):
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
         draft = self.drafts.get(event.id, "")
-        self.app.push_screen(CancelScreen(event, draft), partial(self._cancel_decided, event))
+        now = dt.datetime.now(self.tz)
+        upcoming = sum(
+            1
+            for e in self.table.all_events
+            if e.series_master_id is not None
+            and e.series_master_id == event.series_master_id
+            and (e.start is None or e.start >= now)
+        )
+        dialog = CancelScreen(event, draft, series_in_view=upcoming)
+        self.app.push_screen(dialog, partial(self._cancel_decided, event))
 
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
         if decision is None:
@@ -262,13 +307,18 @@ class MainScreen(Screen[None]):
         if event.id in self.sending:
             return
         self.sending.add(event.id)
-        self.status.show(f"Cancelling {_short(event)}…", "busy")
-        self.send_cancel(event, decision.comment)
+        target = event.ref
+        if decision.whole_series and event.series_master_id:
+            target = EventRef(event.series_master_id, event.ref.mailbox, event.ref.calendar)
+        what = "the series of " if target is not event.ref else ""
+        self.status.show(f"Cancelling {what}{_short(event)}…", "busy")
+        self.send_cancel(event, target, decision.comment)
 
     @work(group="cancel", exit_on_error=False, description="Cancelling")
-    async def send_cancel(self, event: Event, comment: str) -> None:
+    async def send_cancel(self, event: Event, target: EventRef, comment: str) -> None:
+        """Cancel `target`: the event itself, or the master of the series it belongs to."""
         try:
-            outcome = await self.client.cancel_event(event.ref, comment)
+            outcome = await self.client.cancel_event(target, comment)
         except (GraphError, GraphUnavailable) as error:
             self.post_message(CancelFailed(event, error))
         else:
@@ -279,13 +329,21 @@ class MainScreen(Screen[None]):
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
         self.drafts.pop(event.id, None)
-        self.table.remove_id(event.id)
+        series = message.outcome.event_id == event.series_master_id
+        if series:
+            for other in list(self.table.all_events):
+                if other.series_master_id == event.series_master_id:
+                    self.table.remove_id(other.id)
+        else:
+            self.table.remove_id(event.id)
         self.details.show(self.table.current)
         self._update_titles()
         told = len(event.notified_attendees)
         notice = f"{told} attendee{'s' if told != 1 else ''} notified" if told else "no attendees"
+        what = "the whole series of " if series else ""
         self.status.show(
-            f"Cancelled {_short(event)}: {notice}; Graph moved it to Deleted Items.", "success"
+            f"Cancelled {what}{_short(event)}: {notice}; Graph moved it to Deleted Items.",
+            "success",
         )
 
     def on_cancel_failed(self, message: CancelFailed) -> None:
