@@ -6,6 +6,7 @@ from textual.message import Message
 
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.recurrence import Recurrence
 
 
 class SignedIn(Message):
@@ -57,3 +58,12 @@ class CancelFinished(Message):
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
+
+
+class SeriesLoaded(Message):
+    """The recurrence pattern of a series, fetched from its master for the details pane."""
+
+    def __init__(self, master_id: str, recurrence: Recurrence | None) -> None:
+        super().__init__()
+        self.master_id = master_id
+        self.recurrence = recurrence

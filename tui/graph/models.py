@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from tui.graph.recurrence import Recurrence
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
@@ -19,7 +20,7 @@ JSON = dict[str, Any]
 EVENT_SELECT = (
     "id,subject,start,end,isAllDay,isOrganizer,isCancelled,type,seriesMasterId,organizer,"
     "attendees,responseStatus,location,isOnlineMeeting,onlineMeeting,onlineMeetingUrl,"
-    "bodyPreview,webLink,showAs"
+    "bodyPreview,webLink,showAs,recurrence"
 )
 
 
@@ -161,6 +162,8 @@ class Event:
     body_preview: str
     web_link: str
     show_as: str
+    recurrence: Recurrence | None = None
+    """The pattern, on series masters only (occurrences carry none)."""
 
     @property
     def id(self) -> str:
@@ -214,4 +217,5 @@ class Event:
             body_preview=_str(obj, "bodyPreview"),
             web_link=_str(obj, "webLink"),
             show_as=_str(obj, "showAs"),
+            recurrence=Recurrence.from_json(obj.get("recurrence")),
         )

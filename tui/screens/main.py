@@ -18,8 +18,10 @@ from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
+from tui.desktop import open_in_browser
 from tui.graph import ME, Calendar, CalendarRef, Event, EventRef, GraphClient, NotFound
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.recurrence import Recurrence
 from tui.messages import (
     CalendarsLoaded,
     CancelFailed,
@@ -27,6 +29,7 @@ from tui.messages import (
     CancelSucceeded,
     EventsLoaded,
     EventsPage,
+    SeriesLoaded,
     SignedIn,
 )
 from tui.problems import describe
@@ -68,6 +71,7 @@ class MainScreen(Screen[None]):
         self.calendar_name = "Calendar"
         self.user_label = ""
         self.drafts: dict[str, str] = {}
+        self.series: dict[str, Recurrence | None] = {}
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
@@ -201,7 +205,7 @@ class MainScreen(Screen[None]):
             )
         else:
             self.status.show(f"{name}: {count} events.", "info")
-        self.details.show(table.current)
+        self._show_details(table.current)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The error funnel: a worker that fails for any reason ends as one status line."""
@@ -223,14 +227,57 @@ class MainScreen(Screen[None]):
         self.open_calendar(node.ref, node.calendar.name)
         self.table.focus()
 
+    def _show_details(self, event: Event | None) -> None:
+        master = event.series_master_id if event is not None else None
+        self.details.show(event, self.series.get(master) if master else None)
+        if event is not None and master and master not in self.series:
+            self.load_series(EventRef(master, event.ref.mailbox, event.ref.calendar))
+
     @on(EventTable.Highlighted)
     def _event_highlighted(self, message: EventTable.Highlighted) -> None:
-        self.details.show(message.event)
+        self._show_details(message.event)
 
     @on(EventTable.Opened)
     def _event_opened(self, message: EventTable.Opened) -> None:
-        self.details.show(message.event)
+        self._show_details(message.event)
         self.details.focus()
+
+    @work(exclusive=True, group="series", exit_on_error=False, description="Loading the series")
+    async def load_series(self, master: EventRef) -> None:
+        # Only an enrichment of the details pane: a failure leaves the pattern out quietly.
+        try:
+            recurrence = (await self.client.event(master)).recurrence
+        except (GraphError, GraphUnavailable):
+            recurrence = None
+        self.post_message(SeriesLoaded(master.event_id, recurrence))
+
+    def on_series_loaded(self, message: SeriesLoaded) -> None:
+        self.series[message.master_id] = message.recurrence
+        current = self.table.current
+        if current is not None and current.series_master_id == message.master_id:
+            self.details.show(current, message.recurrence)
+
+    def action_open_web(self) -> None:
+        event = self.table.current
+        if event is None or not event.web_link:
+            self.status.show("This event has no Outlook link.", "info")
+        elif open_in_browser(event.web_link):
+            self.status.show(f"Opened {_short(event)} in the browser.", "info")
+        else:
+            self.app.copy_to_clipboard(event.web_link)
+            self.status.show(
+                "No local browser here (remote session): the Outlook link is copied to your "
+                "clipboard instead.",
+                "info",
+            )
+
+    def action_copy_link(self) -> None:
+        event = self.table.current
+        if event is None or not event.web_link:
+            self.status.show("This event has no Outlook link.", "info")
+            return
+        self.app.copy_to_clipboard(event.web_link)
+        self.status.show(f"Copied the Outlook link of {_short(event)}.", "info")
 
     def action_focus_events(self) -> None:
         self.table.focus()
@@ -336,7 +383,7 @@ class MainScreen(Screen[None]):
                     self.table.remove_id(other.id)
         else:
             self.table.remove_id(event.id)
-        self.details.show(self.table.current)
+        self._show_details(self.table.current)
         self._update_titles()
         told = len(event.notified_attendees)
         notice = f"{told} attendee{'s' if told != 1 else ''} notified" if told else "no attendees"
