@@ -129,6 +129,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("goto", "main", "g", "goto", "Go to", "Go to a date (2026-12-01, +3, friday…)", True),
     Command("open-web", "main", "o", "open_web", "", "Open the event in Outlook on the web", True),
     Command("copy-link", "main", "y", "copy_link", "", "Copy the event's Outlook link", True),
+    Command(
+        "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
+    ),
     # Calendars pane
     Command("tree-down", "tree", "down,j", "cursor_down", "", "Next calendar or group"),
     Command("tree-up", "tree", "up,k", "cursor_up", "", "Previous calendar or group"),

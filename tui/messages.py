@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.message import Message
 
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
@@ -16,10 +18,17 @@ class SignedIn(Message):
 
 
 class CalendarsLoaded(Message):
+    """Calendars for one part of the calendars pane (`key`: "me", "groups", "user:…")."""
+
     def __init__(
-        self, groups: list[tuple[CalendarGroup, list[tuple[CalendarRef, Calendar]]]]
+        self,
+        key: str,
+        title: str | None,
+        groups: Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]],
     ) -> None:
         super().__init__()
+        self.key = key
+        self.title = title
         self.groups = groups
 
 

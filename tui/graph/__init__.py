@@ -8,7 +8,7 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
-from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Person, User
+from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person, User
 from tui.graph.urls import ME, CalendarRef, EventRef, Mailbox
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "GraphClient",
     "GraphError",
     "GraphUnavailable",
+    "Group",
     "Mailbox",
     "NotFound",
     "OrganizerRequired",

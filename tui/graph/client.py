@@ -14,7 +14,7 @@ import httpx
 
 from tui.graph import urls
 from tui.graph.errors import GraphError, GraphUnavailable, error_from_response
-from tui.graph.models import EVENT_SELECT, Calendar, CalendarGroup, Event, User
+from tui.graph.models import EVENT_SELECT, Calendar, CalendarGroup, Event, Group, User
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
@@ -37,6 +37,7 @@ class StaticToken:
 
     async def get_token(self, *, force_refresh: bool = False) -> str:
         return self._token
+
 
 GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # Graph allows windows of at most 1825 days in calendarView.
@@ -192,6 +193,16 @@ class GraphClient:
 
     async def me(self) -> User:
         return User.from_json(await self._get_json("/me"))
+
+    async def user(self, mailbox: Mailbox) -> User:
+        """Another user's profile (for a mailbox opened by UPN or id)."""
+        return User.from_json(await self._get_json(mailbox.path))
+
+    async def member_groups(self) -> list[Group]:
+        """The Microsoft 365 groups the signed-in user belongs to (not other directory objects)."""
+        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "100"})
+        items = await self._all(f"/me/memberOf?{query}")
+        return [g for g in (Group.from_json(obj) for obj in items) if g is not None]
 
     async def calendar_groups(self, mailbox: Mailbox = urls.ME) -> list[CalendarGroup]:
         items = await self._all(f"{urls.calendar_groups_path(mailbox)}?$top=100")

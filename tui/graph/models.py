@@ -56,6 +56,29 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A Microsoft 365 group the user belongs to; its calendar is under /groups/{id}."""
+
+    id: str
+    display_name: str
+    mail: str
+
+    @classmethod
+    def from_json(cls, obj: JSON) -> Group | None:
+        """A Microsoft 365 ("Unified") group, or None for other directory objects."""
+        types = obj.get("groupTypes")
+        is_group = obj.get("@odata.type", "#microsoft.graph.group") == "#microsoft.graph.group"
+        if not is_group or not isinstance(types, list) or "Unified" not in types:
+            return None
+        group_id = _str(obj, "id")
+        if not group_id:
+            return None
+        return cls(
+            group_id, _str(obj, "displayName") or _str(obj, "mail") or group_id, _str(obj, "mail")
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarGroup:
     id: str
     name: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 from functools import partial
 
 from textual import on, work
@@ -19,7 +20,16 @@ from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
 from tui.desktop import open_in_browser
-from tui.graph import ME, Calendar, CalendarRef, Event, EventRef, GraphClient, NotFound
+from tui.graph import (
+    ME,
+    Calendar,
+    CalendarRef,
+    Event,
+    EventRef,
+    GraphClient,
+    Mailbox,
+    NotFound,
+)
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.recurrence import Recurrence
 from tui.messages import (
@@ -35,7 +45,7 @@ from tui.messages import (
 from tui.problems import describe
 from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.screens.prompt import PromptScreen
-from tui.widgets.calendar_tree import CalendarNode, CalendarTree
+from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import day_label, printable
@@ -108,6 +118,7 @@ class MainScreen(Screen[None]):
         self.table.focus()
         self.load_user()
         self.load_calendars()
+        self.load_groups()
         self.open_calendar(CalendarRef(ME), "Calendar")
 
     def _update_titles(self) -> None:
@@ -150,7 +161,62 @@ class MainScreen(Screen[None]):
             return [(CalendarRef(ME, c.id, group_id), c) for c in found]
 
         results = await asyncio.gather(*(calendars_of(g.id) for g in groups))
-        self.post_message(CalendarsLoaded(list(zip(groups, results, strict=True))))
+        self.post_message(CalendarsLoaded("me", None, list(zip(groups, results, strict=True))))
+
+    @work(exclusive=True, group="groups", exit_on_error=False)
+    async def load_groups(self) -> None:
+        """The calendars of the user's Microsoft 365 groups, beside their own."""
+        try:
+            groups = await self.client.member_groups()
+        except (GraphError, GraphUnavailable):
+            return  # Not all tenants or consents allow listing groups: leave them out quietly.
+        found: list[tuple[CalendarRef, Calendar]] = []
+        for group in groups:
+            ref = CalendarRef(Mailbox("group", group.id))
+            try:
+                calendar = await self.client.calendar(ref)
+            except GraphError:
+                continue
+            found.append((ref, replace(calendar, name=group.display_name)))
+        if found:
+            self.post_message(CalendarsLoaded("groups", "Microsoft 365 groups", [(None, found)]))
+
+    @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
+    async def load_mailbox(self, mailbox: Mailbox) -> None:
+        """Another user's calendars: all their groups when delegated, else the one they share."""
+        user = await self.client.user(mailbox)
+        title = user.display_name or user.user_principal_name or mailbox.id
+        section: Section
+        try:
+            groups = await self.client.calendar_groups(mailbox)
+            section = [
+                (
+                    g,
+                    [
+                        (CalendarRef(mailbox, c.id, g.id), c)
+                        for c in await self.client.calendars_in_group(mailbox, g.id)
+                    ],
+                )
+                for g in groups
+            ]
+        except GraphError:
+            # A shared (not delegated) calendar: only the default calendar is readable.
+            ref = CalendarRef(mailbox)
+            section = [(None, [(ref, await self.client.calendar(ref))])]
+        self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
+
+    def action_open_mailbox(self) -> None:
+        def opened(text: str | None) -> None:
+            if text:
+                self.status.show(f"Opening {printable(text, 80)}…", "busy")
+                self.load_mailbox(Mailbox("user", text))
+
+        prompt = PromptScreen(
+            "Open another person's calendars",
+            "user@contoso.com or a user id",
+            check=lambda text: None if text else "type a user name (UPN) or id",
+        )
+        self.app.push_screen(prompt, opened)
 
     @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
     async def load_events(
@@ -169,17 +235,11 @@ class MainScreen(Screen[None]):
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
-        tree.populate(message.groups)
-        for _group, calendars in message.groups:
-            for ref, calendar in calendars:
-                if calendar.is_default and self.calendar.calendar_id is None:
-                    node = tree.find(calendar.id)
-                    if node is not None:
-                        tree.move_cursor(node)
-                if ref == self.calendar:
-                    node = tree.find(calendar.id)
-                    if node is not None:
-                        tree.move_cursor(node)
+        tree.set_section(message.key, message.title, message.groups)
+        if message.key == "me" and not tree.select_ref(self.calendar):
+            tree.select_default()
+        if message.key != "me":
+            self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
         if message.generation != self._generation:
