@@ -13,7 +13,9 @@ from typing import Literal
 from textual.binding import Binding, BindingType
 
 # Where a command applies: the whole app, the main screen, or one pane or modal.
-Scope = Literal["app", "main", "tree", "events", "details", "cancel", "prompt", "help"]
+Scope = Literal[
+    "app", "main", "tree", "events", "details", "cancel", "bulk", "results", "prompt", "help"
+]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
@@ -22,6 +24,8 @@ SCOPE_TITLES: dict[Scope, str] = {
     "events": "Events pane",
     "details": "Details pane",
     "cancel": "Cancel dialog",
+    "bulk": "Bulk cancel dialog",
+    "results": "Bulk cancel results",
     "prompt": "Questions (date, mailbox)",
     "help": "Help",
 }
@@ -159,12 +163,30 @@ COMMANDS: tuple[Command, ...] = (
         "Open the event's details pane",
     ),
     Command(
+        "mark",
+        "events",
+        "space",
+        "screen.toggle_mark",
+        "Mark",
+        "Mark or unmark the event for a bulk cancel, and move down",
+    ),
+    Command(
+        "mark-all",
+        "main",
+        "A",
+        "mark_all",
+        "",
+        "Mark every event shown",
+        True,
+    ),
+    Command("unmark-all", "main", "U", "unmark_all", "", "Clear all marks", True),
+    Command(
         "cancel",
         "events",
         "c",
         "screen.cancel_event",
         "Cancel event",
-        "Cancel the selected meeting, with a message to its attendees",
+        "Cancel the selected meeting, or every marked one, with a message to attendees",
         True,
     ),
     # Details pane
@@ -206,6 +228,27 @@ COMMANDS: tuple[Command, ...] = (
         "Close without sending (the comment is kept)",
         priority=True,
     ),
+    # Bulk cancel
+    Command(
+        "bulk-send",
+        "bulk",
+        "ctrl+s",
+        "send",
+        "Send cancellations",
+        "Cancel every listed meeting with the one comment",
+        priority=True,
+    ),
+    Command(
+        "bulk-back",
+        "bulk",
+        "escape",
+        "back",
+        "Back",
+        "Close without sending (the comment is kept)",
+        priority=True,
+    ),
+    Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
+    Command("results-close", "results", "escape", "close", "Close", "Close the results"),
     # Prompts
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     # Help

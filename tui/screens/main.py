@@ -30,10 +30,13 @@ from tui.graph import (
     Mailbox,
     NotFound,
 )
+from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.messages import (
+    BulkFinished,
+    BulkProgress,
     CalendarsLoaded,
     CancelFailed,
     CancelFinished,
@@ -45,13 +48,14 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
+from tui.screens.bulk import BulkCancelScreen, BulkDecision, BulkResultsScreen
 from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import day_label, printable
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import VIEWS, Window, parse_day
 
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
@@ -87,6 +91,11 @@ class MainScreen(Screen[None]):
         self.user_label = ""
         self.drafts: dict[str, str] = {}
         self.series: dict[str, Recurrence | None] = {}
+        self.marked: dict[str, Event] = {}
+        self.bulk_draft = ""
+        self.bulk_running = False
+        self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
+        self._bulk_total = 0
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
@@ -132,7 +141,14 @@ class MainScreen(Screen[None]):
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
         pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
-        pane.border_subtitle = f"{len(self.table.all_events)} events"
+        table = self.table
+        shown = len(table.visible_events)
+        count = f"{shown} events"
+        if shown != len(table.all_events):
+            count = f"{shown} of {len(table.all_events)} events"
+        if self.marked:
+            count += f" · {len(self.marked)} marked"
+        pane.border_subtitle = count
         who = f" · {self.user_label}" if self.user_label else ""
         self.query_one("#title-bar", Static).update(f"cal365{who}")
 
@@ -419,7 +435,112 @@ class MainScreen(Screen[None]):
 
     # -- cancelling ------------------------------------------------------------------------
 
+    # -- marks and bulk cancel ---------------------------------------------------------------
+
+    def _marks_changed(self) -> None:
+        self.table.set_marked(set(self.marked))
+        self._update_titles()
+
+    def action_toggle_mark(self) -> None:
+        event = self.table.current
+        if event is None:
+            return
+        if self.marked.pop(event.id, None) is None:
+            self.marked[event.id] = event
+        self._marks_changed()
+        self.table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        for event in self.table.visible_events:
+            self.marked.setdefault(event.id, event)
+        self._marks_changed()
+
+    def action_unmark_all(self) -> None:
+        self.marked.clear()
+        self._marks_changed()
+
+    def _open_bulk(self) -> None:
+        if self.bulk_running:
+            self.status.show("A bulk cancel is already running.", "busy")
+            return
+        dialog = BulkCancelScreen(list(self.marked.values()), self.bulk_draft)
+        self.app.push_screen(dialog, self._bulk_decided)
+
+    def _bulk_decided(self, decision: BulkDecision | None) -> None:
+        if decision is None:
+            return
+        self.bulk_draft = decision.comment
+        if not decision.send:
+            self.status.show("Not sent. The marks and your comment are kept.", "info")
+            return
+        events = [
+            e
+            for e in self.marked.values()
+            if decision.include_others or (e.is_organizer and not e.is_cancelled)
+        ]
+        if not events:
+            self.status.show("Nothing to send: you organize none of the marked meetings.", "info")
+            return
+        self._start_bulk(events, decision.comment, check_first=False)
+
+    def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
+        self.bulk_running = True
+        self.bulk_results = []
+        self._bulk_total = len(events)
+        self.status.show(f"Cancelling {len(events)} meetings…", "busy")
+        self.bulk_cancel(events, comment, check_first)
+
+    @work(group="bulk", exit_on_error=False, description="Bulk cancel")
+    async def bulk_cancel(self, events: list[Event], comment: str, check_first: bool) -> None:
+        by_key = {(e.ref.mailbox.key, e.id): e for e in events}
+        run = self.client.cancel_many([e.ref for e in events], comment, check_first=check_first)
+        try:
+            async for outcome in run:
+                event = by_key[(outcome.ref.mailbox.key, outcome.ref.event_id)]
+                self.post_message(BulkProgress(event, outcome))
+        finally:
+            self.post_message(BulkFinished(run.stats.batches))
+
+    def on_bulk_progress(self, message: BulkProgress) -> None:
+        event, outcome = message.event, message.outcome
+        self.bulk_results.append((event, outcome))
+        if outcome.status in ("cancelled", "not_found"):
+            self.marked.pop(event.id, None)
+            self.table.remove_id(event.id)
+        done = len(self.bulk_results)
+        cancelled = sum(1 for _, o in self.bulk_results if o.status == "cancelled")
+        self.status.show(
+            f"Bulk cancel: {done}/{self._bulk_total} answered, {cancelled} cancelled…", "busy"
+        )
+
+    def on_bulk_finished(self, message: BulkFinished) -> None:
+        self.bulk_running = False
+        self._marks_changed()
+        self._show_details(self.table.current)
+        results = list(self.bulk_results)
+        cancelled = sum(1 for _, o in results if o.status == "cancelled")
+        left = len(results) - cancelled
+        kind: StatusKind = "success" if left == 0 and results else "error"
+        self.status.show(
+            f"Bulk cancel: {cancelled} of {len(results)} cancelled"
+            + (f", {left} not (see the results; they stay marked)." if left else "."),
+            kind,
+        )
+        if left == 0:
+            self.bulk_draft = ""
+        screen = BulkResultsScreen(results, message.batches)
+        self.app.push_screen(screen, partial(self._results_closed, screen))
+
+    def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
+        if retry:
+            # Unknown outcomes are looked at before anything is sent again.
+            events = [e for e, _ in screen.retryable]
+            self._start_bulk(events, self.bulk_draft, check_first=True)
+
     def action_cancel_event(self) -> None:
+        if self.marked:
+            self._open_bulk()
+            return
         event = self.table.current
         if event is None:
             self.status.show("No event selected.", "info")

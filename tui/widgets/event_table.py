@@ -34,6 +34,7 @@ MARK_ORGANIZER = "●"
 MARK_ATTENDEE = "○"
 MARK_RECURRING = "↻"
 MARK_CANCELLED = "✕"
+MARK_SELECTED = "✓"
 
 _DAY_W = 10
 _TIME_W = 11
@@ -69,6 +70,7 @@ class EventTable(ScrollView, can_focus=True):
         "event-table--cancelled",
         "event-table--day",
         "event-table--placeholder",
+        "event-table--marked",
     }
 
     # repaint=False: watch_cursor repaints just the rows that change.
@@ -96,6 +98,7 @@ class EventTable(ScrollView, can_focus=True):
         self._filter = ""
         self._matches: list[int] = []  # positions in _all of the filter's matches
         self._placeholder = "Loading events…"
+        self._marked: set[str] = set()
         self._last_highlighted: str | None = None
         self._drawn_cursor = 0
         self._strips: dict[tuple[int, int, bool, bool], Strip] = {}
@@ -177,6 +180,12 @@ class EventTable(ScrollView, can_focus=True):
                 return event
         return None
 
+    def set_marked(self, event_ids: set[str]) -> None:
+        """Which events carry the bulk-cancel mark (ids; kept by the screen)."""
+        self._marked = event_ids
+        self._strips.clear()
+        self.refresh()
+
     def set_filter(self, text: str) -> None:
         """Show only events whose subject, organizer, attendees or location contain `text`
         (case-insensitive); an empty text shows every event. The cursor keeps its event
@@ -194,8 +203,7 @@ class EventTable(ScrollView, can_focus=True):
                 position = self._events.index(current)
             except ValueError:
                 position = 0
-        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False,
-                       immediate=True)
+        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False, immediate=True)
         self._drawn_cursor = position
         self.cursor = position
 
@@ -308,10 +316,10 @@ class EventTable(ScrollView, can_focus=True):
         subject = max(width - _DAY_W - _TIME_W - _MARKS_W - organizer - 5, 8)
         return _DAY_W, _TIME_W, _MARKS_W, subject, organizer
 
-    def _line(self, cells: list[str], width: int, style: Style) -> Strip:
+    def _line(self, cells: list[str], width: int, style: Style, lead: str = " ") -> Strip:
         """One row as a single segment: one style run costs the terminal one escape code."""
         widths = self._widths(width)
-        text = " " + "".join(
+        text = lead + "".join(
             set_cell_size(cell, cell_width) + " "
             for cell, cell_width in zip(cells, widths, strict=True)
         )
@@ -349,6 +357,9 @@ class EventTable(ScrollView, can_focus=True):
         style = base
         if event.is_cancelled:
             style += self.get_component_rich_style("event-table--cancelled")
+        marked = event.id in self._marked
+        if marked:
+            style += self.get_component_rich_style("event-table--marked")
         if row == self.cursor:
             style += self.get_component_rich_style("event-table--cursor")
         day = ""
@@ -369,4 +380,4 @@ class EventTable(ScrollView, can_focus=True):
             printable(event.subject, 500) or "(no subject)",
             printable(event.organizer.label, 200),
         ]
-        return self._line(cells, width, style)
+        return self._line(cells, width, style, MARK_SELECTED if marked else " ")
