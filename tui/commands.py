@@ -14,7 +14,17 @@ from textual.binding import Binding, BindingType
 
 # Where a command applies: the whole app, the main screen, or one pane or modal.
 Scope = Literal[
-    "app", "main", "tree", "events", "details", "cancel", "bulk", "results", "prompt", "help"
+    "app",
+    "main",
+    "tree",
+    "events",
+    "filter",
+    "details",
+    "cancel",
+    "bulk",
+    "results",
+    "prompt",
+    "help",
 ]
 
 SCOPE_TITLES: dict[Scope, str] = {
@@ -22,6 +32,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "main": "Main screen",
     "tree": "Calendars pane",
     "events": "Events pane",
+    "filter": "Filter line",
     "details": "Details pane",
     "cancel": "Cancel dialog",
     "bulk": "Bulk cancel dialog",
@@ -134,6 +145,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("open-web", "main", "o", "open_web", "", "Open the event in Outlook on the web", True),
     Command("copy-link", "main", "y", "copy_link", "", "Copy the event's Outlook link", True),
     Command(
+        "filter",
+        "main",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the events as you type (subject, organizer, attendee, location)",
+        True,
+    ),
+    Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True),
+    Command(
+        "hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True
+    ),
+    Command("hide-declined", "main", "d", "quick('declined')", "", "Hide events I declined", True),
+    Command(
         "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
     ),
     # Calendars pane
@@ -188,6 +213,23 @@ COMMANDS: tuple[Command, ...] = (
         "Cancel event",
         "Cancel the selected meeting, or every marked one, with a message to attendees",
         True,
+    ),
+    # Filter line
+    Command(
+        "filter-clear",
+        "filter",
+        "escape",
+        "screen.clear_filter",
+        "Clear",
+        "Clear the filter text and go back to the events",
+    ),
+    Command(
+        "filter-done",
+        "filter",
+        "enter",
+        "screen.focus_events",
+        "Keep",
+        "Keep the filter and go back to the events",
     ),
     # Details pane
     Command("details-down", "details", "down,j", "scroll_down", "", "Scroll down"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -15,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
@@ -54,6 +55,7 @@ from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import VIEWS, Window, parse_day
@@ -92,6 +94,8 @@ class MainScreen(Screen[None]):
         self.drafts: dict[str, str] = {}
         self.series: dict[str, Recurrence | None] = {}
         self.marked: dict[str, Event] = {}
+        self.toggles: set[str] = set()
+        self._keep_filter: Callable[[Event], bool] | None = None
         self.bulk_draft = ""
         self.bulk_running = False
         self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
@@ -110,6 +114,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield CalendarTree(id="calendars")
             with Vertical(id="events-pane"):
+                yield FilterInput(id="filter")
                 yield EventTable(id="events")
             yield EventDetails(id="details")
         yield StatusBar(id="status")
@@ -146,6 +151,9 @@ class MainScreen(Screen[None]):
         count = f"{shown} events"
         if shown != len(table.all_events):
             count = f"{shown} of {len(table.all_events)} events"
+        words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
+        for toggle in sorted(self.toggles):
+            count += f" · {words[toggle]}"
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
@@ -396,6 +404,55 @@ class MainScreen(Screen[None]):
 
     def action_focus_events(self) -> None:
         self.table.focus()
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    def _keep(self) -> Callable[[Event], bool] | None:
+        toggles = self.toggles
+        if not toggles:
+            return None
+
+        def keep(event: Event) -> bool:
+            if "mine" in toggles and not event.is_organizer:
+                return False
+            if "cancelled" in toggles and event.is_cancelled:
+                return False
+            return not ("declined" in toggles and event.my_response == "declined")
+
+        return keep
+
+    def _refilter(self) -> None:
+        text = self.query_one(FilterInput).value
+        self.table.set_filter(text, self._keep_filter)
+        self._update_titles()
+
+    def action_filter(self) -> None:
+        line = self.query_one(FilterInput)
+        line.add_class("-shown")
+        line.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        self._refilter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_kept(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        line = self.query_one(FilterInput)
+        line.value = ""
+        line.remove_class("-shown")
+        self._refilter()
+        self.table.focus()
+
+    def action_quick(self, name: str) -> None:
+        if name in self.toggles:
+            self.toggles.discard(name)
+        else:
+            self.toggles.add(name)
+        self._keep_filter = self._keep()
+        self._refilter()
 
     def _move_window(self, window: Window) -> None:
         current = self.table.current

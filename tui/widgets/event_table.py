@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -96,6 +96,7 @@ class EventTable(ScrollView, can_focus=True):
         self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
         self._haystacks: list[str] = []
         self._filter = ""
+        self._keep: Callable[[Event], bool] | None = None
         self._matches: list[int] = []  # positions in _all of the filter's matches
         self._placeholder = "Loading events…"
         self._marked: set[str] = set()
@@ -129,7 +130,7 @@ class EventTable(ScrollView, can_focus=True):
         self._all = []
         self._haystacks = []
         self._matches = []
-        self._events = self._all if not self._filter else []
+        self._events = self._all if not self.filtering else []
         self._placeholder = placeholder
         self._resize()
         self.cursor = 0
@@ -149,9 +150,13 @@ class EventTable(ScrollView, can_focus=True):
         self._all.extend(added)
         hays = [haystack(event) for event in added]
         self._haystacks.extend(hays)
-        if self._filter:
-            needle = self._filter
-            found = [first + i for i, h in enumerate(hays) if needle in h]
+        if self.filtering:
+            needle, keep = self._filter, self._keep
+            found = [
+                first + i
+                for i, h in enumerate(hays)
+                if needle in h and (keep is None or keep(added[i]))
+            ]
             self._matches.extend(found)
             self._events.extend(self._all[i] for i in found)
         # The rows live as long as the window: keep them out of the cyclic collector's
@@ -173,8 +178,8 @@ class EventTable(ScrollView, can_focus=True):
             if event.id == event_id:
                 del self._all[index]
                 del self._haystacks[index]
-                if self._filter:
-                    self._apply(self._filter, narrow=False)
+                if self.filtering:
+                    self._apply(self._filter, self._keep, narrow=False)
                 self._resize()
                 self.cursor = min(self.cursor, max(len(self._events) - 1, 0))
                 return event
@@ -186,16 +191,18 @@ class EventTable(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def set_filter(self, text: str) -> None:
+    def set_filter(self, text: str, keep: Callable[[Event], bool] | None = None) -> None:
         """Show only events whose subject, organizer, attendees or location contain `text`
-        (case-insensitive); an empty text shows every event. The cursor keeps its event
-        when that event still matches."""
+        (case-insensitive) and, if given, for which `keep` is true (the quick toggles); an
+        empty text and no `keep` show every event. The cursor keeps its event when that
+        event still matches."""
         needle = text.strip().casefold()
-        if needle == self._filter:
+        if needle == self._filter and keep is self._keep:
             return
         current = self.current
         # Typing on narrows the previous matches: no need to scan every event again.
-        self._apply(needle, narrow=bool(self._filter) and self._filter in needle)
+        narrow = keep is self._keep and bool(self._filter) and self._filter in needle
+        self._apply(needle, keep, narrow=narrow)
         self._resize()
         position = 0
         if current is not None:
@@ -207,16 +214,23 @@ class EventTable(ScrollView, can_focus=True):
         self._drawn_cursor = position
         self.cursor = position
 
-    def _apply(self, needle: str, *, narrow: bool) -> None:
+    @property
+    def filtering(self) -> bool:
+        return bool(self._filter) or self._keep is not None
+
+    def _apply(self, needle: str, keep: Callable[[Event], bool] | None, *, narrow: bool) -> None:
         self._filter = needle
-        if not needle:
+        self._keep = keep
+        if not needle and keep is None:
             self._matches = []
             self._events = self._all
             return
         hays = self._haystacks
-        candidates = self._matches if narrow else range(len(hays))
-        self._matches = [i for i in candidates if needle in hays[i]]
         every = self._all
+        candidates = self._matches if narrow else range(len(hays))
+        self._matches = [
+            i for i in candidates if needle in hays[i] and (keep is None or keep(every[i]))
+        ]
         self._events = [every[i] for i in self._matches]
 
     def _resize(self) -> None:
@@ -339,6 +353,8 @@ class EventTable(ScrollView, can_focus=True):
                 placeholder = self._placeholder
                 if self._filter and self._all:
                     placeholder = f"No events match “{printable(self._filter, 80)}”."
+                elif self._keep is not None and self._all:
+                    placeholder = "No events match the quick filters."
                 text = set_cell_size(" " + placeholder, width)
                 return Strip([Segment(text, style)], width)
             return Strip.blank(width, base)
