@@ -1,0 +1,369 @@
+"""`cal365 cancel`: cancel meetings by id, with one comment, each outcome reported and audited.
+
+Flow: check the options; with --dry-run print the exact requests and stop (nothing at all is
+sent, not even a read). Otherwise look each event up (subject and start for the prompt and the
+audit log; a missing one is reported without sending), ask on a terminal unless --yes, then
+send the cancels and report each outcome as it comes. Every cancel sent is appended to the
+audit log. An id given twice is sent once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui import audit
+from tui.graph.client import CancelOutcome, GraphClient
+from tui.graph.errors import (
+    AuthenticationRequired,
+    GraphError,
+    GraphUnavailable,
+)
+from tui.graph.models import Event
+from tui.graph.urls import EventRef
+from tui.script.common import (
+    ScriptError,
+    Session,
+    describe_error,
+    emit_json,
+    emit_line,
+    graph_root,
+    guard,
+    mailbox_from,
+    mailbox_options,
+    warn,
+    with_graph,
+)
+from tui.script.events import calendar_from, when_label
+from tui.script.exits import Exit, exit_for, worst
+from tui.widgets.format import printable
+
+_LOOKUPS = 4  # concurrent GETs while looking events up
+
+
+def cancel_body(comment: str | None) -> dict[str, str]:
+    """The JSON body GraphClient.cancel_event sends: blank text is omitted, never sent as "".
+
+    (An empty Comment makes Graph send no notice at all; a test checks both stay in step.)
+    """
+    return {"Comment": comment} if comment is not None and comment.strip() else {}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    """One request exactly as it would go on the wire (path relative to the Graph root)."""
+
+    method: str
+    path: str
+    body: dict[str, str]
+
+    @property
+    def wire_body(self) -> str:
+        return json.dumps(self.body)  # the same serialisation as the client's
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, "body": self.body}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An event asked for, after the lookup: its details, or why it cannot be sent."""
+
+    ref: EventRef
+    event: Event | None
+    error: GraphError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    ref: EventRef
+    subject: str
+    when: str
+    start: str | None
+    outcome: str  # an audit outcome, or "skipped" (not sent because sign-in failed first)
+    code: Exit
+    sent: bool
+    request_id: str | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "eventId": self.ref.event_id,
+            "subject": self.subject,
+            "start": self.start,
+            "outcome": self.outcome,
+            "sent": self.sent,
+            "requestId": self.request_id,
+            "error": self.message,
+            "path": self.ref.cancel_path,
+            "exitCode": int(self.code),
+        }
+
+
+def read_comment(args: argparse.Namespace) -> str | None:
+    """The comment from --comment or --comment-file (`-` = stdin); blank means none."""
+    text: str | None = args.comment
+    if args.comment_file is not None:
+        try:
+            if args.comment_file == "-":
+                text = sys.stdin.read()
+            else:
+                text = Path(args.comment_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise ScriptError(
+                Exit.USAGE, f"cannot read the comment file {args.comment_file}: {reason}"
+            ) from error
+        text = text.rstrip()  # the file's final newline is not part of the message
+    if text is None or not text.strip():
+        return None
+    return text
+
+
+def event_refs(args: argparse.Namespace) -> list[EventRef]:
+    """The events named, in order, each once, addressed through the URL form of the options."""
+    mailbox = mailbox_from(args)
+    calendar = calendar_from(mailbox, args.calendar)
+    refs: list[EventRef] = []
+    seen: set[str] = set()
+    for raw in args.event_ids:
+        event_id = raw.strip()
+        if not event_id:
+            raise ScriptError(Exit.USAGE, "an event id cannot be empty")
+        if event_id in seen:
+            warn(f"event {printable(event_id, 80)} is named twice; it is cancelled once")
+            continue
+        seen.add(event_id)
+        refs.append(EventRef(event_id, mailbox, None if args.calendar is None else calendar))
+    return refs
+
+
+def plan(refs: list[EventRef], comment: str | None) -> list[PlannedRequest]:
+    body = cancel_body(comment)
+    return [PlannedRequest("POST", ref.cancel_path, body) for ref in refs]
+
+
+async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
+    """Each event's details. Sign-in or network trouble ends the run before anything is sent."""
+    limit = asyncio.Semaphore(_LOOKUPS)
+
+    async def one(ref: EventRef) -> Target:
+        async with limit:
+            try:
+                return Target(ref, await client.event(ref))
+            except (AuthenticationRequired, GraphUnavailable):
+                raise
+            except GraphError as error:
+                return Target(ref, None, error)
+
+    try:
+        return list(await asyncio.gather(*(one(ref) for ref in refs)))
+    except (AuthenticationRequired, GraphUnavailable) as error:
+        message = f"{describe_error(error)}. Nothing was cancelled."
+        raise ScriptError(exit_for(error), message) from error
+
+
+async def send_cancels(
+    client: GraphClient, refs: list[EventRef], comment: str | None
+) -> AsyncIterator[tuple[EventRef, CancelOutcome | BaseException]]:
+    """Send the cancels and yield each outcome as it comes.
+
+    One at a time for now; a batched sender can replace this loop as long as it yields one
+    outcome per ref, each ref sent at most once. After a sign-in failure the rest is not sent
+    (every request would fail the same way) and is not yielded.
+    """
+    for ref in refs:
+        try:
+            outcome: CancelOutcome | BaseException = await client.cancel_event(ref, comment)
+        except (GraphError, GraphUnavailable) as error:
+            outcome = error
+        yield ref, outcome
+        if isinstance(outcome, AuthenticationRequired):
+            return
+
+
+def _describe_target(target: Target) -> str:
+    event = target.event
+    if event is None:
+        return printable(target.ref.event_id, 80)
+    subject = printable(event.subject or "(no subject)", 120)
+    if event.is_organizer:
+        told = len(event.notified_attendees)
+        role = f"you organize it; {told} attendee{'s' if told != 1 else ''} will be notified"
+    else:
+        role = f"organized by {printable(event.organizer.label, 80)}: Graph will refuse"
+    return f"{when_label(event)}  {subject}  ({role})"
+
+
+def confirm(targets: list[Target], comment: str | None) -> bool:
+    """Ask on the terminal (stderr for the question, stdin for the answer)."""
+    count = len(targets)
+    lines = [f"About to cancel {count} meeting{'s' if count != 1 else ''}:"]
+    lines += [f"  {_describe_target(t)}" for t in targets]
+    if comment is None:
+        lines.append("No comment: attendees get the default cancellation notice.")
+    else:
+        lines.append(f"Comment: {printable(comment, 500)}")
+    lines.append("Cancel? [y/N] ")
+    sys.stderr.write("\n".join(lines))
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.stderr.write("\n")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _result(
+    ref: EventRef, event: Event | None, outcome: CancelOutcome | BaseException | None, sent: bool
+) -> Result:
+    subject = event.subject if event is not None else ""
+    when = when_label(event) if event is not None else "?"
+    start = event.start.isoformat() if event is not None and event.start else None
+    if isinstance(outcome, CancelOutcome):
+        return Result(ref, subject, when, start, "cancelled", Exit.OK, sent, outcome.request_id)
+    if outcome is None:
+        return Result(ref, subject, when, start, "skipped", Exit.AUTH, False,
+                      message="not sent: sign-in failed on an earlier event")
+    request_id = outcome.request_id if isinstance(outcome, GraphError) else None
+    return Result(ref, subject, when, start, audit.outcome_for(outcome), exit_for(outcome), sent,
+                  request_id, describe_error(outcome))
+
+
+class _Auditor:
+    """Appends each sent cancel to the audit log; a failing disk is reported once."""
+
+    def __init__(self, comment: str | None) -> None:
+        self.comment = comment
+        self.failed = False
+
+    def record(self, ref: EventRef, event: Event | None,
+               outcome: CancelOutcome | BaseException) -> None:
+        error = None if isinstance(outcome, CancelOutcome) else outcome
+        request_id = outcome.request_id if isinstance(outcome, CancelOutcome) else None
+        entry = audit.entry_for(
+            ref, subject=event.subject if event else "", start=event.start if event else None,
+            comment=self.comment, error=error, request_id=request_id, source="cli",
+        )
+        try:
+            audit.append(entry)
+        except OSError as exc:
+            if not self.failed:
+                warn(f"could not write the audit log: {exc}")
+            self.failed = True
+
+
+def _report(result: Result, as_json: bool) -> None:
+    if not as_json:
+        emit_line(result.outcome, result.when, printable(result.subject or "-"),
+                  printable(result.ref.event_id))
+        sys.stdout.flush()
+    if result.message:
+        name = printable(result.subject or result.ref.event_id, 80)
+        warn(f"{name}: {result.message}")
+
+
+async def execute(
+    session: Session, refs: list[EventRef], comment: str | None, args: argparse.Namespace,
+    ask: Callable[[list[Target], str | None], bool],
+) -> int:
+    targets = await look_up(session.client, refs)
+    results: dict[EventRef, Result] = {}
+    sendable: list[Target] = []
+    for target in targets:
+        if target.error is not None:
+            results[target.ref] = _result(target.ref, None, target.error, sent=False)
+        else:
+            sendable.append(target)
+    for result in results.values():
+        _report(result, args.json)
+    if sendable and not args.yes and not ask(sendable, comment):
+        warn("nothing was cancelled")
+        return int(worst([Exit.ERROR, *(r.code for r in results.values())]))
+
+    events = {t.ref: t.event for t in sendable}
+    auditor = _Auditor(comment)
+    async for ref, outcome in send_cancels(session.client, list(events), comment):
+        auditor.record(ref, events[ref], outcome)
+        results[ref] = _result(ref, events[ref], outcome, sent=True)
+        _report(results[ref], args.json)
+    for ref, event in events.items():
+        if ref not in results:  # left unsent after a sign-in failure
+            results[ref] = _result(ref, event, None, sent=False)
+            _report(results[ref], args.json)
+    ordered = [results[ref] for ref in refs]
+    code = worst([r.code for r in ordered])
+    if args.json:
+        emit_json({"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
+                   "comment": comment, "results": [r.to_json() for r in ordered],
+                   "exitCode": int(code)})
+    return int(code)
+
+
+def dry_run(args: argparse.Namespace, refs: list[EventRef], comment: str | None) -> int:
+    requests = plan(refs, comment)
+    root = None if getattr(args, "demo", False) else graph_root(args)
+    if args.json:
+        emit_json({"dryRun": True, "graphUrl": root,
+                   "requests": [r.to_json() for r in requests]})
+    else:
+        for request in requests:
+            sys.stdout.write(f"{request.method} {request.path} {request.wire_body}\n")
+    count = len(requests)
+    warn(f"dry run: nothing sent; {count} request{'s' if count != 1 else ''} would go to "
+         f"{root or 'the demo Graph'}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    def command() -> int:
+        refs = event_refs(args)
+        comment = read_comment(args)
+        if args.dry_run:
+            return dry_run(args, refs, comment)
+        if not args.yes and not sys.stdin.isatty():
+            raise ScriptError(
+                Exit.USAGE,
+                "refusing to cancel without confirmation: there is no terminal to ask on. "
+                "Pass --yes to confirm, or --dry-run to see the requests",
+            )
+        return with_graph(args, lambda session: execute(session, refs, comment, args, confirm))
+
+    return guard(command)
+
+
+def add_parser(commands: Any, parents: list[argparse.ArgumentParser], epilog: str) -> None:
+    parser = commands.add_parser(
+        "cancel",
+        parents=parents,
+        help="cancel meetings you organize, by event id, with a comment",
+        description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
+                    "cancellation notice with the comment. Asks on the terminal unless --yes. "
+                    "One tab-separated line per event on stdout: outcome (cancelled, "
+                    "not-organizer, not-found, auth-needed, failed, unconfirmed, skipped), "
+                    "when, subject, id; reasons go to stderr. Every cancel sent is added to the "
+                    "audit log (`cal365 audit`).",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
+    text = parser.add_mutually_exclusive_group()
+    text.add_argument("--comment", metavar="TEXT",
+                      help="message for the attendees (blank: the default notice)")
+    text.add_argument("--comment-file", metavar="FILE",
+                      help="read the message from FILE (UTF-8; - reads stdin)")
+    mailbox_options(parser)
+    parser.add_argument("--calendar", metavar="ID",
+                        help="address the events through this calendar (the URL form "
+                             "…/calendars/{id}/events/{event}/cancel)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the exact requests (method, path, JSON body); send nothing")
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="do not ask for confirmation (needed without a terminal)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(script_command=run)
