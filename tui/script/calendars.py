@@ -17,7 +17,6 @@ from tui.script.common import (
     emit_line,
     guard,
     mailbox_from,
-    mailbox_options,
     with_graph,
 )
 from tui.widgets.format import printable
@@ -99,20 +98,4 @@ def run(args: argparse.Namespace) -> int:
         return with_graph(args, body)
 
     return guard(command)
-
-
-def add_parser(commands: Any, parents: list[argparse.ArgumentParser], epilog: str) -> None:
-    parser = commands.add_parser(
-        "calendars",
-        parents=parents,
-        help="list calendar groups and their calendars, with ids",
-        description="List calendar groups and the calendars in each, with the ids other "
-                    "commands take. Text output: one tab-separated line per calendar: "
-                    "group, name, owner, flags (default, read-only), id.",
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    mailbox_options(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.set_defaults(script_command=run)
 

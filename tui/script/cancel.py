@@ -36,7 +36,6 @@ from tui.script.common import (
     graph_root,
     guard,
     mailbox_from,
-    mailbox_options,
     warn,
     with_graph,
 )
@@ -336,34 +335,3 @@ def run(args: argparse.Namespace) -> int:
 
     return guard(command)
 
-
-def add_parser(commands: Any, parents: list[argparse.ArgumentParser], epilog: str) -> None:
-    parser = commands.add_parser(
-        "cancel",
-        parents=parents,
-        help="cancel meetings you organize, by event id, with a comment",
-        description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
-                    "cancellation notice with the comment. Asks on the terminal unless --yes. "
-                    "One tab-separated line per event on stdout: outcome (cancelled, "
-                    "not-organizer, not-found, auth-needed, failed, unconfirmed, skipped), "
-                    "when, subject, id; reasons go to stderr. Every cancel sent is added to the "
-                    "audit log (`cal365 audit`).",
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
-    text = parser.add_mutually_exclusive_group()
-    text.add_argument("--comment", metavar="TEXT",
-                      help="message for the attendees (blank: the default notice)")
-    text.add_argument("--comment-file", metavar="FILE",
-                      help="read the message from FILE (UTF-8; - reads stdin)")
-    mailbox_options(parser)
-    parser.add_argument("--calendar", metavar="ID",
-                        help="address the events through this calendar (the URL form "
-                             "…/calendars/{id}/events/{event}/cancel)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the exact requests (method, path, JSON body); send nothing")
-    parser.add_argument("--yes", "-y", action="store_true",
-                        help="do not ask for confirmation (needed without a terminal)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.set_defaults(script_command=run)

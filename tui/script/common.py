@@ -38,30 +38,6 @@ class ScriptError(Exception):
         self.message = message
 
 
-def connection_options() -> argparse.ArgumentParser:
-    """--demo, --graph-url and --timezone, accepted after the subcommand name too.
-
-    SUPPRESS keeps a subcommand from overwriting the same option given before its name
-    (`cal365 --demo events` and `cal365 events --demo` mean the same).
-    """
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in demo mailbox (a local fake Graph)")
-    parent.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
-                        help="Graph root URL (overrides CAL365_GRAPH_URL)")
-    parent.add_argument("--timezone", metavar="ZONE", default=argparse.SUPPRESS,
-                        help="show times in this zone (overrides CAL365_TIMEZONE)")
-    return parent
-
-
-def mailbox_options(parser: argparse.ArgumentParser) -> None:
-    whose = parser.add_mutually_exclusive_group()
-    whose.add_argument("--user", metavar="UPN",
-                       help="another person's mailbox (user principal name or id): a delegate's "
-                            "or a shared mailbox")
-    whose.add_argument("--group", metavar="ID", help="a Microsoft 365 group's calendar (group id)")
-
-
 def mailbox_from(args: argparse.Namespace) -> Mailbox:
     user, group = getattr(args, "user", None), getattr(args, "group", None)
     if user is not None:

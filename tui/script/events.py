@@ -18,7 +18,6 @@ from tui.script.common import (
     emit_line,
     guard,
     mailbox_from,
-    mailbox_options,
     timezone_name,
     with_graph,
 )
@@ -26,13 +25,6 @@ from tui.script.exits import Exit
 from tui.widgets.format import printable
 
 DEFAULT_DAYS = 14
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
@@ -146,28 +138,3 @@ def run(args: argparse.Namespace) -> int:
 
     return guard(command)
 
-
-def add_parser(commands: Any, parents: list[argparse.ArgumentParser], epilog: str) -> None:
-    parser = commands.add_parser(
-        "events",
-        parents=parents,
-        help="list events in a date window, recurring series as their occurrences",
-        description="List the events of a calendar between two dates (both included; 14 days "
-                    "from today by default), recurring series expanded into occurrences. Text "
-                    "output: one tab-separated line per event: when, role (organizer or "
-                    "attendee, ',cancelled'), subject, organizer, id.",
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    mailbox_options(parser)
-    parser.add_argument("--calendar", metavar="ID",
-                        help="a calendar id from `cal365 calendars` (default: the default "
-                             "calendar)")
-    parser.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="first day (default: today)")
-    parser.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="last day, included (default: 13 days after --from)")
-    parser.add_argument("--mine", action="store_true",
-                        help="only meetings the user organizes")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.set_defaults(script_command=run)
