@@ -264,3 +264,55 @@ def test_audit_failure_does_not_stop_the_cancels(cal365: Cal365, fake_graph: Fak
 def test_no_audit_line_for_a_dry_run(cal365: Cal365, fake_graph: FakeGraph, home: Path) -> None:
     cal365("cancel", organized(fake_graph)["id"], "--dry-run")
     assert not os.path.exists(home / "state" / "audit.jsonl")
+
+
+def test_declining_in_json_mode_still_reports(cal365: Cal365, fake_graph: FakeGraph,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", FakeTerminal("no\n"))
+    event = organized(fake_graph)
+    run = cal365("cancel", event["id"], "missing", "--json")
+    assert run.code == Exit.ERROR
+    assert [(r["outcome"], r["sent"]) for r in run.json["results"]] == [
+        ("declined", False), ("not-found", False)]
+    assert posts(fake_graph) == []
+
+
+def test_sign_in_failure_mid_run_stops_sending(cal365: Cal365, fake_graph: FakeGraph,
+                                               home: Path) -> None:
+    first, second, third = (organized(fake_graph, i) for i in range(3))
+    real_dispatch = fake_graph.dispatch
+
+    def revoke_after_first_cancel(request: Any) -> Any:
+        response = real_dispatch(request)
+        if request.method == "POST" and response.status == 202:
+            fake_graph.service.token = "revoked"  # the session ends under our feet
+        return response
+
+    fake_graph.dispatch = revoke_after_first_cancel  # type: ignore[method-assign]
+    run = cal365("cancel", first["id"], second["id"], third["id"], "--yes", "--json")
+    assert run.code == Exit.AUTH
+    assert [r["outcome"] for r in run.json["results"]] == ["cancelled", "auth-needed", "skipped"]
+    # One POST went through; the second was refused (and retried once after a refresh); the
+    # third was never sent.
+    sent = [r.raw_path for r in posts(fake_graph)]
+    assert sent.count(f"/v1.0/me/events/{seg(third['id'])}/cancel") == 0
+    assert fake_graph.store.event_json(third["id"]) is not None
+    outcomes = [e.outcome for e in audit.read().entries]
+    assert outcomes == ["cancelled", "auth-needed"]
+
+
+def test_no_answer_is_unconfirmed(cal365: Cal365, fake_graph: FakeGraph, home: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.graph import GraphClient, GraphUnavailable
+
+    async def silent(self: GraphClient, ref: Any, comment: str | None) -> Any:
+        raise GraphUnavailable("Graph did not answer in time")
+
+    monkeypatch.setattr(GraphClient, "cancel_event", silent)
+    first, second = organized(fake_graph, 0), organized(fake_graph, 1)
+    run = cal365("cancel", first["id"], second["id"], "--yes")
+    assert run.code == Exit.UNREACHABLE
+    assert [row[0] for row in run.rows] == ["unconfirmed", "unconfirmed"]  # each one tried
+    assert "did not answer in time" in run.err
+    assert "Traceback" not in run.err
+    assert [e.outcome for e in audit.read().entries] == ["unconfirmed", "unconfirmed"]

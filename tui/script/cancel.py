@@ -85,7 +85,7 @@ class Result:
     subject: str
     when: str
     start: str | None
-    outcome: str  # an audit outcome, or "skipped" (not sent because sign-in failed first)
+    outcome: str  # an audit outcome, or one of _UNSENT (looked up but not sent)
     code: Exit
     sent: bool
     request_id: str | None = None
@@ -218,20 +218,33 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _result(
-    ref: EventRef, event: Event | None, outcome: CancelOutcome | BaseException | None, sent: bool
-) -> Result:
-    subject = event.subject if event is not None else ""
-    when = when_label(event) if event is not None else "?"
-    start = event.start.isoformat() if event is not None and event.start else None
+def _timing(event: Event | None) -> tuple[str, str, str | None]:
+    if event is None:
+        return "", "?", None
+    return event.subject, when_label(event), event.start.isoformat() if event.start else None
+
+
+def _result(ref: EventRef, event: Event | None, outcome: CancelOutcome | BaseException,
+            sent: bool) -> Result:
+    subject, when, start = _timing(event)
     if isinstance(outcome, CancelOutcome):
         return Result(ref, subject, when, start, "cancelled", Exit.OK, sent, outcome.request_id)
-    if outcome is None:
-        return Result(ref, subject, when, start, "skipped", Exit.AUTH, False,
-                      message="not sent: sign-in failed on an earlier event")
     request_id = outcome.request_id if isinstance(outcome, GraphError) else None
     return Result(ref, subject, when, start, audit.outcome_for(outcome), exit_for(outcome), sent,
                   request_id, describe_error(outcome))
+
+
+# Events looked up but never sent: why, and the exit code that stands for it.
+_UNSENT = {
+    "skipped": (Exit.AUTH, "not sent: sign-in failed on an earlier event"),
+    "declined": (Exit.ERROR, None),
+}
+
+
+def _unsent(ref: EventRef, event: Event | None, why: str) -> Result:
+    code, message = _UNSENT[why]
+    subject, when, start = _timing(event)
+    return Result(ref, subject, when, start, why, code, False, message=message)
 
 
 class _Auditor:
@@ -281,20 +294,20 @@ async def execute(
             sendable.append(target)
     for result in results.values():
         _report(result, args.json)
+    events = {t.ref: t.event for t in sendable}
     if sendable and not args.yes and not ask(sendable, comment):
         warn("nothing was cancelled")
-        return int(worst([Exit.ERROR, *(r.code for r in results.values())]))
-
-    events = {t.ref: t.event for t in sendable}
-    auditor = _Auditor(comment)
-    async for ref, outcome in send_cancels(session.client, list(events), comment):
-        auditor.record(ref, events[ref], outcome)
-        results[ref] = _result(ref, events[ref], outcome, sent=True)
-        _report(results[ref], args.json)
-    for ref, event in events.items():
-        if ref not in results:  # left unsent after a sign-in failure
-            results[ref] = _result(ref, event, None, sent=False)
+        results.update({ref: _unsent(ref, event, "declined") for ref, event in events.items()})
+    else:
+        auditor = _Auditor(comment)
+        async for ref, outcome in send_cancels(session.client, list(events), comment):
+            auditor.record(ref, events[ref], outcome)
+            results[ref] = _result(ref, events[ref], outcome, sent=True)
             _report(results[ref], args.json)
+        for ref, event in events.items():
+            if ref not in results:  # left unsent after a sign-in failure
+                results[ref] = _unsent(ref, event, "skipped")
+                _report(results[ref], args.json)
     ordered = [results[ref] for ref in refs]
     code = worst([r.code for r in ordered])
     if args.json:
