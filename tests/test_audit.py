@@ -51,6 +51,7 @@ def test_entry_fields() -> None:
         "error": None,
         "path": "/users/jonas@fabrikam.example/events/AAMk=/cancel",
         "source": "tui",
+        "account": None,
     }
     assert audit.AuditEntry.from_json(json.loads(json.dumps(line))) == entry()
 
@@ -139,4 +140,4 @@ def test_entries_never_hold_the_token(home: Path) -> None:
     assert "Authorization" not in json.dumps(entry().to_json())
     assert set(entry().to_json()) == {"time", "mailbox", "eventId", "subject", "start",
                                       "comment", "outcome", "requestId", "error", "path",
-                                      "source"}
+                                      "source", "account"}

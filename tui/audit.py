@@ -2,7 +2,8 @@
 
 It lives in the user's state directory (`audit.jsonl`, 0600, in a 0700 folder) and answers
 "what did I cancel, when, with what comment, and what did Graph say": time, mailbox, event id,
-subject, start, comment, outcome and Graph's request-id (which administrators can trace).
+subject, start, comment, outcome, Graph's request-id (which administrators can trace) and,
+when known, the signed-in account.
 It never holds a token: entries are built only from the fields below.
 
 Writers append one line per cancel; readers skip lines they cannot parse (a crash mid-write,
@@ -83,6 +84,7 @@ class AuditEntry:
     error: str | None = None  # Graph's message (or the network failure) when not cancelled
     path: str | None = None  # the URL path the cancel went to, relative to the Graph root
     source: Source = "cli"
+    account: str | None = None  # the signed-in user (UPN), when known
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +99,7 @@ class AuditEntry:
             "error": self.error,
             "path": self.path,
             "source": self.source,
+            "account": self.account,
         }
 
     @classmethod
@@ -134,6 +137,7 @@ class AuditEntry:
             error=text("error"),
             path=text("path"),
             source="tui" if source == "tui" else "cli",
+            account=text("account"),
         )
 
 
@@ -146,6 +150,7 @@ def entry_for(
     error: BaseException | None = None,
     request_id: str | None = None,
     source: Source,
+    account: str | None = None,
     when: dt.datetime | None = None,
 ) -> AuditEntry:
     """The entry for one cancel sent to `ref`: accepted (error None) or refused/failed."""
@@ -168,6 +173,7 @@ def entry_for(
         error=message,
         path=ref.cancel_path,
         source=source,
+        account=account or None,
     )
 
 
@@ -178,10 +184,11 @@ def entry_for_event(
     error: BaseException | None = None,
     request_id: str | None = None,
     source: Source,
+    account: str | None = None,
 ) -> AuditEntry:
     """Shortcut for the TUI, which holds the whole Event."""
     return entry_for(event.ref, subject=event.subject, start=event.start, comment=comment,
-                     error=error, request_id=request_id, source=source)
+                     error=error, request_id=request_id, source=source, account=account)
 
 
 def _ends_mid_line(path: Path) -> bool:

@@ -244,6 +244,7 @@ def test_cancels_are_audited_privately(cal365: Cal365, fake_graph: FakeGraph,
     assert ok["comment"] == "Reorg"
     assert ok["mailbox"] == "me"
     assert ok["source"] == "cli"
+    assert ok["account"] == seed.ME_UPN
     assert ok["start"].startswith(mine["start"]["dateTime"][:10])
     assert all(isinstance(e["requestId"], str) and e["requestId"] for e in lines)
     assert refused["error"].startswith("Your request can't be completed.")

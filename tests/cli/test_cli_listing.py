@@ -193,3 +193,12 @@ def test_demo_option_before_or_after_the_subcommand(run_cli: Cal365, home: Path,
     after = run_cli("events", "--demo", "--mine", "--json")
     assert before.code == after.code == Exit.OK
     assert before.json["events"] and before.json["events"] == after.json["events"]
+
+
+def test_to_alone_runs_from_today(cal365: Cal365) -> None:
+    before = dt.datetime.now(dt.UTC).date()
+    later = before + dt.timedelta(days=3)
+    doc = cal365("events", "--to", later.isoformat(), "--timezone", "UTC", "--json").json
+    after = dt.datetime.now(dt.UTC).date()
+    assert doc["from"] in {f"{day}T00:00:00+00:00" for day in (before, after)}
+    assert doc["to"] == f"{later + dt.timedelta(days=1)}T00:00:00+00:00"

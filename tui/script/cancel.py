@@ -247,11 +247,21 @@ def _unsent(ref: EventRef, event: Event | None, why: str) -> Result:
     return Result(ref, subject, when, start, why, code, False, message=message)
 
 
+async def signed_in_account(client: GraphClient) -> str | None:
+    """Who is signed in, for the audit log; None when Graph will not say."""
+    try:
+        user = await client.me()
+    except (GraphError, GraphUnavailable):
+        return None
+    return user.user_principal_name or user.mail or None
+
+
 class _Auditor:
     """Appends each sent cancel to the audit log; a failing disk is reported once."""
 
-    def __init__(self, comment: str | None) -> None:
+    def __init__(self, comment: str | None, account: str | None) -> None:
         self.comment = comment
+        self.account = account
         self.failed = False
 
     def record(self, ref: EventRef, event: Event | None,
@@ -261,6 +271,7 @@ class _Auditor:
         entry = audit.entry_for(
             ref, subject=event.subject if event else "", start=event.start if event else None,
             comment=self.comment, error=error, request_id=request_id, source="cli",
+            account=self.account,
         )
         try:
             audit.append(entry)
@@ -284,7 +295,9 @@ async def execute(
     session: Session, refs: list[EventRef], comment: str | None, args: argparse.Namespace,
     ask: Callable[[list[Target], str | None], bool],
 ) -> int:
-    targets = await look_up(session.client, refs)
+    targets, account = await asyncio.gather(
+        look_up(session.client, refs), signed_in_account(session.client)
+    )
     results: dict[EventRef, Result] = {}
     sendable: list[Target] = []
     for target in targets:
@@ -299,7 +312,7 @@ async def execute(
         warn("nothing was cancelled")
         results.update({ref: _unsent(ref, event, "declined") for ref, event in events.items()})
     else:
-        auditor = _Auditor(comment)
+        auditor = _Auditor(comment, account)
         async for ref, outcome in send_cancels(session.client, list(events), comment):
             auditor.record(ref, events[ref], outcome)
             results[ref] = _result(ref, events[ref], outcome, sent=True)

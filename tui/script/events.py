@@ -42,10 +42,12 @@ def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
 def window(
     first: dt.date | None, last: dt.date | None, tz: dt.tzinfo
 ) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) for --from/--to: whole days in `tz`, --to included; 14 days by default."""
+    """[start, end) for --from/--to: whole days in `tz`, --to included.
+
+    --from defaults to today and --to to 13 days after --from (two weeks, like the app).
+    """
     if first is None:
-        first = dt.datetime.now(tz).date() if last is None else last - dt.timedelta(
-            days=DEFAULT_DAYS - 1)
+        first = dt.datetime.now(tz).date()
     if last is None:
         last = first + dt.timedelta(days=DEFAULT_DAYS - 1)
     if last < first:
