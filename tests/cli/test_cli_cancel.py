@@ -317,3 +317,15 @@ def test_no_answer_is_unconfirmed(cal365: Cal365, fake_graph: FakeGraph, home: P
     assert "did not answer in time" in run.err
     assert "Traceback" not in run.err
     assert [e.outcome for e in audit.read().entries] == ["unconfirmed", "unconfirmed"]
+
+
+def test_prompt_says_occurrence_or_series(cal365: Cal365, fake_graph: FakeGraph,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", FakeTerminal("n\n"))
+    occurrences = cal365("events", "--mine", "--json").json["events"]
+    occurrence = next(e for e in occurrences if e["type"] == "occurrence")
+    run = cal365("cancel", occurrence["id"], occurrence["seriesMasterId"])
+    assert run.code == Exit.ERROR
+    assert "this occurrence only; you organize it" in run.err
+    assert "the whole series; you organize it" in run.err
+    assert posts(fake_graph) == []

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +61,15 @@ def test_without_a_subcommand_the_app_starts_as_before(
     run = run_cli()
     assert run.code == 2
     assert "no access token" in run.err
+
+
+def test_script_commands_never_load_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "rc = main(['--demo', 'events', '--mine'])\n"
+        "print(rc, any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "CAL365_HOME": str(tmp_path)})
+    assert result.stdout.splitlines()[-1] == "0 False"

@@ -197,6 +197,10 @@ def _describe_target(target: Target) -> str:
         role = f"you organize it; {told} attendee{'s' if told != 1 else ''} will be notified"
     else:
         role = f"organized by {printable(event.organizer.label, 80)}: Graph will refuse"
+    if event.type == "seriesMaster":
+        role = f"the whole series; {role}"
+    elif event.is_occurrence:
+        role = f"this occurrence only; {role}"
     return f"{when_label(event)}  {subject}  ({role})"
 
 
