@@ -13,7 +13,7 @@ from typing import Literal
 from textual.binding import Binding, BindingType
 
 # Where a command applies: the whole app, the main screen, or one pane or modal.
-Scope = Literal["app", "main", "tree", "events", "details", "cancel", "help"]
+Scope = Literal["app", "main", "tree", "events", "details", "cancel", "prompt", "help"]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
@@ -22,6 +22,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "events": "Events pane",
     "details": "Details pane",
     "cancel": "Cancel dialog",
+    "prompt": "Questions (date, mailbox)",
     "help": "Help",
 }
 
@@ -67,6 +68,9 @@ def _pretty(key: str) -> str:
         "ctrl+s": "Ctrl+S",
         "ctrl+p": "Ctrl+P",
         "ctrl+q": "Ctrl+Q",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "space": "Space",
     }
     return names.get(key, key)
 
@@ -111,6 +115,22 @@ COMMANDS: tuple[Command, ...] = (
         "Refresh",
         "Reload calendars and the events of the open calendar",
         True,
+    ),
+    Command("view-day", "main", "1", "view('day')", "", "Day view", True),
+    Command("view-workweek", "main", "2", "view('workweek')", "", "Work week view", True),
+    Command("view-week", "main", "3", "view('week')", "", "Week view", True),
+    Command("view-month", "main", "4", "view('month')", "", "Month view", True),
+    Command("view-agenda", "main", "5", "view('agenda')", "", "Agenda of the next days", True),
+    Command(
+        "window-previous", "main", "left_square_bracket", "shift(-1)", "", "Previous window", True
+    ),
+    Command("window-next", "main", "right_square_bracket", "shift(1)", "", "Next window", True),
+    Command("today", "main", "t", "today", "", "Jump to today", True),
+    Command("goto", "main", "g", "goto", "Go to", "Go to a date (2026-12-01, +3, friday…)", True),
+    Command("open-web", "main", "o", "open_web", "", "Open the event in Outlook on the web", True),
+    Command("copy-link", "main", "y", "copy_link", "", "Copy the event's Outlook link", True),
+    Command(
+        "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
     ),
     # Calendars pane
     Command("tree-down", "tree", "down,j", "cursor_down", "", "Next calendar or group"),
@@ -169,6 +189,15 @@ COMMANDS: tuple[Command, ...] = (
         priority=True,
     ),
     Command(
+        "cancel-scope",
+        "cancel",
+        "ctrl+o",
+        "toggle_scope",
+        "Occurrence/series",
+        "Switch between this occurrence and the whole series",
+        priority=True,
+    ),
+    Command(
         "cancel-back",
         "cancel",
         "escape",
@@ -177,6 +206,8 @@ COMMANDS: tuple[Command, ...] = (
         "Close without sending (the comment is kept)",
         priority=True,
     ),
+    # Prompts
+    Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     # Help
     Command("help-close", "help", "escape,q,question_mark", "dismiss", "Close", "Close help"),
 )

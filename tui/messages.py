@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.message import Message
 
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.recurrence import Recurrence
 
 
 class SignedIn(Message):
@@ -15,10 +18,17 @@ class SignedIn(Message):
 
 
 class CalendarsLoaded(Message):
+    """Calendars for one part of the calendars pane (`key`: "me", "groups", "user:…")."""
+
     def __init__(
-        self, groups: list[tuple[CalendarGroup, list[tuple[CalendarRef, Calendar]]]]
+        self,
+        key: str,
+        title: str | None,
+        groups: Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]],
     ) -> None:
         super().__init__()
+        self.key = key
+        self.title = title
         self.groups = groups
 
 
@@ -57,3 +67,12 @@ class CancelFinished(Message):
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
+
+
+class SeriesLoaded(Message):
+    """The recurrence pattern of a series, fetched from its master for the details pane."""
+
+    def __init__(self, master_id: str, recurrence: Recurrence | None) -> None:
+        super().__init__()
+        self.master_id = master_id
+        self.recurrence = recurrence

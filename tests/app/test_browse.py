@@ -61,8 +61,10 @@ async def test_tree_navigation_opens_another_calendar_by_its_group_path(
         assert isinstance(app.focused, EventTable)
         ref = app.main.calendar
         assert ref.calendar_group_id is not None and ref.calendar_id == node.data.calendar.id
-        assert any("/calendarGroups/" in r.raw_path and "/calendarView" in r.path
-                   for r in fake_graph.requests)
+        assert any(
+            "/calendarGroups/" in r.raw_path and "/calendarView" in r.path
+            for r in fake_graph.requests
+        )
 
 
 async def test_help_lists_every_command_and_closes(fake_graph: FakeGraph) -> None:

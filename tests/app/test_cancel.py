@@ -98,8 +98,11 @@ async def test_cancelling_an_occurrence_says_so_and_cancels_only_it(fake_graph: 
         event = await select(
             pilot, lambda e: e.is_organizer and e.is_occurrence and not e.is_cancelled
         )
-        siblings = [e.id for e in app.main.table.all_events
-                    if e.series_master_id == event.series_master_id and e.id != event.id]
+        siblings = [
+            e.id
+            for e in app.main.table.all_events
+            if e.series_master_id == event.series_master_id and e.id != event.id
+        ]
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         assert "This occurrence only" in str(app.screen.query_one("#cancel-summary").render())
@@ -110,3 +113,24 @@ async def test_cancelling_an_occurrence_says_so_and_cancels_only_it(fake_graph: 
         assert all(s in remaining for s in siblings)
         (post,) = cancel_posts(fake_graph)
         assert json.loads(post.body or b"{}") == {}
+
+
+async def test_cancelling_the_whole_series_of_an_occurrence(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(
+            pilot, lambda e: e.is_organizer and e.is_occurrence and not e.is_cancelled
+        )
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press("ctrl+o")
+        assert "whole recurring series" in str(app.screen.query_one("#cancel-summary").render())
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        assert "whole series" in app.main.status.message
+        assert not [
+            e for e in app.main.table.all_events if e.series_master_id == event.series_master_id
+        ]
+        (post,) = cancel_posts(fake_graph)
+        assert event.series_master_id is not None
+        assert post.path.split("/events/")[1] == f"{event.series_master_id}/cancel"

@@ -18,7 +18,8 @@ SIZE = (120, 36)
 async def _to_event(pilot: Pilot[None], organizer: bool) -> None:
     app = await loaded(pilot)
     index = next(
-        i for i, e in enumerate(app.main.table.all_events)
+        i
+        for i, e in enumerate(app.main.table.all_events)
         if e.is_organizer == organizer and not e.is_cancelled and e.attendees
     )
     for _ in range(index):

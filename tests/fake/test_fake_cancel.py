@@ -267,5 +267,7 @@ def test_concurrent_cancels_of_one_event_succeed_once(graph) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(lambda _: httpx.post(url, headers=headers).status_code,
                                    range(8)))
-    assert statuses == [202] + [404] * 7
+    # Past 4 at once the mailbox's concurrency limit may answer 429 instead of 404.
+    assert statuses.count(202) == 1
+    assert set(statuses) - {202} <= {404, 429}
     assert len(graph.store.sent_cancellations) == 1

@@ -6,12 +6,21 @@ import base64
 import contextlib
 import datetime as dt
 import json
+import random
 import socket
+import struct
+import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from . import batch, routes
+from .errors import GraphError
+from .faults import Fault, Faults
+from .limits import MailboxGate
 from .service import Request, Response, Service
 from .store import Store
 
@@ -46,6 +55,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     status: int
+    fault: str | None = None  # the injected fault that shaped the answer, if any
+    in_batch: bool = False  # a sub-request of a $batch
 
 
 class _Server(ThreadingHTTPServer):
@@ -59,6 +70,12 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (timed out, or was reset by a fault) is not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -134,27 +151,46 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.fake.record(RecordedRequest(
             self.command, self.path, unquote(raw_path), dict(query),
             {name: ", ".join(values) for name, values in headers.items()}, body,
-            response.status,
+            response.status, response.fault,
         ))
         self._send(response)
 
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset and no answer."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+
     def _send(self, response: Response) -> None:
+        if response.abort == "reset":
+            self._reset()
+            return
         payload = b""
-        if response.payload is not None:
+        if response.raw is not None:
+            payload = response.raw
+        elif response.payload is not None:
             payload = json.dumps(response.payload, ensure_ascii=False,
                                  separators=(",", ":")).encode("utf-8")
         self.send_response(response.status)
-        if response.payload is not None:
+        if response.raw is not None:
+            self.send_header("Content-Type", response.content_type or JSON_TYPE)
+        elif response.payload is not None:
             self.send_header("Content-Type", JSON_TYPE)
             self.send_header("OData-Version", "4.0")
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Strict-Transport-Security", "max-age=31536000")
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("Content-Length", str(len(payload)))
+        truncate = response.abort == "truncate"
+        # A truncated answer promises more than it sends, then the connection drops.
+        self.send_header("Content-Length", str(len(payload) + (64 if truncate else 0)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(payload)
+            self.wfile.write(payload[: len(payload) // 2] if truncate else payload)
+        if truncate:
+            self._reset()
 
 
 class FakeGraph:
@@ -175,6 +211,12 @@ class FakeGraph:
         self.port = port
         self.store: Store = build(self.today)
         self.service = Service(self.store, self.token)
+        # Fault injection and Outlook's 4-per-mailbox concurrency limit (None: no limit).
+        self.faults = Faults()
+        self.gate = MailboxGate()
+        self.concurrency_retry_after = "1"
+        self._batch_rng = random.Random(0)
+        self._batch_rng_lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
         self._requests_lock = threading.Lock()
         self._server: _Server | None = None
@@ -222,8 +264,133 @@ class FakeGraph:
     # ---- requests -------------------------------------------------------------------------
 
     def dispatch(self, request: Request) -> Response:
-        """Every request passes here: the seam for fault injection."""
-        return self.service.handle(request)
+        """Every request passes here: the seam for fault injection, the mailbox concurrency
+        limit and `$batch` (whose sub-requests come back through `_process`)."""
+        return self._process(request, in_batch=False)
+
+    def _process(self, request: Request, *, in_batch: bool) -> Response:
+        path = unquote(request.raw_path)
+        fired: dict[str, Fault] = {
+            f.kind: f for f in self.faults.pick(request.method, path, in_batch)
+        }
+        early = self._early_fault(request, fired)
+        if early is not None:
+            return early
+        if not in_batch and request.method == "POST" and _is_batch(path):
+            response = self._timed(fired, lambda: self._batch(request))
+        else:
+            key = self._mailbox_key(request)
+            if key is not None and not self.gate.enter(key):
+                throttled = self.service.error(request, GraphError(
+                    429, "ApplicationThrottled",
+                    "Application is over its MailboxConcurrency limit.",
+                    {"Retry-After": self.concurrency_retry_after}))
+                throttled.fault = "concurrency"
+                return throttled
+            try:
+                response = self._timed(fired, lambda: self.service.handle(request))
+            finally:
+                if key is not None:
+                    self.gate.leave(key)
+        return self._late_fault(request, response, fired)
+
+    @staticmethod
+    def _timed(fired: dict[str, Fault], work: Callable[[], Response]) -> Response:
+        latency = fired.get("latency")
+        if latency is not None and latency.phase == "before":
+            time.sleep(latency.seconds)
+        response = work()
+        if latency is not None and latency.phase == "after":
+            time.sleep(latency.seconds)
+        if latency is not None:
+            response.fault = response.fault or "latency"
+        return response
+
+    def _status_fault(self, request: Request, fault: Fault) -> Response:
+        status, code, message = {
+            "throttle": (429, "ApplicationThrottled", "Application is over its request limit."),
+            "unavailable": (503, "serviceNotAvailable",
+                            "The service is temporarily unavailable. Please retry later."),
+            "gateway_timeout": (504, "UnknownError", "Gateway Timeout"),
+        }[fault.kind]
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+        response = self.service.error(request, GraphError(status, code, message, headers))
+        response.fault = fault.kind
+        return response
+
+    def _early_fault(self, request: Request, fired: dict[str, Fault]) -> Response | None:
+        """Faults that answer before the request is processed."""
+        if "reset_before" in fired:
+            return Response(0, abort="reset", fault="reset_before")
+        if "html" in fired:
+            page = (b"<html><head><title>502 Bad Gateway</title></head><body><center>"
+                    b"<h1>502 Bad Gateway</h1></center><hr><center>proxy</center></body></html>")
+            return Response(502, raw=page, content_type="text/html", fault="html")
+        if "throttle" in fired:
+            return self._status_fault(request, fired["throttle"])
+        for kind in ("unavailable", "gateway_timeout"):
+            fault = fired.get(kind)
+            if fault is not None and fault.phase == "before":
+                return self._status_fault(request, fault)
+        return None
+
+    def _late_fault(self, request: Request, response: Response,
+                    fired: dict[str, Fault]) -> Response:
+        """Faults that spoil the answer of a request that was processed."""
+        for kind in ("unavailable", "gateway_timeout"):
+            fault = fired.get(kind)
+            if fault is not None and fault.phase == "after":
+                return self._status_fault(request, fault)
+        if "reset_after" in fired:
+            response.abort, response.fault = "reset", "reset_after"
+        elif "truncate" in fired:
+            response.abort, response.fault = "truncate", "truncate"
+        elif "malformed" in fired:
+            response.raw = b'{"value": [{"id": "AAMkAGI2T", "subject": "Unfinished'
+            response.content_type, response.fault = JSON_TYPE, "malformed"
+        return response
+
+    def _mailbox_key(self, request: Request) -> str | None:
+        """Which mailbox a request addresses, for the concurrency limit (None: no mailbox)."""
+        try:
+            segments = routes.split_segments(request.raw_path)
+        except ValueError:
+            return None
+        if len(segments) < 2 or segments[0].lower() != "v1.0":
+            return None
+        head = segments[1].lower()
+        if head == "me":
+            return self.store.me_id
+        if head in ("users", "groups") and len(segments) > 2:
+            if head == "users":
+                user = self.store.user(segments[2])
+                return user.id if user is not None else segments[2].lower()
+            return f"group:{segments[2].lower()}"
+        return None
+
+    def _batch(self, request: Request) -> Response:
+        try:
+            self.service.authenticate(request)
+            return batch.handle(request, self._run_sub, self._failed_dependency,
+                                self._batch_rng, self._batch_rng_lock)
+        except GraphError as error:
+            return self.service.error(request, error)
+
+    def _run_sub(self, request: Request) -> Response:
+        response = self._process(request, in_batch=True)
+        self.record(RecordedRequest(
+            request.method, request.raw_path + (f"?{request.raw_query}" if request.raw_query
+                                                else ""),
+            unquote(request.raw_path), dict(request.query),
+            {name: ", ".join(values) for name, values in request.headers.items()},
+            request.body, response.status, response.fault, in_batch=True,
+        ))
+        return response
+
+    def _failed_dependency(self, request: Request) -> Response:
+        return self.service.error(request, GraphError(
+            424, "FailedDependency", "The request could not be run: a request it depends on"
+            " failed."))
 
     def record(self, recorded: RecordedRequest) -> None:
         with self._requests_lock:
@@ -232,3 +399,8 @@ class FakeGraph:
     def clear_requests(self) -> None:
         with self._requests_lock:
             self.requests.clear()
+
+
+def _is_batch(path: str) -> bool:
+    parts = [p for p in path.split("/") if p]
+    return len(parts) == 2 and parts[0].lower() == "v1.0" and parts[1].lower() == "$batch"

@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import odata, render, routes
 from .errors import GraphError, access_denied, not_found
@@ -52,6 +52,11 @@ class Response:
     status: int
     payload: Json | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Set by fault injection only: a body sent as-is, and how the connection ends.
+    raw: bytes | None = None
+    content_type: str | None = None
+    abort: Literal["reset", "truncate"] | None = None
+    fault: str | None = None
 
 
 @dataclass
@@ -83,6 +88,20 @@ class Service:
         response.headers["request-id"] = request_id
         response.headers["client-request-id"] = client_id
         return response
+
+    def error(self, req: Request, error: GraphError) -> Response:
+        """Graph's error envelope and headers for `error`, as `handle` would answer it."""
+        request_id = str(uuid.uuid4())
+        client_id = req.header("client-request-id") or str(uuid.uuid4())
+        response = Response(error.status, self._envelope(error, request_id, client_id),
+                            dict(error.headers))
+        response.headers["request-id"] = request_id
+        response.headers["client-request-id"] = client_id
+        return response
+
+    def authenticate(self, req: Request) -> None:
+        """Raise the 401 Graph would give for this request's credentials, if any."""
+        self._authenticate(req)
 
     @staticmethod
     def _envelope(error: GraphError, request_id: str, client_id: str) -> Json:

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-import email.utils
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import httpx
 
 from tui.graph import urls
-from tui.graph.errors import GraphError, GraphUnavailable, error_from_response
-from tui.graph.models import EVENT_SELECT, Calendar, CalendarGroup, Event, User
+from tui.graph.batch import BulkCancel, cancel_body
+from tui.graph.errors import (
+    NOT_FOUND_CODES,
+    CancelNotSent,
+    CancelOutcomeUnknown,
+    GraphError,
+    GraphUnavailable,
+    NotFound,
+    RequestOutcomeUnknown,
+    error_from_response,
+)
+from tui.graph.models import EVENT_SELECT, Calendar, CalendarGroup, Event, Group, User
+from tui.graph.policy import (
+    MAILBOX_CONCURRENCY,
+    NOT_SENT,
+    RETRY_STATUSES,
+    MailboxLimiter,
+    RetryPolicy,
+    WaitNotice,
+    WaitObserver,
+    WaitReason,
+)
 from tui.graph.timezones import zone
-from tui.graph.urls import CalendarRef, EventRef, Mailbox
+from tui.graph.urls import CalendarRef, EventRef, Mailbox, mailbox_key
 
 
 class TokenProvider(Protocol):
@@ -38,38 +58,35 @@ class StaticToken:
     async def get_token(self, *, force_refresh: bool = False) -> str:
         return self._token
 
+
 GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # Graph allows windows of at most 1825 days in calendarView.
 MAX_WINDOW = dt.timedelta(days=1825)
-_RETRY_STATUSES = frozenset({429, 503, 504})
-_MAX_RETRIES = 3
-_MAX_RETRY_WAIT = 60.0
+
+CancelState = Literal["cancelled", "live"]
 
 
 @dataclass(frozen=True, slots=True)
 class CancelOutcome:
-    """A cancel Graph accepted (202); the request-id identifies it in the tenant's logs."""
+    """A cancel that went through; the request-id identifies it in the tenant's logs.
+
+    `checked` is true when Graph's answer was lost and a look at the event proved the cancel
+    had taken effect (the event is gone or flagged cancelled).
+    """
 
     event_id: str
     request_id: str | None
-
-
-def _retry_after(headers: httpx.Headers, attempt: int) -> float:
-    value = headers.get("retry-after", "")
-    if value.isdigit():
-        return min(float(value), _MAX_RETRY_WAIT)
-    if value:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            wait = (when - dt.datetime.now(dt.UTC)).total_seconds()
-            return min(max(wait, 0.0), _MAX_RETRY_WAIT)
-        except (TypeError, ValueError):
-            pass
-    return float(min(2**attempt, _MAX_RETRY_WAIT))
+    checked: bool = False
 
 
 class GraphClient:
-    """Talks to Graph over httpx; every method raises GraphError or GraphUnavailable."""
+    """Talks to Graph over httpx; every method raises GraphError or GraphUnavailable.
+
+    Every request goes through one policy (`tui.graph.policy`): timeouts, retries of reads
+    on 429/503/504 and network errors with Graph's Retry-After or jittered backoff, and at
+    most four requests in flight per mailbox. `on_wait` is called (no UI in here) before
+    each wait, so a status bar can say "throttled, retrying in 3 s".
+    """
 
     def __init__(
         self,
@@ -77,17 +94,27 @@ class GraphClient:
         token: str | TokenProvider,
         *,
         timezone: str = "UTC",
-        timeout: float = 30.0,
+        timeout: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         page_size: int = 250,
+        policy: RetryPolicy | None = None,
+        on_wait: WaitObserver | None = None,
+        mailbox_concurrency: int = MAILBOX_CONCURRENCY,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timezone = timezone
         self._tz = zone(timezone) or dt.UTC
         self._tokens: TokenProvider = StaticToken(token) if isinstance(token, str) else token
         self._page_size = page_size
+        self.policy = policy or RetryPolicy()
+        if timeout is not None:
+            self.policy.connect_timeout = self.policy.read_timeout = timeout
+            self.policy.write_timeout = timeout
+        self.on_wait = on_wait
+        self.limiter = MailboxLimiter(mailbox_concurrency)
+        self._cancels: dict[tuple[str, str], asyncio.Future[CancelOutcome]] = {}
         self._http = httpx.AsyncClient(
-            timeout=timeout,
+            timeout=self.policy.timeout,
             transport=transport,
             headers={"Accept": "application/json"},
         )
@@ -110,46 +137,80 @@ class GraphClient:
             "Prefer": f'outlook.timezone="{self.timezone}"',
         }
 
+    async def _wait(self, notice: WaitNotice) -> None:
+        if self.on_wait is not None:
+            with contextlib.suppress(Exception):  # an observer must never break a request
+                self.on_wait(notice)
+        await self.policy.sleep(notice.seconds)
+
     async def _send(
-        self, method: str, url: str, *, json_body: Any = None, retry: bool = False
+        self, method: str, url: str, *, json_body: Any = None, mailbox: str | None = None
     ) -> httpx.Response:
-        """One request; GETs (retry=True) are retried on throttling and outages, never a POST."""
+        """One request under the policy.
+
+        Reads are retried on 429/503/504 and network errors. A write is retried only when
+        the server cannot have processed it (429, or the connection was never made); any
+        other failure after sending raises RequestOutcomeUnknown, never a second send.
+        """
         if not url.startswith(("http://", "https://")):
             url = self.base_url + url
+        key = mailbox_key(url) if mailbox is None else mailbox
+        idempotent = method in ("GET", "HEAD")
+        content = None if json_body is None else json.dumps(json_body).encode()
         attempt = 0
         refreshed = force = False
         while True:
             headers = await self._headers(force_refresh=force)
             force = False
-            content = None
-            if json_body is not None:
+            if content is not None:
                 headers["Content-Type"] = "application/json"
-                content = json.dumps(json_body).encode()
-            try:
-                response = await self._http.request(method, url, headers=headers, content=content)
-            except httpx.TimeoutException as exc:
-                raise GraphUnavailable("Graph did not answer in time") from exc
-            except httpx.HTTPError as exc:
-                raise GraphUnavailable(f"cannot reach Graph: {exc}") from exc
+            failure: httpx.TransportError | None = None
+            async with self.limiter.slot(key):
+                try:
+                    response = await self._http.request(
+                        method, url, headers=headers, content=content
+                    )
+                except httpx.TransportError as exc:
+                    failure = exc
+            if failure is not None:
+                sent = not isinstance(failure, NOT_SENT)
+                if (idempotent or not sent) and attempt < self.policy.max_retries:
+                    attempt += 1
+                    await self._wait(WaitNotice(key, "network", self.policy.backoff(attempt),
+                                                attempt, None, method))
+                    continue
+                reason = _describe(failure)
+                if not idempotent and sent:
+                    raise RequestOutcomeUnknown(reason) from failure
+                raise GraphUnavailable(reason) from failure
             if response.is_success:
                 return response
+            status = response.status_code
             # A 401 means the request was not processed, so even a cancel may go once more.
-            if response.status_code == 401 and not refreshed:
+            if status == 401 and not refreshed:
                 refreshed = force = True
                 continue
-            if retry and response.status_code in _RETRY_STATUSES and attempt < _MAX_RETRIES:
-                await asyncio.sleep(_retry_after(response.headers, attempt))
+            retryable = status in RETRY_STATUSES and (idempotent or status == 429)
+            if retryable and attempt < self.policy.max_retries:
                 attempt += 1
+                seconds = self.policy.delay(response.headers, attempt)
+                reason_kind: WaitReason = "throttled" if status == 429 else "unavailable"
+                await self._wait(WaitNotice(key, reason_kind, seconds, attempt, status, method))
                 continue
+            if not idempotent and status >= 500:
+                raise RequestOutcomeUnknown(
+                    f"Graph answered {status} {response.reason_phrase}".rstrip(),
+                    status, response.headers.get("request-id"),
+                )
             raise error_from_response(
-                response.status_code,
+                status,
                 response.content,
                 {k.lower(): v for k, v in response.headers.items()},
                 response.reason_phrase,
             )
 
     async def _get_json(self, url: str) -> dict[str, Any]:
-        response = await self._send("GET", url, retry=True)
+        response = await self._send("GET", url)
         try:
             payload = response.json()
         except ValueError as exc:
@@ -192,6 +253,16 @@ class GraphClient:
 
     async def me(self) -> User:
         return User.from_json(await self._get_json("/me"))
+
+    async def user(self, mailbox: Mailbox) -> User:
+        """Another user's profile (for a mailbox opened by UPN or id)."""
+        return User.from_json(await self._get_json(mailbox.path))
+
+    async def member_groups(self) -> list[Group]:
+        """The Microsoft 365 groups the signed-in user belongs to (not other directory objects)."""
+        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "100"})
+        items = await self._all(f"/me/memberOf?{query}")
+        return [g for g in (Group.from_json(obj) for obj in items) if g is not None]
 
     async def calendar_groups(self, mailbox: Mailbox = urls.ME) -> list[CalendarGroup]:
         items = await self._all(f"{urls.calendar_groups_path(mailbox)}?$top=100")
@@ -254,11 +325,83 @@ class GraphClient:
     async def cancel_event(self, ref: EventRef, comment: str | None) -> CancelOutcome:
         """Cancel a meeting the user organizes; attendees get a notice with the comment.
 
-        An empty comment would make Graph send no notice at all, so blank text means
-        "no comment": the field is omitted and attendees get the default notice.
+        Returns when the cancel went through (`checked=True` if that was established by
+        looking at the event after Graph's answer was lost). Raises OrganizerRequired,
+        NotFound or another GraphError when Graph refused; CancelNotSent when it certainly
+        did not happen (safe to offer "send again"); CancelOutcomeUnknown when even the
+        check failed (never re-send blindly). Asking again while the same cancel is in
+        flight waits for that one: pressing send twice sends once.
         """
-        body: dict[str, str] = {}
-        if comment is not None and comment.strip():
-            body["Comment"] = comment
-        response = await self._send("POST", ref.cancel_path, json_body=body)
+        key = (ref.mailbox.key, ref.event_id)
+        running = self._cancels.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[CancelOutcome] = asyncio.get_running_loop().create_future()
+        self._cancels[key] = future
+        try:
+            outcome = await self._cancel_once(ref, comment)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: nobody else may be waiting
+            raise
+        else:
+            future.set_result(outcome)
+            return outcome
+        finally:
+            del self._cancels[key]
+
+    async def _cancel_once(self, ref: EventRef, comment: str | None) -> CancelOutcome:
+        try:
+            response = await self._send("POST", ref.cancel_path, json_body=cancel_body(comment))
+        except RequestOutcomeUnknown as unknown:
+            reason = str(unknown)
+            await self.policy.sleep(self.policy.settle)
+            state = await self.cancel_state(ref)
+            if state == "cancelled":
+                return CancelOutcome(ref.event_id, unknown.request_id, checked=True)
+            if state == "live":
+                raise CancelNotSent(ref.event_id, reason, checked=True) from unknown
+            raise CancelOutcomeUnknown(ref.event_id, reason) from unknown
+        except GraphUnavailable as unavailable:
+            raise CancelNotSent(ref.event_id, str(unavailable), checked=False) from unavailable
         return CancelOutcome(ref.event_id, response.headers.get("request-id"))
+
+    async def cancel_state(self, ref: EventRef) -> CancelState | None:
+        """Look at the event: "cancelled" if it is gone (404) or flagged cancelled, "live" if
+        it is still there, None if that cannot be told (the check itself failed).
+
+        A cancelled meeting moves to Deleted Items, where its default id no longer resolves,
+        so a 404 for the id a cancel was sent to means the cancel went through.
+        """
+        query = httpx.QueryParams({"$select": "id,isCancelled"})
+        try:
+            obj = await self._get_json(f"{ref.path}?{query}")
+        except NotFound as missing:
+            return "cancelled" if missing.code in NOT_FOUND_CODES else None
+        except (GraphError, GraphUnavailable):
+            return None
+        if obj.get("isCancelled") is True:
+            return "cancelled"
+        return "live" if isinstance(obj.get("id"), str) else None
+
+    def cancel_many(
+        self, refs: Iterable[EventRef], comment: str | None, *, check_first: bool = False
+    ) -> BulkCancel:
+        """Cancel many meetings through JSON batching.
+
+        Iterate the returned BulkCancel for each event's outcome as it becomes known; its
+        `stats` hold the figures. See `tui.graph.batch` for the rules (at most 20 per batch,
+        4 batches at once per mailbox, per-item retries of throttled items only, nothing
+        sent twice without a check). `check_first` looks at each event before sending, for
+        retrying items whose outcome was unknown."""
+        return BulkCancel(self, refs, comment, check_first=check_first)
+
+
+def _describe(failure: httpx.TransportError) -> str:
+    if isinstance(failure, httpx.TimeoutException):
+        return "Graph did not answer in time"
+    if isinstance(failure, NOT_SENT):
+        return f"cannot reach Graph: {failure}" if str(failure) else "cannot reach Graph"
+    detail = str(failure) or failure.__class__.__name__
+    return f"the connection to Graph failed: {detail}"
+

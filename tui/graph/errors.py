@@ -87,3 +87,41 @@ def error_from_response(
     elif status == 401:
         kind = AuthenticationRequired
     return kind(status, code, message, request_id, date)
+
+
+class RequestOutcomeUnknown(GraphUnavailable):
+    """A write reached Graph (or may have) but no usable answer came back: a timeout, a
+    dropped connection after sending, or a 5xx. Whether it took effect is not known."""
+
+    def __init__(self, message: str, status: int | None = None,
+                 request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+
+
+class CancelNotSent(GraphUnavailable):
+    """The cancel certainly did not take effect: the request never left, or a check after an
+    unclear failure found the event still there and not cancelled. Safe to send again."""
+
+    def __init__(self, event_id: str, reason: str, *, checked: bool) -> None:
+        detail = "the event is still there" if checked else "nothing was sent"
+        super().__init__(f"the meeting was not cancelled ({reason}; {detail})")
+        self.event_id = event_id
+        self.reason = reason
+        self.checked = checked
+
+
+class CancelOutcomeUnknown(GraphUnavailable):
+    """The cancel may or may not have gone through, and checking the event failed too.
+
+    Never re-send on this: refresh the event first (a 404 or `isCancelled` means it went).
+    """
+
+    def __init__(self, event_id: str, reason: str) -> None:
+        super().__init__(
+            f"cannot tell whether the meeting was cancelled ({reason}); refresh to check"
+            " before sending again"
+        )
+        self.event_id = event_id
+        self.reason = reason

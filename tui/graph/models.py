@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from tui.graph.recurrence import Recurrence
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
@@ -19,7 +20,7 @@ JSON = dict[str, Any]
 EVENT_SELECT = (
     "id,subject,start,end,isAllDay,isOrganizer,isCancelled,type,seriesMasterId,organizer,"
     "attendees,responseStatus,location,isOnlineMeeting,onlineMeeting,onlineMeetingUrl,"
-    "bodyPreview,webLink,showAs"
+    "bodyPreview,webLink,showAs,recurrence"
 )
 
 
@@ -51,6 +52,29 @@ class User:
             display_name=_str(obj, "displayName"),
             user_principal_name=_str(obj, "userPrincipalName"),
             mail=_str(obj, "mail"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A Microsoft 365 group the user belongs to; its calendar is under /groups/{id}."""
+
+    id: str
+    display_name: str
+    mail: str
+
+    @classmethod
+    def from_json(cls, obj: JSON) -> Group | None:
+        """A Microsoft 365 ("Unified") group, or None for other directory objects."""
+        types = obj.get("groupTypes")
+        is_group = obj.get("@odata.type", "#microsoft.graph.group") == "#microsoft.graph.group"
+        if not is_group or not isinstance(types, list) or "Unified" not in types:
+            return None
+        group_id = _str(obj, "id")
+        if not group_id:
+            return None
+        return cls(
+            group_id, _str(obj, "displayName") or _str(obj, "mail") or group_id, _str(obj, "mail")
         )
 
 
@@ -161,6 +185,8 @@ class Event:
     body_preview: str
     web_link: str
     show_as: str
+    recurrence: Recurrence | None = None
+    """The pattern, on series masters only (occurrences carry none)."""
 
     @property
     def id(self) -> str:
@@ -214,4 +240,5 @@ class Event:
             body_preview=_str(obj, "bodyPreview"),
             web_link=_str(obj, "webLink"),
             show_as=_str(obj, "showAs"),
+            recurrence=Recurrence.from_json(obj.get("recurrence")),
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 MailboxKind = Literal["me", "user", "group"]
 
@@ -50,6 +50,11 @@ class Mailbox:
     @property
     def label(self) -> str:
         return "me" if self.kind == "me" else self.id
+
+    @property
+    def key(self) -> str:
+        """Identifies the mailbox for throttling (Graph limits requests per app and mailbox)."""
+        return "me" if self.kind == "me" else f"{self.kind}:{self.id.lower()}"
 
 
 ME = Mailbox()
@@ -129,3 +134,23 @@ def calendar_view_path(calendar: CalendarRef) -> str:
 
 def events_path(calendar: CalendarRef) -> str:
     return f"{calendar.path}/events"
+
+
+def mailbox_key(url: str) -> str:
+    """The `Mailbox.key` a request path (relative, or absolute like a nextLink) addresses.
+
+    Returns "" for requests that address no mailbox (such as `$batch`).
+    """
+    path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    parts = [p for p in path.split("/") if p]
+    if parts and parts[0].lower() in ("v1.0", "beta"):
+        parts = parts[1:]
+    if not parts:
+        return ""
+    head = parts[0].lower()
+    if head == "me":
+        return "me"
+    if head in ("users", "groups") and len(parts) > 1:
+        kind = "user" if head == "users" else "group"
+        return f"{kind}:{unquote(unquote(parts[1])).lower()}"
+    return ""

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.widgets import Button, Footer, RadioButton, RadioSet, Static, TextArea
 
 from tui.commands import bindings
 from tui.graph import Event
@@ -18,17 +18,23 @@ from tui.widgets.format import printable, when_label
 
 @dataclass(frozen=True, slots=True)
 class CancelDecision:
-    """What the user chose; the comment comes back either way so it is never lost."""
+    """What the user chose; the comment comes back either way so it is never lost.
+
+    `whole_series` is true when the user chose to cancel the series an occurrence belongs to.
+    """
 
     send: bool
     comment: str
+    whole_series: bool = False
 
 
-def summary(event: Event) -> Text:
+def summary_text(event: Event, whole_series: bool = False) -> Text:
     text = Text()
     text.append(printable(event.subject) or "(no subject)", style="bold")
     text.append("\n" + when_label(event))
-    if event.is_occurrence:
+    if event.is_occurrence and whole_series:
+        text.append("\nThe whole recurring series, past and future occurrences.", style="bold")
+    elif event.is_occurrence:
         text.append("\nThis occurrence only; the rest of the series stays.", style="bold")
     elif event.type == "seriesMaster":
         text.append("\nThe whole recurring series.", style="bold")
@@ -61,16 +67,22 @@ def warning(event: Event) -> str:
 class CancelScreen(ModalScreen[CancelDecision]):
     BINDINGS = bindings("cancel")
 
-    def __init__(self, event: Event, draft: str = "") -> None:
+    def __init__(self, event: Event, draft: str = "", *, series_in_view: int = 0) -> None:
+        """`series_in_view`: upcoming occurrences of the event's series in the loaded window."""
         super().__init__()
         self.event = event
         self._draft = draft
+        self._series_in_view = series_in_view
         self._decided = False
+
+    @property
+    def _offers_series(self) -> bool:
+        return self.event.is_occurrence and self.event.series_master_id is not None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-dialog"):
             yield Static("Cancel meeting", id="cancel-title")
-            yield Static(summary(self.event), id="cancel-summary", markup=False)
+            yield Static(summary_text(self.event), id="cancel-summary", markup=False)
             note = warning(self.event)
             yield Static(note, id="cancel-warning", markup=False, classes="" if note else "-hidden")
             yield Static(
@@ -78,6 +90,15 @@ class CancelScreen(ModalScreen[CancelDecision]):
                 id="cancel-label",
                 markup=False,
             )
+            if self._offers_series:
+                upcoming = self._series_in_view
+                with RadioSet(id="cancel-scope"):
+                    yield RadioButton("This occurrence only", value=True, id="scope-occurrence")
+                    yield RadioButton(
+                        f"The whole series ({upcoming} upcoming in this window; past "
+                        "occurrences go too)",
+                        id="scope-series",
+                    )
             yield TextArea(self._draft, id="cancel-comment", soft_wrap=True, tab_behavior="focus")
             with Horizontal(id="cancel-buttons"):
                 yield Button("Send cancellation  Ctrl+S", id="cancel-send", variant="error")
@@ -100,7 +121,25 @@ class CancelScreen(ModalScreen[CancelDecision]):
         if self._decided:
             return
         self._decided = True
-        self.dismiss(CancelDecision(send, self.comment))
+        self.dismiss(CancelDecision(send, self.comment, self.whole_series))
+
+    @property
+    def whole_series(self) -> bool:
+        if not self._offers_series:
+            return False
+        return self.query_one("#scope-series", RadioButton).value
+
+    def action_toggle_scope(self) -> None:
+        if self._offers_series:
+            series = self.query_one("#scope-series", RadioButton)
+            occurrence = self.query_one("#scope-occurrence", RadioButton)
+            (occurrence if series.value else series).value = True
+            self._describe_scope()
+
+    @on(RadioSet.Changed)
+    def _describe_scope(self) -> None:
+        summary = self.query_one("#cancel-summary", Static)
+        summary.update(summary_text(self.event, self.whole_series))
 
     def action_send(self) -> None:
         self._decide(True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 from functools import partial
 
 from textual import on, work
@@ -18,8 +19,19 @@ from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
-from tui.graph import ME, Calendar, CalendarRef, Event, GraphClient, NotFound
+from tui.desktop import open_in_browser
+from tui.graph import (
+    ME,
+    Calendar,
+    CalendarRef,
+    Event,
+    EventRef,
+    GraphClient,
+    Mailbox,
+    NotFound,
+)
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.recurrence import Recurrence
 from tui.messages import (
     CalendarsLoaded,
     CancelFailed,
@@ -27,15 +39,18 @@ from tui.messages import (
     CancelSucceeded,
     EventsLoaded,
     EventsPage,
+    SeriesLoaded,
     SignedIn,
 )
 from tui.problems import describe
 from tui.screens.cancel import CancelDecision, CancelScreen
-from tui.widgets.calendar_tree import CalendarNode, CalendarTree
+from tui.screens.prompt import PromptScreen
+from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar
+from tui.window import VIEWS, Window, parse_day
 
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
@@ -60,15 +75,17 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.tz = tz
-        start = dt.datetime.combine(today, dt.time(), tz)
-        self.window = (start, start + dt.timedelta(days=days))
+        self.today = today
+        self.window = Window("agenda", today, agenda_days=days)
         self.calendar = CalendarRef(ME)
         self.calendar_name = "Calendar"
         self.user_label = ""
         self.drafts: dict[str, str] = {}
+        self.series: dict[str, Recurrence | None] = {}
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
+        self._keep_missing_ok = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -101,29 +118,32 @@ class MainScreen(Screen[None]):
         self.table.focus()
         self.load_user()
         self.load_calendars()
+        self.load_groups()
         self.open_calendar(CalendarRef(ME), "Calendar")
 
     def _update_titles(self) -> None:
-        start, end = self.window
-        last = (end - dt.timedelta(seconds=1)).date()
-        span = f"{day_label(start.date())} – {day_label(last)}"
         pane = self.query_one("#events-pane", Vertical)
-        pane.border_title = f"{printable(self.calendar_name, 60)} · {span}"
+        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
         pane.border_subtitle = f"{len(self.table.all_events)} events"
         who = f" · {self.user_label}" if self.user_label else ""
         self.query_one("#title-bar", Static).update(f"cal365{who}")
 
     # -- loading ---------------------------------------------------------------------------
 
-    def open_calendar(self, ref: CalendarRef, name: str, keep_id: str | None = None) -> None:
+    def open_calendar(
+        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False
+    ) -> None:
+        """Load `ref` for the current window; `keep_id` is the event to keep selected, and
+        unless `missing_ok` its absence is reported (it went away on the server)."""
         self.calendar = ref
         self.calendar_name = name
         self._generation += 1
         self._keep_id = keep_id
+        self._keep_missing_ok = missing_ok
         self.table.clear("Loading events…")
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
-        start, end = self.window
+        start, end = self.window.bounds(self.tz)
         self.load_events(ref, start, end, self._generation)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
@@ -141,7 +161,62 @@ class MainScreen(Screen[None]):
             return [(CalendarRef(ME, c.id, group_id), c) for c in found]
 
         results = await asyncio.gather(*(calendars_of(g.id) for g in groups))
-        self.post_message(CalendarsLoaded(list(zip(groups, results, strict=True))))
+        self.post_message(CalendarsLoaded("me", None, list(zip(groups, results, strict=True))))
+
+    @work(exclusive=True, group="groups", exit_on_error=False)
+    async def load_groups(self) -> None:
+        """The calendars of the user's Microsoft 365 groups, beside their own."""
+        try:
+            groups = await self.client.member_groups()
+        except (GraphError, GraphUnavailable):
+            return  # Not all tenants or consents allow listing groups: leave them out quietly.
+        found: list[tuple[CalendarRef, Calendar]] = []
+        for group in groups:
+            ref = CalendarRef(Mailbox("group", group.id))
+            try:
+                calendar = await self.client.calendar(ref)
+            except GraphError:
+                continue
+            found.append((ref, replace(calendar, name=group.display_name)))
+        if found:
+            self.post_message(CalendarsLoaded("groups", "Microsoft 365 groups", [(None, found)]))
+
+    @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
+    async def load_mailbox(self, mailbox: Mailbox) -> None:
+        """Another user's calendars: all their groups when delegated, else the one they share."""
+        user = await self.client.user(mailbox)
+        title = user.display_name or user.user_principal_name or mailbox.id
+        section: Section
+        try:
+            groups = await self.client.calendar_groups(mailbox)
+            section = [
+                (
+                    g,
+                    [
+                        (CalendarRef(mailbox, c.id, g.id), c)
+                        for c in await self.client.calendars_in_group(mailbox, g.id)
+                    ],
+                )
+                for g in groups
+            ]
+        except GraphError:
+            # A shared (not delegated) calendar: only the default calendar is readable.
+            ref = CalendarRef(mailbox)
+            section = [(None, [(ref, await self.client.calendar(ref))])]
+        self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
+
+    def action_open_mailbox(self) -> None:
+        def opened(text: str | None) -> None:
+            if text:
+                self.status.show(f"Opening {printable(text, 80)}…", "busy")
+                self.load_mailbox(Mailbox("user", text))
+
+        prompt = PromptScreen(
+            "Open another person's calendars",
+            "user@contoso.com or a user id",
+            check=lambda text: None if text else "type a user name (UPN) or id",
+        )
+        self.app.push_screen(prompt, opened)
 
     @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
     async def load_events(
@@ -160,17 +235,11 @@ class MainScreen(Screen[None]):
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
-        tree.populate(message.groups)
-        for _group, calendars in message.groups:
-            for ref, calendar in calendars:
-                if calendar.is_default and self.calendar.calendar_id is None:
-                    node = tree.find(calendar.id)
-                    if node is not None:
-                        tree.move_cursor(node)
-                if ref == self.calendar:
-                    node = tree.find(calendar.id)
-                    if node is not None:
-                        tree.move_cursor(node)
+        tree.set_section(message.key, message.title, message.groups)
+        if message.key == "me" and not tree.select_ref(self.calendar):
+            tree.select_default()
+        if message.key != "me":
+            self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
         if message.generation != self._generation:
@@ -189,14 +258,14 @@ class MainScreen(Screen[None]):
         table.set_placeholder("No events in this window.")
         self._update_titles()
         name = printable(self.calendar_name, 60)
-        if self._keep_id is not None:
+        if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
             self.status.show(f"{name}: {count} events.", "info")
-        self.details.show(table.current)
+        self._show_details(table.current)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The error funnel: a worker that fails for any reason ends as one status line."""
@@ -218,17 +287,91 @@ class MainScreen(Screen[None]):
         self.open_calendar(node.ref, node.calendar.name)
         self.table.focus()
 
+    def _show_details(self, event: Event | None) -> None:
+        master = event.series_master_id if event is not None else None
+        self.details.show(event, self.series.get(master) if master else None)
+        if event is not None and master and master not in self.series:
+            self.load_series(EventRef(master, event.ref.mailbox, event.ref.calendar))
+
     @on(EventTable.Highlighted)
     def _event_highlighted(self, message: EventTable.Highlighted) -> None:
-        self.details.show(message.event)
+        self._show_details(message.event)
 
     @on(EventTable.Opened)
     def _event_opened(self, message: EventTable.Opened) -> None:
-        self.details.show(message.event)
+        self._show_details(message.event)
         self.details.focus()
+
+    @work(exclusive=True, group="series", exit_on_error=False, description="Loading the series")
+    async def load_series(self, master: EventRef) -> None:
+        # Only an enrichment of the details pane: a failure leaves the pattern out quietly.
+        try:
+            recurrence = (await self.client.event(master)).recurrence
+        except (GraphError, GraphUnavailable):
+            recurrence = None
+        self.post_message(SeriesLoaded(master.event_id, recurrence))
+
+    def on_series_loaded(self, message: SeriesLoaded) -> None:
+        self.series[message.master_id] = message.recurrence
+        current = self.table.current
+        if current is not None and current.series_master_id == message.master_id:
+            self.details.show(current, message.recurrence)
+
+    def action_open_web(self) -> None:
+        event = self.table.current
+        if event is None or not event.web_link:
+            self.status.show("This event has no Outlook link.", "info")
+        elif open_in_browser(event.web_link):
+            self.status.show(f"Opened {_short(event)} in the browser.", "info")
+        else:
+            self.app.copy_to_clipboard(event.web_link)
+            self.status.show(
+                "No local browser here (remote session): the Outlook link is copied to your "
+                "clipboard instead.",
+                "info",
+            )
+
+    def action_copy_link(self) -> None:
+        event = self.table.current
+        if event is None or not event.web_link:
+            self.status.show("This event has no Outlook link.", "info")
+            return
+        self.app.copy_to_clipboard(event.web_link)
+        self.status.show(f"Copied the Outlook link of {_short(event)}.", "info")
 
     def action_focus_events(self) -> None:
         self.table.focus()
+
+    def _move_window(self, window: Window) -> None:
+        current = self.table.current
+        self.window = window
+        keep = current.id if current else None
+        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True)
+
+    def action_view(self, view: str) -> None:
+        if view in VIEWS:
+            self._move_window(self.window.with_view(view))
+
+    def action_shift(self, steps: int) -> None:
+        self._move_window(self.window.shifted(steps))
+
+    def action_today(self) -> None:
+        self._move_window(self.window.at(self.today))
+
+    def action_goto(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_day(text, self.today)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self._move_window(self.window.at(parse_day(text, self.today)))
+
+        prompt = PromptScreen("Go to date", "2026-12-01, today, +3, -7, friday…", check=check)
+        self.app.push_screen(prompt, chosen)
 
     def action_refresh(self) -> None:
         current = self.table.current
@@ -246,7 +389,16 @@ class MainScreen(Screen[None]):
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
         draft = self.drafts.get(event.id, "")
-        self.app.push_screen(CancelScreen(event, draft), partial(self._cancel_decided, event))
+        now = dt.datetime.now(self.tz)
+        upcoming = sum(
+            1
+            for e in self.table.all_events
+            if e.series_master_id is not None
+            and e.series_master_id == event.series_master_id
+            and (e.start is None or e.start >= now)
+        )
+        dialog = CancelScreen(event, draft, series_in_view=upcoming)
+        self.app.push_screen(dialog, partial(self._cancel_decided, event))
 
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
         if decision is None:
@@ -262,13 +414,18 @@ class MainScreen(Screen[None]):
         if event.id in self.sending:
             return
         self.sending.add(event.id)
-        self.status.show(f"Cancelling {_short(event)}…", "busy")
-        self.send_cancel(event, decision.comment)
+        target = event.ref
+        if decision.whole_series and event.series_master_id:
+            target = EventRef(event.series_master_id, event.ref.mailbox, event.ref.calendar)
+        what = "the series of " if target is not event.ref else ""
+        self.status.show(f"Cancelling {what}{_short(event)}…", "busy")
+        self.send_cancel(event, target, decision.comment)
 
     @work(group="cancel", exit_on_error=False, description="Cancelling")
-    async def send_cancel(self, event: Event, comment: str) -> None:
+    async def send_cancel(self, event: Event, target: EventRef, comment: str) -> None:
+        """Cancel `target`: the event itself, or the master of the series it belongs to."""
         try:
-            outcome = await self.client.cancel_event(event.ref, comment)
+            outcome = await self.client.cancel_event(target, comment)
         except (GraphError, GraphUnavailable) as error:
             self.post_message(CancelFailed(event, error))
         else:
@@ -279,13 +436,21 @@ class MainScreen(Screen[None]):
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
         self.drafts.pop(event.id, None)
-        self.table.remove_id(event.id)
-        self.details.show(self.table.current)
+        series = message.outcome.event_id == event.series_master_id
+        if series:
+            for other in list(self.table.all_events):
+                if other.series_master_id == event.series_master_id:
+                    self.table.remove_id(other.id)
+        else:
+            self.table.remove_id(event.id)
+        self._show_details(self.table.current)
         self._update_titles()
         told = len(event.notified_attendees)
         notice = f"{told} attendee{'s' if told != 1 else ''} notified" if told else "no attendees"
+        what = "the whole series of " if series else ""
         self.status.show(
-            f"Cancelled {_short(event)}: {notice}; Graph moved it to Deleted Items.", "success"
+            f"Cancelled {what}{_short(event)}: {notice}; Graph moved it to Deleted Items.",
+            "success",
         )
 
     def on_cancel_failed(self, message: CancelFailed) -> None:

@@ -9,10 +9,17 @@ from textual.widgets import Static
 
 from tui.commands import bindings
 from tui.graph import Event
-from tui.widgets.format import printable, printable_block, response_label, when_label
+from tui.graph.recurrence import Recurrence
+from tui.widgets.format import (
+    printable,
+    printable_block,
+    recurrence_label,
+    response_label,
+    when_label,
+)
 
 
-def describe(event: Event) -> Text:
+def describe(event: Event, series: Recurrence | None = None) -> Text:
     """The event as styled text; server strings are appended as plain text, never markup."""
     text = Text()
     text.append(printable(event.subject) or "(no subject)", style="bold")
@@ -20,10 +27,13 @@ def describe(event: Event) -> Text:
     if event.is_cancelled:
         text.append("Cancelled by the organizer\n", style="bold red")
     text.append(when_label(event) + "\n", style="italic")
+    pattern = event.recurrence or series
     if event.is_occurrence:
         text.append("One occurrence of a recurring series\n")
     elif event.type == "seriesMaster":
         text.append("A recurring series\n")
+    if pattern is not None:
+        text.append(recurrence_label(pattern) + "\n", style="dim")
 
     def field(label: str, value: str) -> None:
         text.append(f"\n{label}: ", style="bold")
@@ -41,6 +51,8 @@ def describe(event: Event) -> Text:
         field("Location", event.location)
     if event.online_meeting_url:
         field("Online meeting", event.online_meeting_url)
+    if event.web_link:
+        field("In Outlook", "o opens it, y copies the link")
     attendees = event.attendees
     text.append(f"\n\nAttendees ({len(attendees)})", style="bold")
     if not attendees:
@@ -68,9 +80,10 @@ class EventDetails(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield self._body
 
-    def show(self, event: Event | None) -> None:
+    def show(self, event: Event | None, series: Recurrence | None = None) -> None:
+        """Show `event`; `series` is its series' pattern when the event is an occurrence."""
         if event is None:
             self._body.update(Text("No event selected.", style="dim"))
         else:
-            self._body.update(describe(event))
+            self._body.update(describe(event, series))
         self.scroll_home(animate=False)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from tui.graph import Event
+from tui.graph.recurrence import Recurrence
 
 # C0/C1 controls would reach the terminal as escape sequences; bidi overrides would reorder
 # the rest of the line. Both are replaced by a visible mark; plain RTL text is left alone.
@@ -70,3 +71,59 @@ RESPONSES = {
 
 def response_label(response: str) -> str:
     return RESPONSES.get(response, response or "no response")
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_UNITS = {
+    "daily": "day",
+    "weekly": "week",
+    "absoluteMonthly": "month",
+    "relativeMonthly": "month",
+    "absoluteYearly": "year",
+    "relativeYearly": "year",
+}
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def recurrence_label(rec: Recurrence) -> str:
+    """A recurrence in words: "Every 2 weeks on Tuesday and Thursday, from … until …"."""
+    unit = _UNITS.get(rec.pattern, rec.pattern)
+    text = f"Every {unit}" if rec.interval == 1 else f"Every {rec.interval} {unit}s"
+    days = _join([d.capitalize() for d in rec.days_of_week]) if rec.days_of_week else ""
+    month = _MONTHS[rec.month - 1] if 1 <= rec.month <= 12 else ""
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+    if rec.pattern == "weekly" and rec.interval == 1 and set(rec.days_of_week) == set(weekdays):
+        text = "Every weekday"
+    elif rec.pattern == "weekly" and days:
+        text += f" on {days}"
+    elif rec.pattern == "absoluteMonthly" and rec.day_of_month:
+        text += f" on day {rec.day_of_month}"
+    elif rec.pattern in ("relativeMonthly", "relativeYearly") and days:
+        text += f" on the {rec.index or 'first'} {days}"
+        if rec.pattern == "relativeYearly" and month:
+            text += f" of {month}"
+    elif rec.pattern == "absoluteYearly" and rec.day_of_month and month:
+        text += f" on {rec.day_of_month} {month}"
+    if rec.start_date:
+        text += f", from {rec.start_date}"
+    if rec.range_type == "endDate" and rec.end_date:
+        text += f" until {rec.end_date}"
+    elif rec.range_type == "numbered" and rec.occurrences:
+        text += f", {rec.occurrences} times"
+    return text

@@ -1,0 +1,105 @@
+"""Fault injection for the fake Graph, controlled by tests.
+
+    fake.faults.add(Fault("throttle", method="POST", path="/cancel$", times=3, retry_after="1"))
+    fake.faults.add(Fault("reset_after", path="/cancel$"))          # the cancel happens, no answer
+    fake.faults.add(Fault("latency", seconds=0.2, times=None))      # every request, forever
+    fake.faults.add(Fault("throttle", in_batch=True, probability=0.2, times=None))
+
+A fault matches on method, a regular expression searched in the decoded path, and whether
+the request is a `$batch` sub-request; it fires `times` times (None: forever), each time
+with `probability`. Kinds:
+
+- latency: wait `seconds` before (phase "before") or after ("after") processing;
+- throttle: 429 with Retry-After, not processed;
+- unavailable / gateway_timeout: 503 / 504 with Retry-After; phase "before" means not
+  processed, "after" means processed and the answer replaced (the gateway timed out late);
+- reset_before / reset_after: the connection is reset without an answer, before or after
+  the request was processed;
+- truncate: processed, the body is cut short and the connection closed;
+- malformed: processed, the body replaced by broken JSON (same status);
+- html: a proxy's HTML error page (502), not processed.
+
+Sub-requests of a batch only take the kinds that make sense inside a batch answer
+(latency, throttle, unavailable, gateway_timeout); the others are skipped for them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+FaultKind = Literal[
+    "latency", "throttle", "unavailable", "gateway_timeout", "reset_before", "reset_after",
+    "truncate", "malformed", "html",
+]
+IN_BATCH_KINDS = frozenset({"latency", "throttle", "unavailable", "gateway_timeout"})
+
+
+@dataclass
+class Fault:
+    kind: FaultKind
+    method: str | None = None
+    path: str | None = None  # regex searched in the decoded path (e.g. "/cancel$")
+    in_batch: bool | None = None  # None: both top-level and batch sub-requests
+    times: int | None = 1  # None: unlimited
+    probability: float = 1.0
+    retry_after: str | None = "1"
+    seconds: float = 0.0  # latency
+    phase: Literal["before", "after"] = "before"
+    fired: int = 0
+
+    def __post_init__(self) -> None:
+        self._pattern = re.compile(self.path) if self.path else None
+
+    def matches(self, method: str, path: str, in_batch: bool) -> bool:
+        if in_batch and self.kind not in IN_BATCH_KINDS:
+            return False
+        if self.in_batch is not None and self.in_batch != in_batch:
+            return False
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self._pattern is None or self._pattern.search(path) is not None
+
+
+@dataclass
+class Faults:
+    """The active faults, and what fired: `injected` counts by kind."""
+
+    seed: int | str = 0
+    _faults: list[Fault] = field(default_factory=list)
+    injected: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(self.seed)
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def pick(self, method: str, path: str, in_batch: bool) -> list[Fault]:
+        """The faults that fire for this request (at most one of each kind), in order added."""
+        chosen: list[Fault] = []
+        kinds: set[str] = set()
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind in kinds or not fault.matches(method, path, in_batch):
+                    continue
+                if fault.times is not None and fault.fired >= fault.times:
+                    continue
+                if fault.probability < 1.0 and self._rng.random() >= fault.probability:
+                    continue
+                fault.fired += 1
+                self.injected[fault.kind] += 1
+                kinds.add(fault.kind)
+                chosen.append(fault)
+        return chosen

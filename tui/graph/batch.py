@@ -1,0 +1,337 @@
+"""Bulk cancel through Graph JSON batching (`POST /$batch`).
+
+Rules, from Graph's batching and Outlook throttling documentation:
+- at most 20 requests per batch, relative URLs, `headers` with Content-Type since a body is
+  present; responses are matched by `id` because their order may differ;
+- Outlook runs up to 4 requests at once per mailbox, and a batch's independent requests run
+  in parallel, so each batch is a `dependsOn` chain (one request at a time) and at most 4
+  batches per mailbox are in flight;
+- an item answered 429 is retried alone after its Retry-After; an item answered 424 (its
+  predecessor failed, so it was never run) is simply sent again;
+- an item whose outcome is unknown (5xx, missing from the answer, or the whole batch lost
+  after sending) is never re-sent before a look at the event shows it is still live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from tui.graph.errors import (
+    GraphError,
+    GraphUnavailable,
+    NotFound,
+    OrganizerRequired,
+    RequestOutcomeUnknown,
+    error_from_response,
+)
+from tui.graph.policy import WaitNotice
+from tui.graph.urls import EventRef
+
+if TYPE_CHECKING:
+    from tui.graph.client import GraphClient
+
+MAX_REQUESTS = 20
+MAX_BATCHES_IN_FLIGHT = 4
+MAX_TRIES = 8  # sends of one item that were throttled or did not take effect, before giving up
+
+BatchStatus = Literal["cancelled", "refused", "not_found", "failed", "unknown"]
+
+
+def cancel_body(comment: str | None) -> dict[str, str]:
+    """The cancel action's body. Blank text means "no comment": an empty string would make
+    Graph send no notice at all, so the field is left out and attendees get the default."""
+    if comment is not None and comment.strip():
+        return {"Comment": comment}
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItemOutcome:
+    """What happened to one event of a bulk cancel.
+
+    - cancelled: Graph accepted it (202), or a check after a lost answer found it gone;
+    - refused: the user is not the organizer (Graph's 400);
+    - not_found: no such event (already cancelled or deleted elsewhere);
+    - failed: Graph refused for another reason, or it stayed throttled; `reason` says why;
+      nothing happened to the event, so retrying is safe;
+    - unknown: it may or may not have gone through and the check failed too; retry only
+      with `check_first=True`.
+    """
+
+    ref: EventRef
+    status: BatchStatus
+    reason: str = ""
+    request_id: str | None = None
+    http_status: int | None = None
+    checked: bool = False
+    sends: int = 0
+
+
+@dataclass
+class BulkStats:
+    """Figures of one bulk cancel, for progress displays and the soak test."""
+
+    batches: int = 0
+    throttled: int = 0  # items answered 429
+    not_run: int = 0  # items answered 424
+    checks: int = 0  # state checks after an unknown outcome
+    resent: int = 0  # items sent again after a check proved them live
+
+
+@dataclass
+class _Item:
+    ref: EventRef
+    sends: int = 0
+    tries: int = 0
+    reason: str = ""
+
+
+@dataclass
+class SubResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: Any = None
+
+
+def build_batch(refs: Sequence[EventRef], body: dict[str, str]) -> dict[str, Any]:
+    """A batch of cancels chained with dependsOn, so Graph runs them one after another."""
+    if not 0 < len(refs) <= MAX_REQUESTS:
+        raise ValueError(f"a batch holds 1 to {MAX_REQUESTS} requests")
+    requests: list[dict[str, Any]] = []
+    for index, ref in enumerate(refs, 1):
+        request: dict[str, Any] = {
+            "id": str(index),
+            "method": "POST",
+            "url": ref.cancel_path,
+            "headers": {"Content-Type": "application/json"},
+            "body": body,
+        }
+        if index > 1:
+            request["dependsOn"] = [str(index - 1)]
+        requests.append(request)
+    return {"requests": requests}
+
+
+def parse_batch(payload: Any) -> dict[str, SubResponse]:
+    """The sub-responses by id; ValueError if the answer is not a batch response."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("responses"), list):
+        raise ValueError("not a batch response")
+    out: dict[str, SubResponse] = {}
+    for entry in payload["responses"]:
+        if not isinstance(entry, dict):
+            continue
+        ident, status = entry.get("id"), entry.get("status")
+        if not isinstance(ident, str) or not isinstance(status, int) or isinstance(status, bool):
+            continue
+        raw_headers = entry.get("headers")
+        headers = (
+            {str(k).lower(): str(v) for k, v in raw_headers.items()}
+            if isinstance(raw_headers, dict) else {}
+        )
+        out[ident] = SubResponse(status, headers, entry.get("body"))
+    return out
+
+
+class BulkCancel:
+    """One bulk cancel; iterate it for outcomes as they become known, read `stats` after."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        refs: Iterable[EventRef],
+        comment: str | None,
+        *,
+        check_first: bool = False,
+    ) -> None:
+        self._client = client
+        self._body = cancel_body(comment)
+        self._check_first = check_first
+        self.stats = BulkStats()
+        unique: dict[tuple[str, str], EventRef] = {}
+        for ref in refs:  # the same event twice is sent (and reported) once
+            unique.setdefault((ref.mailbox.key, ref.event_id), ref)
+        self.refs = list(unique.values())
+
+    def __aiter__(self) -> AsyncIterator[BatchItemOutcome]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[BatchItemOutcome]:
+        queue: asyncio.Queue[BatchItemOutcome] = asyncio.Queue()
+        by_mailbox: dict[str, list[_Item]] = {}
+        for ref in self.refs:
+            by_mailbox.setdefault(ref.mailbox.key, []).append(_Item(ref))
+        tasks = [
+            asyncio.create_task(self._guarded(key, items, queue.put_nowait))
+            for key, items in by_mailbox.items()
+        ]
+        try:
+            for _ in range(len(self.refs)):
+                yield await queue.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _guarded(
+        self, key: str, items: list[_Item], emit: Callable[[BatchItemOutcome], None]
+    ) -> None:
+        reported: set[str] = set()
+
+        def report(outcome: BatchItemOutcome) -> None:
+            reported.add(outcome.ref.event_id)
+            emit(outcome)
+
+        try:
+            await self._mailbox(key, items, report)
+        except Exception as exc:  # a bug must not leave the caller waiting for outcomes
+            for item in items:
+                if item.ref.event_id not in reported:
+                    report(BatchItemOutcome(item.ref, "unknown" if item.sends else "failed",
+                                            f"internal error: {exc!r}", sends=item.sends))
+
+    async def _mailbox(
+        self, key: str, items: list[_Item], report: Callable[[BatchItemOutcome], None]
+    ) -> None:
+        pending = items
+        if self._check_first:
+            pending = await self._resolve(pending, "checked before sending", report)
+        slots = asyncio.Semaphore(MAX_BATCHES_IN_FLIGHT)
+        while pending:
+            chunks = [pending[i:i + MAX_REQUESTS] for i in range(0, len(pending), MAX_REQUESTS)]
+            rounds = await asyncio.gather(
+                *(self._send_chunk(key, chunk, slots, report) for chunk in chunks)
+            )
+            pending = [item for again, _ in rounds for item in again]
+            wait = max((seconds for _, seconds in rounds), default=0.0)
+            if pending and wait > 0:
+                attempt = max(item.tries for item in pending) or 1
+                await self._client._wait(
+                    WaitNotice(key, "throttled", wait, attempt, 429, "POST")
+                )
+
+    def _again(
+        self, item: _Item, reason: str, report: Callable[[BatchItemOutcome], None]
+    ) -> list[_Item]:
+        """Queue an item that did not take effect for another send, unless it ran out."""
+        item.tries += 1
+        item.reason = reason
+        if item.tries >= MAX_TRIES:
+            report(BatchItemOutcome(item.ref, "failed", f"gave up after {item.tries} tries:"
+                                    f" {reason}", sends=item.sends))
+            return []
+        return [item]
+
+    async def _send_chunk(
+        self,
+        key: str,
+        chunk: list[_Item],
+        slots: asyncio.Semaphore,
+        report: Callable[[BatchItemOutcome], None],
+    ) -> tuple[list[_Item], float]:
+        policy = self._client.policy
+        async with slots:
+            for item in chunk:
+                item.sends += 1
+            self.stats.batches += 1
+            payload = build_batch([item.ref for item in chunk], self._body)
+            try:
+                response = await self._client._send(
+                    "POST", "/$batch", json_body=payload, mailbox=key
+                )
+            except RequestOutcomeUnknown as unknown:
+                return await self._resolve(chunk, str(unknown), report), 0.0
+            except GraphUnavailable as unavailable:  # never sent
+                retry = [i for item in chunk for i in self._again(item, str(unavailable), report)]
+                return retry, policy.backoff(max((i.tries for i in retry), default=1))
+            except GraphError as error:
+                if error.status == 429:
+                    retry = [i for item in chunk for i in self._again(item, "throttled", report)]
+                    return retry, policy.backoff(max((i.tries for i in retry), default=1))
+                for item in chunk:
+                    report(BatchItemOutcome(item.ref, "failed", f"{error.code}: {error.message}",
+                                            error.request_id, error.status, sends=item.sends))
+                return [], 0.0
+            batch_request_id = response.headers.get("request-id")
+            try:
+                subs = parse_batch(response.json())
+            except ValueError:
+                return await self._resolve(chunk, "Graph's batch answer was unreadable",
+                                           report), 0.0
+        again: list[_Item] = []
+        unclear: list[_Item] = []
+        wait = 0.0
+        for index, item in enumerate(chunk, 1):
+            sub = subs.get(str(index))
+            if sub is None:
+                unclear.append(item)
+                continue
+            if 200 <= sub.status < 300:
+                report(BatchItemOutcome(item.ref, "cancelled", "",
+                                        sub.headers.get("request-id") or batch_request_id,
+                                        sub.status, sends=item.sends))
+            elif sub.status == 424:  # not run because its predecessor failed
+                self.stats.not_run += 1
+                again.append(item)
+            elif sub.status == 429:
+                self.stats.throttled += 1
+                retry = self._again(item, "throttled", report)
+                if retry:
+                    wait = max(wait, policy.delay(sub.headers, item.tries))
+                again.extend(retry)
+            elif sub.status >= 500:
+                unclear.append(item)
+            else:
+                report(self._refusal(item, sub, batch_request_id))
+        if unclear:
+            reason = "Graph's answer for it was lost or a server error"
+            again.extend(await self._resolve(unclear, reason, report))
+        return again, wait
+
+    @staticmethod
+    def _refusal(item: _Item, sub: SubResponse, batch_request_id: str | None) -> BatchItemOutcome:
+        body = json.dumps(sub.body).encode() if sub.body is not None else b""
+        headers = dict(sub.headers)
+        if batch_request_id and "request-id" not in headers:
+            headers["request-id"] = batch_request_id
+        error = error_from_response(sub.status, body, headers)
+        # The envelope's own request-id names the sub-request; prefer it.
+        request_id = error.request_id
+        if isinstance(sub.body, dict):
+            inner = sub.body.get("error", {})
+            inner = inner.get("innerError") if isinstance(inner, dict) else None
+            if isinstance(inner, dict) and isinstance(inner.get("request-id"), str):
+                request_id = inner["request-id"]
+        status: BatchStatus = (
+            "refused" if isinstance(error, OrganizerRequired)
+            else "not_found" if isinstance(error, NotFound) else "failed"
+        )
+        return BatchItemOutcome(item.ref, status, f"{error.code}: {error.message}", request_id,
+                                sub.status, sends=item.sends)
+
+    async def _resolve(
+        self, items: list[_Item], reason: str, report: Callable[[BatchItemOutcome], None]
+    ) -> list[_Item]:
+        """Look at each event whose outcome is unclear; returns the ones still live."""
+        if not items:
+            return []
+        if any(item.sends for item in items):
+            await self._client.policy.sleep(self._client.policy.settle)
+        self.stats.checks += len(items)
+        states = await asyncio.gather(*(self._client.cancel_state(i.ref) for i in items))
+        live: list[_Item] = []
+        for item, state in zip(items, states, strict=True):
+            if state == "cancelled":
+                report(BatchItemOutcome(item.ref, "cancelled", reason if item.sends else
+                                        "already cancelled", checked=True, sends=item.sends))
+            elif state == "live":
+                if item.sends:
+                    self.stats.resent += 1
+                live.extend(self._again(item, reason, report) if item.sends else [item])
+            else:
+                report(BatchItemOutcome(item.ref, "unknown", reason, checked=True,
+                                        sends=item.sends))
+        return live

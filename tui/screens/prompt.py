@@ -1,0 +1,55 @@
+"""A one-line question in a small dialog: a date to jump to, a mailbox to open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from tui.commands import bindings
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Asks for one value; `check` returns an error message for a value it refuses."""
+
+    BINDINGS = bindings("prompt")
+
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        *,
+        value: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._hint = hint
+        self._value = value
+        self._check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-dialog"):
+            yield Static(self._title, id="prompt-title", markup=False)
+            yield Input(self._value, placeholder=self._hint, id="prompt-input")
+            yield Static("", id="prompt-error", markup=False)
+            yield Static("Enter to confirm · Esc to close", id="prompt-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        problem = self._check(value) if self._check else None
+        if problem:
+            self.query_one("#prompt-error", Static).update(problem)
+            return
+        self.dismiss(value)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

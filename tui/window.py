@@ -1,0 +1,104 @@
+"""The date window the events pane shows: a view (day, work week, week, month, agenda) and an
+anchor day. Pure date arithmetic, no UI, so it is easy to test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Literal
+
+View = Literal["day", "workweek", "week", "month", "agenda"]
+VIEWS: tuple[View, ...] = ("day", "workweek", "week", "month", "agenda")
+VIEW_NAMES: dict[View, str] = {
+    "day": "Day",
+    "workweek": "Work week",
+    "week": "Week",
+    "month": "Month",
+    "agenda": "Agenda",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    view: View
+    anchor: dt.date
+    agenda_days: int = 14
+
+    @property
+    def first(self) -> dt.date:
+        if self.view == "day" or self.view == "agenda":
+            return self.anchor
+        if self.view in ("week", "workweek"):
+            return self.anchor - dt.timedelta(days=self.anchor.weekday())
+        return self.anchor.replace(day=1)
+
+    @property
+    def days(self) -> int:
+        if self.view == "day":
+            return 1
+        if self.view == "workweek":
+            return 5
+        if self.view == "week":
+            return 7
+        if self.view == "agenda":
+            return self.agenda_days
+        first = self.first
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return (following - first).days
+
+    @property
+    def last(self) -> dt.date:
+        return self.first + dt.timedelta(days=self.days - 1)
+
+    def bounds(self, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+        """Midnight at the start of the first day to midnight after the last, in `tz`."""
+        start = dt.datetime.combine(self.first, dt.time(), tz)
+        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tz)
+        return start, end
+
+    def shifted(self, steps: int) -> Window:
+        """The next (or previous, for negative steps) window of the same view."""
+        if self.view == "month":
+            month = self.first.month - 1 + steps
+            year = self.first.year + month // 12
+            return replace(self, anchor=dt.date(year, month % 12 + 1, 1))
+        step = 7 if self.view in ("week", "workweek") else self.days
+        return replace(self, anchor=self.anchor + dt.timedelta(days=step * steps))
+
+    def with_view(self, view: View) -> Window:
+        return replace(self, view=view)
+
+    def at(self, day: dt.date) -> Window:
+        return replace(self, anchor=day)
+
+    def label(self) -> str:
+        name = VIEW_NAMES[self.view]
+        if self.days == 1:
+            return f"{name} · {self.first.strftime('%a %d %b %Y')}"
+        if self.view == "month":
+            return f"{name} · {self.first.strftime('%B %Y')}"
+        return f"{name} · {self.first.strftime('%a %d %b')} – {self.last.strftime('%a %d %b %Y')}"
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """A day typed by the user: `2026-12-01`, `today`, `tomorrow`, `+3`, `-7`, or a weekday
+    name (`mon`, `friday`: the next such day, today included). Raises ValueError."""
+    value = text.strip().lower()
+    if not value:
+        raise ValueError("type a date, e.g. 2026-12-01, +3 or friday")
+    if value in ("today", "t"):
+        return today
+    if value == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if value == "yesterday":
+        return today - dt.timedelta(days=1)
+    if value[0] in "+-" and value[1:].isdigit():
+        return today + dt.timedelta(days=int(value))
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for index, name in enumerate(names):
+        if len(value) >= 2 and name.startswith(value):
+            return today + dt.timedelta(days=(index - today.weekday()) % 7)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date: {text.strip()!r} (try 2026-12-01, +3 or friday)") from None
