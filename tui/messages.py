@@ -8,6 +8,7 @@ from textual.message import Message
 
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 
 
@@ -76,3 +77,11 @@ class SeriesLoaded(Message):
         super().__init__()
         self.master_id = master_id
         self.recurrence = recurrence
+
+
+class GraphWaiting(Message):
+    """The Graph client waits before retrying (throttled, or Graph unavailable)."""
+
+    def __init__(self, notice: WaitNotice) -> None:
+        super().__init__()
+        self.notice = notice

@@ -30,7 +30,8 @@ from tui.graph import (
     Mailbox,
     NotFound,
 )
-from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
+from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.messages import (
     CalendarsLoaded,
@@ -39,6 +40,7 @@ from tui.messages import (
     CancelSucceeded,
     EventsLoaded,
     EventsPage,
+    GraphWaiting,
     SeriesLoaded,
     SignedIn,
 )
@@ -69,6 +71,9 @@ def _short(event: Event) -> str:
 class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
 
+    offline_retry = 10.0
+    """Seconds between attempts to reload while Graph cannot be reached."""
+
     def __init__(
         self, client: GraphClient, *, today: dt.date, tz: dt.tzinfo, days: int = 14
     ) -> None:
@@ -86,6 +91,8 @@ class MainScreen(Screen[None]):
         self._generation = 0
         self._keep_id: str | None = None
         self._keep_missing_ok = False
+        self._offline = False
+        self._retry_pending = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -112,6 +119,7 @@ class MainScreen(Screen[None]):
         return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
+        self.client.on_wait = self._graph_waits
         self.query_one(CalendarTree).border_title = "Calendars"
         self.details.border_title = "Details"
         self.details.show(None)
@@ -253,6 +261,7 @@ class MainScreen(Screen[None]):
     def on_events_loaded(self, message: EventsLoaded) -> None:
         if message.generation != self._generation:
             return
+        self._offline = False
         table = self.table
         count = len(table.all_events)
         table.set_placeholder("No events in this window.")
@@ -267,6 +276,25 @@ class MainScreen(Screen[None]):
             self.status.show(f"{name}: {count} events.", "info")
         self._show_details(table.current)
 
+    def _graph_waits(self, notice: WaitNotice) -> None:
+        # Called inside the Graph client (a worker's task): hand it over as a message.
+        self.post_message(GraphWaiting(notice))
+
+    def on_graph_waiting(self, message: GraphWaiting) -> None:
+        self.status.show(message.notice.message + "…", "busy")
+
+    def _retry_offline(self) -> None:
+        self._retry_pending = False
+        if self._offline:
+            self.load_calendars()
+            self.open_calendar(
+                self.calendar, self.calendar_name, self._current_id(), missing_ok=True
+            )
+
+    def _current_id(self) -> str | None:
+        current = self.table.current
+        return current.id if current else None
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The error funnel: a worker that fails for any reason ends as one status line."""
         worker = event.worker
@@ -275,6 +303,17 @@ class MainScreen(Screen[None]):
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
         what = worker.description or "A background task"
+        if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
+            # The network is down: keep what is on screen and try again by ourselves.
+            self._offline = True
+            if not self._retry_pending:
+                self._retry_pending = True
+                self.set_timer(self.offline_retry, self._retry_offline)
+            self.status.show(
+                f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s.",
+                "error",
+            )
+            return
         self.status.show(f"{what} failed: {describe(worker.error)}", "error")
 
     # -- navigation ------------------------------------------------------------------------
@@ -456,10 +495,17 @@ class MainScreen(Screen[None]):
     def on_cancel_failed(self, message: CancelFailed) -> None:
         event, error = message.event, message.error
         kept = " Your comment is kept: press c to see it." if self.drafts.get(event.id) else ""
-        if isinstance(error, GraphUnavailable):
+        if isinstance(error, CancelOutcomeUnknown):
             self.status.show(
-                f"Not confirmed: {_short(event)}: {error}. It may have gone through: press r to "
-                f"check before sending again.{kept}",
+                f"Outcome unknown: {_short(event)}: {error}. It may have gone through: press r "
+                f"to check before sending again.{kept}",
+                "error",
+            )
+        elif isinstance(error, GraphUnavailable):
+            # CancelNotSent and plain network failures: certainly not cancelled.
+            self.status.show(
+                f"Not cancelled: {_short(event)}: {error}. Nothing reached the attendees; "
+                f"press c to send again.{kept}",
                 "error",
             )
         elif isinstance(error, NotFound):

@@ -3,18 +3,24 @@
 A widget per row, or a DataTable row per event, costs time and memory in proportion to the
 whole window; here a row costs nothing until it is scrolled into view, so a window of many
 thousands of events loads and moves as fast as a short one.
+
+Over SSH every repainted cell crosses the link, so a cursor move repaints only the two rows
+it changes, each row goes out as one run of text per style, and rendered rows are cached for
+the next scroll. Filtering scans one lower-cased line of text per event, built as pages
+arrive, and narrows from the previous matches while the user keeps typing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -32,6 +38,7 @@ MARK_CANCELLED = "✕"
 _DAY_W = 10
 _TIME_W = 11
 _MARKS_W = 3
+_CACHE_ROWS = 512
 
 
 def marks(event: Event) -> str:
@@ -40,6 +47,15 @@ def marks(event: Event) -> str:
         + (MARK_RECURRING if event.is_recurring else " ")
         + (MARK_CANCELLED if event.is_cancelled else " ")
     )
+
+
+def haystack(event: Event) -> str:
+    """What a filter matches against: subject, organizer, attendees and location."""
+    parts = [event.subject, event.organizer.name, event.organizer.address, event.location]
+    for attendee in event.attendees:
+        parts.append(attendee.person.name)
+        parts.append(attendee.person.address)
+    return "\x00".join(parts).casefold()
 
 
 class EventTable(ScrollView, can_focus=True):
@@ -55,7 +71,8 @@ class EventTable(ScrollView, can_focus=True):
         "event-table--placeholder",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: watch_cursor repaints just the rows that change.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to another event (or the table emptied: event is None)."""
@@ -73,15 +90,31 @@ class EventTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._events: list[Event] = []
+        self._all: list[Event] = []
+        self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
+        self._haystacks: list[str] = []
+        self._filter = ""
+        self._matches: list[int] = []  # positions in _all of the filter's matches
         self._placeholder = "Loading events…"
         self._last_highlighted: str | None = None
+        self._drawn_cursor = 0
+        self._strips: dict[tuple[int, int, bool, bool], Strip] = {}
 
     # -- data ------------------------------------------------------------------------------
 
     @property
     def all_events(self) -> list[Event]:
+        """Every event of the window, whether or not the filter shows it."""
+        return self._all
+
+    @property
+    def visible_events(self) -> list[Event]:
+        """The rows on offer: the filter's matches, or every event without a filter."""
         return self._events
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
 
     @property
     def current(self) -> Event | None:
@@ -90,7 +123,10 @@ class EventTable(ScrollView, can_focus=True):
         return None
 
     def clear(self, placeholder: str = "Loading events…") -> None:
-        self._events = []
+        self._all = []
+        self._haystacks = []
+        self._matches = []
+        self._events = self._all if not self._filter else []
         self._placeholder = placeholder
         self._resize()
         self.cursor = 0
@@ -105,12 +141,22 @@ class EventTable(ScrollView, can_focus=True):
         added = list(new)
         if not added:
             return
-        self._events.extend(added)
+        was_empty = not self._events
+        first = len(self._all)
+        self._all.extend(added)
+        hays = [haystack(event) for event in added]
+        self._haystacks.extend(hays)
+        if self._filter:
+            needle = self._filter
+            found = [first + i for i, h in enumerate(hays) if needle in h]
+            self._matches.extend(found)
+            self._events.extend(self._all[i] for i in found)
+        # The rows live as long as the window: keep them out of the cyclic collector's
+        # scans, whose full passes over a big window would stall the UI.
+        gc.freeze()
         self._resize()
-        if len(self._events) == len(added):
+        if was_empty and self._events:
             self.cursor = 0
-        else:
-            self.refresh()
 
     def select_id(self, event_id: str) -> bool:
         for index, event in enumerate(self._events):
@@ -120,15 +166,53 @@ class EventTable(ScrollView, can_focus=True):
         return False
 
     def remove_id(self, event_id: str) -> Event | None:
-        for index, event in enumerate(self._events):
+        for index, event in enumerate(self._all):
             if event.id == event_id:
-                del self._events[index]
+                del self._all[index]
+                del self._haystacks[index]
+                if self._filter:
+                    self._apply(self._filter, narrow=False)
                 self._resize()
                 self.cursor = min(self.cursor, max(len(self._events) - 1, 0))
                 return event
         return None
 
+    def set_filter(self, text: str) -> None:
+        """Show only events whose subject, organizer, attendees or location contain `text`
+        (case-insensitive); an empty text shows every event. The cursor keeps its event
+        when that event still matches."""
+        needle = text.strip().casefold()
+        if needle == self._filter:
+            return
+        current = self.current
+        # Typing on narrows the previous matches: no need to scan every event again.
+        self._apply(needle, narrow=bool(self._filter) and self._filter in needle)
+        self._resize()
+        position = 0
+        if current is not None:
+            try:
+                position = self._events.index(current)
+            except ValueError:
+                position = 0
+        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False,
+                       immediate=True)
+        self._drawn_cursor = position
+        self.cursor = position
+
+    def _apply(self, needle: str, *, narrow: bool) -> None:
+        self._filter = needle
+        if not needle:
+            self._matches = []
+            self._events = self._all
+            return
+        hays = self._haystacks
+        candidates = self._matches if narrow else range(len(hays))
+        self._matches = [i for i in candidates if needle in hays[i]]
+        every = self._all
+        self._events = [every[i] for i in self._matches]
+
     def _resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(self._events) + 1)
         self.refresh()
 
@@ -147,12 +231,24 @@ class EventTable(ScrollView, can_focus=True):
             self.scroll_to(y=value, animate=False, immediate=True)
         elif value >= top + self._visible_rows:
             self.scroll_to(y=value - self._visible_rows + 1, animate=False, immediate=True)
-        self.refresh()
+        new_top = round(self.scroll_offset.y)
+        if new_top == top:
+            # Only the rows that lost and gained the cursor change.
+            self._refresh_row(self._drawn_cursor, top)
+            self._refresh_row(value, top)
+        else:
+            self.refresh()
+        self._drawn_cursor = value
         current = self.current
         current_id = current.id if current else None
         if current_id != self._last_highlighted:
             self._last_highlighted = current_id
             self.post_message(self.Highlighted(current))
+
+    def _refresh_row(self, row: int, top: int) -> None:
+        y = row - top + 1
+        if 1 <= y <= self._visible_rows:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
@@ -186,14 +282,24 @@ class EventTable(ScrollView, can_focus=True):
                 self.action_open()
 
     def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
         self.virtual_size = Size(event.size.width, len(self._events) + 1)
         self.cursor = self.cursor
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # let the collector see the rows again once they can go
+
     def on_focus(self) -> None:
+        self._strips.clear()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._strips.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -203,13 +309,13 @@ class EventTable(ScrollView, can_focus=True):
         return _DAY_W, _TIME_W, _MARKS_W, subject, organizer
 
     def _line(self, cells: list[str], width: int, style: Style) -> Strip:
+        """One row as a single segment: one style run costs the terminal one escape code."""
         widths = self._widths(width)
-        segments: list[Segment] = [Segment(" ", style)]
-        for text, cell_width in zip(cells, widths, strict=True):
-            segments.append(Segment(set_cell_size(text, cell_width), style))
-            segments.append(Segment(" ", style))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, style)
+        text = " " + "".join(
+            set_cell_size(cell, cell_width) + " "
+            for cell, cell_width in zip(cells, widths, strict=True)
+        )
+        return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -222,11 +328,23 @@ class EventTable(ScrollView, can_focus=True):
         if not self._events:
             if y == 1:
                 style = base + self.get_component_rich_style("event-table--placeholder")
-                text = set_cell_size(" " + self._placeholder, width)
+                placeholder = self._placeholder
+                if self._filter and self._all:
+                    placeholder = f"No events match “{printable(self._filter, 80)}”."
+                text = set_cell_size(" " + placeholder, width)
                 return Strip([Segment(text, style)], width)
             return Strip.blank(width, base)
         if row >= len(self._events):
             return Strip.blank(width, base)
+        key = (row, width, row == top, row == self.cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > _CACHE_ROWS:
+                self._strips.clear()
+            strip = self._strips[key] = self._render_row(row, top, width, base)
+        return strip
+
+    def _render_row(self, row: int, top: int, width: int, base: Style) -> Strip:
         event = self._events[row]
         style = base
         if event.is_cancelled:
@@ -244,12 +362,11 @@ class EventTable(ScrollView, can_focus=True):
                 or (previous.start.date() != start_day)
             ):
                 day = day_label(start_day)
-        organizer = event.organizer.label
         cells = [
             day,
             time_label(event),
             marks(event),
             printable(event.subject, 500) or "(no subject)",
-            printable(organizer, 200),
+            printable(event.organizer.label, 200),
         ]
         return self._line(cells, width, style)

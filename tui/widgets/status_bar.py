@@ -6,6 +6,7 @@ rejection can be read at leisure.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Literal
 
 from rich.text import Text
@@ -22,10 +23,13 @@ class StatusBar(Static):
         super().__init__("", id=id, markup=False)
         self.kind: StatusKind = "info"
         self.message = ""
+        # The last lines shown, newest last: what scrolled past while the user looked away.
+        self.history: deque[tuple[StatusKind, str]] = deque(maxlen=100)
 
     def show(self, message: str, kind: StatusKind = "info") -> None:
         self.kind = kind
         self.message = message
+        self.history.append((kind, message))
         for name in _PREFIX:
             self.set_class(name == kind, f"-{name}")
         self.update(Text(_PREFIX[kind] + printable(message, 1000), end=""))

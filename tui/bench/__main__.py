@@ -1,0 +1,240 @@
+"""`python -m tui.bench`: run the scenarios, print the table (or JSON with --json)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from tui.bench import bulkcancel, coldstart, listing, ptybytes, sdk
+from tui.bench.procs import fake_server, run_json
+from tui.bench.stats import Row, table
+from tui.graph import GraphClient
+
+TODAY = dt.date(2026, 11, 23)  # fixed, so every run lists the same events
+DAYS = 365
+
+
+class Suite:
+    def __init__(self, quick: bool, log: Callable[[str], None]) -> None:
+        self.quick = quick
+        self.rows: list[Row] = []
+        self.log = log
+
+    def row(self, scenario: str, metric: str, unit: str, values: Sequence[float],
+            target: str = "", ok: bool | None = None, note: str = "") -> Row:
+        row = Row(scenario, metric, unit, list(values), target, ok, note)
+        self.rows.append(row)
+        return row
+
+    # -- 1 ---------------------------------------------------------------------------------
+
+    def cold_start(self) -> None:
+        name = "1 cold start"
+        self.log(f"{name}: cal365 --demo vs a minimal Textual app on a 120x40 pty")
+        empties, cal365s, ratios = [], [], []
+        for _ in range(3 if self.quick else 7):
+            empty, cal = coldstart.pair()
+            empties.append(empty)
+            cal365s.append(cal)
+            ratios.append(cal / empty)
+        ratio = self.row(name, "ratio cal365 / minimal app", "×", ratios, "≤ 1.3")
+        ratio.ok = ratio.median is not None and ratio.median <= 1.3
+        self.row(name, "cal365 --demo first rows", "s", cal365s)
+        self.row(name, "minimal Textual app first paint", "s", empties)
+
+    # -- 2 ---------------------------------------------------------------------------------
+
+    def big_windows(self) -> None:
+        cases = [(10_000, 0.0)] if self.quick else [
+            (10_000, 0.0), (10_000, 50.0), (100_000, 0.0), (100_000, 50.0)]
+        for events, latency in cases:
+            self._big_window(events, latency, 1 if self.quick or events > 10_000 else 3)
+
+    def _big_window(self, events: int, latency: float, repeats: int) -> None:
+        name = f"2 window {events // 1000}k @{latency:.0f}ms"
+        self.log(f"{name}: seeding the fake and running cal365 headless ×{repeats}")
+        big = events >= 100_000
+        runs = []
+        with fake_server(TODAY, events=events, days=DAYS, latency_ms=latency) as server:
+            asyncio.run(listing.warm(server, DAYS))
+            for _ in range(repeats):
+                runs.append(run_json(
+                    "tui.bench.window", "--base-url", server.base_url, "--token", server.token,
+                    "--today", TODAY.isoformat(), "--days", str(DAYS), "--expect", str(events)))
+
+        def values(key: str, scale: float = 1.0) -> list[float]:
+            return [run[key] * scale for run in runs if run.get(key) is not None]
+
+        first = self.row(name, "first rows on screen", "s", values("first_rows"),
+                         "≤ 1.5 s" if big else "≤ 0.5 s")
+        first.ok = _le(first, 1.5 if big else 0.5)
+        whole = self.row(name, "whole window loaded", "s", values("loaded"),
+                         "≤ 0.8 s" if not big and latency == 0 else "")
+        if not big and latency == 0:
+            whole.ok = _le(whole, 0.8)
+        stall = self.row(name, "longest UI stall while loading", "ms", values("max_stall", 1e3),
+                         "≤ 50 ms" if big else "")
+        if big:
+            stall.ok = _le(stall, 50)
+        memory = self.row(name, "peak memory (RSS)", "MiB", values("peak_mib"),
+                          "≤ 500 MiB" if big else "≤ 150 MiB")
+        memory.ok = _le(memory, 500 if big else 150)
+        cpu = self.row(name, "cursor move p99, CPU", "ms", values("move_cpu_p99", 1e3),
+                       "≤ 16 ms" if not big else "")
+        if not big:
+            cpu.ok = _le(cpu, 16)
+        self.row(name, "cursor move median, CPU", "ms", values("move_cpu_median", 1e3))
+        self.row(name, "cursor move p99, key→frame", "ms", values("move_wall_p99", 1e3),
+                 note="includes Textual's 60 fps frame pacing (up to 16.7 ms)")
+        if any("filter_cpu_p99" in run for run in runs):
+            self.row(name, "filter keystroke p99, CPU", "ms", values("filter_cpu_p99", 1e3))
+            self.row(name, "filter keystroke p99, key→frame", "ms",
+                     values("filter_wall_p99", 1e3))
+        else:
+            self.row(name, "filter keystroke", "", [], note="no filter in the events table")
+
+    # -- 3 ---------------------------------------------------------------------------------
+
+    def sdk(self) -> None:
+        name = "3 listing vs SDK"
+        events = 5_000
+        if self.quick:
+            self.row(name, "cal365 vs msgraph-sdk", "", [], note="full run only (installs the SDK)")
+            return
+        self.log(f"{name}: {events} events through cal365 and through msgraph-sdk")
+        python, why = sdk.ensure_sdk()
+        if python is None:
+            self.row(name, "cal365 vs msgraph-sdk", "", [], note=why)
+            return
+        top = GraphClient("http://127.0.0.1:1/v1.0", "x")._page_size
+        days = 60
+        ours, theirs, ratios = [], [], []
+        with fake_server(TODAY, events=events, days=days) as server:
+            asyncio.run(listing.warm(server, days))
+            for _ in range(3):
+                seconds, count, _pages = asyncio.run(listing.list_all(server, days))
+                result = sdk.list_with_sdk(python, server, days, top)
+                if result["events"] != count:
+                    raise RuntimeError(f"SDK listed {result['events']} events, cal365 {count}")
+                ours.append(seconds)
+                theirs.append(result["seconds"])
+                ratios.append(result["seconds"] / seconds)
+        ratio = self.row(name, "speed-up cal365 over msgraph-sdk", "×", ratios, "≥ 20×")
+        ratio.ok = ratio.median is not None and ratio.median >= 20
+        self.row(name, f"cal365, {count} events", "s", ours)
+        self.row(name, f"msgraph-sdk, {count} events", "s", theirs)
+
+    # -- 4 ---------------------------------------------------------------------------------
+
+    def network_floor(self) -> None:
+        name = "4 network floor"
+        latency = 50.0
+        top = GraphClient("http://127.0.0.1:1/v1.0", "x")._page_size
+        pages_wanted = 5 if self.quick else 20
+        events = pages_wanted * top - 100  # the demo seed adds a few hundred
+        self.log(f"{name}: ~{pages_wanted} pages at {latency:.0f} ms")
+        lists, floors, ratios = [], [], []
+        with fake_server(TODAY, events=events, days=DAYS, latency_ms=latency) as server:
+            asyncio.run(listing.warm(server, DAYS))
+            bodies = asyncio.run(listing.raw_pages(server, DAYS))
+            for _ in range(2 if self.quick else 5):
+                seconds, _count, pages = asyncio.run(listing.list_all(server, DAYS))
+                floor = 1.5 * pages * latency / 1000 + listing.parse_alone(bodies)
+                lists.append(seconds)
+                floors.append(floor)
+                ratios.append(seconds / floor)
+        ratio = self.row(name, f"listing / floor ({pages} pages)", "×", ratios, "≤ 1.0")
+        ratio.ok = ratio.median is not None and ratio.median <= 1.0
+        self.row(name, "listing time", "s", lists)
+        self.row(name, "floor 1.5·N·L + parse alone", "s", floors)
+
+    # -- 5 ---------------------------------------------------------------------------------
+
+    def bulk_cancel(self) -> None:
+        name = "5 bulk cancel 100"
+        if not bulkcancel.available():
+            self.row(name, "$batch vs one by one", "", [], note="not available yet")
+            return
+        self.log(f"{name}: $batch vs one request per meeting at 50 ms")
+        repeats = 1 if self.quick else 3
+        singles, batches, requests, ratios = [], [], [], []
+        for _ in range(repeats):
+            with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
+                batch_s, sent = asyncio.run(bulkcancel.batched(server))
+            with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
+                single_s, _ = asyncio.run(bulkcancel.one_by_one(server))
+            singles.append(single_s)
+            batches.append(batch_s)
+            requests.append(float(sent))
+            ratios.append(single_s / batch_s)
+        ratio = self.row(name, "speed-up $batch over one by one", "×", ratios, "≥ 30×")
+        ratio.ok = ratio.median is not None and ratio.median >= 30
+        sent_row = self.row(name, "HTTP requests with $batch", "", requests, "≤ 6")
+        sent_row.ok = _le(sent_row, 6)
+        self.row(name, "$batch", "s", batches)
+        self.row(name, "one by one", "s", singles)
+
+    # -- 6 ---------------------------------------------------------------------------------
+
+    def pty_bytes(self) -> None:
+        name = "6 bytes to the pty"
+        self.log(f"{name}: 120x40, cursor moves and page-downs")
+        downs, pages, starts = [], [], []
+        with fake_server(TODAY, events=2_000, days=30) as server:
+            for _ in range(1 if self.quick else 3):
+                result = ptybytes.measure(server, 30, 10 if self.quick else 30)
+                downs.append(result["down"])
+                pages.append(result["page_down"])
+                starts.append(result["startup"])
+        down = self.row(name, "per cursor move", "B", downs, "≤ 2048 B")
+        down.ok = _le(down, 2048)
+        self.row(name, "per page-down", "B", pages)
+        self.row(name, "first screen", "B", starts)
+
+
+def _le(row: Row, limit: float) -> bool | None:
+    return None if row.median is None else row.median <= limit
+
+
+SCENARIOS = {"1": Suite.cold_start, "2": Suite.big_windows, "3": Suite.sdk,
+             "4": Suite.network_floor, "5": Suite.bulk_cancel, "6": Suite.pty_bytes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and only the small cases (for CI)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--only", default="", metavar="1,2,…", help="run only these scenarios")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(unknown)}")
+
+    def log(text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+    suite = Suite(args.quick, log)
+    began = time.perf_counter()
+    for key in chosen:
+        try:
+            SCENARIOS[key](suite)
+        except Exception as error:  # one failing scenario must not hide the others
+            suite.row(f"{key} (failed)", type(error).__name__, "", [], note=str(error)[:300])
+    if args.json:
+        print(json.dumps({"quick": args.quick, "seconds": time.perf_counter() - began,
+                          "rows": [row.to_json() for row in suite.rows]}, indent=1))
+    else:
+        print(table(suite.rows))
+    failed = any(row.scenario.endswith("(failed)") for row in suite.rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
