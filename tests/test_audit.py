@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from tui import audit
+from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import (
     AuthenticationRequired,
+    CancelNotSent,
+    CancelOutcomeUnknown,
     GraphError,
     GraphUnavailable,
     NotFound,
@@ -66,6 +69,8 @@ def test_entry_fields() -> None:
          "auth-needed"),
         (GraphError(503, "ServiceUnavailable", "busy", "r-5"), "failed"),
         (GraphUnavailable("Graph did not answer in time"), "unconfirmed"),
+        (CancelOutcomeUnknown("E", "Graph did not answer in time"), "unconfirmed"),
+        (CancelNotSent("E", "Graph did not answer in time", checked=True), "failed"),
     ],
 )
 def test_refusals_keep_graphs_message_and_request_id(error: BaseException, outcome: str) -> None:
@@ -75,7 +80,7 @@ def test_refusals_keep_graphs_message_and_request_id(error: BaseException, outco
         assert made.error == error.message
         assert made.request_id == error.request_id
     else:
-        assert made.error == "Graph did not answer in time"
+        assert "Graph did not answer in time" in (made.error or "")
         assert made.request_id is None
 
 
@@ -141,3 +146,29 @@ def test_entries_never_hold_the_token(home: Path) -> None:
     assert set(entry().to_json()) == {"time", "mailbox", "eventId", "subject", "start",
                                       "comment", "outcome", "requestId", "error", "path",
                                       "source", "account"}
+
+
+@pytest.mark.parametrize(
+    ("status", "http_status", "outcome"),
+    [
+        ("cancelled", 202, "cancelled"),
+        ("refused", 400, "not-organizer"),
+        ("not_found", 404, "not-found"),
+        ("failed", 403, "failed"),
+        ("failed", 401, "auth-needed"),
+        ("unknown", None, "unconfirmed"),
+    ],
+)
+def test_bulk_outcomes(status: str, http_status: int | None, outcome: str) -> None:
+    ref = EventRef("E9", Mailbox("group", "g-1"))
+    item = BatchItemOutcome(ref, status, "" if status == "cancelled" else "Code: message",  # type: ignore[arg-type]
+                            "req-7", http_status)
+    made = audit.entry_for_batch(item, subject="Falcon sync", start=START, comment=" ",
+                                 source="tui", account="avery@fabrikam.example")
+    assert made.outcome == outcome
+    assert made.mailbox == "groups/g-1"
+    assert made.path == "/groups/g-1/events/E9/cancel"
+    assert made.request_id == "req-7"
+    assert made.comment is None
+    assert made.account == "avery@fabrikam.example"
+    assert made.error == (None if status == "cancelled" else "Code: message")

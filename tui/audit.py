@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import (
     AuthenticationRequired,
+    CancelNotSent,
     GraphError,
-    GraphUnavailable,
     NotFound,
     OrganizerRequired,
 )
@@ -33,8 +34,9 @@ from tui.paths import append_private, private_dir
 
 AUDIT_FILE = "audit.jsonl"
 
-# What became of one cancel. "unconfirmed": the request left but no answer came back, so
-# the meeting may or may not be cancelled; check before sending again.
+# What became of one cancel. "failed": refused for another reason, or certainly not sent
+# (safe to send again); "unconfirmed": it may or may not have gone through and checking the
+# event failed too, so look before sending again.
 Outcome = Literal[
     "cancelled", "not-organizer", "not-found", "auth-needed", "failed", "unconfirmed"
 ]
@@ -50,7 +52,8 @@ def audit_path() -> Path:
 
 
 def outcome_for(error: BaseException | None) -> Outcome:
-    """The outcome of a cancel that raised `error` (None: Graph accepted it)."""
+    """The outcome of a single cancel (`GraphClient.cancel_event`) that raised `error`
+    (None: it went through)."""
     if error is None:
         return "cancelled"
     if isinstance(error, OrganizerRequired):
@@ -59,9 +62,22 @@ def outcome_for(error: BaseException | None) -> Outcome:
         return "not-found"
     if isinstance(error, AuthenticationRequired):
         return "auth-needed"
-    if isinstance(error, GraphUnavailable):
+    if isinstance(error, (GraphError, CancelNotSent)):
+        return "failed"
+    return "unconfirmed"  # CancelOutcomeUnknown, or any other failure after sending
+
+
+def outcome_for_batch(item: BatchItemOutcome) -> Outcome:
+    """The outcome of one event of a bulk cancel (`GraphClient.cancel_many`)."""
+    if item.status == "refused":
+        return "not-organizer"
+    if item.status == "not_found":
+        return "not-found"
+    if item.status == "unknown":
         return "unconfirmed"
-    return "failed"
+    if item.status == "failed":
+        return "auth-needed" if item.http_status == 401 else "failed"
+    return "cancelled"
 
 
 def mailbox_label(mailbox: Mailbox) -> str:
@@ -189,6 +205,32 @@ def entry_for_event(
     """Shortcut for the TUI, which holds the whole Event."""
     return entry_for(event.ref, subject=event.subject, start=event.start, comment=comment,
                      error=error, request_id=request_id, source=source, account=account)
+
+
+def entry_for_batch(
+    item: BatchItemOutcome,
+    *,
+    subject: str,
+    start: dt.datetime | None,
+    comment: str | None,
+    source: Source,
+    account: str | None = None,
+) -> AuditEntry:
+    """The entry for one event of a bulk cancel; `item.reason` is Graph's code and message."""
+    return AuditEntry(
+        time=dt.datetime.now(dt.UTC),
+        mailbox=mailbox_label(item.ref.mailbox),
+        event_id=item.ref.event_id,
+        subject=subject,
+        start=start.isoformat() if start is not None else None,
+        comment=comment if comment is not None and comment.strip() else None,
+        outcome=outcome_for_batch(item),
+        request_id=item.request_id,
+        error=(item.reason or None) if item.status != "cancelled" else None,
+        path=item.ref.cancel_path,
+        source=source,
+        account=account or None,
+    )
 
 
 def _ends_mid_line(path: Path) -> bool:

@@ -32,6 +32,17 @@ class Run:
 Cal365 = Callable[..., Run]
 
 
+async def _instant(seconds: float) -> None:
+    """Retries and settling pauses happen at once in tests."""
+
+
+@pytest.fixture(autouse=True)
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.graph.policy import RetryPolicy
+
+    monkeypatch.setattr("tui.script.common.retry_policy", lambda: RetryPolicy(sleep=_instant))
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private CAL365_HOME, so the audit log of a test is its own."""

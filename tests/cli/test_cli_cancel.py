@@ -35,7 +35,13 @@ def attended(fake: FakeGraph) -> dict[str, Any]:
 
 
 def posts(fake: FakeGraph) -> list[Any]:
+    """Every POST the fake received, batches and their sub-requests included."""
     return [r for r in fake.requests if r.method == "POST"]
+
+
+def cancels(fake: FakeGraph) -> list[Any]:
+    """The cancel requests Graph ran (each sub-request of a batch, or a POST of its own)."""
+    return [r for r in posts(fake) if r.path.endswith("/cancel")]
 
 
 def test_dry_run_prints_the_exact_requests_and_sends_nothing(
@@ -72,6 +78,13 @@ def test_dry_run_json_and_url_forms(cal365: Cal365, fake_graph: FakeGraph) -> No
             "path": f"/users/{seg(seed.JONAS_UPN)}/calendars/{seg(calendar)}/events/E1/cancel",
             "body": {},  # a blank comment is left out, never sent as ""
         }],
+        "batches": [{"method": "POST", "path": "/$batch", "body": {"requests": [{
+            "id": "1",
+            "method": "POST",
+            "url": f"/users/{seg(seed.JONAS_UPN)}/calendars/{seg(calendar)}/events/E1/cancel",
+            "headers": {"Content-Type": "application/json"},
+            "body": {},
+        }]}}],
     }
     group = cal365("cancel", "E1", "--group", seed.GROUP_ID, "--dry-run", "--json")
     assert group.json["requests"][0]["path"] == f"/groups/{seed.GROUP_ID}/events/E1/cancel"
@@ -79,17 +92,33 @@ def test_dry_run_json_and_url_forms(cal365: Cal365, fake_graph: FakeGraph) -> No
 
 
 @pytest.mark.parametrize("comment", ["Holiday", "", "   ", "Zeilen\nzwei ✈️"])
-def test_dry_run_body_is_what_the_cancel_sends(
+def test_dry_run_shows_what_the_cancel_sends(
     cal365: Cal365, fake_graph: FakeGraph, comment: str
 ) -> None:
-    event = organized(fake_graph)
-    dry = cal365("cancel", event["id"], "--comment", comment, "--dry-run")
-    method, path, body = dry.out.rstrip("\n").split(" ", 2)
-    sent = cal365("cancel", event["id"], "--comment", comment, "--yes")
+    events = [organized(fake_graph, i) for i in range(3)]
+    ids = [e["id"] for e in events]
+    dry = cal365("cancel", *ids, "--comment", comment, "--dry-run")
+    dry_json = cal365("cancel", *ids, "--comment", comment, "--dry-run", "--json").json
+    sent = cal365("cancel", *ids, "--comment", comment, "--yes")
     assert sent.code == Exit.OK, sent.err
-    (request,) = posts(fake_graph)
-    assert (request.method, request.raw_path) == (method, "/v1.0" + path)
-    assert request.body.decode() == body
+    (batch,) = [r for r in posts(fake_graph) if not r.in_batch]
+    assert batch.raw_path == "/v1.0" + dry_json["batches"][0]["path"]
+    assert json.loads(batch.body) == dry_json["batches"][0]["body"]
+    ran = cancels(fake_graph)
+    assert len(ran) == 3
+    for line, request in zip(dry.out.splitlines(), ran, strict=True):
+        method, path, body = line.split(" ", 2)
+        assert (request.method, request.raw_path) == (method, "/v1.0" + path)
+        assert json.loads(request.body) == json.loads(body)
+
+
+def test_dry_run_groups_requests_in_batches_of_twenty(cal365: Cal365) -> None:
+    ids = [f"E{i}" for i in range(45)]
+    doc = cal365("cancel", *ids, "--dry-run", "--json").json
+    sizes = [len(b["body"]["requests"]) for b in doc["batches"]]
+    assert sizes == [20, 20, 5]
+    urls = [r["url"] for b in doc["batches"] for r in b["body"]["requests"]]
+    assert urls == [r["path"] for r in doc["requests"]]
 
 
 def test_cancel_with_yes(cal365: Cal365, fake_graph: FakeGraph, home: Path) -> None:
@@ -102,7 +131,7 @@ def test_cancel_with_yes(cal365: Cal365, fake_graph: FakeGraph, home: Path) -> N
     assert run.err == ""
     for event in (first, second):
         assert fake_graph.store.event_json(event["id"]) is None
-    bodies = [json.loads(r.body) for r in posts(fake_graph)]
+    bodies = [json.loads(r.body) for r in cancels(fake_graph)]
     assert bodies == [{"Comment": "Project stopped"}] * 2
 
 
@@ -139,14 +168,14 @@ def test_exit_code_is_the_worst_outcome(cal365: Cal365, fake_graph: FakeGraph) -
     outcomes = [(r["eventId"], r["outcome"]) for r in run.json["results"]]
     assert outcomes == [("missing", "not-found"), (mine["id"], "cancelled"),
                         (theirs["id"], "not-organizer")]
-    assert len(posts(fake_graph)) == 2
+    assert len(cancels(fake_graph)) == 2
 
 
 def test_an_id_named_twice_is_cancelled_once(cal365: Cal365, fake_graph: FakeGraph) -> None:
     event = organized(fake_graph)
     run = cal365("cancel", event["id"], event["id"], "--yes")
     assert run.code == Exit.OK
-    assert len(posts(fake_graph)) == 1
+    assert len(cancels(fake_graph)) == 1
     assert "named twice" in run.err
 
 
@@ -154,7 +183,7 @@ def test_cancel_through_other_mailboxes(cal365: Cal365, fake_graph: FakeGraph) -
     meeting = fake_graph.store.find_events(lambda e: bool(e["attendees"]), user=seed.GROUP_ID)[0]
     run = cal365("cancel", meeting["id"], "--group", seed.GROUP_ID, "--yes")
     assert run.code == Exit.OK, run.err
-    (request,) = posts(fake_graph)
+    (request,) = cancels(fake_graph)
     assert request.raw_path == f"/v1.0/groups/{seed.GROUP_ID}/events/{seg(meeting['id'])}/cancel"
 
 
@@ -163,7 +192,7 @@ def test_cancel_through_a_calendar(cal365: Cal365, fake_graph: FakeGraph) -> Non
     calendar = fake_graph.store.default_calendar_id()
     run = cal365("cancel", event["id"], "--calendar", calendar, "--yes")
     assert run.code == Exit.OK, run.err
-    (request,) = posts(fake_graph)
+    (request,) = cancels(fake_graph)
     assert request.raw_path == (
         f"/v1.0/me/calendars/{seg(calendar)}/events/{seg(event['id'])}/cancel"
     )
@@ -209,7 +238,8 @@ def test_comment_file(cal365: Cal365, fake_graph: FakeGraph, tmp_path: Path) -> 
     event = organized(fake_graph)
     run = cal365("cancel", event["id"], "--comment-file", str(note), "--yes")
     assert run.code == Exit.OK, run.err
-    assert json.loads(posts(fake_graph)[0].body) == {"Comment": "Back in January.\nSee you then."}
+    (request,) = cancels(fake_graph)
+    assert json.loads(request.body) == {"Comment": "Back in January.\nSee you then."}
     missing = cal365("cancel", event["id"], "--comment-file", str(tmp_path / "nope"), "--yes")
     assert missing.code == Exit.USAGE
     assert "cannot read the comment file" in missing.err
@@ -246,8 +276,11 @@ def test_cancels_are_audited_privately(cal365: Cal365, fake_graph: FakeGraph,
     assert ok["source"] == "cli"
     assert ok["account"] == seed.ME_UPN
     assert ok["start"].startswith(mine["start"]["dateTime"][:10])
-    assert all(isinstance(e["requestId"], str) and e["requestId"] for e in lines)
-    assert refused["error"].startswith("Your request can't be completed.")
+    # Graph's request-id of the refusal, from its error envelope, for the administrators.
+    assert isinstance(refused["requestId"], str) and refused["requestId"]
+    assert refused["requestId"] in run.err
+    assert "You need to be an organizer to cancel a meeting." in refused["error"]
+    assert ok["error"] is None
     assert audit.read().entries[0].event_id == mine["id"]
 
 
@@ -278,44 +311,60 @@ def test_declining_in_json_mode_still_reports(cal365: Cal365, fake_graph: FakeGr
     assert posts(fake_graph) == []
 
 
-def test_sign_in_failure_mid_run_stops_sending(cal365: Cal365, fake_graph: FakeGraph,
-                                               home: Path) -> None:
-    first, second, third = (organized(fake_graph, i) for i in range(3))
+def test_token_rejected_when_sending(cal365: Cal365, fake_graph: FakeGraph,
+                                     home: Path) -> None:
+    events = [organized(fake_graph, i) for i in range(3)]
     real_dispatch = fake_graph.dispatch
 
-    def revoke_after_first_cancel(request: Any) -> Any:
-        response = real_dispatch(request)
-        if request.method == "POST" and response.status == 202:
-            fake_graph.service.token = "revoked"  # the session ends under our feet
-        return response
+    def revoke_at_first_post(request: Any) -> Any:
+        if request.method == "POST":
+            fake_graph.service.token = "revoked"  # the session ends after the look-ups
+        return real_dispatch(request)
 
-    fake_graph.dispatch = revoke_after_first_cancel  # type: ignore[method-assign]
-    run = cal365("cancel", first["id"], second["id"], third["id"], "--yes", "--json")
+    fake_graph.dispatch = revoke_at_first_post  # type: ignore[method-assign]
+    run = cal365("cancel", *(e["id"] for e in events), "--yes", "--json")
     assert run.code == Exit.AUTH
-    assert [r["outcome"] for r in run.json["results"]] == ["cancelled", "auth-needed", "skipped"]
-    # One POST went through; the second was refused (and retried once after a refresh); the
-    # third was never sent.
-    sent = [r.raw_path for r in posts(fake_graph)]
-    assert sent.count(f"/v1.0/me/events/{seg(third['id'])}/cancel") == 0
-    assert fake_graph.store.event_json(third["id"]) is not None
-    outcomes = [e.outcome for e in audit.read().entries]
-    assert outcomes == ["cancelled", "auth-needed"]
+    assert [r["outcome"] for r in run.json["results"]] == ["auth-needed"] * 3
+    assert "sign in again" in run.err
+    assert cancels(fake_graph) == []
+    assert all(fake_graph.store.event_json(e["id"]) is not None for e in events)
+    assert [e.outcome for e in audit.read().entries] == ["auth-needed"] * 3
 
 
-def test_no_answer_is_unconfirmed(cal365: Cal365, fake_graph: FakeGraph, home: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.graph import GraphClient, GraphUnavailable
+def test_lost_answer_is_checked(cal365: Cal365, fake_graph: FakeGraph, home: Path) -> None:
+    from tui.fake.faults import Fault
 
-    async def silent(self: GraphClient, ref: Any, comment: str | None) -> Any:
-        raise GraphUnavailable("Graph did not answer in time")
+    # Graph runs the batch, then the connection drops before its answer arrives.
+    fake_graph.faults.add(Fault("reset_after", method="POST", path=r"/\$batch$"))
+    event = organized(fake_graph)
+    run = cal365("cancel", event["id"], "--yes")
+    assert run.code == Exit.OK, run.err
+    assert run.rows[0][0] == "cancelled"
+    assert len(cancels(fake_graph)) == 1  # looked at, never sent twice
+    assert [e.outcome for e in audit.read().entries] == ["cancelled"]
 
-    monkeypatch.setattr(GraphClient, "cancel_event", silent)
+
+def test_lost_answer_that_cannot_be_checked_is_unconfirmed(
+    cal365: Cal365, fake_graph: FakeGraph, home: Path
+) -> None:
+    from tui.fake.faults import Fault
+
+    real_dispatch = fake_graph.dispatch
+
+    def network_dies_with_the_batch(request: Any) -> Any:
+        if request.method == "POST":  # after the look-ups: every later read fails too
+            fake_graph.faults.add(Fault("reset_before", method="GET", times=None))
+        return real_dispatch(request)
+
+    fake_graph.faults.add(Fault("reset_after", method="POST", path=r"/\$batch$"))
+    fake_graph.dispatch = network_dies_with_the_batch  # type: ignore[method-assign]
     first, second = organized(fake_graph, 0), organized(fake_graph, 1)
     run = cal365("cancel", first["id"], second["id"], "--yes")
     assert run.code == Exit.UNREACHABLE
-    assert [row[0] for row in run.rows] == ["unconfirmed", "unconfirmed"]  # each one tried
-    assert "did not answer in time" in run.err
+    assert [row[0] for row in run.rows] == ["unconfirmed", "unconfirmed"]
+    assert "cannot tell whether it was cancelled" in run.err
     assert "Traceback" not in run.err
+    assert len(cancels(fake_graph)) == 2  # each sent once, never again
     assert [e.outcome for e in audit.read().entries] == ["unconfirmed", "unconfirmed"]
 
 

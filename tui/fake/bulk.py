@@ -16,6 +16,7 @@ from . import ids
 from .model import Attendee, Calendar, Event, Person
 from .store import Store
 
+
 def add_meetings(
     store: Store,
     count: int,

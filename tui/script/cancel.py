@@ -3,8 +3,9 @@
 Flow: check the options; with --dry-run print the exact requests and stop (nothing at all is
 sent, not even a read). Otherwise look each event up (subject and start for the prompt and the
 audit log; a missing one is reported without sending), ask on a terminal unless --yes, then
-send the cancels and report each outcome as it comes. Every cancel sent is appended to the
-audit log. An id given twice is sent once.
+send the cancels through Graph JSON batching (`GraphClient.cancel_many`: at most 20 per
+batch, nothing sent twice without a check) and report each outcome as it comes. Every
+cancel sent is appended to the audit log. An id given twice is sent once.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tui import audit
-from tui.graph.client import CancelOutcome, GraphClient
+from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, build_batch, cancel_body
+from tui.graph.client import GraphClient
 from tui.graph.errors import (
     AuthenticationRequired,
     GraphError,
@@ -44,14 +46,6 @@ from tui.script.exits import Exit, exit_for, worst
 from tui.widgets.format import printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
-
-
-def cancel_body(comment: str | None) -> dict[str, str]:
-    """The JSON body GraphClient.cancel_event sends: blank text is omitted, never sent as "".
-
-    (An empty Comment makes Graph send no notice at all; a test checks both stay in step.)
-    """
-    return {"Comment": comment} if comment is not None and comment.strip() else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +79,7 @@ class Result:
     subject: str
     when: str
     start: str | None
-    outcome: str  # an audit outcome, or one of _UNSENT (looked up but not sent)
+    outcome: str  # an audit outcome, or "declined" (looked up, not sent: the user said no)
     code: Exit
     sent: bool
     request_id: str | None = None
@@ -144,8 +138,15 @@ def event_refs(args: argparse.Namespace) -> list[EventRef]:
 
 
 def plan(refs: list[EventRef], comment: str | None) -> list[PlannedRequest]:
+    """Each cancel as a request of its own: what each sub-request of a batch carries."""
     body = cancel_body(comment)
     return [PlannedRequest("POST", ref.cancel_path, body) for ref in refs]
+
+
+def batches(refs: list[EventRef], comment: str | None) -> list[dict[str, Any]]:
+    """The `POST /$batch` bodies the cancels would travel in (at most 20 requests each)."""
+    body = cancel_body(comment)
+    return [build_batch(refs[i:i + MAX_REQUESTS], body) for i in range(0, len(refs), MAX_REQUESTS)]
 
 
 async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
@@ -166,25 +167,6 @@ async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
     except (AuthenticationRequired, GraphUnavailable) as error:
         message = f"{describe_error(error)}. Nothing was cancelled."
         raise ScriptError(exit_for(error), message) from error
-
-
-async def send_cancels(
-    client: GraphClient, refs: list[EventRef], comment: str | None
-) -> AsyncIterator[tuple[EventRef, CancelOutcome | BaseException]]:
-    """Send the cancels and yield each outcome as it comes.
-
-    One at a time for now; a batched sender can replace this loop as long as it yields one
-    outcome per ref, each ref sent at most once. After a sign-in failure the rest is not sent
-    (every request would fail the same way) and is not yielded.
-    """
-    for ref in refs:
-        try:
-            outcome: CancelOutcome | BaseException = await client.cancel_event(ref, comment)
-        except (GraphError, GraphUnavailable) as error:
-            outcome = error
-        yield ref, outcome
-        if isinstance(outcome, AuthenticationRequired):
-            return
 
 
 def _describe_target(target: Target) -> str:
@@ -222,33 +204,57 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _message(item: BatchItemOutcome) -> str | None:
+    """What to tell the user about one event that was not cancelled (None: it was)."""
+    reason = item.reason or (f"HTTP {item.http_status}" if item.http_status else "no reason given")
+    text = {
+        "cancelled": None,
+        "refused": f"you are not the organizer. Graph: {reason}",
+        "not_found": f"not found on the server ({reason})",
+        "unknown": f"cannot tell whether it was cancelled ({reason}); check with "
+                   "`cal365 events` before sending again",
+        "failed": f"not cancelled: {reason}",
+    }[item.status]
+    if text and item.http_status == 401:
+        text += "; sign in again"
+    if text and item.request_id:
+        text += f" (request-id {item.request_id})"
+    return text
+
+
+_EXIT_BY_OUTCOME = {
+    "cancelled": Exit.OK,
+    "not-organizer": Exit.NOT_ORGANIZER,
+    "not-found": Exit.NOT_FOUND,
+    "auth-needed": Exit.AUTH,
+    "failed": Exit.ERROR,
+    "unconfirmed": Exit.UNREACHABLE,
+}
+
+
 def _timing(event: Event | None) -> tuple[str, str, str | None]:
     if event is None:
         return "", "?", None
     return event.subject, when_label(event), event.start.isoformat() if event.start else None
 
 
-def _result(ref: EventRef, event: Event | None, outcome: CancelOutcome | BaseException,
-            sent: bool) -> Result:
+def _looked_up(target: Target, error: GraphError) -> Result:
+    """An event the look-up could not find or read: reported, never sent."""
+    outcome = audit.outcome_for(error)
+    return Result(target.ref, "", "?", None, outcome, exit_for(error), False,
+                  error.request_id, describe_error(error))
+
+
+def _sent(item: BatchItemOutcome, event: Event | None) -> Result:
     subject, when, start = _timing(event)
-    if isinstance(outcome, CancelOutcome):
-        return Result(ref, subject, when, start, "cancelled", Exit.OK, sent, outcome.request_id)
-    request_id = outcome.request_id if isinstance(outcome, GraphError) else None
-    return Result(ref, subject, when, start, audit.outcome_for(outcome), exit_for(outcome), sent,
-                  request_id, describe_error(outcome))
+    outcome = audit.outcome_for_batch(item)
+    return Result(item.ref, subject, when, start, outcome, _EXIT_BY_OUTCOME[outcome], True,
+                  item.request_id, _message(item))
 
 
-# Events looked up but never sent: why, and the exit code that stands for it.
-_UNSENT = {
-    "skipped": (Exit.AUTH, "not sent: sign-in failed on an earlier event"),
-    "declined": (Exit.ERROR, None),
-}
-
-
-def _unsent(ref: EventRef, event: Event | None, why: str) -> Result:
-    code, message = _UNSENT[why]
+def _declined(ref: EventRef, event: Event | None) -> Result:
     subject, when, start = _timing(event)
-    return Result(ref, subject, when, start, why, code, False, message=message)
+    return Result(ref, subject, when, start, "declined", Exit.ERROR, False)
 
 
 async def signed_in_account(client: GraphClient) -> str | None:
@@ -268,14 +274,10 @@ class _Auditor:
         self.account = account
         self.failed = False
 
-    def record(self, ref: EventRef, event: Event | None,
-               outcome: CancelOutcome | BaseException) -> None:
-        error = None if isinstance(outcome, CancelOutcome) else outcome
-        request_id = outcome.request_id if isinstance(outcome, CancelOutcome) else None
-        entry = audit.entry_for(
-            ref, subject=event.subject if event else "", start=event.start if event else None,
-            comment=self.comment, error=error, request_id=request_id, source="cli",
-            account=self.account,
+    def record(self, item: BatchItemOutcome, event: Event | None) -> None:
+        entry = audit.entry_for_batch(
+            item, subject=event.subject if event else "", start=event.start if event else None,
+            comment=self.comment, source="cli", account=self.account,
         )
         try:
             audit.append(entry)
@@ -306,7 +308,7 @@ async def execute(
     sendable: list[Target] = []
     for target in targets:
         if target.error is not None:
-            results[target.ref] = _result(target.ref, None, target.error, sent=False)
+            results[target.ref] = _looked_up(target, target.error)
         else:
             sendable.append(target)
     for result in results.values():
@@ -314,17 +316,14 @@ async def execute(
     events = {t.ref: t.event for t in sendable}
     if sendable and not args.yes and not ask(sendable, comment):
         warn("nothing was cancelled")
-        results.update({ref: _unsent(ref, event, "declined") for ref, event in events.items()})
-    else:
+        results.update({ref: _declined(ref, event) for ref, event in events.items()})
+    elif sendable:
         auditor = _Auditor(comment, account)
-        async for ref, outcome in send_cancels(session.client, list(events), comment):
-            auditor.record(ref, events[ref], outcome)
-            results[ref] = _result(ref, events[ref], outcome, sent=True)
-            _report(results[ref], args.json)
-        for ref, event in events.items():
-            if ref not in results:  # left unsent after a sign-in failure
-                results[ref] = _unsent(ref, event, "skipped")
-                _report(results[ref], args.json)
+        # One outcome per event, as each becomes known (batches finish in any order).
+        async for item in session.client.cancel_many(list(events), comment):
+            auditor.record(item, events[item.ref])
+            results[item.ref] = _sent(item, events[item.ref])
+            _report(results[item.ref], args.json)
     ordered = [results[ref] for ref in refs]
     code = worst([r.code for r in ordered])
     if args.json:
@@ -339,13 +338,16 @@ def dry_run(args: argparse.Namespace, refs: list[EventRef], comment: str | None)
     root = None if getattr(args, "demo", False) else graph_root(args)
     if args.json:
         emit_json({"dryRun": True, "graphUrl": root,
-                   "requests": [r.to_json() for r in requests]})
+                   "requests": [r.to_json() for r in requests],
+                   "batches": [{"method": "POST", "path": "/$batch", "body": b}
+                               for b in batches(refs, comment)]})
     else:
         for request in requests:
             sys.stdout.write(f"{request.method} {request.path} {request.wire_body}\n")
     count = len(requests)
-    warn(f"dry run: nothing sent; {count} request{'s' if count != 1 else ''} would go to "
-         f"{root or 'the demo Graph'}")
+    warn(f"dry run: nothing sent; {count} cancel{'s' if count != 1 else ''} would go to "
+         f"{root or 'the demo Graph'} in JSON batches (POST /$batch, at most {MAX_REQUESTS} "
+         "each)")
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import ME, Mailbox
 from tui.problems import describe
@@ -93,6 +94,15 @@ def fake_if_demo(args: argparse.Namespace) -> Iterator[FakeGraph | None]:
         fake.stop()
 
 
+def retry_policy() -> RetryPolicy:
+    """The request policy of the client (a seam: tests use one that never sleeps)."""
+    return RetryPolicy()
+
+
+def _tell_wait(notice: WaitNotice) -> None:
+    warn(notice.message)  # a script's user should know why nothing happens for a while
+
+
 def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
     """A Graph client for the options: the demo's fake, or CAL365_ACCESS_TOKEN and the root."""
     tz_name = timezone_name(args)
@@ -107,7 +117,8 @@ def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
                 "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
                 "Calendars.ReadWrite, or try the demo with --demo",
             )
-    client = GraphClient(base_url, token, timezone=tz_name)
+    client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
+                         on_wait=_tell_wait)
     return Session(client, tz_name, zone(tz_name) or dt.UTC)
 
 

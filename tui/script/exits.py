@@ -18,7 +18,7 @@ from tui.graph.errors import (
 
 class Exit(IntEnum):
     OK = 0  # done: everything asked for succeeded
-    ERROR = 1  # another error: Graph refused for another reason, a file could not be read…
+    ERROR = 1  # another error: Graph refused for another reason, a cancel certainly not sent…
     USAGE = 2  # bad options or arguments; a cancel without --yes and without a terminal
     NOT_ORGANIZER = 3  # Graph refused a cancel: the user does not organize the meeting
     NOT_FOUND = 4  # an event, calendar, user or group does not exist (or is already gone)
@@ -30,8 +30,10 @@ class Exit(IntEnum):
 EXIT_CODE_HELP = """\
 exit codes:
   0    done
-  1    other error (Graph refused for another reason, unreadable file, …)
-  2    usage error (bad option, bad date; cancel without --yes and without a terminal)
+  1    other error (Graph refused for another reason; a cancel that certainly did not go
+       through; you answered no at the prompt; the audit log cannot be read)
+  2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
+       and without a terminal)
   3    not the organizer: Graph refused to cancel a meeting the user does not organize
   4    not found: no such event, calendar, user or group (or already cancelled)
   5    sign-in needed: no access token, or Graph rejected it

@@ -107,8 +107,8 @@ def add_all(commands: Any) -> None:
         description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
                     "cancellation notice with the comment. Asks on the terminal unless --yes. "
                     "One tab-separated line per event on stdout: outcome (cancelled, "
-                    "not-organizer, not-found, auth-needed, failed, unconfirmed; not sent: "
-                    "skipped, declined), when, subject, id; reasons go to stderr. Every "
+                    "not-organizer, not-found, auth-needed, failed, unconfirmed, declined), "
+                    "when, subject, id; reasons go to stderr. Sent in JSON batches. Every "
                     "cancel sent is added to the audit log (`cal365 audit`).",
     )
     cancel.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
