@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, GraphClient
 from tui.graph.timezones import local_zone_name, zone
+from tui.script import add_script_commands, run_script_command
 
 EPILOG = """\
 environment:
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=14, metavar="N", help="days in the window (default: 14)"
     )
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
+    # Subcommands for scripts (cal365 calendars|events|cancel|audit): tui/script/.
+    add_script_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
     return parser
 
 
@@ -78,6 +81,9 @@ def _check_graph_url(url: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    script_code = run_script_command(args)
+    if script_code is not None:
+        return script_code
     timezone = args.timezone or os.environ.get("CAL365_TIMEZONE") or local_zone_name()
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)

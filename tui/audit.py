@@ -1,0 +1,292 @@
+"""The audit log: one JSON line per cancel cal365 sent, from the TUI or the command line.
+
+It lives in the user's state directory (`audit.jsonl`, 0600, in a 0700 folder) and answers
+"what did I cancel, when, with what comment, and what did Graph say": time, mailbox, event id,
+subject, start, comment, outcome, Graph's request-id (which administrators can trace) and,
+when known, the signed-in account.
+It never holds a token: entries are built only from the fields below.
+
+Writers append one line per cancel; readers skip lines they cannot parse (a crash mid-write,
+a hand edit) and say how many they skipped, so one bad line never hides the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from tui.graph.batch import BatchItemOutcome
+from tui.graph.errors import (
+    AuthenticationRequired,
+    CancelNotSent,
+    GraphError,
+    NotFound,
+    OrganizerRequired,
+)
+from tui.graph.models import Event
+from tui.graph.urls import EventRef, Mailbox
+from tui.paths import append_private, private_dir
+
+AUDIT_FILE = "audit.jsonl"
+
+# What became of one cancel. "failed": refused for another reason, or certainly not sent
+# (safe to send again); "unconfirmed": it may or may not have gone through and checking the
+# event failed too, so look before sending again.
+Outcome = Literal[
+    "cancelled", "not-organizer", "not-found", "auth-needed", "failed", "unconfirmed"
+]
+OUTCOMES: tuple[Outcome, ...] = (
+    "cancelled", "not-organizer", "not-found", "auth-needed", "failed", "unconfirmed"
+)
+Source = Literal["tui", "cli"]
+
+
+def audit_path() -> Path:
+    """Where the log lives (its folder is created 0700 if missing)."""
+    return private_dir("state") / AUDIT_FILE
+
+
+def outcome_for(error: BaseException | None) -> Outcome:
+    """The outcome of a single cancel (`GraphClient.cancel_event`) that raised `error`
+    (None: it went through)."""
+    if error is None:
+        return "cancelled"
+    if isinstance(error, OrganizerRequired):
+        return "not-organizer"
+    if isinstance(error, NotFound):
+        return "not-found"
+    if isinstance(error, AuthenticationRequired):
+        return "auth-needed"
+    if isinstance(error, (GraphError, CancelNotSent)):
+        return "failed"
+    return "unconfirmed"  # CancelOutcomeUnknown, or any other failure after sending
+
+
+def outcome_for_batch(item: BatchItemOutcome) -> Outcome:
+    """The outcome of one event of a bulk cancel (`GraphClient.cancel_many`)."""
+    if item.status == "refused":
+        return "not-organizer"
+    if item.status == "not_found":
+        return "not-found"
+    if item.status == "unknown":
+        return "unconfirmed"
+    if item.status == "failed":
+        return "auth-needed" if item.http_status == 401 else "failed"
+    return "cancelled"
+
+
+def mailbox_label(mailbox: Mailbox) -> str:
+    """`me`, `users/{id or UPN}` or `groups/{id}`: whose calendar the cancel went to."""
+    if mailbox.kind == "me":
+        return "me"
+    return f"{'users' if mailbox.kind == 'user' else 'groups'}/{mailbox.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    time: dt.datetime  # when the answer came (UTC)
+    mailbox: str  # see mailbox_label
+    event_id: str
+    subject: str
+    start: str | None  # ISO 8601 with offset, as shown to the user
+    comment: str | None  # None: no comment sent (attendees got the default notice)
+    outcome: Outcome
+    request_id: str | None  # Graph's request-id header, when it answered
+    error: str | None = None  # Graph's message (or the network failure) when not cancelled
+    path: str | None = None  # the URL path the cancel went to, relative to the Graph root
+    source: Source = "cli"
+    account: str | None = None  # the signed-in user (UPN), when known
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "time": self.time.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "mailbox": self.mailbox,
+            "eventId": self.event_id,
+            "subject": self.subject,
+            "start": self.start,
+            "comment": self.comment,
+            "outcome": self.outcome,
+            "requestId": self.request_id,
+            "error": self.error,
+            "path": self.path,
+            "source": self.source,
+            "account": self.account,
+        }
+
+    @classmethod
+    def from_json(cls, obj: object) -> AuditEntry | None:
+        """The entry a line holds, or None when it is not one of ours."""
+        if not isinstance(obj, dict):
+            return None
+        required = ("time", "mailbox", "eventId", "outcome")
+        if not all(isinstance(obj.get(key), str) for key in required):
+            return None
+        try:
+            time = dt.datetime.fromisoformat(obj["time"])
+        except ValueError:
+            return None
+        if time.tzinfo is None:
+            time = time.replace(tzinfo=dt.UTC)
+        outcome = obj["outcome"]
+        if outcome not in OUTCOMES:
+            return None
+        source = obj.get("source")
+
+        def text(key: str) -> str | None:
+            value = obj.get(key)
+            return value if isinstance(value, str) else None
+
+        return cls(
+            time=time,
+            mailbox=obj["mailbox"],
+            event_id=obj["eventId"],
+            subject=text("subject") or "",
+            start=text("start"),
+            comment=text("comment"),
+            outcome=outcome,
+            request_id=text("requestId"),
+            error=text("error"),
+            path=text("path"),
+            source="tui" if source == "tui" else "cli",
+            account=text("account"),
+        )
+
+
+def entry_for(
+    ref: EventRef,
+    *,
+    subject: str,
+    start: dt.datetime | None,
+    comment: str | None,
+    error: BaseException | None = None,
+    request_id: str | None = None,
+    source: Source,
+    account: str | None = None,
+    when: dt.datetime | None = None,
+) -> AuditEntry:
+    """The entry for one cancel sent to `ref`: accepted (error None) or refused/failed."""
+    message: str | None = None
+    if isinstance(error, GraphError):
+        message = error.message
+        request_id = request_id or error.request_id
+    elif error is not None:
+        message = str(error) or error.__class__.__name__
+    blank = comment is None or not comment.strip()
+    return AuditEntry(
+        time=when or dt.datetime.now(dt.UTC),
+        mailbox=mailbox_label(ref.mailbox),
+        event_id=ref.event_id,
+        subject=subject,
+        start=start.isoformat() if start is not None else None,
+        comment=None if blank else comment,
+        outcome=outcome_for(error),
+        request_id=request_id,
+        error=message,
+        path=ref.cancel_path,
+        source=source,
+        account=account or None,
+    )
+
+
+def entry_for_event(
+    event: Event,
+    comment: str | None,
+    *,
+    error: BaseException | None = None,
+    request_id: str | None = None,
+    source: Source,
+    account: str | None = None,
+) -> AuditEntry:
+    """Shortcut for the TUI, which holds the whole Event."""
+    return entry_for(event.ref, subject=event.subject, start=event.start, comment=comment,
+                     error=error, request_id=request_id, source=source, account=account)
+
+
+def entry_for_batch(
+    item: BatchItemOutcome,
+    *,
+    subject: str,
+    start: dt.datetime | None,
+    comment: str | None,
+    source: Source,
+    account: str | None = None,
+) -> AuditEntry:
+    """The entry for one event of a bulk cancel; `item.reason` is Graph's code and message."""
+    return AuditEntry(
+        time=dt.datetime.now(dt.UTC),
+        mailbox=mailbox_label(item.ref.mailbox),
+        event_id=item.ref.event_id,
+        subject=subject,
+        start=start.isoformat() if start is not None else None,
+        comment=comment if comment is not None and comment.strip() else None,
+        outcome=outcome_for_batch(item),
+        request_id=item.request_id,
+        error=(item.reason or None) if item.status != "cancelled" else None,
+        path=item.ref.cancel_path,
+        source=source,
+        account=account or None,
+    )
+
+
+def _ends_mid_line(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
+
+
+def append(entry: AuditEntry, path: Path | None = None) -> None:
+    """Add one line to the log; raises OSError when it cannot be written (disk full…).
+
+    A line left unfinished by a crash is closed first, so it cannot swallow this one.
+    """
+    target = path or audit_path()
+    line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    prefix = "\n" if _ends_mid_line(target) else ""
+    append_private(target, (prefix + line).encode("utf-8"))
+    if sys.platform != "win32" and target.stat().st_mode & 0o077:
+        target.chmod(0o600)  # an older or copied file may be looser; the log holds comments
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLog:
+    entries: list[AuditEntry]  # oldest first
+    skipped: int  # lines that could not be read
+
+
+def read(limit: int | None = None, path: Path | None = None) -> AuditLog:
+    """The log's entries, oldest first (the last `limit` when given); missing file: empty.
+
+    Raises OSError only when the file exists but cannot be read.
+    """
+    target = path or audit_path()
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        return AuditLog([], 0)
+    entries: list[AuditEntry] = []
+    skipped = 0
+    for line in raw.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            entry = AuditEntry.from_json(json.loads(line.decode("utf-8")))
+        except (ValueError, UnicodeDecodeError):
+            entry = None
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    if limit is not None:
+        entries = entries[-limit:] if limit > 0 else []
+    return AuditLog(entries, skipped)

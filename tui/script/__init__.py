@@ -1,0 +1,40 @@
+"""The command line for scripts: `cal365 calendars|events|cancel|audit`.
+
+Wired into `tui.cli` through `add_script_commands` and `run_script_command`. Building the
+parser stays light; a subcommand's implementation is imported only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from tui.script.exits import EXIT_CODE_HELP, Exit
+from tui.script.parsers import add_all
+
+# Subcommand -> module holding its `run(args) -> int`.
+_MODULES = {
+    "calendars": "tui.script.calendars",
+    "events": "tui.script.events",
+    "cancel": "tui.script.cancel",
+    "audit": "tui.script.audit_log",
+}
+
+
+def add_script_commands(commands: Any) -> None:
+    """Add the script subcommands to `commands` (what `add_subparsers()` returned)."""
+    add_all(commands)
+
+
+def run_script_command(args: argparse.Namespace) -> int | None:
+    """The exit code of the script subcommand the arguments name, or None if there is none."""
+    name = getattr(args, "script_command", None)
+    if name not in _MODULES:
+        return None
+    module = importlib.import_module(_MODULES[name])
+    code: int = module.run(args)
+    return code
+
+
+__all__ = ["EXIT_CODE_HELP", "Exit", "add_script_commands", "run_script_command"]

@@ -1,0 +1,369 @@
+"""`cal365 cancel`: cancel meetings by id, with one comment, each outcome reported and audited.
+
+Flow: check the options; with --dry-run print the exact requests and stop (nothing at all is
+sent, not even a read). Otherwise look each event up (subject and start for the prompt and the
+audit log; a missing one is reported without sending), ask on a terminal unless --yes, then
+send the cancels through Graph JSON batching (`GraphClient.cancel_many`: at most 20 per
+batch, nothing sent twice without a check) and report each outcome as it comes. Every
+cancel sent is appended to the audit log. An id given twice is sent once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui import audit
+from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, build_batch, cancel_body
+from tui.graph.client import GraphClient
+from tui.graph.errors import (
+    AuthenticationRequired,
+    GraphError,
+    GraphUnavailable,
+)
+from tui.graph.models import Event
+from tui.graph.urls import EventRef
+from tui.script.common import (
+    ScriptError,
+    Session,
+    describe_error,
+    emit_json,
+    emit_line,
+    graph_root,
+    guard,
+    mailbox_from,
+    warn,
+    with_graph,
+)
+from tui.script.events import calendar_from, when_label
+from tui.script.exits import Exit, exit_for, worst
+from tui.widgets.format import printable
+
+_LOOKUPS = 4  # concurrent GETs while looking events up
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    """One request exactly as it would go on the wire (path relative to the Graph root)."""
+
+    method: str
+    path: str
+    body: dict[str, str]
+
+    @property
+    def wire_body(self) -> str:
+        return json.dumps(self.body)  # the same serialisation as the client's
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, "body": self.body}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An event asked for, after the lookup: its details, or why it cannot be sent."""
+
+    ref: EventRef
+    event: Event | None
+    error: GraphError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    ref: EventRef
+    subject: str
+    when: str
+    start: str | None
+    outcome: str  # an audit outcome, or "declined" (looked up, not sent: the user said no)
+    code: Exit
+    sent: bool
+    request_id: str | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "eventId": self.ref.event_id,
+            "subject": self.subject,
+            "start": self.start,
+            "outcome": self.outcome,
+            "sent": self.sent,
+            "requestId": self.request_id,
+            "error": self.message,
+            "path": self.ref.cancel_path,
+            "exitCode": int(self.code),
+        }
+
+
+def read_comment(args: argparse.Namespace) -> str | None:
+    """The comment from --comment or --comment-file (`-` = stdin); blank means none."""
+    text: str | None = args.comment
+    if args.comment_file is not None:
+        try:
+            if args.comment_file == "-":
+                text = sys.stdin.read()
+            else:
+                text = Path(args.comment_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise ScriptError(
+                Exit.USAGE, f"cannot read the comment file {args.comment_file}: {reason}"
+            ) from error
+        text = text.rstrip()  # the file's final newline is not part of the message
+    if text is None or not text.strip():
+        return None
+    return text
+
+
+def event_refs(args: argparse.Namespace) -> list[EventRef]:
+    """The events named, in order, each once, addressed through the URL form of the options."""
+    mailbox = mailbox_from(args)
+    calendar = calendar_from(mailbox, args.calendar)
+    refs: list[EventRef] = []
+    seen: set[str] = set()
+    for raw in args.event_ids:
+        event_id = raw.strip()
+        if not event_id:
+            raise ScriptError(Exit.USAGE, "an event id cannot be empty")
+        if event_id in seen:
+            warn(f"event {printable(event_id, 80)} is named twice; it is cancelled once")
+            continue
+        seen.add(event_id)
+        refs.append(EventRef(event_id, mailbox, None if args.calendar is None else calendar))
+    return refs
+
+
+def plan(refs: list[EventRef], comment: str | None) -> list[PlannedRequest]:
+    """Each cancel as a request of its own: what each sub-request of a batch carries."""
+    body = cancel_body(comment)
+    return [PlannedRequest("POST", ref.cancel_path, body) for ref in refs]
+
+
+def batches(refs: list[EventRef], comment: str | None) -> list[dict[str, Any]]:
+    """The `POST /$batch` bodies the cancels would travel in (at most 20 requests each)."""
+    body = cancel_body(comment)
+    return [build_batch(refs[i:i + MAX_REQUESTS], body) for i in range(0, len(refs), MAX_REQUESTS)]
+
+
+async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
+    """Each event's details. Sign-in or network trouble ends the run before anything is sent."""
+    limit = asyncio.Semaphore(_LOOKUPS)
+
+    async def one(ref: EventRef) -> Target:
+        async with limit:
+            try:
+                return Target(ref, await client.event(ref))
+            except (AuthenticationRequired, GraphUnavailable):
+                raise
+            except GraphError as error:
+                return Target(ref, None, error)
+
+    try:
+        return list(await asyncio.gather(*(one(ref) for ref in refs)))
+    except (AuthenticationRequired, GraphUnavailable) as error:
+        message = f"{describe_error(error)}. Nothing was cancelled."
+        raise ScriptError(exit_for(error), message) from error
+
+
+def _describe_target(target: Target) -> str:
+    event = target.event
+    if event is None:
+        return printable(target.ref.event_id, 80)
+    subject = printable(event.subject or "(no subject)", 120)
+    if event.is_organizer:
+        told = len(event.notified_attendees)
+        role = f"you organize it; {told} attendee{'s' if told != 1 else ''} will be notified"
+    else:
+        role = f"organized by {printable(event.organizer.label, 80)}: Graph will refuse"
+    if event.type == "seriesMaster":
+        role = f"the whole series; {role}"
+    elif event.is_occurrence:
+        role = f"this occurrence only; {role}"
+    return f"{when_label(event)}  {subject}  ({role})"
+
+
+def confirm(targets: list[Target], comment: str | None) -> bool:
+    """Ask on the terminal (stderr for the question, stdin for the answer)."""
+    count = len(targets)
+    lines = [f"About to cancel {count} meeting{'s' if count != 1 else ''}:"]
+    lines += [f"  {_describe_target(t)}" for t in targets]
+    if comment is None:
+        lines.append("No comment: attendees get the default cancellation notice.")
+    else:
+        lines.append(f"Comment: {printable(comment, 500)}")
+    lines.append("Cancel? [y/N] ")
+    sys.stderr.write("\n".join(lines))
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.stderr.write("\n")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _message(item: BatchItemOutcome) -> str | None:
+    """What to tell the user about one event that was not cancelled (None: it was)."""
+    reason = item.reason or (f"HTTP {item.http_status}" if item.http_status else "no reason given")
+    text = {
+        "cancelled": None,
+        "refused": f"you are not the organizer. Graph: {reason}",
+        "not_found": f"not found on the server ({reason})",
+        "unknown": f"cannot tell whether it was cancelled ({reason}); check with "
+                   "`cal365 events` before sending again",
+        "failed": f"not cancelled: {reason}",
+    }[item.status]
+    if text and item.http_status == 401:
+        text += "; sign in again"
+    if text and item.request_id:
+        text += f" (request-id {item.request_id})"
+    return text
+
+
+_EXIT_BY_OUTCOME = {
+    "cancelled": Exit.OK,
+    "not-organizer": Exit.NOT_ORGANIZER,
+    "not-found": Exit.NOT_FOUND,
+    "auth-needed": Exit.AUTH,
+    "failed": Exit.ERROR,
+    "unconfirmed": Exit.UNREACHABLE,
+}
+
+
+def _timing(event: Event | None) -> tuple[str, str, str | None]:
+    if event is None:
+        return "", "?", None
+    return event.subject, when_label(event), event.start.isoformat() if event.start else None
+
+
+def _looked_up(target: Target, error: GraphError) -> Result:
+    """An event the look-up could not find or read: reported, never sent."""
+    outcome = audit.outcome_for(error)
+    return Result(target.ref, "", "?", None, outcome, exit_for(error), False,
+                  error.request_id, describe_error(error))
+
+
+def _sent(item: BatchItemOutcome, event: Event | None) -> Result:
+    subject, when, start = _timing(event)
+    outcome = audit.outcome_for_batch(item)
+    return Result(item.ref, subject, when, start, outcome, _EXIT_BY_OUTCOME[outcome], True,
+                  item.request_id, _message(item))
+
+
+def _declined(ref: EventRef, event: Event | None) -> Result:
+    subject, when, start = _timing(event)
+    return Result(ref, subject, when, start, "declined", Exit.ERROR, False)
+
+
+async def signed_in_account(client: GraphClient) -> str | None:
+    """Who is signed in, for the audit log; None when Graph will not say."""
+    try:
+        user = await client.me()
+    except (GraphError, GraphUnavailable):
+        return None
+    return user.user_principal_name or user.mail or None
+
+
+class _Auditor:
+    """Appends each sent cancel to the audit log; a failing disk is reported once."""
+
+    def __init__(self, comment: str | None, account: str | None) -> None:
+        self.comment = comment
+        self.account = account
+        self.failed = False
+
+    def record(self, item: BatchItemOutcome, event: Event | None) -> None:
+        entry = audit.entry_for_batch(
+            item, subject=event.subject if event else "", start=event.start if event else None,
+            comment=self.comment, source="cli", account=self.account,
+        )
+        try:
+            audit.append(entry)
+        except OSError as exc:
+            if not self.failed:
+                warn(f"could not write the audit log: {exc}")
+            self.failed = True
+
+
+def _report(result: Result, as_json: bool) -> None:
+    if not as_json:
+        emit_line(result.outcome, result.when, printable(result.subject or "-"),
+                  printable(result.ref.event_id))
+        sys.stdout.flush()
+    if result.message:
+        name = printable(result.subject or result.ref.event_id, 80)
+        warn(f"{name}: {result.message}")
+
+
+async def execute(
+    session: Session, refs: list[EventRef], comment: str | None, args: argparse.Namespace,
+    ask: Callable[[list[Target], str | None], bool],
+) -> int:
+    targets, account = await asyncio.gather(
+        look_up(session.client, refs), signed_in_account(session.client)
+    )
+    results: dict[EventRef, Result] = {}
+    sendable: list[Target] = []
+    for target in targets:
+        if target.error is not None:
+            results[target.ref] = _looked_up(target, target.error)
+        else:
+            sendable.append(target)
+    for result in results.values():
+        _report(result, args.json)
+    events = {t.ref: t.event for t in sendable}
+    if sendable and not args.yes and not ask(sendable, comment):
+        warn("nothing was cancelled")
+        results.update({ref: _declined(ref, event) for ref, event in events.items()})
+    elif sendable:
+        auditor = _Auditor(comment, account)
+        # One outcome per event, as each becomes known (batches finish in any order).
+        async for item in session.client.cancel_many(list(events), comment):
+            auditor.record(item, events[item.ref])
+            results[item.ref] = _sent(item, events[item.ref])
+            _report(results[item.ref], args.json)
+    ordered = [results[ref] for ref in refs]
+    code = worst([r.code for r in ordered])
+    if args.json:
+        emit_json({"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
+                   "comment": comment, "results": [r.to_json() for r in ordered],
+                   "exitCode": int(code)})
+    return int(code)
+
+
+def dry_run(args: argparse.Namespace, refs: list[EventRef], comment: str | None) -> int:
+    requests = plan(refs, comment)
+    root = None if getattr(args, "demo", False) else graph_root(args)
+    if args.json:
+        emit_json({"dryRun": True, "graphUrl": root,
+                   "requests": [r.to_json() for r in requests],
+                   "batches": [{"method": "POST", "path": "/$batch", "body": b}
+                               for b in batches(refs, comment)]})
+    else:
+        for request in requests:
+            sys.stdout.write(f"{request.method} {request.path} {request.wire_body}\n")
+    count = len(requests)
+    warn(f"dry run: nothing sent; {count} cancel{'s' if count != 1 else ''} would go to "
+         f"{root or 'the demo Graph'} in JSON batches (POST /$batch, at most {MAX_REQUESTS} "
+         "each)")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    def command() -> int:
+        refs = event_refs(args)
+        comment = read_comment(args)
+        if args.dry_run:
+            return dry_run(args, refs, comment)
+        if not args.yes and not sys.stdin.isatty():
+            raise ScriptError(
+                Exit.USAGE,
+                "refusing to cancel without confirmation: there is no terminal to ask on. "
+                "Pass --yes to confirm, or --dry-run to see the requests",
+            )
+        return with_graph(args, lambda session: execute(session, refs, comment, args, confirm))
+
+    return guard(command)
+

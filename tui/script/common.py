@@ -1,0 +1,185 @@
+"""What every script subcommand shares: options, the Graph session, output and error handling.
+
+stdout carries data only (text lines or one JSON document); everything meant for a person,
+prompts and errors included, goes to stderr. No traceback reaches the user: known failures
+become one `cal365: …` line and an exit code from `exits`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient
+from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.policy import RetryPolicy, WaitNotice
+from tui.graph.timezones import local_zone_name, zone
+from tui.graph.urls import ME, Mailbox
+from tui.problems import describe
+from tui.script.exits import Exit, exit_for
+
+if TYPE_CHECKING:
+    from tui.fake import FakeGraph
+
+
+class ScriptError(Exception):
+    """A failure with a message for the user and the exit code it maps to."""
+
+    def __init__(self, code: Exit, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def mailbox_from(args: argparse.Namespace) -> Mailbox:
+    user, group = getattr(args, "user", None), getattr(args, "group", None)
+    if user is not None:
+        if not user.strip():
+            raise ScriptError(Exit.USAGE, "--user needs a user principal name or id")
+        return Mailbox("user", user.strip())
+    if group is not None:
+        if not group.strip():
+            raise ScriptError(Exit.USAGE, "--group needs a group id")
+        return Mailbox("group", group.strip())
+    return ME
+
+
+def timezone_name(args: argparse.Namespace) -> str:
+    name: str = (getattr(args, "timezone", None) or os.environ.get("CAL365_TIMEZONE")
+                 or local_zone_name())
+    if zone(name) is None:
+        raise ScriptError(Exit.USAGE, f"unknown time zone {name!r}")
+    return name
+
+
+def graph_root(args: argparse.Namespace) -> str:
+    """The Graph root URL the options name (checked: tokens travel over TLS only)."""
+    from tui.cli import _check_graph_url  # late: tui.cli imports this package
+
+    url: str = (getattr(args, "graph_url", None) or os.environ.get("CAL365_GRAPH_URL")
+                or GLOBAL_GRAPH_URL)
+    problem = _check_graph_url(url)
+    if problem:
+        raise ScriptError(Exit.USAGE, problem)
+    return url
+
+
+@dataclass
+class Session:
+    client: GraphClient
+    timezone: str
+    tz: dt.tzinfo
+
+
+@contextmanager
+def fake_if_demo(args: argparse.Namespace) -> Iterator[FakeGraph | None]:
+    """The in-process fake Graph for --demo (stopped afterwards), else None."""
+    if not getattr(args, "demo", False):
+        yield None
+        return
+    from tui.fake import FakeGraph
+
+    fake = FakeGraph().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def retry_policy() -> RetryPolicy:
+    """The request policy of the client (a seam: tests use one that never sleeps)."""
+    return RetryPolicy()
+
+
+def _tell_wait(notice: WaitNotice) -> None:
+    warn(notice.message)  # a script's user should know why nothing happens for a while
+
+
+def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
+    """A Graph client for the options: the demo's fake, or CAL365_ACCESS_TOKEN and the root."""
+    tz_name = timezone_name(args)
+    if fake is not None:
+        base_url, token = fake.base_url, fake.token
+    else:
+        base_url = graph_root(args)
+        token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+        if not token:
+            raise ScriptError(
+                Exit.AUTH,
+                "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
+                "Calendars.ReadWrite, or try the demo with --demo",
+            )
+    client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
+                         on_wait=_tell_wait)
+    return Session(client, tz_name, zone(tz_name) or dt.UTC)
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for a Graph failure, worded for a command line (no keys to press)."""
+    if isinstance(error, GraphUnavailable):
+        return f"{error}; check the network"
+    text = describe(error)
+    if isinstance(error, GraphError) and error.request_id and "request-id" not in text:
+        text += f" (request-id {error.request_id})"
+    return text
+
+
+def warn(message: str) -> None:
+    print(f"cal365: {message}", file=sys.stderr, flush=True)
+
+
+def emit_json(document: Any) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def emit_line(*fields: str) -> None:
+    """One tab-separated line of data."""
+    sys.stdout.write("\t".join(fields) + "\n")
+
+
+def guard(command: Callable[[], int]) -> int:
+    """Run a subcommand; turn every expected failure into a message and an exit code."""
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except ScriptError as error:
+        warn(error.message)
+        return int(error.code)
+    except KeyboardInterrupt:
+        warn("interrupted")
+        return int(Exit.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python's exit-time flush
+        # from complaining about the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(Exit.OK)
+
+
+def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
+    """Open the Graph session the options name (starting the demo's fake), run `body`, close.
+
+    A Graph failure that `body` does not handle ends the run with its exit code.
+    """
+    with fake_if_demo(args) as fake:
+        session = open_client(args, fake)
+
+        async def main() -> int:
+            try:
+                return await body(session)
+            except (GraphError, GraphUnavailable) as error:
+                raise ScriptError(exit_for(error), describe_error(error)) from error
+            finally:
+                await session.client.aclose()
+
+        return asyncio.run(main())

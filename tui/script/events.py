@@ -1,0 +1,142 @@
+"""`cal365 events`: the events in a date window (calendarView: series as their occurrences)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from tui.audit import mailbox_label
+from tui.graph.client import MAX_WINDOW
+from tui.graph.models import Event, Person
+from tui.graph.timezones import zone
+from tui.graph.urls import CalendarRef, Mailbox
+from tui.script.common import (
+    ScriptError,
+    Session,
+    emit_json,
+    emit_line,
+    guard,
+    mailbox_from,
+    timezone_name,
+    with_graph,
+)
+from tui.script.exits import Exit
+from tui.widgets.format import printable
+
+DEFAULT_DAYS = 14
+
+
+def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
+    """The calendar the options name: the mailbox's default one unless --calendar is given."""
+    if calendar_id is None:
+        return CalendarRef(mailbox)
+    if not calendar_id.strip():
+        raise ScriptError(Exit.USAGE, "--calendar needs a calendar id")
+    if mailbox.kind == "group":
+        raise ScriptError(Exit.USAGE, "a group has only its default calendar; leave out "
+                                      "--calendar with --group")
+    return CalendarRef(mailbox, calendar_id.strip())
+
+
+def window(
+    first: dt.date | None, last: dt.date | None, tz: dt.tzinfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) for --from/--to: whole days in `tz`, --to included.
+
+    --from defaults to today and --to to 13 days after --from (two weeks, like the app).
+    """
+    if first is None:
+        first = dt.datetime.now(tz).date()
+    if last is None:
+        last = first + dt.timedelta(days=DEFAULT_DAYS - 1)
+    if last < first:
+        raise ScriptError(Exit.USAGE, f"--to {last} is before --from {first}")
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    if end - start > MAX_WINDOW:
+        raise ScriptError(Exit.USAGE, f"Graph shows at most {MAX_WINDOW.days} days at once")
+    return start, end
+
+
+def _person(person: Person) -> dict[str, str]:
+    return {"name": person.name, "address": person.address}
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "subject": event.subject,
+        "start": _iso(event.start),
+        "end": _iso(event.end),
+        "isAllDay": event.is_all_day,
+        "isOrganizer": event.is_organizer,
+        "isCancelled": event.is_cancelled,
+        "type": event.type,
+        "seriesMasterId": event.series_master_id,
+        "organizer": _person(event.organizer),
+        "responseStatus": event.my_response,
+        "attendees": [
+            {**_person(a.person), "type": a.type, "response": a.response}
+            for a in event.attendees
+        ],
+        "location": event.location,
+        "onlineMeetingUrl": event.online_meeting_url or None,
+        "webLink": event.web_link or None,
+        "showAs": event.show_as,
+    }
+
+
+def when_label(event: Event) -> str:
+    start, end = event.start, event.end
+    if start is None:
+        return "?"
+    if event.is_all_day:
+        days = (end.date() - start.date()).days if end else 1
+        return f"{start:%Y-%m-%d} all day" + (f" ({days} days)" if days > 1 else "")
+    if end is None:
+        return f"{start:%Y-%m-%d %H:%M}"
+    if end.date() == start.date():
+        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}-{end:%Y-%m-%d %H:%M}"
+
+
+def role_label(event: Event) -> str:
+    role = "organizer" if event.is_organizer else "attendee"
+    return f"{role},cancelled" if event.is_cancelled else role
+
+
+def run(args: argparse.Namespace) -> int:
+    def command() -> int:
+        mailbox = mailbox_from(args)
+        calendar = calendar_from(mailbox, args.calendar)
+        tz = zone(timezone_name(args)) or dt.UTC
+        start, end = window(args.from_date, args.to_date, tz)
+
+        async def body(session: Session) -> int:
+            events: list[Event] = []
+            async for page in session.client.calendar_view(calendar, start, end):
+                events.extend(e for e in page if e.is_organizer or not args.mine)
+            if args.json:
+                emit_json({
+                    "mailbox": mailbox_label(mailbox),
+                    "calendarId": calendar.calendar_id,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "timeZone": session.timezone,
+                    "events": [event_json(e) for e in events],
+                })
+            else:
+                for e in events:
+                    emit_line(when_label(e), role_label(e), printable(e.subject or "(no subject)"),
+                              printable(e.organizer.label, 200), printable(e.id))
+            return 0
+
+        return with_graph(args, body)
+
+    return guard(command)
+

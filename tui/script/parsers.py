@@ -1,0 +1,139 @@
+"""The argparse side of the script subcommands: options, help texts, nothing else.
+
+Kept light (argparse only): the parser is built on every `cal365` start, the TUI's included,
+and the implementations load only when their subcommand runs (`Namespace.script_command`
+names the module).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from tui.script.exits import EXIT_CODE_HELP
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def parse_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a count (0 or more): {text!r}")
+    return value
+
+
+def connection_options() -> argparse.ArgumentParser:
+    """--demo, --graph-url and --timezone, accepted after the subcommand name too.
+
+    SUPPRESS keeps a subcommand from overwriting the same option given before its name
+    (`cal365 --demo events` and `cal365 events --demo` mean the same).
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="use the built-in demo mailbox (a local fake Graph)")
+    parent.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
+                        help="Graph root URL (overrides CAL365_GRAPH_URL)")
+    parent.add_argument("--timezone", metavar="ZONE", default=argparse.SUPPRESS,
+                        help="show times in this zone (overrides CAL365_TIMEZONE)")
+    return parent
+
+
+def mailbox_options(parser: argparse.ArgumentParser) -> None:
+    whose = parser.add_mutually_exclusive_group()
+    whose.add_argument("--user", metavar="UPN",
+                       help="another person's mailbox (user principal name or id): a delegate's "
+                            "or a shared mailbox")
+    whose.add_argument("--group", metavar="ID", help="a Microsoft 365 group's calendar (group id)")
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str = "one JSON document") -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what} on stdout")
+
+
+def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser],
+             **texts: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, parents=parents, epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter, **texts,
+    )
+    parser.set_defaults(script_command=name)
+    return parser
+
+
+def add_all(commands: Any) -> None:
+    connection = [connection_options()]
+
+    calendars = _command(
+        commands, "calendars", connection,
+        help="list calendar groups and their calendars, with ids",
+        description="List calendar groups and the calendars in each, with the ids other "
+                    "commands take. Text output: one tab-separated line per calendar: "
+                    "group, name, owner, flags (default, read-only), id.",
+    )
+    mailbox_options(calendars)
+    _json_option(calendars)
+
+    events = _command(
+        commands, "events", connection,
+        help="list events in a date window, recurring series as their occurrences",
+        description="List the events of a calendar between two dates (both included; 14 days "
+                    "from today by default), recurring series expanded into occurrences. Text "
+                    "output: one tab-separated line per event: when, role (organizer or "
+                    "attendee, ',cancelled'), subject, organizer, id.",
+    )
+    mailbox_options(events)
+    events.add_argument("--calendar", metavar="ID",
+                        help="a calendar id from `cal365 calendars` (default: the default "
+                             "calendar)")
+    events.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
+                        help="first day (default: today)")
+    events.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
+                        help="last day, included (default: 13 days after --from)")
+    events.add_argument("--mine", action="store_true", help="only meetings the user organizes")
+    _json_option(events)
+
+    cancel = _command(
+        commands, "cancel", connection,
+        help="cancel meetings you organize, by event id, with a comment",
+        description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
+                    "cancellation notice with the comment. Asks on the terminal unless --yes. "
+                    "One tab-separated line per event on stdout: outcome (cancelled, "
+                    "not-organizer, not-found, auth-needed, failed, unconfirmed, declined), "
+                    "when, subject, id; reasons go to stderr. Sent in JSON batches. Every "
+                    "cancel sent is added to the audit log (`cal365 audit`).",
+    )
+    cancel.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
+    text = cancel.add_mutually_exclusive_group()
+    text.add_argument("--comment", metavar="TEXT",
+                      help="message for the attendees (blank: the default notice)")
+    text.add_argument("--comment-file", metavar="FILE",
+                      help="read the message from FILE (UTF-8; - reads stdin)")
+    mailbox_options(cancel)
+    cancel.add_argument("--calendar", metavar="ID",
+                        help="address the events through this calendar (the URL form "
+                             "…/calendars/{id}/events/{event}/cancel)")
+    cancel.add_argument("--dry-run", action="store_true",
+                        help="print the exact requests (method, path, JSON body); send nothing")
+    cancel.add_argument("--yes", "-y", action="store_true",
+                        help="do not ask for confirmation (needed without a terminal)")
+    _json_option(cancel)
+
+    log = _command(
+        commands, "audit", [],
+        help="show the log of cancels cal365 has sent",
+        description="Show the audit log: every cancel cal365 sent, from the app or the command "
+                    "line, oldest first. Text output: one tab-separated line per cancel: time "
+                    "(UTC), outcome, mailbox, start, subject, Graph request-id, event id. "
+                    "--json adds the comment, Graph's message and the URL path.",
+    )
+    log.add_argument("--limit", type=parse_count, metavar="N", help="only the last N entries")
+    _json_option(log, "one JSON array")
