@@ -24,6 +24,7 @@ Scope = Literal[
     "bulk",
     "results",
     "prompt",
+    "audit",
     "help",
 ]
 
@@ -38,6 +39,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "bulk": "Bulk cancel dialog",
     "results": "Bulk cancel results",
     "prompt": "Questions (date, mailbox)",
+    "audit": "Audit log",
     "help": "Help",
 }
 
@@ -154,10 +156,9 @@ COMMANDS: tuple[Command, ...] = (
         True,
     ),
     Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True),
-    Command(
-        "hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True
-    ),
+    Command("hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True),
     Command("hide-declined", "main", "d", "quick('declined')", "", "Hide events I declined", True),
+    Command("audit", "main", "L", "audit", "", "Show the audit log of every cancel", True),
     Command(
         "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
     ),
@@ -291,6 +292,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
     Command("results-close", "results", "escape", "close", "Close", "Close the results"),
+    # Audit log
+    Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     # Help

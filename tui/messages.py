@@ -101,3 +101,9 @@ class BulkFinished(Message):
     def __init__(self, batches: int) -> None:
         super().__init__()
         self.batches = batches
+
+
+class AuditFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason

@@ -63,4 +63,4 @@ async def test_marks_space_a_u_and_others_left_out(fake_graph: FakeGraph) -> Non
         assert f"Left out: {len(others)}" in text
         await pilot.press(*"later", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
-        assert app.main.bulk_draft == "later" and app.main.marked
+        assert app.main.drafts.get("bulk", "marked") == "later" and app.main.marked

@@ -19,8 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
+from tui import audit
 from tui.commands import bindings
 from tui.desktop import open_in_browser
+from tui.drafts import Drafts, DraftsError
 from tui.graph import (
     ME,
     Calendar,
@@ -36,6 +38,7 @@ from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.messages import (
+    AuditFailed,
     BulkFinished,
     BulkProgress,
     CalendarsLoaded,
@@ -49,6 +52,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
+from tui.screens.audit_view import AuditScreen
 from tui.screens.bulk import BulkCancelScreen, BulkDecision, BulkResultsScreen
 from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.screens.prompt import PromptScreen
@@ -60,6 +64,8 @@ from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import VIEWS, Window, parse_day
 
+# Where the one comment of a bulk cancel is kept among the drafts.
+_BULK_DRAFT = ("bulk", "marked")
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
 
@@ -91,12 +97,18 @@ class MainScreen(Screen[None]):
         self.calendar = CalendarRef(ME)
         self.calendar_name = "Calendar"
         self.user_label = ""
-        self.drafts: dict[str, str] = {}
+        self.account: str | None = None
+        # Comment drafts outlive refusals, failures and crashes: saved on every change.
+        self.drafts = Drafts.load()
+        self._startup_note = ""
+        if self.drafts.problem:
+            self._startup_note = f" Note: {self.drafts.problem}."
+        elif len(self.drafts):
+            self._startup_note = f" {len(self.drafts)} comment draft(s) kept from last time."
         self.series: dict[str, Recurrence | None] = {}
         self.marked: dict[str, Event] = {}
         self.toggles: set[str] = set()
         self._keep_filter: Callable[[Event], bool] | None = None
-        self.bulk_draft = ""
         self.bulk_running = False
         self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
         self._bulk_total = 0
@@ -237,6 +249,9 @@ class MainScreen(Screen[None]):
             section = [(None, [(ref, await self.client.calendar(ref))])]
         self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
 
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditScreen())
+
     def action_open_mailbox(self) -> None:
         def opened(text: str | None) -> None:
             if text:
@@ -260,6 +275,7 @@ class MainScreen(Screen[None]):
 
     def on_signed_in(self, message: SignedIn) -> None:
         user = message.user
+        self.account = user.user_principal_name or None
         self.user_label = printable(user.display_name or user.user_principal_name, 80)
         if user.user_principal_name and user.display_name:
             self.user_label += f" <{printable(user.user_principal_name, 80)}>"
@@ -297,7 +313,8 @@ class MainScreen(Screen[None]):
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.", "info")
+            self.status.show(f"{name}: {count} events.{self._startup_note}", "info")
+        self._startup_note = ""
         self._show_details(table.current)
 
     def _graph_waits(self, notice: WaitNotice) -> None:
@@ -520,13 +537,14 @@ class MainScreen(Screen[None]):
         if self.bulk_running:
             self.status.show("A bulk cancel is already running.", "busy")
             return
-        dialog = BulkCancelScreen(list(self.marked.values()), self.bulk_draft)
+        draft = self.drafts.get(*_BULK_DRAFT) or ""
+        dialog = BulkCancelScreen(list(self.marked.values()), draft)
         self.app.push_screen(dialog, self._bulk_decided)
 
     def _bulk_decided(self, decision: BulkDecision | None) -> None:
         if decision is None:
             return
-        self.bulk_draft = decision.comment
+        self._save_bulk_draft(decision.comment)
         if not decision.send:
             self.status.show("Not sent. The marks and your comment are kept.", "info")
             return
@@ -554,6 +572,16 @@ class MainScreen(Screen[None]):
         try:
             async for outcome in run:
                 event = by_key[(outcome.ref.mailbox.key, outcome.ref.event_id)]
+                await self._audit(
+                    audit.entry_for_batch(
+                        outcome,
+                        subject=event.subject,
+                        start=event.start,
+                        comment=comment,
+                        source="tui",
+                        account=self.account,
+                    )
+                )
                 self.post_message(BulkProgress(event, outcome))
         finally:
             self.post_message(BulkFinished(run.stats.batches))
@@ -584,7 +612,7 @@ class MainScreen(Screen[None]):
             kind,
         )
         if left == 0:
-            self.bulk_draft = ""
+            self._save_bulk_draft("")
         screen = BulkResultsScreen(results, message.batches)
         self.app.push_screen(screen, partial(self._results_closed, screen))
 
@@ -592,7 +620,20 @@ class MainScreen(Screen[None]):
         if retry:
             # Unknown outcomes are looked at before anything is sent again.
             events = [e for e, _ in screen.retryable]
-            self._start_bulk(events, self.bulk_draft, check_first=True)
+            self._start_bulk(events, self.drafts.get(*_BULK_DRAFT) or "", check_first=True)
+
+    def _save_bulk_draft(self, text: str) -> None:
+        try:
+            self.drafts.put(*_BULK_DRAFT, text)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
+    def _keep_draft(self, event: Event, text: str) -> None:
+        """Remember (or, with empty text, forget) the comment typed for `event`."""
+        try:
+            self.drafts.put(event.ref.mailbox.key, event.id, text)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
 
     def action_cancel_event(self) -> None:
         if self.marked:
@@ -605,7 +646,7 @@ class MainScreen(Screen[None]):
         if event.id in self.sending:
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
-        draft = self.drafts.get(event.id, "")
+        draft = self.drafts.get(event.ref.mailbox.key, event.id) or ""
         now = dt.datetime.now(self.tz)
         upcoming = sum(
             1
@@ -620,10 +661,7 @@ class MainScreen(Screen[None]):
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
         if decision is None:
             return
-        if decision.comment:
-            self.drafts[event.id] = decision.comment
-        else:
-            self.drafts.pop(event.id, None)
+        self._keep_draft(event, decision.comment)
         if not decision.send:
             kept = " Your comment is kept for it." if decision.comment else ""
             self.status.show(f"Not sent: {_short(event)}.{kept}", "info")
@@ -644,15 +682,47 @@ class MainScreen(Screen[None]):
         try:
             outcome = await self.client.cancel_event(target, comment)
         except (GraphError, GraphUnavailable) as error:
+            await self._audit(
+                audit.entry_for(
+                    target,
+                    subject=event.subject,
+                    start=event.start,
+                    comment=comment,
+                    error=error,
+                    source="tui",
+                    account=self.account,
+                )
+            )
             self.post_message(CancelFailed(event, error))
         else:
+            await self._audit(
+                audit.entry_for(
+                    target,
+                    subject=event.subject,
+                    start=event.start,
+                    comment=comment,
+                    request_id=outcome.request_id,
+                    source="tui",
+                    account=self.account,
+                )
+            )
             self.post_message(CancelSucceeded(event, outcome))
         finally:
             self.post_message(CancelFinished(event.id))
 
+    async def _audit(self, entry: audit.AuditEntry) -> None:
+        """Append to the audit log off the UI thread; a failure is reported, never fatal."""
+        try:
+            await asyncio.to_thread(audit.append, entry)
+        except OSError as error:
+            self.post_message(AuditFailed(f"{error.strerror or error}"))
+
+    def on_audit_failed(self, message: AuditFailed) -> None:
+        self.status.show(f"Could not write the audit log: {message.reason}", "error")
+
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
-        self.drafts.pop(event.id, None)
+        self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
         if series:
             for other in list(self.table.all_events):
@@ -672,7 +742,8 @@ class MainScreen(Screen[None]):
 
     def on_cancel_failed(self, message: CancelFailed) -> None:
         event, error = message.event, message.error
-        kept = " Your comment is kept: press c to see it." if self.drafts.get(event.id) else ""
+        has_draft = self.drafts.get(event.ref.mailbox.key, event.id)
+        kept = " Your comment is kept: press c to see it." if has_draft else ""
         if isinstance(error, CancelOutcomeUnknown):
             self.status.show(
                 f"Outcome unknown: {_short(event)}: {error}. It may have gone through: press r "
