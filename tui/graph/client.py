@@ -166,6 +166,9 @@ class GraphClient:
     async def _get_json(self, url: str) -> dict[str, Any]:
         response = await self._send("GET", url, retry=True)
         content = response.content
+        # httpx links a response and its (finished) stream both ways, so the body would wait
+        # for the cyclic collector; unlinking lets a megabyte page go as soon as it is parsed.
+        response.stream = httpx.ByteStream(b"")
         try:
             # A page of events is megabytes of JSON: decoding it on the event loop would
             # freeze the UI for tens of milliseconds, so big bodies are decoded in a thread,
