@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -13,6 +15,9 @@ from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.auth.provider import MsalProvider, SignInNeeded
 
 
 def stylesheet() -> Path:
@@ -39,8 +44,12 @@ class Cal365App(App[None]):
         today: dt.date | None = None,
         timezone: str = "UTC",
         days: int = 14,
+        sign_in: MsalProvider | None = None,
     ) -> None:
         super().__init__()
+        self.sign_in = sign_in
+        if sign_in is not None:
+            sign_in.on_sign_in_needed = self.ask_to_sign_in
         # Every repaint crosses an SSH link: no animations unless the user asks for them.
         self.animation_level = "none"
         self.client = client
@@ -52,6 +61,22 @@ class Cal365App(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    async def ask_to_sign_in(self, need: SignInNeeded) -> bool:
+        """Put the sign-in screen on top of whatever is showing (a half-typed cancel comment
+        included) and wait; the Graph call that needed a token then carries on."""
+        from tui.auth.browser import gui_browser_available
+        from tui.screens.signin import SignInScreen
+
+        assert self.sign_in is not None
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def done(signed_in: bool | None) -> None:
+            if not answer.done():
+                answer.set_result(bool(signed_in))
+
+        self.push_screen(SignInScreen(self.sign_in, need, gui=gui_browser_available()), done)
+        return await answer
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -13,7 +13,7 @@ from typing import Literal
 from textual.binding import Binding, BindingType
 
 # Where a command applies: the whole app, the main screen, or one pane or modal.
-Scope = Literal["app", "main", "tree", "events", "details", "cancel", "help"]
+Scope = Literal["app", "main", "tree", "events", "details", "cancel", "signin", "help"]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
@@ -22,6 +22,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "events": "Events pane",
     "details": "Details pane",
     "cancel": "Cancel dialog",
+    "signin": "Sign-in screen",
     "help": "Help",
 }
 
@@ -175,6 +176,44 @@ COMMANDS: tuple[Command, ...] = (
         "back",
         "Back",
         "Close without sending (the comment is kept)",
+        priority=True,
+    ),
+    # Sign-in screen (keys that do not apply right now are hidden by check_action)
+    Command("signin-copy", "signin", "y", "copy_code", "Copy code", "Copy the code (OSC 52)"),
+    Command(
+        "signin-browser",
+        "signin",
+        "b",
+        "browser",
+        "Use browser",
+        "Sign in in a local browser (only with a local graphical session)",
+    ),
+    Command(
+        "signin-retry", "signin", "enter", "retry", "Try again", "Ask for a new code"
+    ),
+    Command(
+        "signin-session",
+        "signin",
+        "s",
+        "session_only",
+        "Session only",
+        "No keyring: keep tokens in memory for this run only",
+    ),
+    Command(
+        "signin-plaintext",
+        "signin",
+        "p",
+        "plaintext",
+        "Plaintext file",
+        "No keyring: keep tokens in an unencrypted 0600 file (warned at every start)",
+    ),
+    Command(
+        "signin-cancel",
+        "signin",
+        "escape",
+        "cancel_sign_in",
+        "Cancel",
+        "Stop signing in (what you were doing stays as it was)",
         priority=True,
     ),
     # Help
