@@ -144,6 +144,13 @@ def _account_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug_log = os.environ.get("CAL365_DEBUG_LOG", "").strip()
+    if debug_log:
+        from pathlib import Path
+
+        from tui.auth.redact import install_debug_log
+
+        install_debug_log(Path(debug_log).expanduser())
     if args.command:
         return _account_command(args)
     timezone = args.timezone or os.environ.get("CAL365_TIMEZONE") or local_zone_name()

@@ -226,8 +226,6 @@ def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str,
         if not isinstance(chosen, dict):
             raise ConfigError(f"{path}: [profiles.{profile}] must be a table")
         values.update(chosen)
-    elif profile != "default":
-        raise ConfigError(f"no profile {profile!r} in {path}")
     out: dict[str, str] = {}
     for key, value in values.items():
         if key == "client_secret":

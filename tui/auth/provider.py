@@ -112,6 +112,10 @@ class MsalProvider:
         if self._app is None:
             import msal
 
+            from tui.auth.redact import guard_library_logs
+
+            guard_library_logs()
+
             self._cache = msal.SerializableTokenCache()
             options: dict[str, Any] = {"authority": self.settings.authority,
                                        "token_cache": self._cache}
