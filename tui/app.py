@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from tui.commands import bindings
-from tui.graph import GraphClient
+from tui.graph import ME, GraphClient, Mailbox
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
 from tui.screens.help import HelpScreen
@@ -45,6 +45,7 @@ class Cal365App(App[None]):
         timezone: str = "UTC",
         days: int = 14,
         sign_in: MsalProvider | None = None,
+        mailbox: Mailbox = ME,
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
@@ -54,7 +55,9 @@ class Cal365App(App[None]):
         self.animation_level = "none"
         self.client = client
         tz = zone(timezone) or dt.UTC
-        self.main = MainScreen(client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days)
+        self.main = MainScreen(
+            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox
+        )
 
     def on_mount(self) -> None:
         self.push_screen(self.main)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, GraphClient
+from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 
@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fake = None
     provider: MsalProvider | None = None
+    mailbox = ME
     token: str | TokenProvider
     if args.demo:
         from tui.fake import FakeGraph
@@ -183,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         if settings.app_only and not settings.mailbox:
             print(APP_ONLY_NEEDS_MAILBOX, file=sys.stderr)
             return 2
+        if settings.app_only:
+            mailbox = Mailbox("user", settings.mailbox)
         storage_warning(settings, sys.stderr)
         provider = MsalProvider(settings, store_for(settings))
         base_url, token = settings.graph_root, provider
@@ -197,7 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     client = GraphClient(base_url, token, timezone=timezone)
     try:
         Cal365App(
-            client, today=args.date, timezone=timezone, days=args.days, sign_in=provider
+            client,
+            today=args.date,
+            timezone=timezone,
+            days=args.days,
+            sign_in=provider,
+            mailbox=mailbox,
         ).run()
     finally:
         if fake is not None:

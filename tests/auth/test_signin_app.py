@@ -13,7 +13,7 @@ from tests.auth.fake_idp import FakeIdP
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.auth.cache import KeyringStore
-from tui.auth.provider import MsalProvider
+from tui.auth.provider import MsalProvider, SignInNeeded
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
 from tui.screens.cancel import CancelScreen
@@ -85,8 +85,18 @@ async def test_a_rejected_refresh_mid_session_keeps_the_typed_comment(
     provider = MsalProvider(settings, KeyringStore(settings.profile))
     provider.start_device_flow().wait()  # signed in before the app starts
     with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
-        async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
-            app = await loaded(pilot)
+        app = make_app(fake, provider)
+        asked: list[str] = []
+        ask = provider.on_sign_in_needed
+        assert ask is not None
+
+        async def counting(need: SignInNeeded) -> bool:
+            asked.append(need.reason)
+            return await ask(need)
+
+        provider.on_sign_in_needed = counting
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
             event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled
                                  and len(e.attendees) > 0)
             await pilot.press("c")
@@ -96,13 +106,75 @@ async def test_a_rejected_refresh_mid_session_keeps_the_typed_comment(
             fake.service.token = SECOND
             idp.reject_refresh = True
             app.main.action_refresh()  # a background reload hits the 401
-            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
-            await wait_for(pilot, lambda: not isinstance(app.screen, SignInScreen))
-            assert isinstance(app.screen, CancelScreen)
+            await wait_for(pilot, lambda: asked and isinstance(app.screen, CancelScreen))
+            assert "AADSTS700082" in asked[0]
             assert app.screen.query_one(TextArea).text == "Moved to next week"
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: app.main.status.kind == "success")
+            await wait_for(pilot, lambda: event.id not in app.main.sending
+                           and cancel_posts(fake))
             posts = cancel_posts(fake)
-            assert len(posts) == 1
+            assert len(posts) == 1 and posts[0].status == 202
             assert json.loads(posts[0].body) == {"Comment": "Moved to next week"}
-            assert event.id not in [e.id for e in app.main.table.all_events]
+            await wait_for(pilot, lambda: event.id not in
+                           [e.id for e in app.main.table.all_events])
+            assert asked == asked[:1]  # one sign-in, however many requests needed it
+
+
+async def test_app_only_opens_the_named_mailbox_and_never_asks_for_me(
+    idp: FakeIdP, home: Path
+) -> None:
+    from tests.auth.fake_idp import TENANT_ID
+    from tui.auth.cache import MemoryStore
+    from tui.fake.seed import ME_UPN
+    from tui.graph import Mailbox
+
+    idp.access_tokens = [FIRST]
+    settings = settings_for(idp, tenant=TENANT_ID, client_secret=idp.client_secret,
+                            mailbox=ME_UPN)
+    provider = MsalProvider(settings, MemoryStore())
+    with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
+        client = GraphClient(fake.base_url, provider, timezone=ZONE)
+        app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE, sign_in=provider,
+                        mailbox=Mailbox("user", ME_UPN))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert ME_UPN in app.main.user_label
+            paths = [r.path for r in fake.requests]
+            assert paths and all(p.startswith("/v1.0/users/") for p in paths), paths
+    assert len(idp.grants("client_credentials")) == 1
+
+
+async def test_no_keyring_in_the_app_offers_the_two_choices(
+    idp: FakeIdP, home: Path
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from tui.auth.cache import MemoryStore
+
+    idp.access_tokens = [FIRST]
+    idp.pending_polls = 0
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
+            async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+                app = pilot.app
+                assert isinstance(app, Cal365App)
+                await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                               and app.screen.state == "keyring")
+                screen = app.screen
+                assert isinstance(screen, SignInScreen)
+                text = screen_text(app)
+                assert "The OS keyring is not usable" in text
+                assert "s: session only" in text and "p: plaintext file" in text
+                assert screen.flow is None  # nothing happens until the user chooses
+                await pilot.press("s")
+                await loaded(pilot)
+        assert isinstance(provider.store, MemoryStore)
+        # Session-only wrote no tokens (an empty lock file may exist from the first look).
+        assert [p for p in home.rglob("token-cache.*") if p.stat().st_size] == []
+    finally:
+        keyring.set_keyring(previous)

@@ -42,10 +42,12 @@ def _countdown(seconds: float) -> str:
 
 def login(
     flags: Mapping[str, str | None],
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     browser: bool = False,
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2
@@ -141,8 +143,10 @@ def _check_app_only(provider: MsalProvider, out: TextIO) -> int:
 
 
 def logout(
-    flags: Mapping[str, str | None], out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    flags: Mapping[str, str | None], out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         settings = load_settings(flags)
     except ConfigError as exc:
@@ -182,8 +186,10 @@ def logout(
 
 
 def whoami(
-    flags: Mapping[str, str | None], out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    flags: Mapping[str, str | None], out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2

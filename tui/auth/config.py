@@ -282,6 +282,11 @@ def load_settings(
     )
     if settings.client_secret and settings.certificate:
         raise ConfigError("give a client secret or a certificate for app-only mode, not both")
+    if settings.mailbox and not settings.app_only:
+        raise ConfigError(
+            "mailbox is for app-only mode (with a client secret or certificate); signed in as "
+            "yourself, cal365 opens your own calendars"
+        )
     if settings.app_only and settings.tenant in ("common", "organizations", "consumers"):
         raise ConfigError(
             "app-only mode needs your tenant id or domain, not "

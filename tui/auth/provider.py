@@ -102,6 +102,7 @@ class MsalProvider:
         self.on_sign_in_needed: SignInHook | None = None
         # The last reason silent sign-in failed (shown to the user; never holds a token).
         self.last_problem = ""
+        self._load_problem = ""  # why the saved cache could not be used, if it could not
 
     def __repr__(self) -> str:
         return f"MsalProvider(profile={self.settings.profile!r}, store={self.store.description!r})"
@@ -148,6 +149,12 @@ class MsalProvider:
                 with store.lock():
                     store.save(self._cache.serialize())
 
+    def check_store(self) -> None:
+        """Raise KeyringUnavailable now rather than after the user has signed in (blocking)."""
+        check = getattr(self.store, "check", None)
+        if check is not None:
+            check()
+
     # -- cache transactions ---------------------------------------------------------------
 
     def _transaction(self, action: Callable[[Any], Any]) -> Any:
@@ -159,8 +166,10 @@ class MsalProvider:
                     try:
                         state = self.store.load()
                     except CacheUnreadable as exc:
-                        self.last_problem = str(exc)
+                        self._load_problem = str(exc)
                         state = None
+                    else:
+                        self._load_problem = ""
                     self._cache.deserialize(state)
                 result = action(app)
                 if self._cache.has_state_changed:
@@ -198,7 +207,7 @@ class MsalProvider:
                 return app.acquire_token_for_client(scopes=scopes)  # type: ignore[no-any-return]
             account = self._account(app)
             if account is None:
-                self.last_problem = "not signed in"
+                self.last_problem = self._load_problem or "not signed in"
                 return None
             return app.acquire_token_silent_with_error(  # type: ignore[no-any-return]
                 scopes, account=account, force_refresh=force_refresh

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import bindings
-from tui.graph import ME, Calendar, CalendarRef, Event, GraphClient, NotFound
+from tui.graph import ME, Calendar, CalendarRef, Event, GraphClient, Mailbox, NotFound
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.messages import (
     CalendarsLoaded,
@@ -55,14 +55,22 @@ class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
 
     def __init__(
-        self, client: GraphClient, *, today: dt.date, tz: dt.tzinfo, days: int = 14
+        self,
+        client: GraphClient,
+        *,
+        today: dt.date,
+        tz: dt.tzinfo,
+        days: int = 14,
+        mailbox: Mailbox = ME,
     ) -> None:
         super().__init__()
         self.client = client
+        # Whose calendars: the signed-in user, or (app-only sign-in, which has no /me) a UPN.
+        self.mailbox = mailbox
         self.tz = tz
         start = dt.datetime.combine(today, dt.time(), tz)
         self.window = (start, start + dt.timedelta(days=days))
-        self.calendar = CalendarRef(ME)
+        self.calendar = CalendarRef(mailbox)
         self.calendar_name = "Calendar"
         self.user_label = ""
         self.drafts: dict[str, str] = {}
@@ -99,9 +107,12 @@ class MainScreen(Screen[None]):
         self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
-        self.load_user()
+        if self.mailbox.kind == "me":
+            self.load_user()
+        else:
+            self.user_label = printable(self.mailbox.label, 80)
         self.load_calendars()
-        self.open_calendar(CalendarRef(ME), "Calendar")
+        self.open_calendar(CalendarRef(self.mailbox), "Calendar")
 
     def _update_titles(self) -> None:
         start, end = self.window
@@ -132,13 +143,13 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="tree", exit_on_error=False, description="Loading calendars")
     async def load_calendars(self) -> None:
-        groups = await self.client.calendar_groups(ME)
+        groups = await self.client.calendar_groups(self.mailbox)
         limit = asyncio.Semaphore(_CONCURRENCY)
 
         async def calendars_of(group_id: str) -> list[tuple[CalendarRef, Calendar]]:
             async with limit:
-                found = await self.client.calendars_in_group(ME, group_id)
-            return [(CalendarRef(ME, c.id, group_id), c) for c in found]
+                found = await self.client.calendars_in_group(self.mailbox, group_id)
+            return [(CalendarRef(self.mailbox, c.id, group_id), c) for c in found]
 
         results = await asyncio.gather(*(calendars_of(g.id) for g in groups))
         self.post_message(CalendarsLoaded(list(zip(groups, results, strict=True))))

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 
 from tui.auth.cache import MemoryStore, PlaintextStore, TokenStore
 from tui.auth.errors import SignInCancelled
-from tui.auth.keyring_access import unavailable_message
+from tui.auth.keyring_access import KeyringUnavailable, unavailable_message
 from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
 from tui.widgets.format import printable
@@ -45,6 +45,12 @@ class SignInError(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class KeyringProblem(Message):
+    def __init__(self, problem: KeyringUnavailable) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class StoreChosen(Message):
@@ -96,14 +102,20 @@ class SignInScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         if self.need.keyring_problem:
-            box = self.query_one("#signin-keyring", Static)
-            box.update(unavailable_message(self.need.keyring_problem.reason).replace(
-                "--token-storage session", "s: session only   ").replace(
-                "--token-storage plaintext", "p: plaintext file "))
-            box.remove_class("-hidden")
-            self._status("Press s or p to choose, or Esc to stop.")
+            self._show_keyring_problem(self.need.keyring_problem)
         else:
             self.start()
+
+    def _show_keyring_problem(self, problem: KeyringUnavailable) -> None:
+        self.state = "keyring"
+        box = self.query_one("#signin-keyring", Static)
+        box.update(
+            unavailable_message(problem.reason)
+            .replace("--token-storage session", "s: session only   ")
+            .replace("--token-storage plaintext", "p: plaintext file ")
+        )
+        box.remove_class("-hidden")
+        self._status("Press s or p to choose, or Esc to stop.")
         self.refresh_bindings()
 
     # -- state ----------------------------------------------------------------------------
@@ -125,10 +137,15 @@ class SignInScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
     def run_device_flow(self, attempt: int) -> None:
         try:
+            # Find out about the keyring before the user signs in, not after.
+            self.provider.check_store()
             flow = self.provider.start_device_flow()
             self.post_message(CodeReady(flow))
             identity = flow.wait()
         except SignInCancelled:
+            return
+        except KeyringUnavailable as exc:
+            self.post_message(KeyringProblem(exc))
             return
         except Exception as exc:  # every failure ends as a line on the screen
             from tui.problems import describe
@@ -136,6 +153,9 @@ class SignInScreen(ModalScreen[bool]):
             self.post_message(SignInError(describe(exc)))
             return
         self.post_message(SignedInAs(identity))
+
+    def on_keyring_problem(self, message: KeyringProblem) -> None:
+        self._show_keyring_problem(message.problem)
 
     @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
     def run_browser(self) -> None:
