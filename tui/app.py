@@ -61,6 +61,11 @@ class Cal365App(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.main)
+        warning = getattr(self.sign_in.store, "warning", "") if self.sign_in else ""
+        if warning:
+            # The user chose unencrypted token storage: say so for as long as the app runs.
+            self.notify(warning, title="Tokens on disk, unencrypted", severity="warning",
+                        timeout=24 * 3600)
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

@@ -60,6 +60,7 @@ class FakeIdP:
     interval: int = 1
     expires_in: int = 3600  # access token lifetime
     reject_refresh: bool = False
+    user_code: str = ""  # a fixed code (screenshots); random otherwise
     access_tokens: list[str] = field(default_factory=list)  # issued first, in order
     requests: list[Request] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)  # every token value handed out
@@ -162,7 +163,9 @@ class FakeIdP:
         if form.get("client_id") != self.client_id:
             return self._error("unauthorized_client", "AADSTS700016: Application with identifier "
                                f"'{form.get('client_id')}' was not found in the directory.")
-        user_code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
+        user_code = self.user_code or "".join(
+            secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9)
+        )
         device_code = "DAQABIQEAAAD-" + secrets.token_urlsafe(48)
         expires_in = 900
         self._grants[device_code] = DeviceGrant(

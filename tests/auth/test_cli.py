@@ -149,3 +149,13 @@ def test_the_demo_path_imports_no_sign_in_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_login_with_the_identity_provider_down_says_so(
+    env: FakeIdP, memory_keyring: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CAL365_AUTHORITY_HOST", "https://127.0.0.1:9")
+    assert cli.main(["login"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the sign-in service 127.0.0.1:9" in err and "Traceback" not in err

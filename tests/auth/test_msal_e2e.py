@@ -181,3 +181,35 @@ def test_get_token_asks_the_app_once_for_concurrent_requests(
     tokens = asyncio.run(main())
     assert len(asked) == 1 and asked[0].reason == "not signed in"
     assert set(tokens) == {idp.access_issued[0]}
+
+
+def test_an_unreachable_identity_provider_is_one_clear_error(
+    idp: FakeIdP, home: Path
+) -> None:
+    from tui.auth.errors import SignInUnavailable
+    from tui.problems import describe
+
+    p = MsalProvider(settings_for(idp, authority_host="https://127.0.0.1:9"), MemoryStore())
+    with pytest.raises(SignInUnavailable) as caught:
+        asyncio.run(p.get_token())
+    assert "cannot reach the sign-in service 127.0.0.1:9: the connection failed" in describe(
+        caught.value
+    )
+
+
+def test_an_untrusted_certificate_is_named(idp: FakeIdP, home: Path) -> None:
+    from tui.auth.errors import SignInUnavailable
+
+    settings = settings_for(idp, ca_bundle="")
+    with pytest.raises(SignInUnavailable, match="TLS certificate is not trusted"):
+        MsalProvider(settings, MemoryStore()).start_device_flow()
+
+
+def test_the_configured_ca_wins_over_requests_environment(
+    idp: FakeIdP, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import certifi
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())  # would reject the test CA
+    p = MsalProvider(settings_for(idp), MemoryStore())
+    assert p.start_device_flow().code.user_code

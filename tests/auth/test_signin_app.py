@@ -168,8 +168,8 @@ async def test_no_keyring_in_the_app_offers_the_two_choices(
                 screen = app.screen
                 assert isinstance(screen, SignInScreen)
                 text = screen_text(app)
-                assert "The OS keyring is not usable" in text
-                assert "s: session only" in text and "p: plaintext file" in text
+                assert "the OS keyring is not usable" in text
+                assert "s  session only" in text and "p  plaintext file" in text
                 assert screen.flow is None  # nothing happens until the user chooses
                 await pilot.press("s")
                 await loaded(pilot)

@@ -14,7 +14,7 @@ from typing import TextIO
 from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stores, store_for
 from tui.auth.clipboard import osc52
 from tui.auth.config import ConfigError, Settings, load_settings
-from tui.auth.errors import SignInCancelled, SignInRequired
+from tui.auth.errors import SignInCancelled, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
 
@@ -82,6 +82,9 @@ def login(
         return 1
     except SignInRequired as exc:
         print(f"\ncal365: sign-in failed: {exc}", file=err)
+        return 1
+    except SignInUnavailable as exc:
+        print(f"\ncal365: {exc}", file=err)
         return 1
     except KeyringUnavailable as exc:
         print(f"cal365: {exc.advice()}", file=err)

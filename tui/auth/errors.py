@@ -3,7 +3,7 @@ could not get a token like any other 401: nothing was sent, and typed comments a
 
 from __future__ import annotations
 
-from tui.graph.errors import AuthenticationRequired
+from tui.graph.errors import AuthenticationRequired, GraphUnavailable
 
 
 class SignInRequired(AuthenticationRequired):
@@ -26,3 +26,7 @@ class SignInFailed(SignInRequired):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "SignInFailed")
+
+
+class SignInUnavailable(GraphUnavailable):
+    """The identity provider could not be reached (network, DNS, TLS)."""

@@ -39,27 +39,41 @@ def unlock_instructions(platform: str | None = None) -> str:
         )
     if platform == "win32":
         return (
-            "Windows Credential Manager cannot be used from an OpenSSH session (a network\n"
-            "logon). Run cal365 in a console or Remote Desktop session once to keep the key."
+            "Windows Credential Manager cannot be used from an OpenSSH session\n"
+            "(a network logon). Run cal365 once in a console or Remote Desktop\n"
+            "session to keep the key there."
         )
     return (
-        "Start and unlock a Secret Service keyring (e.g. gnome-keyring) in this session,\n"
-        "then run cal365 again:\n"
-        "  dbus-run-session -- $SHELL          # only if DBUS_SESSION_BUS_ADDRESS is unset\n"
-        "  read -rs PW && printf %s \"$PW\" | gnome-keyring-daemon --unlock --components=secrets;"
-        " unset PW"
+        "Start and unlock a Secret Service keyring (gnome-keyring) in this\n"
+        "session, then run cal365 again:\n"
+        "  dbus-run-session -- $SHELL   # if DBUS_SESSION_BUS_ADDRESS is unset\n"
+        '  read -rs PW && printf %s "$PW" |\n'
+        "    gnome-keyring-daemon --unlock --components=secrets; unset PW"
     )
 
 
-def unavailable_message(reason: str, platform: str | None = None) -> str:
+CLI_CHOICES = (
+    "Or choose, explicitly, one of:\n"
+    "  --token-storage session    sign in for this run only; nothing is\n"
+    "                             written to disk\n"
+    "  --token-storage plaintext  tokens in an unencrypted 0600 file\n"
+    "                             (a warning shows at every start)\n"
+    "(also token_storage in the config file, or CAL365_TOKEN_STORAGE)"
+)
+APP_CHOICES = (
+    "Or choose, explicitly:\n"
+    "  s  session only: sign in for this run; nothing is written to disk\n"
+    "  p  plaintext file: tokens in an unencrypted 0600 file (a warning\n"
+    "     shows at every start)"
+)
+
+
+def unavailable_message(
+    reason: str, platform: str | None = None, choices: str = CLI_CHOICES
+) -> str:
     return (
-        f"The OS keyring is not usable: {reason}.\n\n"
-        f"{unlock_instructions(platform)}\n\n"
-        "Or choose, explicitly, one of:\n"
-        "  --token-storage session    sign in for this run only; nothing is written to disk\n"
-        "  --token-storage plaintext  keep tokens in a 0600 file readable by anyone who gets\n"
-        "                             your account or its backups (a warning shows each start)\n"
-        "(or set token_storage in the config file / CAL365_TOKEN_STORAGE)."
+        f"the OS keyring is not usable:\n  {reason}.\n\n"
+        f"{unlock_instructions(platform)}\n\n{choices}"
     )
 
 
@@ -98,7 +112,7 @@ def _backend_problem() -> str | None:
     members = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
     if isinstance(backend, fail.Keyring | null.Keyring) or not members:
         if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-            return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset, as usual over SSH)"
+            return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset, usual over SSH)"
         return f"no usable keyring backend ({type(backend).__module__}.{type(backend).__name__})"
     weak = [m for m in members if getattr(m, "priority", 0) < 1]
     if len(weak) == len(members):

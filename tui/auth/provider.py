@@ -10,15 +10,17 @@ of `get_token`; nothing here logs, stores or formats them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
 from tui.auth.config import Settings
-from tui.auth.errors import SignInCancelled, SignInFailed, SignInRequired
+from tui.auth.errors import SignInCancelled, SignInFailed, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 
 # Called when interactive sign-in is needed; returns True once the user signed in.
@@ -48,6 +50,35 @@ class Identity:
     username: str
     tenant_id: str
     home_account_id: str
+
+
+# Seconds to connect to, and then to hear from, the identity provider: a dead network must
+# end as a message, not as a sign-in screen that waits forever.
+IDP_TIMEOUT = (10.0, 30.0)
+
+
+def _session(ca_bundle: str = "") -> Any:
+    """The HTTP session MSAL uses: timeouts always, and when `ca_bundle` is given, TLS checked
+    against it even if REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE is set (requests lets those
+    override a session's own `verify`)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class Session(requests.Session):
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = IDP_TIMEOUT
+            return super().request(*args, **kwargs)
+
+        def merge_environment_settings(self, *args: Any, **kwargs: Any) -> Any:
+            settings = super().merge_environment_settings(*args, **kwargs)
+            if ca_bundle:
+                settings["verify"] = ca_bundle
+            return settings
+
+    session = Session()
+    session.mount("https://", HTTPAdapter(max_retries=1))  # as MSAL's own default
+    return session
 
 
 def _error_text(result: dict[str, Any] | None, fallback: str) -> str:
@@ -109,23 +140,25 @@ class MsalProvider:
 
     # -- MSAL objects (built lazily: msal is heavy to import) ----------------------------------
 
-    def _application(self) -> Any:
-        if self._app is None:
+    def _token_cache(self) -> Any:
+        if self._cache is None:
             import msal
 
             from tui.auth.redact import guard_library_logs
 
             guard_library_logs()
-
             self._cache = msal.SerializableTokenCache()
+        return self._cache
+
+    def _application(self) -> Any:
+        if self._app is None:
+            import msal
+
             options: dict[str, Any] = {"authority": self.settings.authority,
-                                       "token_cache": self._cache}
+                                       "token_cache": self._token_cache()}
             if self.settings.authority_host:
                 options["instance_discovery"] = False
-            if self.settings.ca_bundle:
-                options["verify"] = self.settings.ca_bundle
-            if self._http_client is not None:
-                options["http_client"] = self._http_client
+            options["http_client"] = self._http_client or _session(self.settings.ca_bundle)
             if self.settings.app_only:
                 self._app = msal.ConfidentialClientApplication(
                     self.settings.client_id, client_credential=self._credential(), **options
@@ -157,10 +190,27 @@ class MsalProvider:
 
     # -- cache transactions ---------------------------------------------------------------
 
-    def _transaction(self, action: Callable[[Any], Any]) -> Any:
+    @contextlib.contextmanager
+    def _reaching_idp(self) -> Iterator[None]:
+        """Network failures of MSAL's HTTP layer become one readable error."""
+        import requests
+
+        try:
+            yield
+        except requests.exceptions.RequestException as exc:
+            host = urlsplit(self.settings.authority).netloc
+            if isinstance(exc, requests.exceptions.SSLError):
+                why = "its TLS certificate is not trusted (CAL365_CA_BUNDLE names a CA file)"
+            elif isinstance(exc, requests.exceptions.Timeout):
+                why = "it did not answer in time"
+            else:
+                why = "the connection failed"
+            raise SignInUnavailable(f"cannot reach the sign-in service {host}: {why}") from None
+
+    def _transaction(self, action: Callable[[], Any]) -> Any:
         """Reload the cache if another process changed it, act, then save what changed."""
         with self._lock:
-            app = self._application()
+            self._token_cache()
             with self.store.lock():
                 if self.store.changed():
                     try:
@@ -171,14 +221,14 @@ class MsalProvider:
                     else:
                         self._load_problem = ""
                     self._cache.deserialize(state)
-                result = action(app)
+                result = action()
                 if self._cache.has_state_changed:
                     self.store.save(self._cache.serialize())
                     self._cache.has_state_changed = False
             return result
 
-    def _account(self, app: Any) -> dict[str, Any] | None:
-        accounts = app.get_accounts()
+    def _account(self) -> dict[str, Any] | None:
+        accounts = self._application().get_accounts()
         return accounts[0] if accounts else None
 
     def identity(self) -> Identity | None:
@@ -186,8 +236,12 @@ class MsalProvider:
         if self.settings.app_only:
             return None
 
-        def find(app: Any) -> Identity | None:
-            account = self._account(app)
+        def find() -> Identity | None:
+            # From the cache alone: `whoami` works offline.
+            import msal
+
+            kind = msal.TokenCache.CredentialType.ACCOUNT
+            account = next(iter(self._cache.search(kind)), None)
             if account is None:
                 return None
             home = str(account.get("home_account_id", ""))
@@ -200,12 +254,13 @@ class MsalProvider:
         """A valid access token without asking the user, or None (blocking)."""
         scopes = self.settings.scopes
 
-        def acquire(app: Any) -> dict[str, Any] | None:
+        def acquire() -> dict[str, Any] | None:
+            app = self._application()
             if self.settings.app_only:
                 if force_refresh:
                     self._cache.deserialize(None)  # drop the rejected token; MSAL refuses force
                 return app.acquire_token_for_client(scopes=scopes)  # type: ignore[no-any-return]
-            account = self._account(app)
+            account = self._account()
             if account is None:
                 self.last_problem = self._load_problem or "not signed in"
                 return None
@@ -213,7 +268,8 @@ class MsalProvider:
                 scopes, account=account, force_refresh=force_refresh
             )
 
-        result = self._transaction(acquire)
+        with self._reaching_idp():
+            result = self._transaction(acquire)
         if result and "access_token" in result:
             self.last_problem = ""
             return str(result["access_token"])
@@ -229,7 +285,7 @@ class MsalProvider:
         """Ask the identity provider for a code to show (blocking)."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
-        with self._lock:
+        with self._lock, self._reaching_idp():
             flow = self._application().initiate_device_flow(scopes=self.settings.scopes)
         if "user_code" not in flow:
             raise SignInFailed(_error_text(flow, "the identity provider gave no device code"))
@@ -237,7 +293,8 @@ class MsalProvider:
 
     def _finish_device_flow(self, sign_in: DeviceSignIn) -> Identity:
         # Poll without holding the lock: it can take minutes, and silent calls must go on.
-        result = self._application().acquire_token_by_device_flow(sign_in._flow)
+        with self._reaching_idp():
+            result = self._application().acquire_token_by_device_flow(sign_in._flow)
         if sign_in.cancelled:
             raise SignInCancelled()
         if "access_token" not in result:
@@ -253,9 +310,10 @@ class MsalProvider:
         the registration needs the redirect URI http://localhost."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
-        result = self._application().acquire_token_interactive(
-            self.settings.scopes, prompt="select_account", timeout=timeout
-        )
+        with self._reaching_idp():
+            result = self._application().acquire_token_interactive(
+                self.settings.scopes, prompt="select_account", timeout=timeout
+            )
         if "access_token" not in result:
             raise SignInFailed(_error_text(result, "browser sign-in failed"))
         return self._persist_new_sign_in()
@@ -273,12 +331,8 @@ class MsalProvider:
 
     def sign_out(self) -> list[str]:
         """Forget every account of this profile locally; returns what was removed (blocking)."""
-        def remove(app: Any) -> None:
-            for account in app.get_accounts():
-                app.remove_account(account)
-
+        # The whole profile cache goes (file and key), so no network and no MSAL are needed.
         with self._lock:
-            self._transaction(remove)  # an unreadable cache loads as empty
             self._cache = self._app = None
             return self.store.wipe()
 

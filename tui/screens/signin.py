@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 
 from tui.auth.cache import MemoryStore, PlaintextStore, TokenStore
 from tui.auth.errors import SignInCancelled
-from tui.auth.keyring_access import KeyringUnavailable, unavailable_message
+from tui.auth.keyring_access import APP_CHOICES, KeyringUnavailable, unavailable_message
 from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
 from tui.widgets.format import printable
@@ -109,11 +109,7 @@ class SignInScreen(ModalScreen[bool]):
     def _show_keyring_problem(self, problem: KeyringUnavailable) -> None:
         self.state = "keyring"
         box = self.query_one("#signin-keyring", Static)
-        box.update(
-            unavailable_message(problem.reason)
-            .replace("--token-storage session", "s: session only   ")
-            .replace("--token-storage plaintext", "p: plaintext file ")
-        )
+        box.update(unavailable_message(problem.reason, choices=APP_CHOICES))
         box.remove_class("-hidden")
         self._status("Press s or p to choose, or Esc to stop.")
         self.refresh_bindings()
