@@ -20,6 +20,8 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/home/.local/share"
 export XDG_CONFIG_HOME="$scratch/home/.config" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export CAL365_TEST_KEYRING_PASSWORD="cal365-test-keyring"
+# Inside this session the secret_service tests must run: fail rather than skip.
+export CAL365_REQUIRE_SECRET_SERVICE=1
 exec dbus-run-session -- bash -c '
     printf %s "$CAL365_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec "$0" -m pytest "$@"
