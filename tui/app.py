@@ -83,7 +83,9 @@ class Cal365App(App[None]):
             if not answer.done():
                 answer.set_result(bool(signed_in))
 
-        self.push_screen(SignInScreen(self.sign_in, need, gui=gui_browser_available()), done)
+        # Finding a browser may run a helper program: not on the UI thread.
+        gui = await asyncio.to_thread(gui_browser_available)
+        self.push_screen(SignInScreen(self.sign_in, need, gui=gui), done)
         return await answer
 
     def action_help(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import TextArea
 
 from tests.app.helpers import ZONE, cancel_posts, loaded, select, wait_for
@@ -178,3 +179,31 @@ async def test_no_keyring_in_the_app_offers_the_two_choices(
         assert [p for p in home.rglob("token-cache.*") if p.stat().st_size] == []
     finally:
         keyring.set_keyring(previous)
+
+
+async def test_a_failed_sign_in_can_be_retried_and_no_browser_is_offered_over_ssh(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    monkeypatch.setenv("DISPLAY", ":0")  # X forwarding: still not a local browser
+    idp.access_tokens = [FIRST]
+    idp.pending_polls = 0
+    idp.device_outcome = "declined"
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
+        async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+            app = pilot.app
+            assert isinstance(app, Cal365App)
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "failed")
+            screen = app.screen
+            assert isinstance(screen, SignInScreen)
+            assert "authorization_declined" in screen_text(app)
+            assert not screen.gui and screen.check_action("browser", ()) is False
+            assert screen.check_action("retry", ()) is True
+            idp.device_outcome = "success"
+            await pilot.press("enter")
+            await loaded(pilot)
+            assert len(idp.grants("device_code")) == 2

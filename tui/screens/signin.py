@@ -206,7 +206,13 @@ class SignInScreen(ModalScreen[bool]):
     def on_store_chosen(self, message: StoreChosen) -> None:
         self.query_one("#signin-keyring", Static).add_class("-hidden")
         if isinstance(message.store, PlaintextStore):
-            self.app.notify(message.store.warning, severity="warning", timeout=30)
+            self.app.notify(
+                f"{message.store.warning}. This choice lasts for this run; to keep it, set "
+                'token_storage = "plaintext" in the config file or CAL365_TOKEN_STORAGE.',
+                title="Tokens on disk, unencrypted",
+                severity="warning",
+                timeout=24 * 3600,
+            )
         self.start()
 
     # -- actions --------------------------------------------------------------------------
