@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from tui.commands import bindings
-from tui.graph import GraphClient
+from tui.graph import ME, GraphClient, Mailbox
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.auth.provider import MsalProvider, SignInNeeded
 
 
 def stylesheet() -> Path:
@@ -39,19 +44,49 @@ class Cal365App(App[None]):
         today: dt.date | None = None,
         timezone: str = "UTC",
         days: int = 14,
+        sign_in: MsalProvider | None = None,
+        mailbox: Mailbox = ME,
     ) -> None:
         super().__init__()
+        self.sign_in = sign_in
+        if sign_in is not None:
+            sign_in.on_sign_in_needed = self.ask_to_sign_in
         # Every repaint crosses an SSH link: no animations unless the user asks for them.
         self.animation_level = "none"
         self.client = client
         tz = zone(timezone) or dt.UTC
-        self.main = MainScreen(client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days)
+        self.main = MainScreen(
+            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox
+        )
 
     def on_mount(self) -> None:
         self.push_screen(self.main)
+        warning = getattr(self.sign_in.store, "warning", "") if self.sign_in else ""
+        if warning:
+            # The user chose unencrypted token storage: say so for as long as the app runs.
+            self.notify(warning, title="Tokens on disk, unencrypted", severity="warning",
+                        timeout=24 * 3600)
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    async def ask_to_sign_in(self, need: SignInNeeded) -> bool:
+        """Put the sign-in screen on top of whatever is showing (a half-typed cancel comment
+        included) and wait; the Graph call that needed a token then carries on."""
+        from tui.auth.browser import gui_browser_available
+        from tui.screens.signin import SignInScreen
+
+        assert self.sign_in is not None
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def done(signed_in: bool | None) -> None:
+            if not answer.done():
+                answer.set_result(bool(signed_in))
+
+        # Finding a browser may run a helper program: not on the UI thread.
+        gui = await asyncio.to_thread(gui_browser_available)
+        self.push_screen(SignInScreen(self.sign_in, need, gui=gui), done)
+        return await answer
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -6,19 +6,33 @@ import argparse
 import datetime as dt
 import os
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, GraphClient
+from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
+from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
 
+if TYPE_CHECKING:
+    from tui.auth.provider import MsalProvider
+
 EPILOG = """\
-environment:
-  CAL365_ACCESS_TOKEN  bearer token for Microsoft Graph (delegated, Calendars.ReadWrite);
-                       used until interactive sign-in lands
-  CAL365_GRAPH_URL     Graph root, e.g. https://graph.microsoft.us/v1.0 for US Gov L4
-                       (default: https://graph.microsoft.com/v1.0)
+commands:
+  cal365 login         sign in with a device code (works over SSH) and keep the tokens
+  cal365 logout        forget this profile's sign-in on this machine
+  cal365 whoami        who is signed in, the tenant, the cloud and where tokens are kept
+
+environment (flags win over these, these win over the config file):
+  CAL365_CLIENT_ID     application (client) id of your app registration
+  CAL365_TENANT        organizations, common, a tenant id or a domain
+  CAL365_CLOUD         global, usgov (L4), dod (L5) or china
+  CAL365_PROFILE       profile name (several accounts side by side)
+  CAL365_TOKEN_STORAGE keyring (default), session, or plaintext
+  CAL365_CLIENT_SECRET / CAL365_CLIENT_CERTIFICATE  app-only mode (with CAL365_MAILBOX)
+  CAL365_ACCESS_TOKEN  a ready bearer token for Graph; skips sign-in entirely
+  CAL365_GRAPH_URL     Graph root (default: the cloud's, e.g. https://graph.microsoft.com/v1.0)
   CAL365_TIMEZONE      zone for showing times, IANA or Windows name (default: this machine's)
 
 keys inside the app: press ? for the full list.
@@ -32,12 +46,41 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+# Sign-in settings, accepted before or after a subcommand. SUPPRESS keeps a subcommand's
+# parser from overwriting a value given before it with its own default.
+AUTH_FLAGS = {
+    "profile": ("--profile", "NAME", "settings profile (config file [profiles.NAME])"),
+    "client_id": ("--client-id", "ID", "application (client) id of your app registration"),
+    "tenant": ("--tenant", "TENANT", "organizations, common, a tenant id or a domain"),
+    "cloud": ("--cloud", "CLOUD", "global, usgov (L4), dod (L5) or china"),
+    "token_storage": ("--token-storage", "KIND",
+                "keyring (default); session: memory only; plaintext: 0600 file, unencrypted"),
+    "mailbox": ("--mailbox", "UPN", "app-only mode: the user whose calendars to open"),
+}
+
+
+def _auth_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("sign-in")
+    for dest, (flag, metavar, text) in AUTH_FLAGS.items():
+        group.add_argument(flag, dest=dest, metavar=metavar, help=text, default=argparse.SUPPRESS)
+    return parent
+
+
+def auth_flags(args: argparse.Namespace) -> dict[str, str | None]:
+    flags = {dest: getattr(args, dest, None) for dest in AUTH_FLAGS}
+    flags["graph_url"] = getattr(args, "graph_url", None)
+    return flags
+
+
 def build_parser() -> argparse.ArgumentParser:
+    parent = _auth_parent()
     parser = argparse.ArgumentParser(
         prog="cal365",
         description="Browse Microsoft 365 calendars and cancel meetings from the terminal.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[parent],
     )
     parser.add_argument(
         "--demo",
@@ -64,8 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=14, metavar="N", help="days in the window (default: 14)"
     )
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    login = commands.add_parser(
+        "login", parents=[parent], help="sign in with a device code and keep the tokens",
+        description="Sign in with Microsoft's device code flow: open the URL shown on any "
+        "device and enter the code.",
+    )
+    login.add_argument(
+        "--browser", action="store_true",
+        help="sign in in a local browser instead (only with a local graphical session)",
+    )
+    commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
+    commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit): tui/script/.
-    add_script_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    add_script_commands(commands)
     return parser
 
 
@@ -79,11 +134,31 @@ def _check_graph_url(url: str) -> str | None:
     return None
 
 
+def _account_command(args: argparse.Namespace) -> int:
+    from tui.auth import commands
+
+    flags = auth_flags(args)
+    if args.command == "login":
+        return commands.login(flags, browser=args.browser)
+    if args.command == "logout":
+        return commands.logout(flags)
+    return commands.whoami(flags)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug_log = os.environ.get("CAL365_DEBUG_LOG", "").strip()
+    if debug_log:
+        from pathlib import Path
+
+        from tui.auth.redact import install_debug_log
+
+        install_debug_log(Path(debug_log).expanduser())
     script_code = run_script_command(args)
     if script_code is not None:
         return script_code
+    if args.command in ("login", "logout", "whoami"):
+        return _account_command(args)
     timezone = args.timezone or os.environ.get("CAL365_TIMEZONE") or local_zone_name()
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)
@@ -93,22 +168,35 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     fake = None
+    provider: MsalProvider | None = None
+    mailbox = ME
+    token: str | TokenProvider
     if args.demo:
         from tui.demo import DemoServer
 
         # Started first: the fake boots in its own process while cal365 loads.
         fake = DemoServer(args.date)
         base_url = token = ""
-    else:
-        token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
-        if not token:
-            print(
-                "cal365: no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token "
-                "with Calendars.ReadWrite, or try the demo: cal365 --demo",
-                file=sys.stderr,
-            )
-            return 2
+    elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
+        token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
+    else:
+        from tui.auth.cache import store_for
+        from tui.auth.commands import settings_or_exit, storage_warning
+        from tui.auth.provider import MsalProvider
+
+        settings = settings_or_exit(auth_flags(args), sys.stderr)
+        if settings is None:
+            return 2
+        if settings.app_only and not settings.mailbox:
+            print(APP_ONLY_NEEDS_MAILBOX, file=sys.stderr)
+            return 2
+        if settings.app_only:
+            mailbox = Mailbox("user", settings.mailbox)
+        storage_warning(settings, sys.stderr)
+        provider = MsalProvider(settings, store_for(settings))
+        base_url, token = settings.graph_root, provider
+    if not args.demo:
         problem = _check_graph_url(base_url)
         if problem:
             print(f"cal365: {problem}", file=sys.stderr)
@@ -125,11 +213,26 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     client = GraphClient(base_url, token, timezone=timezone)
     try:
-        Cal365App(client, today=args.date, timezone=timezone, days=args.days).run()
+        Cal365App(
+            client,
+            today=args.date,
+            timezone=timezone,
+            days=args.days,
+            sign_in=provider,
+            mailbox=mailbox,
+        ).run()
     finally:
         if fake is not None:
             fake.stop()
+        if provider is not None:
+            storage_warning(provider.settings, sys.stderr)
     return 0
+
+
+APP_ONLY_NEEDS_MAILBOX = (
+    "cal365: app-only mode (client secret or certificate) has no signed-in user, so there is "
+    "no /me to open: name the mailbox with --mailbox user@domain or CAL365_MAILBOX"
+)
 
 
 if __name__ == "__main__":

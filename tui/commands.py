@@ -25,6 +25,7 @@ Scope = Literal[
     "results",
     "prompt",
     "audit",
+    "signin",
     "help",
 ]
 
@@ -40,6 +41,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "results": "Bulk cancel results",
     "prompt": "Questions (date, mailbox)",
     "audit": "Audit log",
+    "signin": "Sign-in screen",
     "help": "Help",
 }
 
@@ -292,6 +294,44 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
     Command("results-close", "results", "escape", "close", "Close", "Close the results"),
+    # Sign-in screen (keys that do not apply right now are hidden by check_action)
+    Command("signin-copy", "signin", "y", "copy_code", "Copy code", "Copy the code (OSC 52)"),
+    Command(
+        "signin-browser",
+        "signin",
+        "b",
+        "browser",
+        "Use browser",
+        "Sign in in a local browser (only with a local graphical session)",
+    ),
+    Command(
+        "signin-retry", "signin", "enter", "retry", "Try again", "Ask for a new code"
+    ),
+    Command(
+        "signin-session",
+        "signin",
+        "s",
+        "session_only",
+        "Session only",
+        "No keyring: keep tokens in memory for this run only",
+    ),
+    Command(
+        "signin-plaintext",
+        "signin",
+        "p",
+        "plaintext",
+        "Plaintext file",
+        "No keyring: keep tokens in an unencrypted 0600 file (warned at every start)",
+    ),
+    Command(
+        "signin-cancel",
+        "signin",
+        "escape",
+        "cancel_sign_in",
+        "Cancel",
+        "Stop signing in (what you were doing stays as it was)",
+        priority=True,
+    ),
     # Audit log
     Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts

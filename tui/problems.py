@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tui.auth.errors import SignInRequired
+from tui.auth.keyring_access import KeyringUnavailable
 from tui.graph.errors import (
     AuthenticationRequired,
     GraphError,
@@ -12,6 +14,10 @@ from tui.graph.errors import (
 
 
 def describe(error: BaseException) -> str:
+    if isinstance(error, SignInRequired):
+        return error.message
+    if isinstance(error, KeyringUnavailable):
+        return f"the OS keyring is not usable: {error.reason}"
     if isinstance(error, OrganizerRequired):
         return f"you are not the organizer. Graph: {error.message}"
     if isinstance(error, AuthenticationRequired):

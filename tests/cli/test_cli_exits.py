@@ -60,7 +60,7 @@ def test_without_a_subcommand_the_app_starts_as_before(
     monkeypatch.delenv("CAL365_ACCESS_TOKEN", raising=False)
     run = run_cli()
     assert run.code == 2
-    assert "no access token" in run.err
+    assert "no app registration is configured" in run.err
 
 
 def test_script_commands_never_load_textual(tmp_path: Path) -> None:

@@ -87,14 +87,22 @@ class MainScreen(Screen[None]):
     """Seconds between attempts to reload while Graph cannot be reached."""
 
     def __init__(
-        self, client: GraphClient, *, today: dt.date, tz: dt.tzinfo, days: int = 14
+        self,
+        client: GraphClient,
+        *,
+        today: dt.date,
+        tz: dt.tzinfo,
+        days: int = 14,
+        mailbox: Mailbox = ME,
     ) -> None:
         super().__init__()
         self.client = client
         self.tz = tz
         self.today = today
         self.window = Window("agenda", today, agenda_days=days)
-        self.calendar = CalendarRef(ME)
+        # Whose calendars: the signed-in user, or (app-only sign-in, which has no /me) a UPN.
+        self.mailbox = mailbox
+        self.calendar = CalendarRef(mailbox)
         self.calendar_name = "Calendar"
         self.user_label = ""
         self.account: str | None = None
@@ -150,10 +158,13 @@ class MainScreen(Screen[None]):
         self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
-        self.load_user()
+        if self.mailbox.kind == "me":
+            self.load_user()
+            self.load_groups()  # the user's own Microsoft 365 groups: /me/memberOf
+        else:
+            self.user_label = printable(self.mailbox.label, 80)
         self.load_calendars()
-        self.load_groups()
-        self.open_calendar(CalendarRef(ME), "Calendar")
+        self.open_calendar(CalendarRef(self.mailbox), "Calendar")
 
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
@@ -196,13 +207,13 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="tree", exit_on_error=False, description="Loading calendars")
     async def load_calendars(self) -> None:
-        groups = await self.client.calendar_groups(ME)
+        groups = await self.client.calendar_groups(self.mailbox)
         limit = asyncio.Semaphore(_CONCURRENCY)
 
         async def calendars_of(group_id: str) -> list[tuple[CalendarRef, Calendar]]:
             async with limit:
-                found = await self.client.calendars_in_group(ME, group_id)
-            return [(CalendarRef(ME, c.id, group_id), c) for c in found]
+                found = await self.client.calendars_in_group(self.mailbox, group_id)
+            return [(CalendarRef(self.mailbox, c.id, group_id), c) for c in found]
 
         results = await asyncio.gather(*(calendars_of(g.id) for g in groups))
         self.post_message(CalendarsLoaded("me", None, list(zip(groups, results, strict=True))))

@@ -1,0 +1,259 @@
+"""A fake Microsoft Entra ID on loopback HTTPS, just faithful enough for the real MSAL.
+
+It serves OIDC discovery, the device authorization endpoint and the token endpoint with the
+device code, refresh token and client credentials grants, answering with Entra's error
+codes. Tokens are random opaque strings (or ones the test chooses); ID tokens are unsigned
+because MSAL only decodes them. The TLS certificate comes from a CA made per test run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import trustme
+
+TENANT_ID = "8c0dc7e4-1b1c-4d0e-9b58-5a3f3c5e1a01"
+USER_OID = "2f9b6f43-8a1e-4a9f-bb1a-3c2f4a0e7d11"
+USERNAME = "megan@contoso.example"
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    form: dict[str, str]
+
+
+@dataclass
+class DeviceGrant:
+    device_code: str
+    user_code: str
+    client_id: str
+    scope: str
+    expires_at: float
+    pending: int
+
+
+@dataclass
+class FakeIdP:
+    """Behaviour knobs a test turns before or during a flow."""
+
+    client_id: str = "5f1d2c3b-0000-4000-8000-000000000001"
+    client_secret: str = "fake-client-secret-value"
+    device_outcome: str = "success"  # success | declined | expired
+    pending_polls: int = 1
+    interval: int = 1
+    expires_in: int = 3600  # access token lifetime
+    reject_refresh: bool = False
+    user_code: str = ""  # a fixed code (screenshots); random otherwise
+    access_tokens: list[str] = field(default_factory=list)  # issued first, in order
+    requests: list[Request] = field(default_factory=list)
+    issued: list[str] = field(default_factory=list)  # every token value handed out
+    access_issued: list[str] = field(default_factory=list)  # the access tokens, in order
+
+    def __post_init__(self) -> None:
+        self._grants: dict[str, DeviceGrant] = {}
+        self._refresh: set[str] = set()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self.ca_path = ""
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self, directory: Path) -> FakeIdP:
+        ca = trustme.CA()
+        cert = ca.issue_cert("localhost", "127.0.0.1")
+        self.ca_path = str(directory / "fake-idp-ca.pem")
+        ca.cert_pem.write_to_path(self.ca_path)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(context)
+        idp = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def do_GET(self) -> None:
+                idp._handle(self, "GET", {})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode()
+                form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+                idp._handle(self, "POST", form)
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        self._server = server
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def host(self) -> str:
+        assert self._server is not None
+        return f"https://localhost:{self._server.server_address[1]}"
+
+    def grants(self, kind: str) -> list[Request]:
+        return [r for r in self.requests if r.form.get("grant_type", "").endswith(kind)]
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str, form: dict[str, str]) -> None:
+        path = urlsplit(handler.path).path
+        with self._lock:
+            self.requests.append(Request(method, path, form))
+            parts = path.strip("/").split("/")
+            tenant = parts[0] if parts else ""
+            rest = "/".join(parts[1:])
+            if method == "GET" and rest == "v2.0/.well-known/openid-configuration":
+                status, body = 200, self._discovery(tenant)
+            elif method == "POST" and rest == "oauth2/v2.0/devicecode":
+                status, body = self._devicecode(form)
+            elif method == "POST" and rest == "oauth2/v2.0/token":
+                status, body = self._token(form)
+            else:
+                status, body = 404, {"error": "not_found"}
+        data = json.dumps(body).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _discovery(self, tenant: str) -> dict[str, Any]:
+        base = f"{self.host}/{tenant}"
+        return {
+            "issuer": f"{self.host}/{TENANT_ID}/v2.0",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+            "response_types_supported": ["code", "id_token", "code id_token"],
+        }
+
+    @staticmethod
+    def _error(code: str, description: str, status: int = 400) -> tuple[int, dict[str, Any]]:
+        return status, {"error": code, "error_description": description, "error_codes": [0],
+                        "timestamp": "2026-11-25 10:00:00Z",
+                        "trace_id": "00000000-0000-0000-0000-000000000000"}
+
+    def _devicecode(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if form.get("client_id") != self.client_id:
+            return self._error("unauthorized_client", "AADSTS700016: Application with identifier "
+                               f"'{form.get('client_id')}' was not found in the directory.")
+        user_code = self.user_code or "".join(
+            secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9)
+        )
+        device_code = "DAQABIQEAAAD-" + secrets.token_urlsafe(48)
+        expires_in = 900
+        self._grants[device_code] = DeviceGrant(
+            device_code, user_code, form["client_id"], form.get("scope", ""),
+            time.time() + expires_in, self.pending_polls,
+        )
+        uri = "https://microsoft.com/devicelogin"
+        return 200, {
+            "user_code": user_code, "device_code": device_code, "verification_uri": uri,
+            "expires_in": expires_in, "interval": self.interval,
+            "message": f"To sign in, use a web browser to open the page {uri} and enter the "
+                       f"code {user_code} to authenticate.",
+        }
+
+    def _new_access_token(self) -> str:
+        token = self.access_tokens.pop(0) if self.access_tokens else (
+            "eyJ0eXAiOiJKV1QifQ.fake-at." + secrets.token_urlsafe(32))
+        self.issued.append(token)
+        self.access_issued.append(token)
+        return token
+
+    def _user_tokens(self, scope: str, client_id: str) -> dict[str, Any]:
+        refresh = "0.AAAA-fake-rt." + secrets.token_urlsafe(40)
+        self._refresh.add(refresh)
+        self.issued.append(refresh)
+        now = int(time.time())
+        id_token = ".".join([
+            _b64({"typ": "JWT", "alg": "none"}),
+            _b64({"iss": f"{self.host}/{TENANT_ID}/v2.0", "aud": client_id, "iat": now,
+                  "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": USER_OID,
+                  "sub": "fake-subject", "preferred_username": USERNAME,
+                  "name": "Megan Bowen", "ver": "2.0"}),
+            "",
+        ])
+        self.issued.append(id_token)
+        return {
+            "token_type": "Bearer", "scope": scope, "expires_in": self.expires_in,
+            "ext_expires_in": self.expires_in, "access_token": self._new_access_token(),
+            "refresh_token": refresh, "id_token": id_token,
+            "client_info": _b64({"uid": USER_OID, "utid": TENANT_ID}),
+        }
+
+    def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        grant = form.get("grant_type", "")
+        if grant == "urn:ietf:params:oauth:grant-type:device_code":
+            state = self._grants.get(form.get("device_code", ""))
+            if state is None or form.get("client_id") != state.client_id:
+                return self._error("invalid_grant", "AADSTS70000: The provided value for the "
+                                   "'device_code' is not valid.")
+            if self.device_outcome == "declined":
+                return self._error("authorization_declined", "AADSTS70000: The user declined "
+                                   "to authorize the application.")
+            if self.device_outcome == "expired" or time.time() > state.expires_at:
+                return self._error("expired_token", "AADSTS70020: The provided value for the "
+                                   "input parameter 'device_code' is not valid. This device "
+                                   "code has expired.")
+            if state.pending > 0:
+                state.pending -= 1
+                return self._error("authorization_pending", "AADSTS70016: OAuth 2.0 device "
+                                   "flow error. Authorization is pending. Continue polling.")
+            del self._grants[state.device_code]
+            scope = " ".join(s for s in state.scope.split() if s != "offline_access")
+            return 200, self._user_tokens(scope + " openid profile offline_access",
+                                          state.client_id)
+        if grant == "refresh_token":
+            refresh = form.get("refresh_token", "")
+            if self.reject_refresh or refresh not in self._refresh:
+                return self._error("invalid_grant", "AADSTS700082: The refresh token has "
+                                   "expired due to inactivity.")
+            self._refresh.discard(refresh)  # rotate, as Entra may
+            return 200, self._user_tokens(form.get("scope", ""), form.get("client_id", ""))
+        if grant == "client_credentials":
+            if form.get("client_id") != self.client_id:
+                return self._error("unauthorized_client", "AADSTS700016: Application not found.")
+            if form.get("client_secret") != self.client_secret and not form.get(
+                "client_assertion"
+            ):
+                return self._error("invalid_client", "AADSTS7000215: Invalid client secret "
+                                   "provided.", 401)
+            return 200, {"token_type": "Bearer", "expires_in": self.expires_in,
+                         "ext_expires_in": self.expires_in,
+                         "access_token": self._new_access_token()}
+        return self._error("unsupported_grant_type", f"AADSTS70003: grant {grant!r}")
+
+
+def running(directory: Path, **knobs: Any) -> Iterator[FakeIdP]:
+    idp = FakeIdP(**knobs).start(directory)
+    try:
+        yield idp
+    finally:
+        idp.stop()
