@@ -127,3 +127,13 @@ async def test_several_mailboxes_run_side_by_side(rig: Rig) -> None:
     outcomes = [o async for o in rig.client.cancel_many([*mine, *theirs], "x")]
     assert Counter(o.status for o in outcomes) == {"cancelled": 50}
     assert sorted(batch_sizes(rig)) == [5, 5, 20, 20]
+
+
+async def test_a_batch_gets_more_time_than_a_single_request(make_rig: MakeRig) -> None:
+    rig = make_rig(read_timeout=0.1, batch_timeout_factor=10.0)
+    refs = rig.meetings(3)
+    rig.fake.faults.add(Fault("latency", in_batch=True, seconds=0.15, times=None))
+    bulk = rig.client.cancel_many(refs, "x")
+    outcomes = [o async for o in bulk]
+    assert {(o.status, o.checked) for o in outcomes} == {("cancelled", False)}
+    assert bulk.stats.checks == 0 and bulk.stats.batches == 1

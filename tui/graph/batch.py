@@ -88,6 +88,7 @@ class _Item:
     sends: int = 0
     tries: int = 0
     reason: str = ""
+    unclear: bool = False  # an earlier send may have gone through (a check found it live)
 
 
 @dataclass
@@ -240,7 +241,8 @@ class BulkCancel:
             payload = build_batch([item.ref for item in chunk], self._body)
             try:
                 response = await self._client._send(
-                    "POST", "/$batch", json_body=payload, mailbox=key
+                    "POST", "/$batch", json_body=payload, mailbox=key,
+                    read_timeout=policy.read_timeout * policy.batch_timeout_factor,
                 )
             except RequestOutcomeUnknown as unknown:
                 return await self._resolve(chunk, str(unknown), report), 0.0
@@ -284,6 +286,11 @@ class BulkCancel:
                 again.extend(retry)
             elif sub.status >= 500:
                 unclear.append(item)
+            elif sub.status == 404 and item.unclear:
+                # Gone now, after a send whose answer was lost: that send went through late
+                # (the server finished it after the check). Nothing was cancelled twice.
+                report(BatchItemOutcome(item.ref, "cancelled", "an earlier send went through",
+                                        checked=True, sends=item.sends))
             else:
                 report(self._refusal(item, sub, batch_request_id))
         if unclear:
@@ -330,6 +337,7 @@ class BulkCancel:
             elif state == "live":
                 if item.sends:
                     self.stats.resent += 1
+                    item.unclear = True
                 live.extend(self._again(item, reason, report) if item.sends else [item])
             else:
                 report(BatchItemOutcome(item.ref, "unknown", reason, checked=True,

@@ -143,7 +143,13 @@ class GraphClient:
         await self.policy.sleep(notice.seconds)
 
     async def _send(
-        self, method: str, url: str, *, json_body: Any = None, mailbox: str | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        mailbox: str | None = None,
+        read_timeout: float | None = None,
     ) -> httpx.Response:
         """One request under the policy.
 
@@ -156,6 +162,10 @@ class GraphClient:
         key = mailbox_key(url) if mailbox is None else mailbox
         idempotent = method in ("GET", "HEAD")
         content = None if json_body is None else json.dumps(json_body).encode()
+        timeout = self.policy.timeout
+        if read_timeout is not None:
+            timeout = httpx.Timeout(connect=timeout.connect, read=read_timeout,
+                                    write=timeout.write, pool=timeout.pool)
         attempt = 0
         refreshed = force = False
         while True:
@@ -167,7 +177,7 @@ class GraphClient:
             async with self.limiter.slot(key):
                 try:
                     response = await self._http.request(
-                        method, url, headers=headers, content=content
+                        method, url, headers=headers, content=content, timeout=timeout
                     )
                 except httpx.TransportError as exc:
                     failure = exc
@@ -255,16 +265,16 @@ class GraphClient:
 
     async def calendar_groups(self, mailbox: Mailbox = urls.ME) -> list[CalendarGroup]:
         items = await self._all(f"{urls.calendar_groups_path(mailbox)}?$top=100")
-        return [CalendarGroup.from_json(obj) for obj in items if obj.get("id")]
+        return [CalendarGroup.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendars_in_group(self, mailbox: Mailbox, calendar_group_id: str) -> list[Calendar]:
         path = urls.group_calendars_path(mailbox, calendar_group_id)
         items = await self._all(f"{path}?$top=100")
-        return [Calendar.from_json(obj) for obj in items if obj.get("id")]
+        return [Calendar.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendars(self, mailbox: Mailbox = urls.ME) -> list[Calendar]:
         items = await self._all(f"{urls.calendars_path(mailbox)}?$top=100")
-        return [Calendar.from_json(obj) for obj in items if obj.get("id")]
+        return [Calendar.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendar(self, calendar: CalendarRef) -> Calendar:
         return Calendar.from_json(await self._get_json(calendar.path))
@@ -293,7 +303,7 @@ class GraphClient:
             yield [
                 Event.from_json(obj, calendar.mailbox, calendar, self._tz)
                 for obj in page
-                if isinstance(obj.get("id"), str) and obj["id"]
+                if _has_id(obj)
             ]
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
@@ -303,7 +313,7 @@ class GraphClient:
             yield [
                 Event.from_json(obj, calendar.mailbox, calendar, self._tz)
                 for obj in page
-                if isinstance(obj.get("id"), str) and obj["id"]
+                if _has_id(obj)
             ]
 
     async def event(self, ref: EventRef) -> Event:
@@ -384,6 +394,11 @@ class GraphClient:
         sent twice without a check). `check_first` looks at each event before sending, for
         retrying items whose outcome was unknown."""
         return BulkCancel(self, refs, comment, check_first=check_first)
+
+
+def _has_id(obj: dict[str, Any]) -> bool:
+    value = obj.get("id")
+    return isinstance(value, str) and bool(value)
 
 
 def _describe(failure: httpx.TransportError) -> str:
