@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 
@@ -137,3 +138,16 @@ async def test_a_batch_gets_more_time_than_a_single_request(make_rig: MakeRig) -
     outcomes = [o async for o in bulk]
     assert {(o.status, o.checked) for o in outcomes} == {("cancelled", False)}
     assert bulk.stats.checks == 0 and bulk.stats.batches == 1
+
+
+async def test_closing_early_sends_no_further_batches(rig: Rig) -> None:
+    refs = rig.meetings(200)
+    bulk = rig.client.cancel_many(refs, "x")
+    async for _ in bulk:
+        break
+    await bulk.aclose()
+    for _ in range(20):  # let batches already in flight land
+        await asyncio.sleep(0.02)
+    sent = len(rig.fake.store.cancel_log)
+    assert 1 <= sent <= 4 * 20  # at most the four batches that were in flight
+    assert len(batch_sizes(rig)) <= 4

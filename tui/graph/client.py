@@ -339,9 +339,14 @@ class GraphClient:
         self._cancels[key] = future
         try:
             outcome = await self._cancel_once(ref, comment)
-        except BaseException as exc:
-            future.set_exception(exc)
+        except asyncio.CancelledError:
+            # Abandoned mid-flight: whoever else waits cannot know whether it went.
+            future.set_exception(CancelOutcomeUnknown(ref.event_id, "the request was abandoned"))
             future.exception()  # mark retrieved: nobody else may be waiting
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()
             raise
         else:
             future.set_result(outcome)
