@@ -30,7 +30,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast, get_args
 
 FaultKind = Literal[
     "latency", "throttle", "unavailable", "gateway_timeout", "reset_before", "reset_after",
@@ -103,3 +103,28 @@ class Faults:
                 kinds.add(fault.kind)
                 chosen.append(fault)
         return chosen
+
+
+KINDS: tuple[str, ...] = get_args(FaultKind)
+
+
+def parse_spec(spec: str) -> list[Fault]:
+    """Random, unlimited faults from `kind=probability[@seconds],...`, for manual runs:
+    `throttle=0.05,reset_after=0.01,latency=0.2@0.3`. ValueError on anything else."""
+    faults: list[Fault] = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        kind, sep, value = part.partition("=")
+        if kind not in KINDS or not sep:
+            raise ValueError(f"{part!r}: expected kind=probability, kind one of {', '.join(KINDS)}")
+        probability_text, _, seconds_text = value.partition("@")
+        try:
+            probability = float(probability_text)
+            seconds = float(seconds_text) if seconds_text else 0.5
+        except ValueError:
+            raise ValueError(f"{part!r}: the probability and seconds must be numbers") from None
+        if not 0.0 <= probability <= 1.0 or seconds < 0:
+            raise ValueError(
+                f"{part!r}: the probability must be within 0..1, the seconds not negative")
+        faults.append(Fault(cast(FaultKind, kind), probability=probability, times=None,
+                            seconds=seconds))
+    return faults
