@@ -29,7 +29,7 @@ import random
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
 FaultKind = Literal[
@@ -65,17 +65,27 @@ class Fault:
         return self._pattern is None or self._pattern.search(path) is not None
 
 
-@dataclass
 class Faults:
-    """The active faults, and what fired: `injected` counts by kind."""
+    """The active faults, and what fired: `injected` counts by kind.
 
-    seed: int | str = 0
-    _faults: list[Fault] = field(default_factory=list)
-    injected: Counter[str] = field(default_factory=Counter)
+    Probabilities draw from a seeded random source (`seed`, settable) so runs repeat.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, seed: int | str = 0) -> None:
         self._lock = threading.Lock()
-        self._rng = random.Random(self.seed)
+        self._faults: list[Fault] = []
+        self.injected: Counter[str] = Counter()
+        self.seed = seed
+
+    @property
+    def seed(self) -> int | str:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int | str) -> None:
+        with self._lock:
+            self._seed = value
+            self._rng = random.Random(value)
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
