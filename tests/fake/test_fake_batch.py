@@ -169,3 +169,16 @@ def test_a_refused_cancel_in_a_batch_has_graphs_message(graph: Any) -> None:
     answers = by_id(graph.post("/$batch", json={"requests": [cancel("1", event_id)]}))
     assert answers["1"]["status"] == 400
     assert "organizer" in answers["1"]["body"]["error"]["message"]
+
+
+def test_random_faults_repeat_with_the_same_seed() -> None:
+    from tui.fake import Faults
+
+    def fired(seed: int) -> list[bool]:
+        faults = Faults()
+        faults.seed = seed
+        faults.add(Fault("throttle", probability=0.5, times=None))
+        return [bool(faults.pick("GET", "/v1.0/me", False)) for _ in range(40)]
+
+    assert fired(3) == fired(3)
+    assert fired(3) != fired(4)

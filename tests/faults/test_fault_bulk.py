@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 
@@ -127,3 +128,27 @@ async def test_several_mailboxes_run_side_by_side(rig: Rig) -> None:
     outcomes = [o async for o in rig.client.cancel_many([*mine, *theirs], "x")]
     assert Counter(o.status for o in outcomes) == {"cancelled": 50}
     assert sorted(batch_sizes(rig)) == [5, 5, 20, 20]
+
+
+async def test_a_batch_gets_more_time_than_a_single_request(make_rig: MakeRig) -> None:
+    rig = make_rig(read_timeout=0.1, batch_timeout_factor=10.0)
+    refs = rig.meetings(3)
+    rig.fake.faults.add(Fault("latency", in_batch=True, seconds=0.15, times=None))
+    bulk = rig.client.cancel_many(refs, "x")
+    outcomes = [o async for o in bulk]
+    assert {(o.status, o.checked) for o in outcomes} == {("cancelled", False)}
+    assert bulk.stats.checks == 0 and bulk.stats.batches == 1
+
+
+async def test_closing_early_sends_no_further_batches(rig: Rig) -> None:
+    refs = rig.meetings(200)
+    bulk = rig.client.cancel_many(refs, "x")
+    async for _ in bulk:
+        break
+    await bulk.aclose()
+    for _ in range(20):  # let batches already in flight land
+        await asyncio.sleep(0.02)
+    sent = len(rig.fake.store.cancel_log)
+    # Batches already on the wire land; the rest of the ten are never sent.
+    assert 1 <= sent < 200 and sent % 20 == 0
+    assert len(batch_sizes(rig)) < 10

@@ -125,3 +125,17 @@ async def test_a_cancel_that_cannot_connect_is_not_sent(make_rig: MakeRig) -> No
         await rig.client.cancel_event(ref, "x")
     assert not caught.value.checked
     assert "nothing was sent" in str(caught.value)
+
+
+async def test_a_waiter_on_an_abandoned_cancel_is_told_the_outcome_is_unknown(rig: Rig) -> None:
+    (ref,) = rig.meetings(1)
+    rig.fake.faults.add(Fault("latency", method="POST", path="/cancel$", seconds=0.3))
+    first = asyncio.create_task(rig.client.cancel_event(ref, "x"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(rig.client.cancel_event(ref, "x"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    with pytest.raises(CancelOutcomeUnknown, match="abandoned"):
+        await second
+    with pytest.raises(asyncio.CancelledError):
+        await first

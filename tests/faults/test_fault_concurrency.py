@@ -32,7 +32,7 @@ async def test_mailboxes_are_limited_separately(rig: Rig) -> None:
 
 
 async def test_the_fake_answers_a_fifth_concurrent_request_with_429(rig: Rig) -> None:
-    rig.fake.faults.add(Fault("latency", method="GET", seconds=0.3, times=None))
+    rig.fake.faults.add(Fault("latency", method="GET", seconds=1.0, times=None))
     headers = {"Authorization": f"Bearer {rig.fake.token}"}
     async with httpx.AsyncClient(headers=headers, timeout=10) as http:
         responses = await asyncio.gather(

@@ -75,8 +75,8 @@ async def test_a_dead_connection_on_every_try_is_graph_unavailable(rig: Rig) -> 
 
 
 async def test_a_slow_read_times_out_and_is_retried(make_rig: MakeRig) -> None:
-    rig = make_rig(read_timeout=0.2)
-    rig.fake.faults.add(Fault("latency", method="GET", path="/me$", seconds=0.6))
+    rig = make_rig(read_timeout=0.5)
+    rig.fake.faults.add(Fault("latency", method="GET", path="/me$", seconds=1.5))
     user = await rig.client.me()
     assert user.display_name
     assert [n.reason for n in rig.notices] == ["network"]

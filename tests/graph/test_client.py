@@ -344,3 +344,23 @@ async def test_a_second_401_is_raised_not_looped() -> None:
     async with client_for(handler) as client:
         with pytest.raises(AuthenticationRequired):
             await client.me()
+
+
+@pytest.mark.parametrize("payload", [
+    [1, 2, 3],
+    "a string",
+    {"value": "not a list"},
+    {"value": [{"id": 5}, {"id": ""}, None]},
+    {"value": [], "@odata.nextLink": 42},
+])
+async def test_unexpected_shapes_of_a_collection_never_crash(payload: object) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=payload)
+
+    async with client_for(handler) as client:
+        try:
+            calendars = await client.calendars()
+        except GraphError as error:
+            assert error.code == "InvalidResponse"
+        else:
+            assert calendars == []

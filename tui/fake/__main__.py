@@ -8,6 +8,8 @@ import signal
 import sys
 import threading
 
+from .bulk import add_meetings
+from .faults import parse_spec
 from .server import FakeGraph
 
 
@@ -19,7 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                         help="seed the demo data around this date (YYYY-MM-DD)")
     parser.add_argument("--token", default=None, help="bearer token to accept")
+    parser.add_argument("--faults", default="", metavar="SPEC",
+                        help="random faults, e.g. throttle=0.05,reset_after=0.01,latency=0.2@0.3")
+    parser.add_argument("--meetings", type=int, default=0, metavar="N",
+                        help="add N more meetings the demo user organizes (for bulk cancels)")
     args = parser.parse_args(argv)
+    try:
+        faults = parse_spec(args.faults)
+    except ValueError as error:
+        parser.error(f"--faults: {error}")
 
     stop = threading.Event()
 
@@ -30,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _on_signal)
     try:
         fake = FakeGraph(today=args.today, token=args.token, host=args.host,
-                         port=args.port).start()
+                         port=args.port)
+        for fault in faults:
+            fake.faults.add(fault)
+        if args.meetings > 0:
+            add_meetings(fake.store, args.meetings)
+        fake.start()
     except OSError as error:
         print(f"cal365 fake Graph: cannot listen on {args.host}:{args.port}: {error}",
               file=sys.stderr)

@@ -19,7 +19,6 @@ import json
 import random
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -140,6 +139,8 @@ def handle(outer: Request, run: Callable[[Request], Response],
            failed_dependency: Callable[[Request], Response], rng: random.Random,
            rng_lock: threading.Lock) -> Response:
     """Run a batch; `run` executes one sub-request through the fake's dispatch seam."""
+    from concurrent.futures import ThreadPoolExecutor  # deferred: off the demo's start-up path
+
     requests = _parse(outer.body)
     results: dict[str, Response] = {}
     with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="fake-batch") as pool:

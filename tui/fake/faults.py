@@ -29,8 +29,8 @@ import random
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
 
 FaultKind = Literal[
     "latency", "throttle", "unavailable", "gateway_timeout", "reset_before", "reset_after",
@@ -65,17 +65,27 @@ class Fault:
         return self._pattern is None or self._pattern.search(path) is not None
 
 
-@dataclass
 class Faults:
-    """The active faults, and what fired: `injected` counts by kind."""
+    """The active faults, and what fired: `injected` counts by kind.
 
-    seed: int | str = 0
-    _faults: list[Fault] = field(default_factory=list)
-    injected: Counter[str] = field(default_factory=Counter)
+    Probabilities draw from a seeded random source (`seed`, settable) so runs repeat.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, seed: int | str = 0) -> None:
         self._lock = threading.Lock()
-        self._rng = random.Random(self.seed)
+        self._faults: list[Fault] = []
+        self.injected: Counter[str] = Counter()
+        self.seed = seed
+
+    @property
+    def seed(self) -> int | str:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int | str) -> None:
+        with self._lock:
+            self._seed = value
+            self._rng = random.Random(value)
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -103,3 +113,28 @@ class Faults:
                 kinds.add(fault.kind)
                 chosen.append(fault)
         return chosen
+
+
+KINDS: tuple[str, ...] = get_args(FaultKind)
+
+
+def parse_spec(spec: str) -> list[Fault]:
+    """Random, unlimited faults from `kind=probability[@seconds],...`, for manual runs:
+    `throttle=0.05,reset_after=0.01,latency=0.2@0.3`. ValueError on anything else."""
+    faults: list[Fault] = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        kind, sep, value = part.partition("=")
+        if kind not in KINDS or not sep:
+            raise ValueError(f"{part!r}: expected kind=probability, kind one of {', '.join(KINDS)}")
+        probability_text, _, seconds_text = value.partition("@")
+        try:
+            probability = float(probability_text)
+            seconds = float(seconds_text) if seconds_text else 0.5
+        except ValueError:
+            raise ValueError(f"{part!r}: the probability and seconds must be numbers") from None
+        if not 0.0 <= probability <= 1.0 or seconds < 0:
+            raise ValueError(
+                f"{part!r}: the probability must be within 0..1, the seconds not negative")
+        faults.append(Fault(cast(FaultKind, kind), probability=probability, times=None,
+                            seconds=seconds))
+    return faults

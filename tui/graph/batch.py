@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,7 +28,7 @@ from tui.graph.errors import (
     RequestOutcomeUnknown,
     error_from_response,
 )
-from tui.graph.policy import WaitNotice
+from tui.graph.policy import WaitNotice, WaitReason
 from tui.graph.urls import EventRef
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ class _Item:
     sends: int = 0
     tries: int = 0
     reason: str = ""
+    unclear: bool = False  # an earlier send may have gone through (a check found it live)
 
 
 @dataclass
@@ -155,11 +156,20 @@ class BulkCancel:
         for ref in refs:  # the same event twice is sent (and reported) once
             unique.setdefault((ref.mailbox.key, ref.event_id), ref)
         self.refs = list(unique.values())
+        self._iterator: AsyncGenerator[BatchItemOutcome, None] | None = None
 
     def __aiter__(self) -> AsyncIterator[BatchItemOutcome]:
-        return self._run()
+        if self._iterator is None:
+            self._iterator = self._run()
+        return self._iterator
 
-    async def _run(self) -> AsyncIterator[BatchItemOutcome]:
+    async def aclose(self) -> None:
+        """Stop: batches not yet sent are not sent; ones in flight finish on the server
+        (their outcome is then unknown to the caller: check before sending them again)."""
+        if self._iterator is not None:
+            await self._iterator.aclose()
+
+    async def _run(self) -> AsyncGenerator[BatchItemOutcome, None]:
         queue: asyncio.Queue[BatchItemOutcome] = asyncio.Queue()
         by_mailbox: dict[str, list[_Item]] = {}
         for ref in self.refs:
@@ -205,13 +215,12 @@ class BulkCancel:
             rounds = await asyncio.gather(
                 *(self._send_chunk(key, chunk, slots, report) for chunk in chunks)
             )
-            pending = [item for again, _ in rounds for item in again]
-            wait = max((seconds for _, seconds in rounds), default=0.0)
+            pending = [item for again, _, _ in rounds for item in again]
+            wait, why = max(((s, r) for _, s, r in rounds), default=(0.0, "throttled"))
             if pending and wait > 0:
                 attempt = max(item.tries for item in pending) or 1
-                await self._client._wait(
-                    WaitNotice(key, "throttled", wait, attempt, 429, "POST")
-                )
+                await self._client._wait(WaitNotice(
+                    key, why, wait, attempt, 429 if why == "throttled" else None, "POST"))
 
     def _again(
         self, item: _Item, reason: str, report: Callable[[BatchItemOutcome], None]
@@ -231,7 +240,8 @@ class BulkCancel:
         chunk: list[_Item],
         slots: asyncio.Semaphore,
         report: Callable[[BatchItemOutcome], None],
-    ) -> tuple[list[_Item], float]:
+    ) -> tuple[list[_Item], float, WaitReason]:
+        """Send one batch; returns the items to send again, how long to wait, and why."""
         policy = self._client.policy
         async with slots:
             for item in chunk:
@@ -240,27 +250,30 @@ class BulkCancel:
             payload = build_batch([item.ref for item in chunk], self._body)
             try:
                 response = await self._client._send(
-                    "POST", "/$batch", json_body=payload, mailbox=key
+                    "POST", "/$batch", json_body=payload, mailbox=key,
+                    read_timeout=policy.read_timeout * policy.batch_timeout_factor,
                 )
             except RequestOutcomeUnknown as unknown:
-                return await self._resolve(chunk, str(unknown), report), 0.0
+                return await self._resolve(chunk, str(unknown), report), 0.0, "network"
             except GraphUnavailable as unavailable:  # never sent
                 retry = [i for item in chunk for i in self._again(item, str(unavailable), report)]
-                return retry, policy.backoff(max((i.tries for i in retry), default=1))
+                wait = policy.backoff(max((i.tries for i in retry), default=1))
+                return retry, wait, "network"
             except GraphError as error:
                 if error.status == 429:
                     retry = [i for item in chunk for i in self._again(item, "throttled", report)]
-                    return retry, policy.backoff(max((i.tries for i in retry), default=1))
+                    wait = policy.backoff(max((i.tries for i in retry), default=1))
+                    return retry, wait, "throttled"
                 for item in chunk:
                     report(BatchItemOutcome(item.ref, "failed", f"{error.code}: {error.message}",
                                             error.request_id, error.status, sends=item.sends))
-                return [], 0.0
+                return [], 0.0, "throttled"
             batch_request_id = response.headers.get("request-id")
             try:
                 subs = parse_batch(response.json())
             except ValueError:
                 return await self._resolve(chunk, "Graph's batch answer was unreadable",
-                                           report), 0.0
+                                           report), 0.0, "network"
         again: list[_Item] = []
         unclear: list[_Item] = []
         wait = 0.0
@@ -284,12 +297,17 @@ class BulkCancel:
                 again.extend(retry)
             elif sub.status >= 500:
                 unclear.append(item)
+            elif sub.status == 404 and item.unclear:
+                # Gone now, after a send whose answer was lost: that send went through late
+                # (the server finished it after the check). Nothing was cancelled twice.
+                report(BatchItemOutcome(item.ref, "cancelled", "an earlier send went through",
+                                        checked=True, sends=item.sends))
             else:
                 report(self._refusal(item, sub, batch_request_id))
         if unclear:
             reason = "Graph's answer for it was lost or a server error"
             again.extend(await self._resolve(unclear, reason, report))
-        return again, wait
+        return again, wait, "throttled"
 
     @staticmethod
     def _refusal(item: _Item, sub: SubResponse, batch_request_id: str | None) -> BatchItemOutcome:
@@ -330,6 +348,7 @@ class BulkCancel:
             elif state == "live":
                 if item.sends:
                     self.stats.resent += 1
+                    item.unclear = True
                 live.extend(self._again(item, reason, report) if item.sends else [item])
             else:
                 report(BatchItemOutcome(item.ref, "unknown", reason, checked=True,

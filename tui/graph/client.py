@@ -159,7 +159,13 @@ class GraphClient:
         await self.policy.sleep(notice.seconds)
 
     async def _send(
-        self, method: str, url: str, *, json_body: Any = None, mailbox: str | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        mailbox: str | None = None,
+        read_timeout: float | None = None,
     ) -> httpx.Response:
         """One request under the policy.
 
@@ -172,6 +178,10 @@ class GraphClient:
         key = mailbox_key(url) if mailbox is None else mailbox
         idempotent = method in ("GET", "HEAD")
         content = None if json_body is None else json.dumps(json_body).encode()
+        timeout = self.policy.timeout
+        if read_timeout is not None:
+            timeout = httpx.Timeout(connect=timeout.connect, read=read_timeout,
+                                    write=timeout.write, pool=timeout.pool)
         attempt = 0
         refreshed = force = False
         while True:
@@ -183,7 +193,7 @@ class GraphClient:
             async with self.limiter.slot(key):
                 try:
                     response = await self._http.request(
-                        method, url, headers=headers, content=content
+                        method, url, headers=headers, content=content, timeout=timeout
                     )
                 except httpx.TransportError as exc:
                     failure = exc
@@ -306,16 +316,16 @@ class GraphClient:
 
     async def calendar_groups(self, mailbox: Mailbox = urls.ME) -> list[CalendarGroup]:
         items = await self._all(f"{urls.calendar_groups_path(mailbox)}?$top=100")
-        return [CalendarGroup.from_json(obj) for obj in items if obj.get("id")]
+        return [CalendarGroup.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendars_in_group(self, mailbox: Mailbox, calendar_group_id: str) -> list[Calendar]:
         path = urls.group_calendars_path(mailbox, calendar_group_id)
         items = await self._all(f"{path}?$top=100")
-        return [Calendar.from_json(obj) for obj in items if obj.get("id")]
+        return [Calendar.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendars(self, mailbox: Mailbox = urls.ME) -> list[Calendar]:
         items = await self._all(f"{urls.calendars_path(mailbox)}?$top=100")
-        return [Calendar.from_json(obj) for obj in items if obj.get("id")]
+        return [Calendar.from_json(obj) for obj in items if _has_id(obj)]
 
     async def calendar(self, calendar: CalendarRef) -> Calendar:
         return Calendar.from_json(await self._get_json(calendar.path))
@@ -350,7 +360,7 @@ class GraphClient:
         return [
             Event.from_json(obj, calendar.mailbox, calendar, self._tz)
             for obj in page
-            if isinstance(obj.get("id"), str) and obj["id"]
+            if _has_id(obj)
         ]
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
@@ -360,7 +370,7 @@ class GraphClient:
             yield [
                 Event.from_json(obj, calendar.mailbox, calendar, self._tz)
                 for obj in page
-                if isinstance(obj.get("id"), str) and obj["id"]
+                if _has_id(obj)
             ]
 
     async def event(self, ref: EventRef) -> Event:
@@ -386,9 +396,14 @@ class GraphClient:
         self._cancels[key] = future
         try:
             outcome = await self._cancel_once(ref, comment)
-        except BaseException as exc:
-            future.set_exception(exc)
+        except asyncio.CancelledError:
+            # Abandoned mid-flight: whoever else waits cannot know whether it went.
+            future.set_exception(CancelOutcomeUnknown(ref.event_id, "the request was abandoned"))
             future.exception()  # mark retrieved: nobody else may be waiting
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()
             raise
         else:
             future.set_result(outcome)
@@ -441,6 +456,11 @@ class GraphClient:
         sent twice without a check). `check_first` looks at each event before sending, for
         retrying items whose outcome was unknown."""
         return BulkCancel(self, refs, comment, check_first=check_first)
+
+
+def _has_id(obj: dict[str, Any]) -> bool:
+    value = obj.get("id")
+    return isinstance(value, str) and bool(value)
 
 
 def _describe(failure: httpx.TransportError) -> str:

@@ -69,6 +69,8 @@ class RetryPolicy:
     max_delay: float = 30.0  # cap of one backoff step
     max_retry_after: float = 60.0  # cap of a server-given wait
     settle: float = 1.0  # pause before checking whether a timed-out write went through
+    # A batch runs its requests one after another, so it may take this many times longer.
+    batch_timeout_factor: float = 4.0
     sleep: Sleep = asyncio.sleep
     clock: Clock = _utcnow
     rng: random.Random = field(default_factory=random.Random)
