@@ -11,7 +11,6 @@ from tui.commands import bindings
 from tui.graph import GraphClient
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
-from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
 
@@ -54,5 +53,7 @@ class Cal365App(App[None]):
         await self.client.aclose()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # on first use: off the start-up path
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

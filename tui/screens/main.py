@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,12 +31,14 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
-from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.screens.cancel import CancelDecision
 
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
@@ -99,9 +102,10 @@ class MainScreen(Screen[None]):
         self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
+        # Events first: they are what the user opened cal365 for.
+        self.open_calendar(CalendarRef(ME), "Calendar")
         self.load_user()
         self.load_calendars()
-        self.open_calendar(CalendarRef(ME), "Calendar")
 
     def _update_titles(self) -> None:
         start, end = self.window
@@ -246,6 +250,9 @@ class MainScreen(Screen[None]):
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
         draft = self.drafts.get(event.id, "")
+        # Imported on first use: the dialog's widgets stay off the start-up path.
+        from tui.screens.cancel import CancelScreen
+
         self.app.push_screen(CancelScreen(event, draft), partial(self._cancel_decided, event))
 
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
