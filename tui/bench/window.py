@@ -37,6 +37,8 @@ FILTER_TEXT = "sprint"
 class _Probe:
     def __init__(self) -> None:
         self.start = time.perf_counter()
+        self.start_cpu = time.process_time()
+        self.loaded_cpu: float | None = None
         self.first_rows: float | None = None
         self.loaded: float | None = None
         self.frame = asyncio.Event()
@@ -62,6 +64,7 @@ def _instrument(probe: _Probe) -> None:
         loaded(screen, message)
         if probe.loaded is None:
             probe.loaded = time.perf_counter() - probe.start
+            probe.loaded_cpu = time.process_time() - probe.start_cpu
 
     display = Cal365App._display
 
@@ -143,6 +146,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     result.update(
         first_rows=probe.first_rows,
         loaded=probe.loaded,
+        loaded_cpu=probe.loaded_cpu,
         max_stall=probe.max_stall,
         max_busy_stall=probe.max_busy_stall,
         peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
