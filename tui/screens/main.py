@@ -72,6 +72,7 @@ class MainScreen(Screen[None]):
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
+        self._panes_pending = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -102,10 +103,16 @@ class MainScreen(Screen[None]):
         self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
-        # Events first: they are what the user opened cal365 for.
+        # Events first: they are what the user opened cal365 for. The profile and the
+        # calendar list load once the first events are in (or could not be).
+        self._panes_pending = True
         self.open_calendar(CalendarRef(ME), "Calendar")
-        self.load_user()
-        self.load_calendars()
+
+    def _load_panes(self) -> None:
+        if self._panes_pending:
+            self._panes_pending = False
+            self.load_user()
+            self.load_calendars()
 
     def _update_titles(self) -> None:
         start, end = self.window
@@ -177,6 +184,7 @@ class MainScreen(Screen[None]):
                         tree.move_cursor(node)
 
     def on_events_page(self, message: EventsPage) -> None:
+        self._load_panes()
         if message.generation != self._generation:
             return
         table = self.table
@@ -186,6 +194,7 @@ class MainScreen(Screen[None]):
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
+        self._load_panes()
         if message.generation != self._generation:
             return
         table = self.table
@@ -209,6 +218,7 @@ class MainScreen(Screen[None]):
             return
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
+            self._load_panes()
         what = worker.description or "A background task"
         self.status.show(f"{what} failed: {describe(worker.error)}", "error")
 
