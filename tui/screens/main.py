@@ -104,9 +104,11 @@ class MainScreen(Screen[None]):
         self.details.show(None)
         self.table.focus()
         # Events first: they are what the user opened cal365 for. The profile and the
-        # calendar list load once the first events are in (or could not be).
+        # calendar list load once the first events are in (or could not be), or after
+        # half a second on a slow link.
         self._panes_pending = True
         self.open_calendar(CalendarRef(ME), "Calendar")
+        self.set_timer(0.5, self._load_panes)
 
     def _load_panes(self) -> None:
         if self._panes_pending:
