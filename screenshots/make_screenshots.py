@@ -60,13 +60,34 @@ async def scene(name: str, fake: FakeGraph) -> None:
             await pilot.pause(0.2)
             await pilot.press(*"Could we skip this week?", "ctrl+s")
             await settle(pilot, app, "error")
+        elif name == "week":
+            await pilot.press("3")
+            await settle(pilot, app)
+        elif name == "bulk-modal":
+            await pilot.press("space", "space", "space", "j", "space", "c")
+            await pilot.pause(0.3)
+            await pilot.press(*"The project is stopped; these meetings are off.")
+        elif name == "bulk-results":
+            for index, event in enumerate(app.main.table.all_events[:12]):
+                if index % 3 != 1:
+                    app.main.marked[event.id] = event
+            app.main._marks_changed()
+            await pilot.press("c")
+            await pilot.pause(0.3)
+            await pilot.press(*"Cancelled: project stopped.", "ctrl+s")
+            for _ in range(500):
+                if app.screen.__class__.__name__ == "BulkResultsScreen":
+                    break
+                await pilot.pause(0.02)
         await pilot.pause(0.2)
         app.save_screenshot(f"{name}.svg", str(HERE))
         print(HERE / f"{name}.svg")
 
 
 async def main() -> None:
-    for name in ("main", "cancel-modal", "organizer-rejection"):
+    for name in (
+        "main", "cancel-modal", "organizer-rejection", "week", "bulk-modal", "bulk-results"
+    ):
         with FakeGraph(today=TODAY) as fake:
             await scene(name, fake)
 

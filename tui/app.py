@@ -13,7 +13,6 @@ from tui.commands import bindings
 from tui.graph import ME, GraphClient, Mailbox
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
-from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -89,5 +88,7 @@ class Cal365App(App[None]):
         return await answer
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # on first use: off the start-up path
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -172,11 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = ME
     token: str | TokenProvider
     if args.demo:
-        from tui.demo import DemoServer
+        from tui.fake import FakeGraph
 
-        # Started first: the fake boots in its own process while cal365 loads.
-        fake = DemoServer(args.date)
-        base_url = token = ""
+        fake = FakeGraph(today=args.date).start()
+        base_url, token = fake.base_url, fake.token
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
@@ -204,13 +203,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from tui.app import Cal365App
 
-    if fake is not None:
-        try:
-            base_url, token = fake.address()
-        except RuntimeError as error:
-            fake.stop()
-            print(f"cal365: {error}", file=sys.stderr)
-            return 1
     client = GraphClient(base_url, token, timezone=timezone)
     try:
         Cal365App(

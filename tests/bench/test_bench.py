@@ -78,3 +78,21 @@ def test_json_output_is_machine_readable() -> None:
     report = json.loads(done.stdout)
     assert report["quick"] is True
     assert report["rows"][0]["scenario"].startswith("5 bulk cancel")
+
+
+def test_bulk_cancel_scenario_runs_once_the_client_can_batch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a stand-in batch method (concurrent single cancels) the scenario measures both
+    paths; the real `$batch` method replaces the stand-in when it lands."""
+    import asyncio
+
+    from tui.bench.__main__ import Suite
+
+    async def cancel_events(self: GraphClient, refs: list, comment: str) -> list:  # type: ignore[type-arg]
+        return await asyncio.gather(*(self.cancel_event(ref, comment) for ref in refs))
+
+    monkeypatch.setattr(GraphClient, "cancel_events", cancel_events, raising=False)
+    suite = Suite(quick=True, log=lambda text: None)
+    suite.bulk_cancel()
+    rows = {row.metric: row for row in suite.rows}
+    assert rows["HTTP requests with $batch"].values == [100.0]  # the stand-in sends one each
+    assert rows["one by one"].values and rows["$batch"].values

@@ -77,8 +77,13 @@ class Suite:
                          "≤ 0.8 s" if not big and latency == 0 else "")
         if not big and latency == 0:
             whole.ok = _le(whole, 0.8)
-        stall = self.row(name, "longest UI stall while loading", "ms", values("max_stall", 1e3),
-                         "≤ 50 ms" if big else "")
+        self.row(name, "CPU used until loaded", "s", values("loaded_cpu"),
+                 note="cal365's process only; the fake runs in another")
+        self.row(name, "longest UI stall while loading", "ms", values("max_stall", 1e3),
+                 note="wall clock: includes other processes' turns on a shared machine")
+        stall = self.row(name, "longest UI stall, our CPU", "ms", values("max_busy_stall", 1e3),
+                         "≤ 50 ms" if big else "",
+                         note="the part of that stall this process spent running")
         if big:
             stall.ok = _le(stall, 50)
         memory = self.row(name, "peak memory (RSS)", "MiB", values("peak_mib"),
@@ -116,7 +121,7 @@ class Suite:
         ours, theirs, ratios = [], [], []
         with fake_server(TODAY, events=events, days=days) as server:
             asyncio.run(listing.warm(server, days))
-            for _ in range(3):
+            for _ in range(2):
                 seconds, count, _pages = asyncio.run(listing.list_all(server, days))
                 result = sdk.list_with_sdk(python, server, days, top)
                 if result["events"] != count:
@@ -165,7 +170,11 @@ class Suite:
         singles, batches, requests, ratios = [], [], [], []
         for _ in range(repeats):
             with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
-                batch_s, sent = asyncio.run(bulkcancel.batched(server))
+                try:
+                    batch_s, sent = asyncio.run(bulkcancel.batched(server))
+                except bulkcancel.UnknownSignature as error:
+                    self.row(name, "$batch vs one by one", "", [], note=str(error))
+                    return
             with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
                 single_s, _ = asyncio.run(bulkcancel.one_by_one(server))
             singles.append(single_s)
@@ -184,16 +193,25 @@ class Suite:
     def pty_bytes(self) -> None:
         name = "6 bytes to the pty"
         self.log(f"{name}: 120x40, cursor moves and page-downs")
-        downs, pages, starts = [], [], []
+        downs, pages, starts, table_downs, table_pages = [], [], [], [], []
+        presses = 10 if self.quick else 30
         with fake_server(TODAY, events=2_000, days=30) as server:
             for _ in range(1 if self.quick else 3):
-                result = ptybytes.measure(server, 30, 10 if self.quick else 30)
+                result = ptybytes.measure(server, 30, presses)
                 downs.append(result["down"])
                 pages.append(result["page_down"])
                 starts.append(result["startup"])
-        down = self.row(name, "per cursor move", "B", downs, "≤ 2048 B")
+                alone = ptybytes.measure(server, 30, presses, "tui.bench.table_only")
+                table_downs.append(alone["down"])
+                table_pages.append(alone["page_down"])
+        down = self.row(name, "per cursor move", "B", downs, "≤ 2048 B",
+                        note="the events table and the details pane, which shows the "
+                             "newly selected event")
         down.ok = _le(down, 2048)
         self.row(name, "per page-down", "B", pages)
+        self.row(name, "per cursor move, table alone", "B", table_downs,
+                 note="details pane held still, to show the table's own share")
+        self.row(name, "per page-down, table alone", "B", table_pages)
         self.row(name, "first screen", "B", starts)
 
 

@@ -18,6 +18,10 @@ COUNT = 100
 _NAMES = ("cancel_events", "cancel_many", "batch_cancel", "cancel_batch")
 
 
+class UnknownSignature(Exception):
+    """The client has a batch method, but not one this scenario knows how to call."""
+
+
 def batch_method(client: GraphClient) -> Callable[..., Any] | None:
     """The client's bulk-cancel method, under any of the names it may carry."""
     names = [*_NAMES, *(n for n in dir(client) if "batch" in n.lower() and n[0] != "_")]
@@ -75,7 +79,13 @@ async def batched(server: Server) -> tuple[float, int]:
         events = await organized(client, server, COUNT)
         sent = _count_requests(client)
         began = time.perf_counter()
-        outcome = method([e.ref for e in events], "Bench: cancelled")
+        try:
+            outcome = method([e.ref for e in events], "Bench: cancelled")
+        except TypeError as error:
+            raise UnknownSignature(
+                f"the client's batch method does not take (refs, comment) ({error}): "
+                "adapt tui/bench/bulkcancel.py"
+            ) from error
         if inspect.isawaitable(outcome):
             await outcome
         elif hasattr(outcome, "__aiter__"):

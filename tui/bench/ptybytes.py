@@ -16,10 +16,11 @@ PAGE_DOWN = b"\x1b[6~"
 QUIET = 0.25
 
 
-def measure(server: Server, days: int, presses: int) -> dict[str, float]:
+def measure(server: Server, days: int, presses: int,
+            module: str = "tui.cli") -> dict[str, float]:
     """Median bytes per down-arrow and per page-down, and the bytes of the first screen."""
     env = dict(os.environ, CAL365_ACCESS_TOKEN=server.token)
-    argv = [sys.executable, "-m", "tui.cli", "--graph-url", server.base_url, "--timezone", "UTC",
+    argv = [sys.executable, "-m", module, "--graph-url", server.base_url, "--timezone", "UTC",
             "--date", server.today.isoformat(), "--days", str(days)]
     with PtyProcess(argv, env=env) as proc:
         if proc.read_until(FIRST_ROWS, 30) is None:

@@ -40,6 +40,10 @@ async def main(base_url: str, token: str, start: str, end: str, top: int) -> dic
     config = RequestConfiguration(query_parameters=params)
     config.headers.add("Prefer", 'outlook.timezone="UTC"')
     builder = client.me.calendar.calendar_view
+    # Untimed first call: the SDK imports its model classes on first use.
+    warm = CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
+        start_date_time=start, end_date_time=end, top=1, select=["id"])
+    await builder.get(request_configuration=RequestConfiguration(query_parameters=warm))
     began = time.perf_counter()
     page = await builder.get(request_configuration=config)
     events = len(page.value or [])

@@ -67,10 +67,12 @@ def table(rows: Sequence[Row]) -> str:
         out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
         if index == 0:
             out.append("  ".join("-" * w for w in widths))
-    notes = [f"  {row.scenario} / {row.metric}: {row.note}" for row in rows
-             if row.note and row.values]
+    notes: dict[str, str] = {}  # one line per metric, however many scenarios share it
+    for row in rows:
+        if row.note and row.values:
+            notes.setdefault(row.metric, f"  {row.metric}: {row.note}")
     if notes:
         out.append("")
         out.append("notes:")
-        out.extend(notes)
+        out.extend(notes.values())
     return "\n".join(out)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
@@ -352,16 +353,20 @@ class GraphClient:
         url = f"{urls.calendar_view_path(calendar)}?{query}"
         async for page in self._pages(url):
             if len(page) > _THREAD_PARSE_ITEMS:
-                yield await _in_thread(self._events_of, page, calendar)
+                yield await _in_thread(self._events_of, page, calendar, True)
             else:
                 yield self._events_of(page, calendar)
 
-    def _events_of(self, page: list[dict[str, Any]], calendar: CalendarRef) -> list[Event]:
-        return [
-            Event.from_json(obj, calendar.mailbox, calendar, self._tz)
-            for obj in page
-            if _has_id(obj)
-        ]
+    def _events_of(
+        self, page: list[dict[str, Any]], calendar: CalendarRef, in_thread: bool = False
+    ) -> list[Event]:
+        events: list[Event] = []
+        for index, obj in enumerate(page, 1):
+            if _has_id(obj):
+                events.append(Event.from_json(obj, calendar.mailbox, calendar, self._tz))
+            if in_thread and index % jsonpages.YIELD_EVERY == 0:
+                time.sleep(0)  # let a waiting UI thread have the lock now
+        return events
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
         """Single events and series masters (occurrences not expanded), one list per page."""

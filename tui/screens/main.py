@@ -126,6 +126,8 @@ class MainScreen(Screen[None]):
         self._keep_missing_ok = False
         self._offline = False
         self._retry_pending = False
+        self._panes_pending = False
+        self._gone: set[str] = set()  # cancelled in this session
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -158,13 +160,22 @@ class MainScreen(Screen[None]):
         self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
-        if self.mailbox.kind == "me":
-            self.load_user()
-            self.load_groups()  # the user's own Microsoft 365 groups: /me/memberOf
-        else:
-            self.user_label = printable(self.mailbox.label, 80)
-        self.load_calendars()
+        # Events first: they are what the user opened cal365 for. The profile and the
+        # calendar list are asked for right after, in the same breath: asking later would
+        # ask for a second sign-in after a user who declined the first.
+        self._panes_pending = True
         self.open_calendar(CalendarRef(self.mailbox), "Calendar")
+        self._load_panes()
+
+    def _load_panes(self) -> None:
+        if self._panes_pending:
+            self._panes_pending = False
+            if self.mailbox.kind == "me":
+                self.load_user()
+                self.load_groups()  # the user's own Microsoft 365 groups: /me/memberOf
+            else:
+                self.user_label = printable(self.mailbox.label, 80)
+            self.load_calendars()
 
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
@@ -301,15 +312,18 @@ class MainScreen(Screen[None]):
             self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
+        self._load_panes()
         if message.generation != self._generation:
             return
         table = self.table
-        table.extend(message.events)
+        # A page fetched before a cancel went through must not bring the event back.
+        table.extend(e for e in message.events if e.id not in self._gone)
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
+        self._load_panes()
         if message.generation != self._generation:
             return
         self._offline = False
@@ -354,6 +368,7 @@ class MainScreen(Screen[None]):
             return
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
+            self._load_panes()
         what = worker.description or "A background task"
         if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
             # The network is down: keep what is on screen and try again by ourselves.
@@ -601,6 +616,7 @@ class MainScreen(Screen[None]):
         event, outcome = message.event, message.outcome
         self.bulk_results.append((event, outcome))
         if outcome.status in ("cancelled", "not_found"):
+            self._gone.add(event.id)
             self.marked.pop(event.id, None)
             self.table.remove_id(event.id)
         done = len(self.bulk_results)
@@ -735,9 +751,11 @@ class MainScreen(Screen[None]):
         event = message.event
         self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
+        self._gone.add(event.id)
         if series:
             for other in list(self.table.all_events):
                 if other.series_master_id == event.series_master_id:
+                    self._gone.add(other.id)
                     self.table.remove_id(other.id)
         else:
             self.table.remove_id(event.id)

@@ -12,6 +12,7 @@ arrive, and narrows from the previous matches while the user keeps typing.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
@@ -203,18 +204,23 @@ class EventTable(ScrollView, can_focus=True):
         needle = text.strip().casefold()
         if needle == self._filter and keep is self._keep:
             return
-        current = self.current
+        # Where the cursor's event sits among all events (matches are in that order).
+        at = -1
+        if self.current is not None:
+            at = self._matches[self.cursor] if self.filtering else self.cursor
         # Typing on narrows the previous matches: no need to scan every event again.
         narrow = keep is self._keep and bool(self._filter) and self._filter in needle
         self._apply(needle, keep, narrow=narrow)
         self._resize()
         position = 0
-        if current is not None:
-            try:
-                position = self._events.index(current)
-            except ValueError:
-                position = 0
-        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False, immediate=True)
+        if at >= 0 and not self.filtering:
+            position = at
+        elif at >= 0:
+            found = bisect.bisect_left(self._matches, at)
+            if found < len(self._matches) and self._matches[found] == at:
+                position = found
+        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False,
+                       immediate=True)
         self._drawn_cursor = position
         self.cursor = position
 
