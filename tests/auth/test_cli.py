@@ -159,3 +159,22 @@ def test_login_with_the_identity_provider_down_says_so(
     assert cli.main(["login"]) == 1
     err = capsys.readouterr().err
     assert "cannot reach the sign-in service 127.0.0.1:9" in err and "Traceback" not in err
+
+
+def test_app_only_never_needs_the_keyring(
+    env: FakeIdP, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("CAL365_CLIENT_SECRET", "wrong-secret")
+    monkeypatch.setenv("CAL365_TENANT", TENANT_ID)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        assert cli.main(["login"]) == 1
+        err = capsys.readouterr().err
+        assert "app-only sign-in failed" in err and "AADSTS7000215" in err
+        assert "keyring" not in err
+    finally:
+        keyring.set_keyring(previous)

@@ -213,3 +213,51 @@ def test_the_configured_ca_wins_over_requests_environment(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())  # would reject the test CA
     p = MsalProvider(settings_for(idp), MemoryStore())
     assert p.start_device_flow().code.user_code
+
+
+def test_app_only_with_a_certificate_sends_a_signed_assertion(
+    idp: FakeIdP, home: Path, tmp_path: Path
+) -> None:
+    import base64
+    import json
+
+    import trustme
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    rsa = trustme.KeyType.RSA  # Entra takes RSA certificates only
+    issued = trustme.CA(key_type=rsa).issue_cert("cal365-app.contoso.example", key_type=rsa)
+    pem = tmp_path / "app.pem"
+    pem.write_bytes(issued.private_key_and_cert_chain_pem.bytes())
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    token = asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+    assert token == idp.access_issued[0]
+    form = idp.grants("client_credentials")[0].form
+    assert "client_secret" not in form
+    assert form["client_assertion_type"].endswith(":jwt-bearer")
+    header = json.loads(base64.urlsafe_b64decode(form["client_assertion"].split(".")[0] + "=="))
+    cert = x509.load_pem_x509_certificate(issued.cert_chain_pems[0].bytes())
+    thumbprint = base64.urlsafe_b64encode(cert.fingerprint(hashes.SHA1())).rstrip(b"=")
+    assert header["x5t"].rstrip("=") == thumbprint.decode()
+
+
+def test_a_certificate_file_without_a_key_is_refused(idp: FakeIdP, home: Path,
+                                                     tmp_path: Path) -> None:
+    pem = tmp_path / "cert-only.pem"
+    pem.write_text("not a certificate")
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    with pytest.raises(SignInFailed, match="must hold a PEM private key and its certificate"):
+        asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+
+
+def test_a_non_rsa_certificate_is_refused_clearly(idp: FakeIdP, home: Path,
+                                                  tmp_path: Path) -> None:
+    import trustme
+
+    pem = tmp_path / "ec.pem"
+    ec = trustme.KeyType.ECDSA
+    pem.write_bytes(trustme.CA(key_type=ec).issue_cert("x.example", key_type=ec)
+                    .private_key_and_cert_chain_pem.bytes())
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    with pytest.raises(SignInFailed, match="needs an RSA key"):
+        asyncio.run(MsalProvider(settings, MemoryStore()).get_token())

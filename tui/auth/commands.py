@@ -51,6 +51,12 @@ def login(
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2
+    if settings.app_only:
+        try:
+            return _check_app_only(MsalProvider(settings, MemoryStore()), out)
+        except (SignInRequired, SignInUnavailable) as exc:
+            print(f"cal365: app-only sign-in failed: {exc}", file=err)
+            return 1
     store = store_for(settings)
     if isinstance(store, MemoryStore):
         print("cal365: --token-storage session keeps nothing once this command ends; start the "
@@ -65,8 +71,6 @@ def login(
         return 2
     provider = MsalProvider(settings, store)
     try:
-        if settings.app_only:
-            return _check_app_only(provider, out)
         if browser:
             from tui.auth.browser import gui_browser_available
 
@@ -165,7 +169,7 @@ def logout(
             status = 1
             store = provider.store
             if isinstance(store, KeyringStore):
-                removed += store._remove_files()
+                removed += store.remove_files()
             print(f"cal365: the keyring entry could not be removed: {exc.reason}. The encrypted "
                   "file is gone, so the key alone unlocks nothing.", file=err)
     else:

@@ -178,7 +178,7 @@ class MsalProvider:
         """Switch storage (the user chose session-only or plaintext); keeps what is in memory."""
         with self._lock:
             self.store = store
-            if self._cache is not None and store.persistent and self._cache.serialize():
+            if self._cache is not None and store.persistent:
                 with store.lock():
                     store.save(self._cache.serialize())
 
