@@ -178,3 +178,15 @@ def test_app_only_never_needs_the_keyring(
         assert "keyring" not in err
     finally:
         keyring.set_keyring(previous)
+
+
+def test_whoami_says_why_a_saved_sign_in_cannot_be_used(
+    env: FakeIdP, memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["login"]) == 0
+    memory_keyring[("cal365", "token-cache-key:default")] = "A" * 43 + "="
+    capsys.readouterr()
+    assert cli.main(["whoami"]) == 1
+    out = capsys.readouterr().out
+    assert "Not signed in" in out and "cannot be decrypted" in out

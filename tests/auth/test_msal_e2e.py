@@ -261,3 +261,32 @@ def test_a_non_rsa_certificate_is_refused_clearly(idp: FakeIdP, home: Path,
     settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
     with pytest.raises(SignInFailed, match="needs an RSA key"):
         asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+
+
+def test_a_request_refused_with_a_stale_token_gets_the_new_one_without_asking_again(
+    idp: FakeIdP, home: Path
+) -> None:
+    """Two requests were sent with a revoked token. The first one's 401 leads to a new
+    sign-in; the second one's 401 arrives just after it: it must get the new token, not
+    trigger another refresh or a second sign-in."""
+    idp.pending_polls = 0
+    p = MsalProvider(settings_for(idp), MemoryStore())
+    asked: list[str] = []
+
+    async def hook(need: SignInNeeded) -> bool:
+        asked.append(need.reason)
+        await asyncio.to_thread(lambda: p.start_device_flow().wait())
+        return True
+
+    async def main() -> tuple[str, str, str]:
+        p.on_sign_in_needed = hook
+        first = await p.get_token()  # signs in
+        idp.reject_refresh = True
+        renewed = await p.get_token(force_refresh=True)  # request A: refused → signs in
+        late = await p.get_token(force_refresh=True)  # request B, sent with `first`
+        return first, renewed, late
+
+    first, renewed, late = asyncio.run(main())
+    assert first != renewed and late == renewed
+    assert len(asked) == 2  # the first sign-in, and A's; none for B
+    assert len(idp.grants("refresh_token")) == 1  # A's refused refresh only

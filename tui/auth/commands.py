@@ -221,8 +221,8 @@ def whoami(
         return 2
     if identity is None:
         print(f"Not signed in (profile {settings.profile!r}). Run: cal365 login", file=out)
-        if provider.last_problem and provider.last_problem != "not signed in":
-            print(f"({provider.last_problem})", file=out)
+        if provider.load_problem:
+            print(f"({provider.load_problem})", file=out)
         return 1
     lines.insert(0, f"user:      {identity.username}")
     lines.append(f"tenant:    {identity.tenant_id} (configured: {settings.tenant})")
