@@ -116,6 +116,10 @@ async def test_a_rejected_refresh_mid_session_keeps_the_typed_comment(
             assert answered == [True]
             assert "AADSTS700082" in asked[0]
             assert app.screen.query_one(TextArea).text == "Moved to next week"
+            # The reload carries on with the new token. Let it finish first: a page fetched
+            # before the cancel would otherwise bring the event back (a MainScreen race that
+            # has nothing to do with signing in).
+            await wait_for(pilot, lambda: app.main.status.kind == "info")
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: event.id not in app.main.sending
                            and cancel_posts(fake))
