@@ -115,6 +115,12 @@ class FakeIdP:
         assert self._server is not None
         return f"https://localhost:{self._server.server_address[1]}"
 
+    def approve(self) -> None:
+        """The user finished signing in: pending device codes succeed at their next poll."""
+        with self._lock:
+            for grant in self._grants.values():
+                grant.pending = 0
+
     def grants(self, kind: str) -> list[Request]:
         return [r for r in self.requests if r.form.get("grant_type", "").endswith(kind)]
 

@@ -159,3 +159,34 @@ def test_login_with_the_identity_provider_down_says_so(
     assert cli.main(["login"]) == 1
     err = capsys.readouterr().err
     assert "cannot reach the sign-in service 127.0.0.1:9" in err and "Traceback" not in err
+
+
+def test_app_only_never_needs_the_keyring(
+    env: FakeIdP, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("CAL365_CLIENT_SECRET", "wrong-secret")
+    monkeypatch.setenv("CAL365_TENANT", TENANT_ID)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        assert cli.main(["login"]) == 1
+        err = capsys.readouterr().err
+        assert "app-only sign-in failed" in err and "AADSTS7000215" in err
+        assert "keyring" not in err
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_whoami_says_why_a_saved_sign_in_cannot_be_used(
+    env: FakeIdP, memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["login"]) == 0
+    memory_keyring[("cal365", "token-cache-key:default")] = "A" * 43 + "="
+    capsys.readouterr()
+    assert cli.main(["whoami"]) == 1
+    out = capsys.readouterr().out
+    assert "Not signed in" in out and "cannot be decrypted" in out

@@ -213,3 +213,80 @@ def test_the_configured_ca_wins_over_requests_environment(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())  # would reject the test CA
     p = MsalProvider(settings_for(idp), MemoryStore())
     assert p.start_device_flow().code.user_code
+
+
+def test_app_only_with_a_certificate_sends_a_signed_assertion(
+    idp: FakeIdP, home: Path, tmp_path: Path
+) -> None:
+    import base64
+    import json
+
+    import trustme
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    rsa = trustme.KeyType.RSA  # Entra takes RSA certificates only
+    issued = trustme.CA(key_type=rsa).issue_cert("cal365-app.contoso.example", key_type=rsa)
+    pem = tmp_path / "app.pem"
+    pem.write_bytes(issued.private_key_and_cert_chain_pem.bytes())
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    token = asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+    assert token == idp.access_issued[0]
+    form = idp.grants("client_credentials")[0].form
+    assert "client_secret" not in form
+    assert form["client_assertion_type"].endswith(":jwt-bearer")
+    header = json.loads(base64.urlsafe_b64decode(form["client_assertion"].split(".")[0] + "=="))
+    cert = x509.load_pem_x509_certificate(issued.cert_chain_pems[0].bytes())
+    thumbprint = base64.urlsafe_b64encode(cert.fingerprint(hashes.SHA1())).rstrip(b"=")
+    assert header["x5t"].rstrip("=") == thumbprint.decode()
+
+
+def test_a_certificate_file_without_a_key_is_refused(idp: FakeIdP, home: Path,
+                                                     tmp_path: Path) -> None:
+    pem = tmp_path / "cert-only.pem"
+    pem.write_text("not a certificate")
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    with pytest.raises(SignInFailed, match="must hold a PEM private key and its certificate"):
+        asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+
+
+def test_a_non_rsa_certificate_is_refused_clearly(idp: FakeIdP, home: Path,
+                                                  tmp_path: Path) -> None:
+    import trustme
+
+    pem = tmp_path / "ec.pem"
+    ec = trustme.KeyType.ECDSA
+    pem.write_bytes(trustme.CA(key_type=ec).issue_cert("x.example", key_type=ec)
+                    .private_key_and_cert_chain_pem.bytes())
+    settings = settings_for(idp, tenant=TENANT_ID, certificate=str(pem))
+    with pytest.raises(SignInFailed, match="needs an RSA key"):
+        asyncio.run(MsalProvider(settings, MemoryStore()).get_token())
+
+
+def test_a_request_refused_with_a_stale_token_gets_the_new_one_without_asking_again(
+    idp: FakeIdP, home: Path
+) -> None:
+    """Two requests were sent with a revoked token. The first one's 401 leads to a new
+    sign-in; the second one's 401 arrives just after it: it must get the new token, not
+    trigger another refresh or a second sign-in."""
+    idp.pending_polls = 0
+    p = MsalProvider(settings_for(idp), MemoryStore())
+    asked: list[str] = []
+
+    async def hook(need: SignInNeeded) -> bool:
+        asked.append(need.reason)
+        await asyncio.to_thread(lambda: p.start_device_flow().wait())
+        return True
+
+    async def main() -> tuple[str, str, str]:
+        p.on_sign_in_needed = hook
+        first = await p.get_token()  # signs in
+        idp.reject_refresh = True
+        renewed = await p.get_token(force_refresh=True)  # request A: refused → signs in
+        late = await p.get_token(force_refresh=True)  # request B, sent with `first`
+        return first, renewed, late
+
+    first, renewed, late = asyncio.run(main())
+    assert first != renewed and late == renewed
+    assert len(asked) == 2  # the first sign-in, and A's; none for B
+    assert len(idp.grants("refresh_token")) == 1  # A's refused refresh only

@@ -137,7 +137,7 @@ class _FileStore:
         paths.write_private(self.path, data)
         self._seen = self._stamp()
 
-    def _remove_files(self) -> list[str]:
+    def remove_files(self) -> list[str]:
         removed = []
         for path in (self.path, self.path.with_name(self.path.name + ".lock")):
             if path.exists():
@@ -202,7 +202,7 @@ class KeyringStore(_FileStore):
         self._write(Fernet(key).encrypt(state.encode("utf-8")))
 
     def wipe(self) -> list[str]:
-        removed = self._remove_files()
+        removed = self.remove_files()
         if keyring_access.delete_secret(self.key_user, self.timeout):
             removed.append(f"keyring entry {keyring_access.SERVICE}/{self.key_user}")
         self._key = None
@@ -234,7 +234,7 @@ class PlaintextStore(_FileStore):
         self._write(state.encode("utf-8"))
 
     def wipe(self) -> list[str]:
-        return self._remove_files()
+        return self.remove_files()
 
 
 class MemoryStore:
@@ -263,7 +263,8 @@ class MemoryStore:
 
 
 def store_for(settings: Settings, directory: Path | None = None) -> TokenStore:
-    if settings.storage == "session":
+    # App-only mode holds its credential already; its short-lived tokens stay in memory.
+    if settings.storage == "session" or settings.app_only:
         return MemoryStore()
     if settings.storage == "plaintext":
         return PlaintextStore(settings.profile, directory)

@@ -36,6 +36,10 @@ def load_credential(path_text: str) -> dict[str, str]:
             f"cannot use certificate {path}: it must hold a PEM private key and its certificate "
             f"({type(exc).__name__})"
         ) from None
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SignInFailed(f"cannot use certificate {path}: Microsoft Entra ID needs an RSA key")
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

@@ -51,6 +51,12 @@ def login(
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2
+    if settings.app_only:
+        try:
+            return _check_app_only(MsalProvider(settings, MemoryStore()), out)
+        except (SignInRequired, SignInUnavailable) as exc:
+            print(f"cal365: app-only sign-in failed: {exc}", file=err)
+            return 1
     store = store_for(settings)
     if isinstance(store, MemoryStore):
         print("cal365: --token-storage session keeps nothing once this command ends; start the "
@@ -65,8 +71,6 @@ def login(
         return 2
     provider = MsalProvider(settings, store)
     try:
-        if settings.app_only:
-            return _check_app_only(provider, out)
         if browser:
             from tui.auth.browser import gui_browser_available
 
@@ -165,7 +169,7 @@ def logout(
             status = 1
             store = provider.store
             if isinstance(store, KeyringStore):
-                removed += store._remove_files()
+                removed += store.remove_files()
             print(f"cal365: the keyring entry could not be removed: {exc.reason}. The encrypted "
                   "file is gone, so the key alone unlocks nothing.", file=err)
     else:
@@ -217,8 +221,8 @@ def whoami(
         return 2
     if identity is None:
         print(f"Not signed in (profile {settings.profile!r}). Run: cal365 login", file=out)
-        if provider.last_problem and provider.last_problem != "not signed in":
-            print(f"({provider.last_problem})", file=out)
+        if provider.load_problem:
+            print(f"({provider.load_problem})", file=out)
         return 1
     lines.insert(0, f"user:      {identity.username}")
     lines.append(f"tenant:    {identity.tenant_id} (configured: {settings.tenant})")

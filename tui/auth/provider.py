@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,6 +23,10 @@ from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
 from tui.auth.config import Settings
 from tui.auth.errors import SignInCancelled, SignInFailed, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
+
+# A request refused within this many seconds after the token was replaced was sent with
+# the old token: it gets the new one, not another refresh or sign-in.
+RENEWAL_GRACE = 10.0
 
 # Called when interactive sign-in is needed; returns True once the user signed in.
 SignInHook = Callable[["SignInNeeded"], Awaitable[bool]]
@@ -134,6 +139,13 @@ class MsalProvider:
         # The last reason silent sign-in failed (shown to the user; never holds a token).
         self.last_problem = ""
         self._load_problem = ""  # why the saved cache could not be used, if it could not
+        self._last_handed = b""  # sha256 of the token get_token returned last
+        self._renewed_at = -RENEWAL_GRACE  # when a refused token was last replaced
+
+    @property
+    def load_problem(self) -> str:
+        """Why the saved cache could not be used at the last look, or ""."""
+        return self._load_problem
 
     def __repr__(self) -> str:
         return f"MsalProvider(profile={self.settings.profile!r}, store={self.store.description!r})"
@@ -178,7 +190,7 @@ class MsalProvider:
         """Switch storage (the user chose session-only or plaintext); keeps what is in memory."""
         with self._lock:
             self.store = store
-            if self._cache is not None and store.persistent and self._cache.serialize():
+            if self._cache is not None and store.persistent:
                 with store.lock():
                     store.save(self._cache.serialize())
 
@@ -252,9 +264,16 @@ class MsalProvider:
 
     def silent_token(self, force_refresh: bool = False) -> str | None:
         """A valid access token without asking the user, or None (blocking)."""
+        token, self.last_problem = self._silent(force_refresh)
+        return token
+
+    def _silent(self, force_refresh: bool) -> tuple[str | None, str]:
+        """The token, or None and why: per call, as several requests may ask at once."""
         scopes = self.settings.scopes
+        missing = ""
 
         def acquire() -> dict[str, Any] | None:
+            nonlocal missing
             app = self._application()
             if self.settings.app_only:
                 if force_refresh:
@@ -262,7 +281,7 @@ class MsalProvider:
                 return app.acquire_token_for_client(scopes=scopes)  # type: ignore[no-any-return]
             account = self._account()
             if account is None:
-                self.last_problem = self._load_problem or "not signed in"
+                missing = self._load_problem or "not signed in"
                 return None
             return app.acquire_token_silent_with_error(  # type: ignore[no-any-return]
                 scopes, account=account, force_refresh=force_refresh
@@ -271,13 +290,13 @@ class MsalProvider:
         with self._reaching_idp():
             result = self._transaction(acquire)
         if result and "access_token" in result:
-            self.last_problem = ""
-            return str(result["access_token"])
-        if result:
-            self.last_problem = _error_text(result, "the identity provider refused")
-            if self.settings.app_only:
-                raise SignInFailed(f"app-only sign-in failed: {self.last_problem}")
-        return None
+            return str(result["access_token"]), ""
+        if not result:
+            return None, missing or "no token for this account in the cache"
+        problem = _error_text(result, "the identity provider refused")
+        if self.settings.app_only:
+            raise SignInFailed(f"app-only sign-in failed: {problem}")
+        return None, problem
 
     # -- device code flow -----------------------------------------------------------------
 
@@ -339,9 +358,29 @@ class MsalProvider:
     # -- TokenProvider --------------------------------------------------------------------
 
     async def get_token(self, *, force_refresh: bool = False) -> str:
+        return self._handed_out(await self._get_token(force_refresh))
+
+    def _handed_out(self, token: str) -> str:
+        # A digest, not the token: enough to tell "the same token" from "a newer one".
+        self._last_handed = hashlib.sha256(token.encode()).digest()
+        return token
+
+    async def _get_token(self, force_refresh: bool) -> str:
         need: SignInNeeded
         try:
-            token = await asyncio.to_thread(self.silent_token, force_refresh)
+            if force_refresh and self._last_handed:
+                # Graph refused a token. If another request renewed it meanwhile (a refresh
+                # or a sign-in that finished while this request was in flight), the refused
+                # token was the old one: use the new one rather than refreshing again or
+                # asking the user a second time.
+                current, _ = await asyncio.to_thread(self._silent, False)
+                fresh = time.monotonic() - self._renewed_at < RENEWAL_GRACE
+                digest = hashlib.sha256(current.encode()).digest() if current else b""
+                if current and (digest != self._last_handed or fresh):
+                    return current
+            token, problem = await asyncio.to_thread(self._silent, force_refresh)
+            if token and force_refresh:
+                self._renewed_at = time.monotonic()
         except KeyringUnavailable as exc:
             if isinstance(self.store, MemoryStore):
                 raise
@@ -349,13 +388,15 @@ class MsalProvider:
         else:
             if token:
                 return token
-            need = SignInNeeded(self.last_problem or "not signed in")
+            need = SignInNeeded(problem or "not signed in")
         if self.on_sign_in_needed is None:
             raise SignInRequired(f"sign-in needed ({need.reason}): run cal365 login")
         await self._interactive(need)
-        token = await asyncio.to_thread(self.silent_token, False)
+        if force_refresh:
+            self._renewed_at = time.monotonic()
+        token, problem = await asyncio.to_thread(self._silent, False)
         if not token:
-            raise SignInRequired(f"still no token after sign-in ({self.last_problem})")
+            raise SignInRequired(f"still no token after sign-in ({problem})")
         return token
 
     async def _interactive(self, need: SignInNeeded) -> None:
