@@ -73,3 +73,15 @@ def test_script_commands_never_load_textual(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={**os.environ, "CAL365_HOME": str(tmp_path)})
     assert result.stdout.splitlines()[-1] == "0 False"
+
+
+def test_an_unexpected_failure_is_one_line(run_cli: Cal365, home: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(args: object) -> list[object]:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setenv("CAL365_ACCESS_TOKEN", "token")
+    monkeypatch.setattr("tui.script.cancel.event_refs", broken)
+    run = run_cli("cancel", "E1", "--yes")
+    assert run.code == Exit.ERROR
+    assert run.err == "cal365: unexpected error (RuntimeError: the disk is on fire)\n"

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient
+from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
@@ -103,20 +103,31 @@ def _tell_wait(notice: WaitNotice) -> None:
     warn(notice.message)  # a script's user should know why nothing happens for a while
 
 
+def credentials(args: argparse.Namespace) -> tuple[str, str | TokenProvider]:
+    """The Graph root and the token (or token provider) outside the demo.
+
+    The one place the script commands learn how to authenticate: today the bearer token in
+    CAL365_ACCESS_TOKEN; interactive sign-in plugs in here as a TokenProvider.
+    """
+    base_url = graph_root(args)
+    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+    if not token:
+        raise ScriptError(
+            Exit.AUTH,
+            "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
+            "Calendars.ReadWrite, or try the demo with --demo",
+        )
+    return base_url, token
+
+
 def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
-    """A Graph client for the options: the demo's fake, or CAL365_ACCESS_TOKEN and the root."""
+    """A Graph client for the options: the demo's fake, or the credentials above."""
     tz_name = timezone_name(args)
+    token: str | TokenProvider
     if fake is not None:
         base_url, token = fake.base_url, fake.token
     else:
-        base_url = graph_root(args)
-        token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
-        if not token:
-            raise ScriptError(
-                Exit.AUTH,
-                "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
-                "Calendars.ReadWrite, or try the demo with --demo",
-            )
+        base_url, token = credentials(args)
     client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
                          on_wait=_tell_wait)
     return Session(client, tz_name, zone(tz_name) or dt.UTC)
@@ -164,6 +175,9 @@ def guard(command: Callable[[], int]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(Exit.OK)
+    except Exception as error:  # a script gets one line and a code, never a traceback
+        warn(describe(error))
+        return int(Exit.ERROR)
 
 
 def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
