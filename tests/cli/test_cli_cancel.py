@@ -378,3 +378,19 @@ def test_prompt_says_occurrence_or_series(cal365: Cal365, fake_graph: FakeGraph,
     assert "this occurrence only; you organize it" in run.err
     assert "the whole series; you organize it" in run.err
     assert posts(fake_graph) == []
+
+
+def test_comment_from_stdin_needs_yes(cal365: Cal365, fake_graph: FakeGraph,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    event = organized(fake_graph)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Moved to Thursday.\n"))
+    refused = cal365("cancel", event["id"], "--comment-file", "-")
+    assert refused.code == Exit.USAGE
+    assert posts(fake_graph) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO("Moved to Thursday.\n"))
+    run = cal365("cancel", event["id"], "--comment-file", "-", "--yes")
+    assert run.code == Exit.OK, run.err
+    (request,) = cancels(fake_graph)
+    assert json.loads(request.body) == {"Comment": "Moved to Thursday."}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -202,3 +204,34 @@ def test_to_alone_runs_from_today(cal365: Cal365) -> None:
     after = dt.datetime.now(dt.UTC).date()
     assert doc["from"] in {f"{day}T00:00:00+00:00" for day in (before, after)}
     assert doc["to"] == f"{later + dt.timedelta(days=1)}T00:00:00+00:00"
+
+
+def test_a_delegate_without_the_calendar_group_list_gets_the_default_calendar(
+    cal365: Cal365, fake_graph: FakeGraph
+) -> None:
+    from tui.fake.errors import access_denied
+
+    real_dispatch = fake_graph.dispatch
+
+    def folder_only(request: Any) -> Any:
+        # Only Jonas's calendar folder is shared: his calendar groups are out of reach.
+        if "/calendarGroups" in request.raw_path and seed.JONAS_UPN in unquote(request.raw_path):
+            return fake_graph.service.error(request, access_denied())
+        return real_dispatch(request)
+
+    fake_graph.dispatch = folder_only  # type: ignore[method-assign]
+    run = cal365("calendars", "--user", seed.JONAS_UPN, "--json")
+    assert run.code == Exit.OK, run.err
+    assert [c["id"] for c in run.json["calendars"]] == [
+        fake_graph.store.default_calendar_id(seed.JONAS_ID)]
+    assert run.json["calendars"][0]["calendarGroup"] is None
+
+
+def test_events_of_another_user(cal365: Cal365, fake_graph: FakeGraph) -> None:
+    run = cal365("events", "--user", seed.JONAS_UPN, "--from", TODAY, "--to", "2026-11-27",
+                 "--json")
+    assert run.code == Exit.OK, run.err
+    assert run.json["mailbox"] == f"users/{seed.JONAS_UPN}"
+    assert run.json["events"]
+    assert unquote(fake_graph.requests[-1].raw_path).startswith(
+        f"/v1.0/users/{seed.JONAS_UPN}/calendar/calendarView")
