@@ -16,7 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
@@ -28,6 +28,9 @@ from tui.script.exits import Exit, exit_for
 
 if TYPE_CHECKING:
     from tui.fake import FakeGraph
+
+
+T = TypeVar("T")
 
 
 class ScriptError(Exception):
@@ -180,15 +183,22 @@ def guard(command: Callable[[], int]) -> int:
         return int(Exit.ERROR)
 
 
-def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
-    """Open the Graph session the options name (starting the demo's fake), run `body`, close.
+class GraphRuns:
+    """Runs coroutines against Graph, each in its own event loop with a fresh client.
 
-    A Graph failure that `body` does not handle ends the run with its exit code.
+    A command that must ask the user between two steps (cancel's confirmation) asks outside
+    any event loop, so Ctrl+C at the prompt interrupts at once.
     """
-    with fake_if_demo(args) as fake:
-        session = open_client(args, fake)
 
-        async def main() -> int:
+    def __init__(self, args: argparse.Namespace, fake: FakeGraph | None) -> None:
+        self.args = args
+        self.fake = fake
+
+    def run(self, body: Callable[[Session], Awaitable[T]]) -> T:
+        """Run `body`; a Graph failure it does not handle ends the command with its code."""
+        session = open_client(self.args, self.fake)
+
+        async def main() -> T:
             try:
                 return await body(session)
             except (GraphError, GraphUnavailable) as error:
@@ -197,3 +207,16 @@ def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int
                 await session.client.aclose()
 
         return asyncio.run(main())
+
+
+@contextmanager
+def graph(args: argparse.Namespace) -> Iterator[GraphRuns]:
+    """Graph as the options name it, the demo's fake started (and stopped) around the runs."""
+    with fake_if_demo(args) as fake:
+        yield GraphRuns(args, fake)
+
+
+def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
+    """Open the Graph session the options name, run `body`, close."""
+    with graph(args) as runs:
+        return runs.run(body)
