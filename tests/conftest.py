@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,6 +14,14 @@ if TYPE_CHECKING:
 
 # A fixed "today" keeps seeded data, windows and snapshots stable across runs.
 DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes drafts, audit lines and config into a fresh folder of its own."""
+    home = tmp_path_factory.mktemp("cal365-home")
+    monkeypatch.setenv("CAL365_HOME", str(home))
+    return home
 
 
 @pytest.fixture

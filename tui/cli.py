@@ -94,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
 
     fake = None
     if args.demo:
-        from tui.fake import FakeGraph
+        from tui.demo import DemoServer
 
-        fake = FakeGraph(today=args.date).start()
-        base_url, token = fake.base_url, fake.token
+        # Started first: the fake boots in its own process while cal365 loads.
+        fake = DemoServer(args.date)
+        base_url = token = ""
     else:
         token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
         if not token:
@@ -115,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from tui.app import Cal365App
 
+    if fake is not None:
+        try:
+            base_url, token = fake.address()
+        except RuntimeError as error:
+            fake.stop()
+            print(f"cal365: {error}", file=sys.stderr)
+            return 1
     client = GraphClient(base_url, token, timezone=timezone)
     try:
         Cal365App(client, today=args.date, timezone=timezone, days=args.days).run()

@@ -13,16 +13,33 @@ from typing import Literal
 from textual.binding import Binding, BindingType
 
 # Where a command applies: the whole app, the main screen, or one pane or modal.
-Scope = Literal["app", "main", "tree", "events", "details", "cancel", "prompt", "help"]
+Scope = Literal[
+    "app",
+    "main",
+    "tree",
+    "events",
+    "filter",
+    "details",
+    "cancel",
+    "bulk",
+    "results",
+    "prompt",
+    "audit",
+    "help",
+]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
     "main": "Main screen",
     "tree": "Calendars pane",
     "events": "Events pane",
+    "filter": "Filter line",
     "details": "Details pane",
     "cancel": "Cancel dialog",
+    "bulk": "Bulk cancel dialog",
+    "results": "Bulk cancel results",
     "prompt": "Questions (date, mailbox)",
+    "audit": "Audit log",
     "help": "Help",
 }
 
@@ -130,6 +147,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("open-web", "main", "o", "open_web", "", "Open the event in Outlook on the web", True),
     Command("copy-link", "main", "y", "copy_link", "", "Copy the event's Outlook link", True),
     Command(
+        "filter",
+        "main",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the events as you type (subject, organizer, attendee, location)",
+        True,
+    ),
+    Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True),
+    Command("hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True),
+    Command("hide-declined", "main", "d", "quick('declined')", "", "Hide events I declined", True),
+    Command("audit", "main", "L", "audit", "", "Show the audit log of every cancel", True),
+    Command(
         "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
     ),
     # Calendars pane
@@ -159,13 +189,48 @@ COMMANDS: tuple[Command, ...] = (
         "Open the event's details pane",
     ),
     Command(
+        "mark",
+        "events",
+        "space",
+        "screen.toggle_mark",
+        "Mark",
+        "Mark or unmark the event for a bulk cancel, and move down",
+    ),
+    Command(
+        "mark-all",
+        "main",
+        "A",
+        "mark_all",
+        "",
+        "Mark every event shown",
+        True,
+    ),
+    Command("unmark-all", "main", "U", "unmark_all", "", "Clear all marks", True),
+    Command(
         "cancel",
         "events",
         "c",
         "screen.cancel_event",
         "Cancel event",
-        "Cancel the selected meeting, with a message to its attendees",
+        "Cancel the selected meeting, or every marked one, with a message to attendees",
         True,
+    ),
+    # Filter line
+    Command(
+        "filter-clear",
+        "filter",
+        "escape",
+        "screen.clear_filter",
+        "Clear",
+        "Clear the filter text and go back to the events",
+    ),
+    Command(
+        "filter-done",
+        "filter",
+        "enter",
+        "screen.focus_events",
+        "Keep",
+        "Keep the filter and go back to the events",
     ),
     # Details pane
     Command("details-down", "details", "down,j", "scroll_down", "", "Scroll down"),
@@ -206,6 +271,29 @@ COMMANDS: tuple[Command, ...] = (
         "Close without sending (the comment is kept)",
         priority=True,
     ),
+    # Bulk cancel
+    Command(
+        "bulk-send",
+        "bulk",
+        "ctrl+s",
+        "send",
+        "Send cancellations",
+        "Cancel every listed meeting with the one comment",
+        priority=True,
+    ),
+    Command(
+        "bulk-back",
+        "bulk",
+        "escape",
+        "back",
+        "Back",
+        "Close without sending (the comment is kept)",
+        priority=True,
+    ),
+    Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
+    Command("results-close", "results", "escape", "close", "Close", "Close the results"),
+    # Audit log
+    Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     # Help

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from textual.message import Message
 
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
+from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
@@ -85,3 +86,24 @@ class GraphWaiting(Message):
     def __init__(self, notice: WaitNotice) -> None:
         super().__init__()
         self.notice = notice
+
+
+class BulkProgress(Message):
+    """One event's outcome in a bulk cancel, as soon as it is known."""
+
+    def __init__(self, event: Event, outcome: BatchItemOutcome) -> None:
+        super().__init__()
+        self.event = event
+        self.outcome = outcome
+
+
+class BulkFinished(Message):
+    def __init__(self, batches: int) -> None:
+        super().__init__()
+        self.batches = batches
+
+
+class AuditFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason

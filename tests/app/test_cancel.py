@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+from rich.console import Console
 from textual.widgets import TextArea
 
 from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
@@ -36,7 +38,7 @@ async def test_cancelling_your_own_meeting_removes_it_and_posts_the_comment(
         assert len(posts) == 1
         assert json.loads(posts[0].body) == {"Comment": "Sorry, moved to Friday"}
         assert posts[0].status == 202
-        assert event.id not in app.main.drafts
+        assert app.main.drafts.get(event.ref.mailbox.key, event.id) is None
 
 
 async def test_cancelling_someone_elses_meeting_shows_the_refusal_and_keeps_the_comment(
@@ -76,7 +78,7 @@ async def test_escape_sends_nothing_and_keeps_the_draft(fake_graph: FakeGraph) -
         await wait_for(pilot, lambda: not isinstance(app.screen, CancelScreen))
         await pilot.pause(0.2)
         assert cancel_posts(fake_graph) == []
-        assert app.main.drafts[event.id] == "draft text"
+        assert app.main.drafts.get(event.ref.mailbox.key, event.id) == "draft text"
         assert event.id in [e.id for e in app.main.table.all_events]
 
 
@@ -134,3 +136,60 @@ async def test_cancelling_the_whole_series_of_an_occurrence(fake_graph: FakeGrap
         (post,) = cancel_posts(fake_graph)
         assert event.series_master_id is not None
         assert post.path.split("/events/")[1] == f"{event.series_master_id}/cancel"
+
+
+async def test_a_draft_survives_quitting_and_every_cancel_is_audited(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui import audit
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        mine = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"half-written note", "escape")
+    # A new start (after a crash as much as after q) finds the comment again.
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        assert await select(pilot, lambda e: e.id == mine.id) == mine
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        assert app.screen.query_one(TextArea).text == "half-written note"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        theirs = await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "error")
+    entries = audit.read().entries
+    assert [(e.event_id, e.outcome) for e in entries] == [
+        (mine.id, "cancelled"),
+        (theirs.id, "not-organizer"),
+    ]
+    assert entries[0].comment == "half-written note" and entries[0].source == "tui"
+    assert entries[0].request_id and entries[1].error == ORGANIZER_MESSAGE
+    assert fake_graph.token not in audit.audit_path().read_text()
+
+
+async def test_the_audit_log_is_viewable_in_the_app(fake_graph: FakeGraph) -> None:
+    from tui.screens.audit_view import AuditScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"audited", "ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen))
+        body = app.screen.query_one("#audit-table")
+        await wait_for(pilot, lambda: "Reading" not in str(body.render()))
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(body.content)  # type: ignore[attr-defined]
+        text = console.export_text()
+        assert "cancelled" in text and "audited" in text and event.subject[:10] in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AuditScreen)

@@ -61,5 +61,5 @@ async def test_a_cancel_that_never_arrived_says_so_and_keeps_the_comment(
         await _send(pilot, fake_graph, Fault("reset_before", method="POST", path="/cancel$"))
         main = pilot.app.main  # type: ignore[attr-defined]
         assert main.status.kind == "error" and "Not cancelled" in main.status.message
-        assert "see you later" in main.drafts.values()
+        assert "see you later" in [text for _, _, text in main.drafts]
         assert fake_graph.store.sent_cancellations == []

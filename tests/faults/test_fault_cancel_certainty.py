@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import MakeRig, Rig
 
+from tests.faults.rig import MakeRig, Rig
 from tui.fake import Fault
 from tui.graph import CancelNotSent, CancelOutcomeUnknown, GraphError, OrganizerRequired
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from conftest import Rig
 
+from tests.faults.rig import Rig
 from tui.fake import Fault
 from tui.graph import ME, CalendarRef, Mailbox
 

@@ -6,8 +6,8 @@ import datetime as dt
 import email.utils
 
 import pytest
-from conftest import MakeRig, Rig
 
+from tests.faults.rig import MakeRig, Rig
 from tui.fake import Fault
 from tui.graph import GraphError, GraphUnavailable
 

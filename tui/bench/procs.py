@@ -26,7 +26,9 @@ def fake_server(today: dt.date, *, events: int = 0, days: int = 365,
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui.bench.serve", "--today", today.isoformat(),
          "--events", str(events), "--days", str(days), "--latency-ms", str(latency_ms)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        # Its stderr is dropped: a client that stops reading mid-page (as a cancelled
+        # prefetch does) makes the stdlib server print a harmless broken-pipe traceback.
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
         assert proc.stdout is not None

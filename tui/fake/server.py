@@ -12,6 +12,7 @@ import struct
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -371,8 +372,12 @@ class FakeGraph:
     def _batch(self, request: Request) -> Response:
         try:
             self.service.authenticate(request)
-            return batch.handle(request, self._run_sub, self._failed_dependency,
-                                self._batch_rng, self._batch_rng_lock)
+            response = batch.handle(request, self._run_sub, self._failed_dependency,
+                                    self._batch_rng, self._batch_rng_lock)
+            response.headers["request-id"] = str(uuid.uuid4())
+            response.headers["client-request-id"] = (request.header("client-request-id")
+                                                     or str(uuid.uuid4()))
+            return response
         except GraphError as error:
             return self.service.error(request, error)
 

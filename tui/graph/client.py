@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 
-from tui.graph import urls
+from tui.graph import jsonpages, urls
 from tui.graph.batch import BulkCancel, cancel_body
 from tui.graph.errors import (
     NOT_FOUND_CODES,
@@ -64,6 +64,10 @@ GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 MAX_WINDOW = dt.timedelta(days=1825)
 
 CancelState = Literal["cancelled", "live"]
+# Above these sizes a page is parsed in a worker thread, off the UI's event loop.
+_THREAD_PARSE_BYTES = 256 * 1024
+_THREAD_PARSE_ITEMS = 200
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,17 @@ class CancelOutcome:
     event_id: str
     request_id: str | None
     checked: bool = False
+
+
+async def _in_thread(function: Callable[..., _T], *args: Any) -> _T:
+    """`function(*args)` in a worker thread, off the event loop.
+
+    The result travels in a box emptied on arrival: asyncio keeps a finished thread future
+    in a reference cycle until the cyclic collector runs, and a page of events must not
+    stay alive that long.
+    """
+    box = await asyncio.to_thread(lambda: [function(*args)])
+    return box.pop()
 
 
 class GraphClient:
@@ -96,7 +111,7 @@ class GraphClient:
         timezone: str = "UTC",
         timeout: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        page_size: int = 250,
+        page_size: int = 1000,
         policy: RetryPolicy | None = None,
         on_wait: WaitObserver | None = None,
         mailbox_concurrency: int = MAILBOX_CONCURRENCY,
@@ -211,8 +226,18 @@ class GraphClient:
 
     async def _get_json(self, url: str) -> dict[str, Any]:
         response = await self._send("GET", url)
+        content = response.content
+        # httpx links a response and its (finished) stream both ways, so the body would wait
+        # for the cyclic collector; unlinking lets a megabyte page go as soon as it is parsed.
+        response.stream = httpx.ByteStream(b"")
         try:
-            payload = response.json()
+            # A page of events is megabytes of JSON: decoding it on the event loop would
+            # freeze the UI for tens of milliseconds, so big bodies are decoded in a thread,
+            # item by item so that the UI thread gets the interpreter lock in between.
+            if len(content) > _THREAD_PARSE_BYTES:
+                payload = await _in_thread(jsonpages.loads, content)
+            else:
+                payload = json.loads(content)
         except ValueError as exc:
             raise GraphError(
                 response.status_code,
@@ -230,18 +255,33 @@ class GraphClient:
         return payload
 
     async def _pages(self, url: str) -> AsyncIterator[list[dict[str, Any]]]:
-        """Each page's items, following `@odata.nextLink` exactly as given until there is none."""
-        next_url: str | None = url
-        while next_url:
-            payload = await self._get_json(next_url)
-            value = payload.get("value")
-            yield (
-                [item for item in value if isinstance(item, dict)]
-                if isinstance(value, list)
-                else []
-            )
-            link = payload.get("@odata.nextLink")
-            next_url = link if isinstance(link, str) and link else None
+        """Each page's items, following `@odata.nextLink` exactly as given until there is none.
+
+        The next page is requested before this one is handed over, so the server prepares
+        it while the caller parses and shows the current one.
+        """
+        pending: asyncio.Task[dict[str, Any]] | None = asyncio.ensure_future(
+            self._get_json(url)
+        )
+        try:
+            while pending is not None:
+                payload = await pending
+                pending = None
+                link = payload.get("@odata.nextLink")
+                if isinstance(link, str) and link:
+                    pending = asyncio.ensure_future(self._get_json(link))
+                    await asyncio.sleep(0)  # let the request go out before the parsing
+                value = payload.get("value")
+                yield (
+                    [item for item in value if isinstance(item, dict)]
+                    if isinstance(value, list)
+                    else []
+                )
+        finally:
+            if pending is not None:
+                pending.cancel()
+                if pending.done() and not pending.cancelled():
+                    pending.exception()  # the caller stopped early: nobody wants this page
 
     async def _all(self, url: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -301,11 +341,17 @@ class GraphClient:
         )
         url = f"{urls.calendar_view_path(calendar)}?{query}"
         async for page in self._pages(url):
-            yield [
-                Event.from_json(obj, calendar.mailbox, calendar, self._tz)
-                for obj in page
-                if isinstance(obj.get("id"), str) and obj["id"]
-            ]
+            if len(page) > _THREAD_PARSE_ITEMS:
+                yield await _in_thread(self._events_of, page, calendar)
+            else:
+                yield self._events_of(page, calendar)
+
+    def _events_of(self, page: list[dict[str, Any]], calendar: CalendarRef) -> list[Event]:
+        return [
+            Event.from_json(obj, calendar.mailbox, calendar, self._tz)
+            for obj in page
+            if isinstance(obj.get("id"), str) and obj["id"]
+        ]
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
         """Single events and series masters (occurrences not expanded), one list per page."""

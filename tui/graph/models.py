@@ -7,6 +7,7 @@ a neutral default instead of an exception, so one odd event cannot break a whole
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,24 @@ def _bool(obj: JSON, key: str) -> bool:
 def _dict(obj: JSON, key: str) -> JSON:
     value = obj.get(key)
     return value if isinstance(value, dict) else {}
+
+
+# The same people, with the same responses, recur across thousands of events: each distinct
+# one is built once and shared (they are immutable), which keeps a big window's memory and
+# parse time down. Bounded, so an endless session cannot grow it without limit.
+_SHARED_MAX = 50_000
+_people: dict[tuple[str, str], Person] = {}
+_attendees: dict[tuple[str, str, str, str], Attendee] = {}
+
+
+def _shared_person(name: str, address: str) -> Person:
+    key = (name, address)
+    person = _people.get(key)
+    if person is None:
+        if len(_people) >= _SHARED_MAX:
+            _people.clear()
+        person = _people[key] = Person(name, address)
+    return person
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +137,7 @@ class Person:
     @classmethod
     def from_recipient(cls, obj: JSON) -> Person:
         email = _dict(obj, "emailAddress")
-        return cls(name=_str(email, "name"), address=_str(email, "address"))
+        return _shared_person(_str(email, "name"), _str(email, "address"))
 
     @property
     def label(self) -> str:
@@ -133,11 +152,17 @@ class Attendee:
 
     @classmethod
     def from_json(cls, obj: JSON) -> Attendee:
-        return cls(
-            person=Person.from_recipient(obj),
-            type=_str(obj, "type") or "required",
-            response=_str(_dict(obj, "status"), "response") or "none",
-        )
+        email = _dict(obj, "emailAddress")
+        name, address = _str(email, "name"), _str(email, "address")
+        kind = _str(obj, "type") or "required"
+        response = _str(_dict(obj, "status"), "response") or "none"
+        key = (name, address, kind, response)
+        attendee = _attendees.get(key)
+        if attendee is None:
+            if len(_attendees) >= _SHARED_MAX:
+                _attendees.clear()
+            attendee = _attendees[key] = cls(_shared_person(name, address), kind, response)
+        return attendee
 
 
 def parse_datetime(obj: JSON, fallback: dt.tzinfo) -> dt.datetime | None:
@@ -230,15 +255,15 @@ class Event:
             is_all_day=is_all_day,
             is_organizer=_bool(obj, "isOrganizer"),
             is_cancelled=_bool(obj, "isCancelled"),
-            type=_str(obj, "type") or "singleInstance",
+            type=sys.intern(_str(obj, "type") or "singleInstance"),
             series_master_id=_str(obj, "seriesMasterId") or None,
             organizer=Person.from_recipient(_dict(obj, "organizer")),
             attendees=attendees,
-            my_response=_str(_dict(obj, "responseStatus"), "response") or "none",
+            my_response=sys.intern(_str(_dict(obj, "responseStatus"), "response") or "none"),
             location=_str(_dict(obj, "location"), "displayName"),
             online_meeting_url=online,
             body_preview=_str(obj, "bodyPreview"),
             web_link=_str(obj, "webLink"),
-            show_as=_str(obj, "showAs"),
+            show_as=sys.intern(_str(obj, "showAs")),
             recurrence=Recurrence.from_json(obj.get("recurrence")),
         )

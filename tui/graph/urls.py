@@ -21,12 +21,15 @@ def segment(value: str) -> str:
     """Escape one path segment (an id or a UPN).
 
     Graph decodes the path once before it splits it into segments, so a `/` inside an id has
-    to be encoded twice (`%252F`); `%2F` alone would split the id. `#` (guest UPNs carry
-    `#EXT#`), `'`, `?`, spaces and non-ASCII are percent-encoded once.
+    to be encoded twice (`%252F`), and so does `%`; `%2F` alone would split the id. `#`
+    (guest UPNs carry `#EXT#`), `'`, `?`, spaces and non-ASCII are percent-encoded once.
     """
     if not value:
         raise ValueError("an id or user name cannot be empty")
-    return quote(value, safe=_SAFE).replace("%2F", "%252F")
+    if value in (".", ".."):  # a URL library would treat these as path navigation
+        return value.replace(".", "%2E")
+    # `%` is encoded twice as well, or the second decoding would read what follows it.
+    return quote(value, safe=_SAFE).replace("%25", "%2525").replace("%2F", "%252F")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -15,11 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
+from tui import audit
 from tui.commands import bindings
 from tui.desktop import open_in_browser
+from tui.drafts import Drafts, DraftsError
 from tui.graph import (
     ME,
     Calendar,
@@ -30,10 +33,14 @@ from tui.graph import (
     Mailbox,
     NotFound,
 )
+from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.messages import (
+    AuditFailed,
+    BulkFinished,
+    BulkProgress,
     CalendarsLoaded,
     CancelFailed,
     CancelFinished,
@@ -45,15 +52,20 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
+from tui.screens.audit_view import AuditScreen
+from tui.screens.bulk import BulkCancelScreen, BulkDecision, BulkResultsScreen
 from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import VIEWS, Window, parse_day
 
+# Where the one comment of a bulk cancel is kept among the drafts.
+_BULK_DRAFT = ("bulk", "marked")
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
 
@@ -85,8 +97,21 @@ class MainScreen(Screen[None]):
         self.calendar = CalendarRef(ME)
         self.calendar_name = "Calendar"
         self.user_label = ""
-        self.drafts: dict[str, str] = {}
+        self.account: str | None = None
+        # Comment drafts outlive refusals, failures and crashes: saved on every change.
+        self.drafts = Drafts.load()
+        self._startup_note = ""
+        if self.drafts.problem:
+            self._startup_note = f" Note: {self.drafts.problem}."
+        elif len(self.drafts):
+            self._startup_note = f" {len(self.drafts)} comment draft(s) kept from last time."
         self.series: dict[str, Recurrence | None] = {}
+        self.marked: dict[str, Event] = {}
+        self.toggles: set[str] = set()
+        self._keep_filter: Callable[[Event], bool] | None = None
+        self.bulk_running = False
+        self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
+        self._bulk_total = 0
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
@@ -101,6 +126,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield CalendarTree(id="calendars")
             with Vertical(id="events-pane"):
+                yield FilterInput(id="filter")
                 yield EventTable(id="events")
             yield EventDetails(id="details")
         yield StatusBar(id="status")
@@ -132,7 +158,17 @@ class MainScreen(Screen[None]):
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
         pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
-        pane.border_subtitle = f"{len(self.table.all_events)} events"
+        table = self.table
+        shown = len(table.visible_events)
+        count = f"{shown} events"
+        if shown != len(table.all_events):
+            count = f"{shown} of {len(table.all_events)} events"
+        words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
+        for toggle in sorted(self.toggles):
+            count += f" · {words[toggle]}"
+        if self.marked:
+            count += f" · {len(self.marked)} marked"
+        pane.border_subtitle = count
         who = f" · {self.user_label}" if self.user_label else ""
         self.query_one("#title-bar", Static).update(f"cal365{who}")
 
@@ -213,6 +249,9 @@ class MainScreen(Screen[None]):
             section = [(None, [(ref, await self.client.calendar(ref))])]
         self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
 
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditScreen())
+
     def action_open_mailbox(self) -> None:
         def opened(text: str | None) -> None:
             if text:
@@ -236,6 +275,7 @@ class MainScreen(Screen[None]):
 
     def on_signed_in(self, message: SignedIn) -> None:
         user = message.user
+        self.account = user.user_principal_name or None
         self.user_label = printable(user.display_name or user.user_principal_name, 80)
         if user.user_principal_name and user.display_name:
             self.user_label += f" <{printable(user.user_principal_name, 80)}>"
@@ -273,7 +313,8 @@ class MainScreen(Screen[None]):
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.", "info")
+            self.status.show(f"{name}: {count} events.{self._startup_note}", "info")
+        self._startup_note = ""
         self._show_details(table.current)
 
     def _graph_waits(self, notice: WaitNotice) -> None:
@@ -381,6 +422,55 @@ class MainScreen(Screen[None]):
     def action_focus_events(self) -> None:
         self.table.focus()
 
+    # -- filtering ---------------------------------------------------------------------------
+
+    def _keep(self) -> Callable[[Event], bool] | None:
+        toggles = self.toggles
+        if not toggles:
+            return None
+
+        def keep(event: Event) -> bool:
+            if "mine" in toggles and not event.is_organizer:
+                return False
+            if "cancelled" in toggles and event.is_cancelled:
+                return False
+            return not ("declined" in toggles and event.my_response == "declined")
+
+        return keep
+
+    def _refilter(self) -> None:
+        text = self.query_one(FilterInput).value
+        self.table.set_filter(text, self._keep_filter)
+        self._update_titles()
+
+    def action_filter(self) -> None:
+        line = self.query_one(FilterInput)
+        line.add_class("-shown")
+        line.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        self._refilter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_kept(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        line = self.query_one(FilterInput)
+        line.value = ""
+        line.remove_class("-shown")
+        self._refilter()
+        self.table.focus()
+
+    def action_quick(self, name: str) -> None:
+        if name in self.toggles:
+            self.toggles.discard(name)
+        else:
+            self.toggles.add(name)
+        self._keep_filter = self._keep()
+        self._refilter()
+
     def _move_window(self, window: Window) -> None:
         current = self.table.current
         self.window = window
@@ -419,7 +509,136 @@ class MainScreen(Screen[None]):
 
     # -- cancelling ------------------------------------------------------------------------
 
+    # -- marks and bulk cancel ---------------------------------------------------------------
+
+    def _marks_changed(self) -> None:
+        self.table.set_marked(set(self.marked))
+        self._update_titles()
+
+    def action_toggle_mark(self) -> None:
+        event = self.table.current
+        if event is None:
+            return
+        if self.marked.pop(event.id, None) is None:
+            self.marked[event.id] = event
+        self._marks_changed()
+        self.table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        for event in self.table.visible_events:
+            self.marked.setdefault(event.id, event)
+        self._marks_changed()
+
+    def action_unmark_all(self) -> None:
+        self.marked.clear()
+        self._marks_changed()
+
+    def _open_bulk(self) -> None:
+        if self.bulk_running:
+            self.status.show("A bulk cancel is already running.", "busy")
+            return
+        draft = self.drafts.get(*_BULK_DRAFT) or ""
+        dialog = BulkCancelScreen(list(self.marked.values()), draft)
+        self.app.push_screen(dialog, self._bulk_decided)
+
+    def _bulk_decided(self, decision: BulkDecision | None) -> None:
+        if decision is None:
+            return
+        self._save_bulk_draft(decision.comment)
+        if not decision.send:
+            self.status.show("Not sent. The marks and your comment are kept.", "info")
+            return
+        events = [
+            e
+            for e in self.marked.values()
+            if decision.include_others or (e.is_organizer and not e.is_cancelled)
+        ]
+        if not events:
+            self.status.show("Nothing to send: you organize none of the marked meetings.", "info")
+            return
+        self._start_bulk(events, decision.comment, check_first=False)
+
+    def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
+        self.bulk_running = True
+        self.bulk_results = []
+        self._bulk_total = len(events)
+        self.status.show(f"Cancelling {len(events)} meetings…", "busy")
+        self.bulk_cancel(events, comment, check_first)
+
+    @work(group="bulk", exit_on_error=False, description="Bulk cancel")
+    async def bulk_cancel(self, events: list[Event], comment: str, check_first: bool) -> None:
+        by_key = {(e.ref.mailbox.key, e.id): e for e in events}
+        run = self.client.cancel_many([e.ref for e in events], comment, check_first=check_first)
+        try:
+            async for outcome in run:
+                event = by_key[(outcome.ref.mailbox.key, outcome.ref.event_id)]
+                await self._audit(
+                    audit.entry_for_batch(
+                        outcome,
+                        subject=event.subject,
+                        start=event.start,
+                        comment=comment,
+                        source="tui",
+                        account=self.account,
+                    )
+                )
+                self.post_message(BulkProgress(event, outcome))
+        finally:
+            self.post_message(BulkFinished(run.stats.batches))
+
+    def on_bulk_progress(self, message: BulkProgress) -> None:
+        event, outcome = message.event, message.outcome
+        self.bulk_results.append((event, outcome))
+        if outcome.status in ("cancelled", "not_found"):
+            self.marked.pop(event.id, None)
+            self.table.remove_id(event.id)
+        done = len(self.bulk_results)
+        cancelled = sum(1 for _, o in self.bulk_results if o.status == "cancelled")
+        self.status.show(
+            f"Bulk cancel: {done}/{self._bulk_total} answered, {cancelled} cancelled…", "busy"
+        )
+
+    def on_bulk_finished(self, message: BulkFinished) -> None:
+        self.bulk_running = False
+        self._marks_changed()
+        self._show_details(self.table.current)
+        results = list(self.bulk_results)
+        cancelled = sum(1 for _, o in results if o.status == "cancelled")
+        left = len(results) - cancelled
+        kind: StatusKind = "success" if left == 0 and results else "error"
+        self.status.show(
+            f"Bulk cancel: {cancelled} of {len(results)} cancelled"
+            + (f", {left} not (see the results; they stay marked)." if left else "."),
+            kind,
+        )
+        if left == 0:
+            self._save_bulk_draft("")
+        screen = BulkResultsScreen(results, message.batches)
+        self.app.push_screen(screen, partial(self._results_closed, screen))
+
+    def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
+        if retry:
+            # Unknown outcomes are looked at before anything is sent again.
+            events = [e for e, _ in screen.retryable]
+            self._start_bulk(events, self.drafts.get(*_BULK_DRAFT) or "", check_first=True)
+
+    def _save_bulk_draft(self, text: str) -> None:
+        try:
+            self.drafts.put(*_BULK_DRAFT, text)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
+    def _keep_draft(self, event: Event, text: str) -> None:
+        """Remember (or, with empty text, forget) the comment typed for `event`."""
+        try:
+            self.drafts.put(event.ref.mailbox.key, event.id, text)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
     def action_cancel_event(self) -> None:
+        if self.marked:
+            self._open_bulk()
+            return
         event = self.table.current
         if event is None:
             self.status.show("No event selected.", "info")
@@ -427,7 +646,7 @@ class MainScreen(Screen[None]):
         if event.id in self.sending:
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
-        draft = self.drafts.get(event.id, "")
+        draft = self.drafts.get(event.ref.mailbox.key, event.id) or ""
         now = dt.datetime.now(self.tz)
         upcoming = sum(
             1
@@ -442,10 +661,7 @@ class MainScreen(Screen[None]):
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
         if decision is None:
             return
-        if decision.comment:
-            self.drafts[event.id] = decision.comment
-        else:
-            self.drafts.pop(event.id, None)
+        self._keep_draft(event, decision.comment)
         if not decision.send:
             kept = " Your comment is kept for it." if decision.comment else ""
             self.status.show(f"Not sent: {_short(event)}.{kept}", "info")
@@ -466,15 +682,47 @@ class MainScreen(Screen[None]):
         try:
             outcome = await self.client.cancel_event(target, comment)
         except (GraphError, GraphUnavailable) as error:
+            await self._audit(
+                audit.entry_for(
+                    target,
+                    subject=event.subject,
+                    start=event.start,
+                    comment=comment,
+                    error=error,
+                    source="tui",
+                    account=self.account,
+                )
+            )
             self.post_message(CancelFailed(event, error))
         else:
+            await self._audit(
+                audit.entry_for(
+                    target,
+                    subject=event.subject,
+                    start=event.start,
+                    comment=comment,
+                    request_id=outcome.request_id,
+                    source="tui",
+                    account=self.account,
+                )
+            )
             self.post_message(CancelSucceeded(event, outcome))
         finally:
             self.post_message(CancelFinished(event.id))
 
+    async def _audit(self, entry: audit.AuditEntry) -> None:
+        """Append to the audit log off the UI thread; a failure is reported, never fatal."""
+        try:
+            await asyncio.to_thread(audit.append, entry)
+        except OSError as error:
+            self.post_message(AuditFailed(f"{error.strerror or error}"))
+
+    def on_audit_failed(self, message: AuditFailed) -> None:
+        self.status.show(f"Could not write the audit log: {message.reason}", "error")
+
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
-        self.drafts.pop(event.id, None)
+        self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
         if series:
             for other in list(self.table.all_events):
@@ -494,7 +742,8 @@ class MainScreen(Screen[None]):
 
     def on_cancel_failed(self, message: CancelFailed) -> None:
         event, error = message.event, message.error
-        kept = " Your comment is kept: press c to see it." if self.drafts.get(event.id) else ""
+        has_draft = self.drafts.get(event.ref.mailbox.key, event.id)
+        kept = " Your comment is kept: press c to see it." if has_draft else ""
         if isinstance(error, CancelOutcomeUnknown):
             self.status.show(
                 f"Outcome unknown: {_short(event)}: {error}. It may have gone through: press r "

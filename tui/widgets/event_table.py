@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -34,6 +34,7 @@ MARK_ORGANIZER = "●"
 MARK_ATTENDEE = "○"
 MARK_RECURRING = "↻"
 MARK_CANCELLED = "✕"
+MARK_SELECTED = "✓"
 
 _DAY_W = 10
 _TIME_W = 11
@@ -49,13 +50,17 @@ def marks(event: Event) -> str:
     )
 
 
-def haystack(event: Event) -> str:
-    """What a filter matches against: subject, organizer, attendees and location."""
+def haystack(event: Event) -> bytes:
+    """What a filter matches against: subject, organizer, attendees and location.
+
+    Case-folded UTF-8: a str with one emoji in it stores every character in four bytes,
+    this stores most in one, and a UTF-8 needle matches exactly where the text does.
+    """
     parts = [event.subject, event.organizer.name, event.organizer.address, event.location]
     for attendee in event.attendees:
         parts.append(attendee.person.name)
         parts.append(attendee.person.address)
-    return "\x00".join(parts).casefold()
+    return "\x00".join(parts).casefold().encode()
 
 
 class EventTable(ScrollView, can_focus=True):
@@ -69,6 +74,7 @@ class EventTable(ScrollView, can_focus=True):
         "event-table--cancelled",
         "event-table--day",
         "event-table--placeholder",
+        "event-table--marked",
     }
 
     # repaint=False: watch_cursor repaints just the rows that change.
@@ -92,10 +98,12 @@ class EventTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._all: list[Event] = []
         self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
-        self._haystacks: list[str] = []
-        self._filter = ""
+        self._haystacks: list[bytes] = []
+        self._filter = ""  # case-folded
+        self._keep: Callable[[Event], bool] | None = None
         self._matches: list[int] = []  # positions in _all of the filter's matches
         self._placeholder = "Loading events…"
+        self._marked: set[str] = set()
         self._last_highlighted: str | None = None
         self._drawn_cursor = 0
         self._strips: dict[tuple[int, int, bool, bool], Strip] = {}
@@ -126,7 +134,7 @@ class EventTable(ScrollView, can_focus=True):
         self._all = []
         self._haystacks = []
         self._matches = []
-        self._events = self._all if not self._filter else []
+        self._events = self._all if not self.filtering else []
         self._placeholder = placeholder
         self._resize()
         self.cursor = 0
@@ -146,9 +154,13 @@ class EventTable(ScrollView, can_focus=True):
         self._all.extend(added)
         hays = [haystack(event) for event in added]
         self._haystacks.extend(hays)
-        if self._filter:
-            needle = self._filter
-            found = [first + i for i, h in enumerate(hays) if needle in h]
+        if self.filtering:
+            needle, keep = self._filter.encode(), self._keep
+            found = [
+                first + i
+                for i, h in enumerate(hays)
+                if needle in h and (keep is None or keep(added[i]))
+            ]
             self._matches.extend(found)
             self._events.extend(self._all[i] for i in found)
         # The rows live as long as the window: keep them out of the cyclic collector's
@@ -170,23 +182,31 @@ class EventTable(ScrollView, can_focus=True):
             if event.id == event_id:
                 del self._all[index]
                 del self._haystacks[index]
-                if self._filter:
-                    self._apply(self._filter, narrow=False)
+                if self.filtering:
+                    self._apply(self._filter, self._keep, narrow=False)
                 self._resize()
                 self.cursor = min(self.cursor, max(len(self._events) - 1, 0))
                 return event
         return None
 
-    def set_filter(self, text: str) -> None:
+    def set_marked(self, event_ids: set[str]) -> None:
+        """Which events carry the bulk-cancel mark (ids; kept by the screen)."""
+        self._marked = event_ids
+        self._strips.clear()
+        self.refresh()
+
+    def set_filter(self, text: str, keep: Callable[[Event], bool] | None = None) -> None:
         """Show only events whose subject, organizer, attendees or location contain `text`
-        (case-insensitive); an empty text shows every event. The cursor keeps its event
-        when that event still matches."""
+        (case-insensitive) and, if given, for which `keep` is true (the quick toggles); an
+        empty text and no `keep` show every event. The cursor keeps its event when that
+        event still matches."""
         needle = text.strip().casefold()
-        if needle == self._filter:
+        if needle == self._filter and keep is self._keep:
             return
         current = self.current
         # Typing on narrows the previous matches: no need to scan every event again.
-        self._apply(needle, narrow=bool(self._filter) and self._filter in needle)
+        narrow = keep is self._keep and bool(self._filter) and self._filter in needle
+        self._apply(needle, keep, narrow=narrow)
         self._resize()
         position = 0
         if current is not None:
@@ -194,21 +214,28 @@ class EventTable(ScrollView, can_focus=True):
                 position = self._events.index(current)
             except ValueError:
                 position = 0
-        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False,
-                       immediate=True)
+        self.scroll_to(y=max(position - self._visible_rows // 2, 0), animate=False, immediate=True)
         self._drawn_cursor = position
         self.cursor = position
 
-    def _apply(self, needle: str, *, narrow: bool) -> None:
+    @property
+    def filtering(self) -> bool:
+        return bool(self._filter) or self._keep is not None
+
+    def _apply(self, needle: str, keep: Callable[[Event], bool] | None, *, narrow: bool) -> None:
         self._filter = needle
-        if not needle:
+        self._keep = keep
+        if not needle and keep is None:
             self._matches = []
             self._events = self._all
             return
         hays = self._haystacks
-        candidates = self._matches if narrow else range(len(hays))
-        self._matches = [i for i in candidates if needle in hays[i]]
+        encoded = needle.encode()
         every = self._all
+        candidates = self._matches if narrow else range(len(hays))
+        self._matches = [
+            i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
+        ]
         self._events = [every[i] for i in self._matches]
 
     def _resize(self) -> None:
@@ -308,10 +335,10 @@ class EventTable(ScrollView, can_focus=True):
         subject = max(width - _DAY_W - _TIME_W - _MARKS_W - organizer - 5, 8)
         return _DAY_W, _TIME_W, _MARKS_W, subject, organizer
 
-    def _line(self, cells: list[str], width: int, style: Style) -> Strip:
+    def _line(self, cells: list[str], width: int, style: Style, lead: str = " ") -> Strip:
         """One row as a single segment: one style run costs the terminal one escape code."""
         widths = self._widths(width)
-        text = " " + "".join(
+        text = lead + "".join(
             set_cell_size(cell, cell_width) + " "
             for cell, cell_width in zip(cells, widths, strict=True)
         )
@@ -331,6 +358,8 @@ class EventTable(ScrollView, can_focus=True):
                 placeholder = self._placeholder
                 if self._filter and self._all:
                     placeholder = f"No events match “{printable(self._filter, 80)}”."
+                elif self._keep is not None and self._all:
+                    placeholder = "No events match the quick filters."
                 text = set_cell_size(" " + placeholder, width)
                 return Strip([Segment(text, style)], width)
             return Strip.blank(width, base)
@@ -349,6 +378,9 @@ class EventTable(ScrollView, can_focus=True):
         style = base
         if event.is_cancelled:
             style += self.get_component_rich_style("event-table--cancelled")
+        marked = event.id in self._marked
+        if marked:
+            style += self.get_component_rich_style("event-table--marked")
         if row == self.cursor:
             style += self.get_component_rich_style("event-table--cursor")
         day = ""
@@ -369,4 +401,4 @@ class EventTable(ScrollView, can_focus=True):
             printable(event.subject, 500) or "(no subject)",
             printable(event.organizer.label, 200),
         ]
-        return self._line(cells, width, style)
+        return self._line(cells, width, style, MARK_SELECTED if marked else " ")

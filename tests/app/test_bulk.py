@@ -1,0 +1,66 @@
+"""Marking meetings and cancelling them in one go, through JSON batching."""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.helpers import loaded, make_app, wait_for
+from tui.fake import FakeGraph
+from tui.fake.bulk import add_meetings
+from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
+
+
+async def test_mark_and_bulk_cancel_sends_batches_once_each(fake_graph: FakeGraph) -> None:
+    added = set(add_meetings(fake_graph.store, 100, raw_ids=True))
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await wait_for(pilot, lambda: app.main.status.kind == "info")
+        mine = [e for e in app.main.table.all_events if e.id in added]
+        assert len(mine) == 100
+        # The keys that mark (Space, A, U) have their own test; here the hundred are marked
+        # directly, since the demo's own events share the window.
+        for event in mine:
+            app.main.marked[event.id] = event
+        app.main._marks_changed()
+        assert "100 marked" in str(app.main.query_one("#events-pane").border_subtitle)
+        fake_graph.clear_requests()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        await pilot.press(*"Project stopped", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
+        results = app.screen.outcomes  # type: ignore[attr-defined]
+        assert len(results) == 100 and all(o.status == "cancelled" for _, o in results)
+        batches = [r for r in fake_graph.requests if r.path.endswith("/$batch")]
+        assert 5 <= len(batches) <= 6
+        assert [r for r in fake_graph.requests if r.method == "POST" and not r.in_batch] == batches
+        sub = [q for r in batches for q in json.loads(r.body)["requests"]]
+        assert len(sub) == 100 and len({q["url"] for q in sub}) == 100
+        assert all(q["body"] == {"Comment": "Project stopped"} for q in sub)
+        assert {n.event_id for n in fake_graph.store.sent_cancellations} >= added
+        assert not app.main.marked
+        assert not added & {e.id for e in app.main.table.all_events}
+        await pilot.press("escape")
+
+
+async def test_marks_space_a_u_and_others_left_out(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        table = app.main.table
+        await pilot.press("space", "space")
+        assert len(app.main.marked) == 2 and table.cursor == 2
+        await pilot.press("space")
+        await pilot.press("up", "space")
+        assert len(app.main.marked) == 2
+        await pilot.press("U")
+        assert not app.main.marked
+        await pilot.press("A")
+        assert len(app.main.marked) == len(table.all_events)
+        others = [e for e in app.main.marked.values() if not e.is_organizer or e.is_cancelled]
+        assert others
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        text = " ".join(str(w.render()) for w in app.screen.query(".bulk-heading"))
+        assert f"Left out: {len(others)}" in text
+        await pilot.press(*"later", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
+        assert app.main.drafts.get("bulk", "marked") == "later" and app.main.marked

@@ -1,0 +1,97 @@
+"""Cancel-comment drafts survive failures and restarts, privately; a bad file is moved aside."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tui.drafts import FILE_NAME, Drafts, DraftsError
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAL365_HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / "state"
+
+
+def test_drafts_are_saved_on_every_change_and_restored_on_the_next_start(home: Path) -> None:
+    drafts = Drafts.load()
+    assert len(drafts) == 0 and drafts.problem is None
+    drafts.put("me", "AAMk1/x+y=", "Moving this to Thursday")
+    assert Drafts.load().get("me", "AAMk1/x+y=") == "Moving this to Thursday"
+    drafts.put("jonas@f.test", "AAMk1/x+y=", "Other mailbox, same id")
+    drafts.put("me", "AAMk1/x+y=", "Moving this to Friday")
+    restored = Drafts.load()
+    assert restored.get("me", "AAMk1/x+y=") == "Moving this to Friday"
+    assert restored.get("jonas@f.test", "AAMk1/x+y=") == "Other mailbox, same id"
+    restored.discard("me", "AAMk1/x+y=")
+    assert Drafts.load().get("me", "AAMk1/x+y=") is None
+    assert sorted(Drafts.load()) == [("jonas@f.test", "AAMk1/x+y=", "Other mailbox, same id")]
+
+
+def test_the_file_is_private(home: Path) -> None:
+    Drafts.load().put("me", "E1", "secret plans")
+    path = home / FILE_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
+def test_an_empty_text_removes_the_draft_but_whitespace_is_kept(home: Path) -> None:
+    drafts = Drafts.load()
+    drafts.put("me", "E1", "  \n")
+    assert Drafts.load().get("me", "E1") == "  \n"
+    drafts.put("me", "E1", "")
+    assert Drafts.load().get("me", "E1") is None
+
+
+def test_long_and_odd_comments_round_trip(home: Path) -> None:
+    text = "\x00\x1b[31mred\x1b[0m \u202eRTL\u200b " + "ж" * 100_000 + " [bold]x[/]"
+    Drafts.load().put("a#EXT#@f.test", "id'with\"quotes", text)
+    assert Drafts.load().get("a#EXT#@f.test", "id'with\"quotes") == text
+
+
+@pytest.mark.parametrize("content", [
+    b"{not json", b"\xff\xfe garbage", b"[]", b'{"version": 99, "drafts": []}',
+    b'{"version": 1, "drafts": {}}', b'{"version": 1, "drafts": [{"mailbox": "me"}]}',
+    b'{"version": 1, "drafts": ["x"]}', b"",
+])
+def test_a_corrupt_file_is_moved_aside_with_a_clear_message(home: Path, content: bytes) -> None:
+    home.mkdir(parents=True)
+    path = home / FILE_NAME
+    path.write_bytes(content)
+    drafts = Drafts.load()
+    assert len(drafts) == 0
+    assert drafts.problem is not None and "could not be read" in drafts.problem
+    assert drafts.recovered is not None and drafts.recovered.moved_to is not None
+    assert str(drafts.recovered.moved_to) in drafts.problem
+    assert drafts.recovered.moved_to.read_bytes() == content  # kept, never deleted
+    assert not path.exists()
+    drafts.put("me", "E1", "fresh start")
+    assert json.loads(path.read_text())["drafts"] == [
+        {"mailbox": "me", "event": "E1", "text": "fresh start"}]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_a_failed_save_raises_a_clear_error_and_keeps_the_draft(home: Path) -> None:
+    drafts = Drafts.load()
+    drafts.put("me", "E1", "first")
+    home.chmod(0o500)
+    try:
+        with pytest.raises(DraftsError, match="could not save comment drafts"):
+            drafts.put("me", "E1", "second")
+    finally:
+        home.chmod(0o700)
+    assert drafts.get("me", "E1") == "second"
+
+
+def test_a_failed_save_raises_a_clear_error_and_keeps_the_draft_anywhere(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the state directory should be")
+    drafts = Drafts.load(blocker / FILE_NAME)
+    with pytest.raises(DraftsError, match="could not save comment drafts"):
+        drafts.put("me", "E1", "typed text")
+    assert drafts.get("me", "E1") == "typed text"

@@ -1,0 +1,145 @@
+"""Cancel-comment drafts, kept per (mailbox, event) and saved on every change.
+
+A comment the user typed must survive a refused or failed cancel, a crash and a kill, so
+each change rewrites the drafts file atomically (`tui.paths.write_private`: 0600 in a 0700
+directory). A file that cannot be read is moved aside, never deleted, and the store starts
+empty with a message for the user (`Drafts.problem`); nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.paths import private_dir, write_private
+
+FILE_NAME = "drafts.json"
+_VERSION = 1
+
+
+class DraftsError(Exception):
+    """The drafts file could not be written. The draft is still held in memory."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    """A drafts file that could not be read, and where it was moved."""
+
+    reason: str
+    moved_to: Path | None
+
+    @property
+    def message(self) -> str:
+        where = (f"it was moved to {self.moved_to}" if self.moved_to is not None
+                 else "it could not be moved aside")
+        return f"saved comment drafts could not be read ({self.reason}); {where}"
+
+
+class Drafts:
+    """Drafts keyed by (mailbox label, event id). Load with `Drafts.load()`."""
+
+    def __init__(self, path: Path, entries: dict[tuple[str, str], str] | None = None,
+                 recovered: Recovered | None = None) -> None:
+        self.path = path
+        self._entries: dict[tuple[str, str], str] = dict(entries or {})
+        self.recovered = recovered
+
+    @property
+    def problem(self) -> str | None:
+        """A line for the status bar if the saved drafts could not be restored."""
+        return self.recovered.message if self.recovered is not None else None
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Drafts:
+        """The drafts saved last time (none if there is no file); never raises on bad data."""
+        path = path or private_dir("state") / FILE_NAME
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            return cls(path, recovered=_move_aside(path, exc.strerror or str(exc)))
+        try:
+            entries = _parse(raw)
+        except ValueError as exc:
+            return cls(path, recovered=_move_aside(path, str(exc)))
+        return cls(path, entries)
+
+    def get(self, mailbox: str, event_id: str) -> str | None:
+        return self._entries.get((mailbox, event_id))
+
+    def put(self, mailbox: str, event_id: str, text: str) -> None:
+        """Keep `text` as the draft for that event (an empty text removes it), and save."""
+        key = (mailbox, event_id)
+        if text == "":
+            self.discard(mailbox, event_id)
+            return
+        if self._entries.get(key) == text:
+            return
+        self._entries[key] = text
+        self._save()
+
+    def discard(self, mailbox: str, event_id: str) -> None:
+        """Forget the draft (after its cancel went through), and save."""
+        if self._entries.pop((mailbox, event_id), None) is not None:
+            self._save()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        for (mailbox, event_id), text in self._entries.items():
+            yield mailbox, event_id, text
+
+    def _save(self) -> None:
+        payload = {
+            "version": _VERSION,
+            "drafts": [{"mailbox": m, "event": e, "text": t} for m, e, t in self],
+        }
+        data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+        try:
+            write_private(self.path, data)
+        except OSError as exc:
+            raise DraftsError(
+                f"could not save comment drafts to {self.path}"
+                f" ({exc.strerror or exc}); they are kept until cal365 quits"
+            ) from exc
+
+
+def _parse(raw: bytes) -> dict[tuple[str, str], str]:
+    try:
+        data: Any = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict) or data.get("version") != _VERSION:
+        raise ValueError("not a cal365 drafts file")
+    items = data.get("drafts")
+    if not isinstance(items, list):
+        raise ValueError("not a cal365 drafts file")
+    entries: dict[tuple[str, str], str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("a draft entry is not an object")
+        mailbox, event_id, text = item.get("mailbox"), item.get("event"), item.get("text")
+        if not (isinstance(mailbox, str) and isinstance(event_id, str)
+                and isinstance(text, str)):
+            raise ValueError("a draft entry lacks its mailbox, event or text")
+        entries[(mailbox, event_id)] = text
+    return entries
+
+
+def _move_aside(path: Path, reason: str) -> Recovered:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.unreadable-{stamp}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return Recovered(reason, None)
+    return Recovered(reason, target)

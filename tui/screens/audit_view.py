@@ -1,0 +1,79 @@
+"""The audit log inside the app: every cancel cal365 sent, newest first."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from tui import audit
+from tui.commands import bindings
+from tui.widgets.format import printable
+
+_OUTCOME_STYLE = {"cancelled": "green", "not-organizer": "yellow", "not-found": "yellow"}
+
+
+class AuditLoaded(Message):
+    def __init__(self, log: audit.AuditLog | None, problem: str = "") -> None:
+        super().__init__()
+        self.log = log
+        self.problem = problem
+
+
+def audit_table(log: audit.AuditLog) -> Table:
+    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+    for name in ("When", "Outcome", "Subject", "Mailbox", "Comment"):
+        table.add_column(name, no_wrap=name != "Subject", overflow="ellipsis")
+    for entry in reversed(log.entries):
+        style = _OUTCOME_STYLE.get(entry.outcome, "red")
+        table.add_row(
+            entry.time.astimezone().strftime("%d %b %H:%M"),
+            Text(entry.outcome, style=style),
+            Text(printable(entry.subject, 200) or "(no subject)"),
+            Text(printable(entry.mailbox, 60)),
+            Text(printable(entry.comment or "—", 120)),
+        )
+    return table
+
+
+class AuditScreen(ModalScreen[None]):
+    BINDINGS = bindings("audit")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="audit-dialog"):
+            yield Static(f"Audit log — {audit.audit_path()}", id="audit-title", markup=False)
+            with VerticalScroll(id="audit-body"):
+                yield Static("Reading…", id="audit-table", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.read_log()
+
+    @work(exclusive=True, thread=True, exit_on_error=False)
+    def read_log(self) -> None:
+        try:
+            self.post_message(AuditLoaded(audit.read(limit=500)))
+        except OSError as error:
+            self.post_message(AuditLoaded(None, error.strerror or str(error)))
+
+    def on_audit_loaded(self, message: AuditLoaded) -> None:
+        body = self.query_one("#audit-table", Static)
+        if message.log is None:
+            body.update(f"The audit log cannot be read: {message.problem}")
+        elif not message.log.entries:
+            body.update("No cancels yet.")
+        else:
+            body.update(audit_table(message.log))
+            if message.log.skipped:
+                self.query_one("#audit-title", Static).update(
+                    f"Audit log — {audit.audit_path()} ({message.log.skipped} unreadable lines "
+                    "skipped)"
+                )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
