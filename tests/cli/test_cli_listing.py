@@ -235,3 +235,18 @@ def test_events_of_another_user(cal365: Cal365, fake_graph: FakeGraph) -> None:
     assert run.json["events"]
     assert unquote(fake_graph.requests[-1].raw_path).startswith(
         f"/v1.0/users/{seed.JONAS_UPN}/calendar/calendarView")
+
+
+def test_demo_date_seeds_the_demo_and_starts_the_window(
+    run_cli: Cal365, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAL365_ACCESS_TOKEN", raising=False)
+    first = run_cli("--date", TODAY, "--demo", "events", "--timezone", "Europe/Berlin",
+                    "--json")
+    again = run_cli("--date", TODAY, "--demo", "events", "--timezone", "Europe/Berlin",
+                    "--json")
+    assert first.code == Exit.OK, first.err
+    assert first.json["from"] == "2026-11-23T00:00:00+01:00"
+    assert first.json["to"] == "2026-12-07T00:00:00+01:00"
+    assert seed.ORGANIZED_TODAY in {e["subject"] for e in first.json["events"]}
+    assert first.json["events"] == again.json["events"]  # same ids on every run

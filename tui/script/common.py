@@ -84,13 +84,17 @@ class Session:
 
 @contextmanager
 def fake_if_demo(args: argparse.Namespace) -> Iterator[FakeGraph | None]:
-    """The in-process fake Graph for --demo (stopped afterwards), else None."""
+    """The in-process fake Graph for --demo (stopped afterwards), else None.
+
+    `cal365 --date D --demo …` seeds the demo mailbox around D, as the app does, so its ids
+    and events are the same on every run.
+    """
     if not getattr(args, "demo", False):
         yield None
         return
     from tui.fake import FakeGraph
 
-    fake = FakeGraph().start()
+    fake = FakeGraph(today=getattr(args, "date", None)).start()
     try:
         yield fake
     finally:
