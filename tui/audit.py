@@ -12,6 +12,7 @@ a hand edit) and say how many they skipped, so one bad line never hides the rest
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -253,9 +254,11 @@ def append(entry: AuditEntry, path: Path | None = None) -> None:
     target = path or audit_path()
     line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
     prefix = "\n" if _ends_mid_line(target) else ""
+    with contextlib.suppress(FileNotFoundError):
+        # An older or copied file may be looser; the log holds comments. Tightened first.
+        if sys.platform != "win32" and target.stat().st_mode & 0o077:
+            target.chmod(0o600)
     append_private(target, (prefix + line).encode("utf-8"))
-    if sys.platform != "win32" and target.stat().st_mode & 0o077:
-        target.chmod(0o600)  # an older or copied file may be looser; the log holds comments
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,12 +86,20 @@ class FakeTerminal:
         self.answer = answer
         self.tty = tty
         self.asked = 0
+        self.asked_inside_event_loop = False
 
     def isatty(self) -> bool:
         return self.tty
 
     def readline(self) -> str:
+        import asyncio
+
         self.asked += 1
+        try:  # asked inside a running loop, Ctrl+C would only cancel a task, not stop
+            asyncio.get_running_loop()
+            self.asked_inside_event_loop = True
+        except RuntimeError:
+            pass
         return self.answer
 
     def read(self) -> str:

@@ -56,3 +56,9 @@ def test_unreadable_log(run_cli: Cal365, home: Path) -> None:
     run = run_cli("audit")
     assert run.code == Exit.ERROR
     assert "cannot read the audit log" in run.err
+
+
+def test_path(run_cli: Cal365, home: Path) -> None:
+    run = run_cli("audit", "--path")
+    assert run.code == Exit.OK
+    assert run.out == f"{home / 'state' / 'audit.jsonl'}\n"

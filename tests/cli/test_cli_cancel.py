@@ -218,6 +218,7 @@ def test_asks_on_a_terminal(cal365: Cal365, fake_graph: FakeGraph,
     event, theirs = organized(fake_graph), attended(fake_graph)
     run = cal365("cancel", event["id"], theirs["id"], "--comment", "Away")
     assert terminal.asked == 1
+    assert not terminal.asked_inside_event_loop
     assert "About to cancel 2 meetings" in run.err
     assert event["subject"] in run.err
     assert "Graph will refuse" in run.err
@@ -378,3 +379,37 @@ def test_prompt_says_occurrence_or_series(cal365: Cal365, fake_graph: FakeGraph,
     assert "this occurrence only; you organize it" in run.err
     assert "the whole series; you organize it" in run.err
     assert posts(fake_graph) == []
+
+
+def test_comment_from_stdin_needs_yes(cal365: Cal365, fake_graph: FakeGraph,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    event = organized(fake_graph)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Moved to Thursday.\n"))
+    refused = cal365("cancel", event["id"], "--comment-file", "-")
+    assert refused.code == Exit.USAGE
+    assert posts(fake_graph) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO("Moved to Thursday.\n"))
+    run = cal365("cancel", event["id"], "--comment-file", "-", "--yes")
+    assert run.code == Exit.OK, run.err
+    (request,) = cancels(fake_graph)
+    assert json.loads(request.body) == {"Comment": "Moved to Thursday."}
+
+
+def test_many_cancels_travel_in_batches_of_at_most_twenty(
+    cal365: Cal365, fake_graph: FakeGraph, home: Path
+) -> None:
+    found = fake_graph.store.find_events(
+        lambda e: e["isOrganizer"] and e["type"] == "singleInstance"
+    )
+    assert len(found) >= 45
+    ids = [e["id"] for e in found[:45]]
+    run = cal365("cancel", *ids, "--comment", "Reorganisation", "--yes", "--json")
+    assert run.code == Exit.OK, run.err
+    assert [r["outcome"] for r in run.json["results"]] == ["cancelled"] * 45
+    batches = [json.loads(r.body) for r in posts(fake_graph) if r.path.endswith("/$batch")]
+    assert sorted(len(b["requests"]) for b in batches) == [5, 20, 20]
+    ran = [r.path for r in cancels(fake_graph)]
+    assert len(ran) == len(set(ran)) == 45  # each event cancelled exactly once
+    assert len(audit.read().entries) == 45

@@ -73,3 +73,37 @@ def test_script_commands_never_load_textual(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={**os.environ, "CAL365_HOME": str(tmp_path)})
     assert result.stdout.splitlines()[-1] == "0 False"
+
+
+def test_an_unexpected_failure_is_one_line(run_cli: Cal365, home: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(args: object) -> list[object]:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setenv("CAL365_ACCESS_TOKEN", "token")
+    monkeypatch.setattr("tui.script.cancel.event_refs", broken)
+    run = run_cli("cancel", "E1", "--yes")
+    assert run.code == Exit.ERROR
+    assert run.err == "cal365: unexpected error (RuntimeError: the disk is on fire)\n"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # `cal365 … | head -1`: the reader goes away; no traceback, no complaint. 3000 dry-run
+    # lines are far more than a pipe holds, so the writer certainly meets the closed pipe.
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "ids = [f'AAMkEvent{i:05d}=' for i in range(3000)]\n"
+        "sys.exit(main(['cancel', '--dry-run', *ids, '--comment', 'x' * 100]))\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE,
+                               env={**os.environ, "CAL365_HOME": str(tmp_path)})
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 0
+    assert first.startswith(b"POST /me/events/AAMkEvent00000=/cancel ")
+    assert "Traceback" not in err
+    assert "Broken pipe" not in err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -202,3 +204,49 @@ def test_to_alone_runs_from_today(cal365: Cal365) -> None:
     after = dt.datetime.now(dt.UTC).date()
     assert doc["from"] in {f"{day}T00:00:00+00:00" for day in (before, after)}
     assert doc["to"] == f"{later + dt.timedelta(days=1)}T00:00:00+00:00"
+
+
+def test_a_delegate_without_the_calendar_group_list_gets_the_default_calendar(
+    cal365: Cal365, fake_graph: FakeGraph
+) -> None:
+    from tui.fake.errors import access_denied
+
+    real_dispatch = fake_graph.dispatch
+
+    def folder_only(request: Any) -> Any:
+        # Only Jonas's calendar folder is shared: his calendar groups are out of reach.
+        if "/calendarGroups" in request.raw_path and seed.JONAS_UPN in unquote(request.raw_path):
+            return fake_graph.service.error(request, access_denied())
+        return real_dispatch(request)
+
+    fake_graph.dispatch = folder_only  # type: ignore[method-assign]
+    run = cal365("calendars", "--user", seed.JONAS_UPN, "--json")
+    assert run.code == Exit.OK, run.err
+    assert [c["id"] for c in run.json["calendars"]] == [
+        fake_graph.store.default_calendar_id(seed.JONAS_ID)]
+    assert run.json["calendars"][0]["calendarGroup"] is None
+
+
+def test_events_of_another_user(cal365: Cal365, fake_graph: FakeGraph) -> None:
+    run = cal365("events", "--user", seed.JONAS_UPN, "--from", TODAY, "--to", "2026-11-27",
+                 "--json")
+    assert run.code == Exit.OK, run.err
+    assert run.json["mailbox"] == f"users/{seed.JONAS_UPN}"
+    assert run.json["events"]
+    assert unquote(fake_graph.requests[-1].raw_path).startswith(
+        f"/v1.0/users/{seed.JONAS_UPN}/calendar/calendarView")
+
+
+def test_demo_date_seeds_the_demo_and_starts_the_window(
+    run_cli: Cal365, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAL365_ACCESS_TOKEN", raising=False)
+    first = run_cli("--date", TODAY, "--demo", "events", "--timezone", "Europe/Berlin",
+                    "--json")
+    again = run_cli("--date", TODAY, "--demo", "events", "--timezone", "Europe/Berlin",
+                    "--json")
+    assert first.code == Exit.OK, first.err
+    assert first.json["from"] == "2026-11-23T00:00:00+01:00"
+    assert first.json["to"] == "2026-12-07T00:00:00+01:00"
+    assert seed.ORGANIZED_TODAY in {e["subject"] for e in first.json["events"]}
+    assert first.json["events"] == again.json["events"]  # same ids on every run

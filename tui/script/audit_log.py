@@ -13,6 +13,9 @@ from tui.widgets.format import printable
 def run(args: argparse.Namespace) -> int:
     def command() -> int:
         path = audit.audit_path()
+        if args.path:
+            emit_line(str(path))
+            return 0
         try:
             log = audit.read(args.limit, path)
         except OSError as error:

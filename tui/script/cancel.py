@@ -35,11 +35,11 @@ from tui.script.common import (
     describe_error,
     emit_json,
     emit_line,
+    graph,
     graph_root,
     guard,
     mailbox_from,
     warn,
-    with_graph,
 )
 from tui.script.events import calendar_from, when_label
 from tui.script.exits import Exit, exit_for, worst
@@ -297,33 +297,42 @@ def _report(result: Result, as_json: bool) -> None:
         warn(f"{name}: {result.message}")
 
 
-async def execute(
-    session: Session, refs: list[EventRef], comment: str | None, args: argparse.Namespace,
+def execute(
+    args: argparse.Namespace, refs: list[EventRef], comment: str | None,
     ask: Callable[[list[Target], str | None], bool],
 ) -> int:
-    targets, account = await asyncio.gather(
-        look_up(session.client, refs), signed_in_account(session.client)
-    )
-    results: dict[EventRef, Result] = {}
-    sendable: list[Target] = []
-    for target in targets:
-        if target.error is not None:
-            results[target.ref] = _looked_up(target, target.error)
-        else:
-            sendable.append(target)
-    for result in results.values():
-        _report(result, args.json)
-    events = {t.ref: t.event for t in sendable}
-    if sendable and not args.yes and not ask(sendable, comment):
-        warn("nothing was cancelled")
-        results.update({ref: _declined(ref, event) for ref, event in events.items()})
-    elif sendable:
-        auditor = _Auditor(comment, account)
-        # One outcome per event, as each becomes known (batches finish in any order).
-        async for item in session.client.cancel_many(list(events), comment):
-            auditor.record(item, events[item.ref])
-            results[item.ref] = _sent(item, events[item.ref])
-            _report(results[item.ref], args.json)
+    with graph(args) as runs:
+
+        async def prepare(session: Session) -> tuple[list[Target], str | None]:
+            return await asyncio.gather(look_up(session.client, refs),
+                                        signed_in_account(session.client))
+
+        targets, account = runs.run(prepare)
+        results: dict[EventRef, Result] = {}
+        sendable: list[Target] = []
+        for target in targets:
+            if target.error is not None:
+                results[target.ref] = _looked_up(target, target.error)
+            else:
+                sendable.append(target)
+        for result in results.values():
+            _report(result, args.json)
+        events = {t.ref: t.event for t in sendable}
+        # Asked outside the event loop, so Ctrl+C at the prompt stops at once.
+        if sendable and not args.yes and not ask(sendable, comment):
+            warn("nothing was cancelled")
+            results.update({ref: _declined(ref, event) for ref, event in events.items()})
+        elif sendable:
+
+            async def send(session: Session) -> None:
+                auditor = _Auditor(comment, account)
+                # One outcome per event, as each becomes known (batches finish in any order).
+                async for item in session.client.cancel_many(list(events), comment):
+                    auditor.record(item, events[item.ref])
+                    results[item.ref] = _sent(item, events[item.ref])
+                    _report(results[item.ref], args.json)
+
+            runs.run(send)
     ordered = [results[ref] for ref in refs]
     code = worst([r.code for r in ordered])
     if args.json:
@@ -363,7 +372,7 @@ def run(args: argparse.Namespace) -> int:
                 "refusing to cancel without confirmation: there is no terminal to ask on. "
                 "Pass --yes to confirm, or --dry-run to see the requests",
             )
-        return with_graph(args, lambda session: execute(session, refs, comment, args, confirm))
+        return execute(args, refs, comment, confirm)
 
     return guard(command)
 

@@ -16,9 +16,9 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient
+from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
@@ -28,6 +28,9 @@ from tui.script.exits import Exit, exit_for
 
 if TYPE_CHECKING:
     from tui.fake import FakeGraph
+
+
+T = TypeVar("T")
 
 
 class ScriptError(Exception):
@@ -81,13 +84,17 @@ class Session:
 
 @contextmanager
 def fake_if_demo(args: argparse.Namespace) -> Iterator[FakeGraph | None]:
-    """The in-process fake Graph for --demo (stopped afterwards), else None."""
+    """The in-process fake Graph for --demo (stopped afterwards), else None.
+
+    `cal365 --date D --demo …` seeds the demo mailbox around D, as the app does, so its ids
+    and events are the same on every run.
+    """
     if not getattr(args, "demo", False):
         yield None
         return
     from tui.fake import FakeGraph
 
-    fake = FakeGraph().start()
+    fake = FakeGraph(today=getattr(args, "date", None)).start()
     try:
         yield fake
     finally:
@@ -103,20 +110,31 @@ def _tell_wait(notice: WaitNotice) -> None:
     warn(notice.message)  # a script's user should know why nothing happens for a while
 
 
+def credentials(args: argparse.Namespace) -> tuple[str, str | TokenProvider]:
+    """The Graph root and the token (or token provider) outside the demo.
+
+    The one place the script commands learn how to authenticate: today the bearer token in
+    CAL365_ACCESS_TOKEN; interactive sign-in plugs in here as a TokenProvider.
+    """
+    base_url = graph_root(args)
+    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+    if not token:
+        raise ScriptError(
+            Exit.AUTH,
+            "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
+            "Calendars.ReadWrite, or try the demo with --demo",
+        )
+    return base_url, token
+
+
 def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
-    """A Graph client for the options: the demo's fake, or CAL365_ACCESS_TOKEN and the root."""
+    """A Graph client for the options: the demo's fake, or the credentials above."""
     tz_name = timezone_name(args)
+    token: str | TokenProvider
     if fake is not None:
         base_url, token = fake.base_url, fake.token
     else:
-        base_url = graph_root(args)
-        token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
-        if not token:
-            raise ScriptError(
-                Exit.AUTH,
-                "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
-                "Calendars.ReadWrite, or try the demo with --demo",
-            )
+        base_url, token = credentials(args)
     client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
                          on_wait=_tell_wait)
     return Session(client, tz_name, zone(tz_name) or dt.UTC)
@@ -164,17 +182,27 @@ def guard(command: Callable[[], int]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(Exit.OK)
+    except Exception as error:  # a script gets one line and a code, never a traceback
+        warn(describe(error))
+        return int(Exit.ERROR)
 
 
-def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
-    """Open the Graph session the options name (starting the demo's fake), run `body`, close.
+class GraphRuns:
+    """Runs coroutines against Graph, each in its own event loop with a fresh client.
 
-    A Graph failure that `body` does not handle ends the run with its exit code.
+    A command that must ask the user between two steps (cancel's confirmation) asks outside
+    any event loop, so Ctrl+C at the prompt interrupts at once.
     """
-    with fake_if_demo(args) as fake:
-        session = open_client(args, fake)
 
-        async def main() -> int:
+    def __init__(self, args: argparse.Namespace, fake: FakeGraph | None) -> None:
+        self.args = args
+        self.fake = fake
+
+    def run(self, body: Callable[[Session], Awaitable[T]]) -> T:
+        """Run `body`; a Graph failure it does not handle ends the command with its code."""
+        session = open_client(self.args, self.fake)
+
+        async def main() -> T:
             try:
                 return await body(session)
             except (GraphError, GraphUnavailable) as error:
@@ -183,3 +211,16 @@ def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int
                 await session.client.aclose()
 
         return asyncio.run(main())
+
+
+@contextmanager
+def graph(args: argparse.Namespace) -> Iterator[GraphRuns]:
+    """Graph as the options name it, the demo's fake started (and stopped) around the runs."""
+    with fake_if_demo(args) as fake:
+        yield GraphRuns(args, fake)
+
+
+def with_graph(args: argparse.Namespace, body: Callable[[Session], Awaitable[int]]) -> int:
+    """Open the Graph session the options name, run `body`, close."""
+    with graph(args) as runs:
+        return runs.run(body)

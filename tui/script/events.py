@@ -115,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
         mailbox = mailbox_from(args)
         calendar = calendar_from(mailbox, args.calendar)
         tz = zone(timezone_name(args)) or dt.UTC
-        start, end = window(args.from_date, args.to_date, tz)
+        # `cal365 --date D events` starts at D, like the app's window.
+        start, end = window(args.from_date or getattr(args, "date", None), args.to_date, tz)
 
         async def body(session: Session) -> int:
             events: list[Event] = []

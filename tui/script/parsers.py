@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP
@@ -59,11 +60,12 @@ def _json_option(parser: argparse.ArgumentParser, what: str = "one JSON document
     parser.add_argument("--json", action="store_true", help=f"print {what} on stdout")
 
 
-def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser],
-             **texts: str) -> argparse.ArgumentParser:
+def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *,
+             help: str, description: str) -> argparse.ArgumentParser:
+    # Raw formatting keeps the exit-code table as written; the description is wrapped here.
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, parents=parents, epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter, **texts,
+        name, parents=parents, help=help, description=textwrap.fill(description, 88),
+        epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(script_command=name)
     return parser
@@ -133,7 +135,10 @@ def add_all(commands: Any) -> None:
         description="Show the audit log: every cancel cal365 sent, from the app or the command "
                     "line, oldest first. Text output: one tab-separated line per cancel: time "
                     "(UTC), outcome, mailbox, start, subject, Graph request-id, event id. "
-                    "--json adds the comment, Graph's message and the URL path.",
+                    "--json adds the comment, Graph's message and the URL path. The log is "
+                    "audit.jsonl in cal365's state directory (on Linux "
+                    "~/.local/state/cal365/; $CAL365_HOME/state/ when that is set).",
     )
     log.add_argument("--limit", type=parse_count, metavar="N", help="only the last N entries")
+    log.add_argument("--path", action="store_true", help="print where the log is, and stop")
     _json_option(log, "one JSON array")
