@@ -27,6 +27,7 @@ from tui.graph import (
     ME,
     Calendar,
     CalendarRef,
+    CancelOutcome,
     Event,
     EventRef,
     GraphClient,
@@ -707,8 +708,12 @@ class MainScreen(Screen[None]):
     async def send_cancel(self, event: Event, target: EventRef, comment: str) -> None:
         """Cancel `target`: the event itself, or the master of the series it belongs to."""
         try:
-            outcome = await self.client.cancel_event(target, comment)
-        except (GraphError, GraphUnavailable) as error:
+            outcome: CancelOutcome | None = None
+            error: GraphError | GraphUnavailable | None = None
+            try:
+                outcome = await self.client.cancel_event(target, comment)
+            except (GraphError, GraphUnavailable) as refused:
+                error = refused
             await self._audit(
                 audit.entry_for(
                     target,
@@ -716,24 +721,15 @@ class MainScreen(Screen[None]):
                     start=event.start,
                     comment=comment,
                     error=error,
+                    request_id=outcome.request_id if outcome else None,
                     source="tui",
                     account=self.account,
                 )
             )
-            self.post_message(CancelFailed(event, error))
-        else:
-            await self._audit(
-                audit.entry_for(
-                    target,
-                    subject=event.subject,
-                    start=event.start,
-                    comment=comment,
-                    request_id=outcome.request_id,
-                    source="tui",
-                    account=self.account,
-                )
-            )
-            self.post_message(CancelSucceeded(event, outcome))
+            if outcome is not None:
+                self.post_message(CancelSucceeded(event, outcome))
+            elif error is not None:
+                self.post_message(CancelFailed(event, error))
         finally:
             self.post_message(CancelFinished(event.id))
 
