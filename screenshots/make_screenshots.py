@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -85,6 +87,8 @@ async def scene(name: str, fake: FakeGraph) -> None:
 
 
 async def main() -> None:
+    # Drafts and audit lines of the scenes go to a throwaway folder, not the user's own.
+    os.environ["CAL365_HOME"] = tempfile.mkdtemp(prefix="cal365-shots-")
     for name in (
         "main", "cancel-modal", "organizer-rejection", "week", "bulk-modal", "bulk-results"
     ):

@@ -172,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = ME
     token: str | TokenProvider
     if args.demo:
+        # The demo's drafts and audit lines are kept apart from a real account's.
+        if not os.environ.get("CAL365_HOME"):
+            from tui.paths import base_dir
+
+            os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
         from tui.fake import FakeGraph
 
         fake = FakeGraph(today=args.date).start()

@@ -789,7 +789,8 @@ class MainScreen(Screen[None]):
                 "error",
             )
         else:
-            self.status.show(f"Not cancelled: {_short(event)}: {describe(error)}.{kept}", "error")
+            reason = describe(error).rstrip(".")
+            self.status.show(f"Not cancelled: {_short(event)}: {reason}.{kept}", "error")
 
     def on_cancel_finished(self, message: CancelFinished) -> None:
         self.sending.discard(message.event_id)
