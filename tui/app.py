@@ -72,7 +72,7 @@ class Cal365App(App[None]):
     async def ask_to_sign_in(self, need: SignInNeeded) -> bool:
         """Put the sign-in screen on top of whatever is showing (a half-typed cancel comment
         included) and wait; the Graph call that needed a token then carries on."""
-        from tui.auth.browser import gui_browser_available
+        from tui.desktop import gui_browser_available
         from tui.screens.signin import SignInScreen
 
         assert self.sign_in is not None

@@ -72,7 +72,7 @@ def login(
     provider = MsalProvider(settings, store)
     try:
         if browser:
-            from tui.auth.browser import gui_browser_available
+            from tui.desktop import gui_browser_available
 
             if not gui_browser_available():
                 print("cal365: no local graphical browser here (over SSH, or no display); "

@@ -325,8 +325,9 @@ class MsalProvider:
         return self._persist_new_sign_in()
 
     def browser_sign_in(self, timeout: float = 300) -> Identity:
-        """The interactive flow in a local browser (blocking). Callers check local_gui() first;
-        the registration needs the redirect URI http://localhost."""
+        """The interactive flow in a local browser (blocking). Callers check
+        `tui.desktop.local_gui()` first; the registration needs the redirect URI
+        http://localhost."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
         with self._reaching_idp():

@@ -5,52 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tui.graph.timezones import WINDOWS_TO_IANA
+
 UTC = dt.UTC
 
-# Windows zone ids (CLDR windowsZones, territory "001") Exchange understands in
-# `Prefer: outlook.timezone` besides IANA names.
-_WINDOWS: dict[str, str] = {
-    "utc": "UTC",
-    "coordinated universal time": "UTC",
-    "dateline standard time": "Etc/GMT+12",
-    "hawaiian standard time": "Pacific/Honolulu",
-    "alaskan standard time": "America/Anchorage",
-    "pacific standard time": "America/Los_Angeles",
-    "us mountain standard time": "America/Phoenix",
-    "mountain standard time": "America/Denver",
-    "central standard time": "America/Chicago",
-    "eastern standard time": "America/New_York",
-    "atlantic standard time": "America/Halifax",
-    "newfoundland standard time": "America/St_Johns",
-    "e. south america standard time": "America/Sao_Paulo",
-    "argentina standard time": "America/Argentina/Buenos_Aires",
-    "gmt standard time": "Europe/London",
-    "greenwich standard time": "Atlantic/Reykjavik",
-    "w. europe standard time": "Europe/Berlin",
-    "central europe standard time": "Europe/Budapest",
-    "romance standard time": "Europe/Paris",
-    "central european standard time": "Europe/Warsaw",
-    "e. europe standard time": "Europe/Chisinau",
-    "fle standard time": "Europe/Kiev",
-    "gtb standard time": "Europe/Bucharest",
-    "israel standard time": "Asia/Jerusalem",
-    "egypt standard time": "Africa/Cairo",
-    "south africa standard time": "Africa/Johannesburg",
-    "russian standard time": "Europe/Moscow",
-    "turkey standard time": "Europe/Istanbul",
-    "arabian standard time": "Asia/Dubai",
-    "arab standard time": "Asia/Riyadh",
-    "india standard time": "Asia/Kolkata",
-    "se asia standard time": "Asia/Bangkok",
-    "china standard time": "Asia/Shanghai",
-    "singapore standard time": "Asia/Singapore",
-    "taipei standard time": "Asia/Taipei",
-    "tokyo standard time": "Asia/Tokyo",
-    "korea standard time": "Asia/Seoul",
-    "aus eastern standard time": "Australia/Sydney",
-    "e. australia standard time": "Australia/Brisbane",
-    "new zealand standard time": "Pacific/Auckland",
-}
+# Windows zone ids Exchange understands in `Prefer: outlook.timezone` besides IANA names:
+# the same table the client reads them with, looked up case-insensitively here.
+_WINDOWS: dict[str, str] = {name.lower(): iana for name, iana in WINDOWS_TO_IANA.items()}
 
 
 def resolve(name: str) -> dt.tzinfo | None:

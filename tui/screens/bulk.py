@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Static, TextArea
 from tui.commands import bindings
 from tui.graph import Event
 from tui.graph.batch import BatchItemOutcome
+from tui.screens.comment_dialog import CommentDialog
 from tui.widgets.format import day_label, printable
 
 OUTCOME_WORDS = {
@@ -44,7 +44,7 @@ class BulkDecision:
     """Also send for meetings the user does not organize (Graph will refuse them)."""
 
 
-class BulkCancelScreen(ModalScreen[BulkDecision]):
+class BulkCancelScreen(CommentDialog[BulkDecision]):
     BINDINGS = bindings("bulk")
 
     def __init__(self, events: list[Event], draft: str = "") -> None:
@@ -91,33 +91,10 @@ class BulkCancelScreen(ModalScreen[BulkDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield Footer()
 
-    def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.cursor_blink = False
-        area.focus()
-        area.move_cursor(area.document.end)
-
-    def _decide(self, send: bool) -> None:
-        if self._decided:
-            return
-        self._decided = True
+    def decision(self, send: bool) -> BulkDecision:
         include = self.query("#bulk-include")
         others = bool(include) and self.query_one("#bulk-include", Checkbox).value
-        self.dismiss(BulkDecision(send, self.query_one(TextArea).text, others))
-
-    def action_send(self) -> None:
-        self._decide(True)
-
-    def action_back(self) -> None:
-        self._decide(False)
-
-    @on(Button.Pressed, "#cancel-send")
-    def _send_pressed(self) -> None:
-        self._decide(True)
-
-    @on(Button.Pressed, "#cancel-back")
-    def _back_pressed(self) -> None:
-        self._decide(False)
+        return BulkDecision(send, self.comment, others)
 
 
 class BulkResultsScreen(ModalScreen[bool]):

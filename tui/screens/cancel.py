@@ -8,11 +8,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, RadioButton, RadioSet, Static, TextArea
 
 from tui.commands import bindings
 from tui.graph import Event
+from tui.screens.comment_dialog import CommentDialog
 from tui.widgets.format import printable, when_label
 
 
@@ -64,7 +64,7 @@ def warning(event: Event) -> str:
     return ""
 
 
-class CancelScreen(ModalScreen[CancelDecision]):
+class CancelScreen(CommentDialog[CancelDecision]):
     BINDINGS = bindings("cancel")
 
     def __init__(self, event: Event, draft: str = "", *, series_in_view: int = 0) -> None:
@@ -73,7 +73,6 @@ class CancelScreen(ModalScreen[CancelDecision]):
         self.event = event
         self._draft = draft
         self._series_in_view = series_in_view
-        self._decided = False
 
     @property
     def _offers_series(self) -> bool:
@@ -105,23 +104,8 @@ class CancelScreen(ModalScreen[CancelDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield Footer()
 
-    def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        # A blinking cursor repaints twice a second: costly over SSH, noisy in screenshots.
-        area.cursor_blink = False
-        area.focus()
-        area.move_cursor(area.document.end)
-
-    @property
-    def comment(self) -> str:
-        return self.query_one(TextArea).text
-
-    def _decide(self, send: bool) -> None:
-        # A second Ctrl+S before the dialog has closed must not send twice.
-        if self._decided:
-            return
-        self._decided = True
-        self.dismiss(CancelDecision(send, self.comment, self.whole_series))
+    def decision(self, send: bool) -> CancelDecision:
+        return CancelDecision(send, self.comment, self.whole_series)
 
     @property
     def whole_series(self) -> bool:
@@ -140,17 +124,3 @@ class CancelScreen(ModalScreen[CancelDecision]):
     def _describe_scope(self) -> None:
         summary = self.query_one("#cancel-summary", Static)
         summary.update(summary_text(self.event, self.whole_series))
-
-    def action_send(self) -> None:
-        self._decide(True)
-
-    def action_back(self) -> None:
-        self._decide(False)
-
-    @on(Button.Pressed, "#cancel-send")
-    def _send_pressed(self) -> None:
-        self._decide(True)
-
-    @on(Button.Pressed, "#cancel-back")
-    def _back_pressed(self) -> None:
-        self._decide(False)

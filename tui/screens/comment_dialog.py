@@ -1,0 +1,60 @@
+"""What the single and the bulk cancel dialogs share: a comment box, send and back."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Generic, TypeVar
+
+from textual import on
+from textual.screen import ModalScreen
+from textual.widgets import Button, TextArea
+
+Decision = TypeVar("Decision")
+
+
+class CommentDialog(ModalScreen[Decision], Generic[Decision]):
+    """A dialog around one TextArea, with buttons `#cancel-send` and `#cancel-back`.
+
+    Subclasses compose it and say what a decision holds (`decision`); sending or backing
+    out dismisses with that decision, whose comment is kept by the caller either way.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._decided = False
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        # A blinking cursor repaints twice a second: costly over SSH, noisy in screenshots.
+        area.cursor_blink = False
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def comment(self) -> str:
+        return self.query_one(TextArea).text
+
+    @abstractmethod
+    def decision(self, send: bool) -> Decision:
+        """What dismissing the dialog hands back (each dialog says what it holds)."""
+
+    def _decide(self, send: bool) -> None:
+        # A second Ctrl+S before the dialog has closed must not send twice.
+        if self._decided:
+            return
+        self._decided = True
+        self.dismiss(self.decision(send))
+
+    def action_send(self) -> None:
+        self._decide(True)
+
+    def action_back(self) -> None:
+        self._decide(False)
+
+    @on(Button.Pressed, "#cancel-send")
+    def _send_pressed(self) -> None:
+        self._decide(True)
+
+    @on(Button.Pressed, "#cancel-back")
+    def _back_pressed(self) -> None:
+        self._decide(False)
