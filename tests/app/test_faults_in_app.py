@@ -9,6 +9,7 @@ import pytest
 from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
 from tui.fake import FakeGraph
 from tui.fake.faults import Fault
+from tui.graph.policy import RetryPolicy
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 
@@ -26,7 +27,10 @@ async def test_a_dead_network_recovers_by_itself(
 ) -> None:
     monkeypatch.setattr(MainScreen, "offline_retry", 0.3)
     fake_graph.faults.add(Fault("reset_before", path="/calendarView$", times=8))
-    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+    app = make_app(fake_graph)
+    # Short backoff steps: the test is about the app recovering, not about waiting.
+    app.client.policy = RetryPolicy(base_delay=0.01, max_delay=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         assert any("Retrying in" in text for _, text in app.main.status.history)
         assert app.main.table.all_events
