@@ -16,10 +16,12 @@ from .errors import GraphError, segment_not_found
 
 Kind = Literal[
     "owner", "calendarGroups", "calendarGroup", "calendars", "calendar", "events", "event",
-    "calendarView", "instances", "cancel",
+    "calendarView", "instances", "cancel", "delta",
 ]
 _KEY_SYNTAX = re.compile(r"^([A-Za-z][\w.]*)\('(.*)'\)$", re.DOTALL)
 _PARSE_URI = "RequestBroker--ParseUri"
+# The delta function, bare, namespace-qualified, or with the function-call parentheses.
+_DELTA = frozenset({"delta", "delta()", "microsoft.graph.delta", "microsoft.graph.delta()"})
 
 
 @dataclass
@@ -144,6 +146,9 @@ def _events_tail(plan: Plan, tail: list[str], first: str) -> Plan:
     plan.nav.append(collection)
     if len(tail) == 1:
         plan.kind = collection
+        return plan
+    if collection == "calendarView" and len(tail) == 2 and tail[1].lower() in _DELTA:
+        plan.kind = "delta"
         return plan
     plan.event = tail[1]
     plan.kind = "event"

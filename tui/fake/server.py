@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import batch, routes
+from . import batch, edits, routes
 from .errors import GraphError
 from .faults import Fault, Faults
 from .limits import MailboxGate
+from .model import Person
 from .service import Request, Response, Service
 from .store import Store
 
@@ -195,7 +196,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeGraph:
-    """A fake Microsoft Graph v1.0 calendar service on loopback, seeded with a demo tenant."""
+    """A fake Microsoft Graph v1.0 calendar service on loopback, seeded with a demo tenant.
+
+    Changing its data between requests, as Outlook or a phone would (each edit bumps the
+    event's change key, so the next `calendarView/delta` round reports it):
+
+        event_id = fake.add_event("Standup", start, end)             # default calendar
+        fake.add_event("Review", start, end, user="upn@…", calendar_id=cal_id)
+        fake.change_event(event_id, subject="Standup (moved)", start=s2, end=e2)
+        fake.remove_event(event_id)   # deleted without notices; a cancel goes through HTTP
+        fake.expire_delta_tokens()    # every deltaLink and nextLink held now answers 410
+    """
 
     def __init__(
         self,
@@ -261,6 +272,31 @@ class FakeGraph:
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/v1.0"
+
+    # ---- data changes, for tests ----------------------------------------------------------
+
+    def add_event(self, subject: str, start: dt.datetime, end: dt.datetime, *,
+                  user: str | None = None, calendar_id: str | None = None,
+                  attendees: tuple[Person, ...] = (), location: str = "") -> str:
+        """Add a single event the mailbox owner organizes; returns its id."""
+        return edits.add_event(self.store, subject, start, end, user=user,
+                               calendar_id=calendar_id, attendees=attendees, location=location)
+
+    def change_event(self, event_id: str, *, subject: str | None = None,
+                     start: dt.datetime | None = None, end: dt.datetime | None = None,
+                     location: str | None = None) -> None:
+        """Change an event's subject, times or location (see `tui.fake.edits`)."""
+        edits.change_event(self.store, event_id, subject=subject, start=start, end=end,
+                           location=location)
+
+    def remove_event(self, event_id: str) -> None:
+        """Delete an event, occurrence or exception; nobody is notified."""
+        edits.remove_event(self.store, event_id)
+
+    def expire_delta_tokens(self) -> None:
+        """Forget every delta sync state, as Graph does after some days."""
+        with self.store.lock:
+            self.service.delta_states.expire()
 
     # ---- requests -------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import odata, render, routes
+from . import delta, odata, render, routes
 from .errors import GraphError, access_denied, not_found
 from .model import Calendar, CalendarGroup, Event, Mailbox
 from .render import Json, View
@@ -74,6 +74,7 @@ class Service:
     def __init__(self, store: Store, token: str) -> None:
         self.store = store
         self.token = token
+        self.delta_states = delta.DeltaStates()
 
     def handle(self, req: Request) -> Response:
         request_id = str(uuid.uuid4())
@@ -139,7 +140,7 @@ class Service:
                              "Specified HTTP method is not allowed for the request target.",
                              {"Allow": ", ".join(allowed)})
         query = odata.Query.parse(req.query)
-        for option in ("filter", "search"):
+        for option in (() if plan.kind == "delta" else ("filter", "search")):
             # Answering without applying them would return silently wrong data.
             if query.get(option) is not None:
                 raise GraphError(501, "NotImplemented",
@@ -356,6 +357,26 @@ class Service:
         return self._collection(req, plan, scope, query, prefer, events,
                                 lambda ev: render.event_json(ev, view),
                                 render.EVENT_PROPERTIES, "event", applied, render.EVENT_NAVIGATION)
+
+    def _do_delta(self, req: Request, plan: routes.Plan, scope: _Scope, query: odata.Query,
+                  prefer: odata.Prefer) -> Response:
+        applied: list[str] = []
+        view = self._view(prefer, applied)
+        # Like calendarView, the mailbox-level form tracks the default calendar.
+        calendar = scope.calendar if scope.calendar is not None \
+            else scope.mailbox.default_calendar
+        page = delta.answer(self.store, self.delta_states, calendar, query, prefer, view,
+                            self._window)
+        payload: Json = {"@odata.context": f"{req.origin}/v1.0/$metadata#Collection(event)",
+                         "value": page.items}
+        if page.next_token is not None:
+            payload["@odata.nextLink"] = f"{req.origin}{req.raw_path}?$skiptoken={page.next_token}"
+        if page.delta_token is not None:
+            payload["@odata.deltaLink"] = (f"{req.origin}{req.raw_path}"
+                                           f"?$deltatoken={page.delta_token}")
+        if page.size_applied is not None:
+            applied.insert(0, f"odata.maxpagesize={page.size_applied}")
+        return self._ok(payload, applied)
 
     def _do_instances(self, req: Request, plan: routes.Plan, scope: _Scope, query: odata.Query,
                       prefer: odata.Prefer) -> Response:
