@@ -2,6 +2,7 @@
 
 from tui.graph.batch import BatchItemOutcome, BulkCancel
 from tui.graph.client import GLOBAL_GRAPH_URL, CancelOutcome, GraphClient
+from tui.graph.delta import DeltaRound
 from tui.graph.errors import (
     AuthenticationRequired,
     CancelNotSent,
@@ -28,6 +29,7 @@ __all__ = [
     "CancelNotSent",
     "CancelOutcome",
     "CancelOutcomeUnknown",
+    "DeltaRound",
     "Event",
     "EventRef",
     "GraphClient",

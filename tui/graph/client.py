@@ -13,8 +13,9 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 
-from tui.graph import jsonpages, urls
+from tui.graph import delta, jsonpages, urls
 from tui.graph.batch import BulkCancel, cancel_body
+from tui.graph.delta import DeltaRound
 from tui.graph.errors import (
     NOT_FOUND_CODES,
     CancelNotSent,
@@ -167,8 +168,13 @@ class GraphClient:
         json_body: Any = None,
         mailbox: str | None = None,
         read_timeout: float | None = None,
+        prefer: str | None = None,
+        on_attempt: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """One request under the policy.
+
+        `prefer` adds preferences to the Prefer header; `on_attempt` is called for every
+        HTTP request sent, retries included.
 
         Reads are retried on 429/503/504 and network errors. A write is retried only when
         the server cannot have processed it (429, or the connection was never made); any
@@ -188,6 +194,10 @@ class GraphClient:
         while True:
             headers = await self._headers(force_refresh=force)
             force = False
+            if prefer:
+                headers["Prefer"] = f"{headers['Prefer']}, {prefer}"
+            if on_attempt is not None:
+                on_attempt()
             if content is not None:
                 headers["Content-Type"] = "application/json"
             failure: httpx.TransportError | None = None
@@ -236,7 +246,14 @@ class GraphClient:
             )
 
     async def _get_json(self, url: str) -> dict[str, Any]:
-        response = await self._send("GET", url)
+        payload, _size = await self._get_json_sized(url)
+        return payload
+
+    async def _get_json_sized(
+        self, url: str, *, prefer: str | None = None, on_attempt: Callable[[], None] | None = None
+    ) -> tuple[dict[str, Any], int]:
+        """The JSON object Graph answered and the size of its body in bytes."""
+        response = await self._send("GET", url, prefer=prefer, on_attempt=on_attempt)
         content = response.content
         # httpx links a response and its (finished) stream both ways, so the body would wait
         # for the cyclic collector; unlinking lets a megabyte page go as soon as it is parsed.
@@ -263,7 +280,7 @@ class GraphClient:
                 "Graph sent an unexpected JSON value",
                 response.headers.get("request-id"),
             )
-        return payload
+        return payload, len(content)
 
     async def _pages(self, url: str) -> AsyncIterator[list[dict[str, Any]]]:
         """Each page's items, following `@odata.nextLink` exactly as given until there is none.
@@ -335,12 +352,7 @@ class GraphClient:
         self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
     ) -> AsyncIterator[list[Event]]:
         """The events overlapping [start, end), occurrences expanded, one list per page."""
-        if start.tzinfo is None or end.tzinfo is None:
-            raise ValueError("calendar window bounds must carry a time zone")
-        if end <= start:
-            raise ValueError("the window must end after it starts")
-        if end - start > MAX_WINDOW:
-            raise ValueError("Graph shows at most 1825 days at once")
+        check_window(start, end)
         query = httpx.QueryParams(
             {
                 "startDateTime": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -352,10 +364,13 @@ class GraphClient:
         )
         url = f"{urls.calendar_view_path(calendar)}?{query}"
         async for page in self._pages(url):
-            if len(page) > _THREAD_PARSE_ITEMS:
-                yield await _in_thread(self._events_of, page, calendar, True)
-            else:
-                yield self._events_of(page, calendar)
+            yield await self._parse_events(page, calendar)
+
+    async def _parse_events(self, page: list[dict[str, Any]], calendar: CalendarRef) -> list[Event]:
+        """A page's events; a big page is parsed in a worker thread, off the UI's loop."""
+        if len(page) > _THREAD_PARSE_ITEMS:
+            return await _in_thread(self._events_of, page, calendar, True)
+        return self._events_of(page, calendar)
 
     def _events_of(
         self, page: list[dict[str, Any]], calendar: CalendarRef, in_thread: bool = False
@@ -367,6 +382,25 @@ class GraphClient:
             if in_thread and index % jsonpages.YIELD_EVERY == 0:
                 time.sleep(0)  # let a waiting UI thread have the lock now
         return events
+
+    async def calendar_view_delta(
+        self,
+        target: CalendarRef | Mailbox,
+        start: dt.datetime,
+        end: dt.datetime,
+        delta_link: str | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> DeltaRound:
+        """One round of change tracking over a calendar view; see `tui.graph.delta`.
+
+        Without `delta_link` (or when Graph no longer accepts it) this is a full round of
+        the window [start, end); with it, only what changed since the round that gave it.
+        """
+        check_window(start, end)
+        return await delta.calendar_view_delta(
+            self, target, start, end, delta_link, page_size or self._page_size
+        )
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
         """Single events and series masters (occurrences not expanded), one list per page."""
@@ -461,6 +495,16 @@ class GraphClient:
         sent twice without a check). `check_first` looks at each event before sending, for
         retrying items whose outcome was unknown."""
         return BulkCancel(self, refs, comment, check_first=check_first)
+
+
+def check_window(start: dt.datetime, end: dt.datetime) -> None:
+    """ValueError for a calendar view window Graph would refuse."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("calendar window bounds must carry a time zone")
+    if end <= start:
+        raise ValueError("the window must end after it starts")
+    if end - start > MAX_WINDOW:
+        raise ValueError("Graph shows at most 1825 days at once")
 
 
 def _has_id(obj: dict[str, Any]) -> bool:

@@ -135,6 +135,11 @@ def calendar_view_path(calendar: CalendarRef) -> str:
     return f"{calendar.path}/calendarView"
 
 
+def calendar_view_delta_path(target: CalendarRef | Mailbox) -> str:
+    """Change tracking of a calendar view: a calendar, or a mailbox (its default calendar)."""
+    return f"{target.path}/calendarView/delta"
+
+
 def events_path(calendar: CalendarRef) -> str:
     return f"{calendar.path}/events"
 

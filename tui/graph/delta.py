@@ -1,0 +1,147 @@
+"""Change tracking of a calendar view through Graph's `calendarView/delta`.
+
+A round follows `@odata.nextLink` exactly as given (the first page is often empty) until a
+page carries `@odata.deltaLink`; the caller stores that link and sends it next time, and
+Graph answers with only what changed since: full representations of added or changed
+events, and `@removed` entries for deleted or cancelled ones. Delta accepts no `$select`,
+`$top` or `$orderby`, so the page size goes in `Prefer: odata.maxpagesize` and the events
+come in full; they are parsed with the same model code as a listing.
+
+Graph forgets sync states after some days and answers 410 (`SyncStateNotFound`) to a stale
+link: the round then starts over from the window, silently, and says so with `full=True`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from tui.graph import urls
+from tui.graph.errors import GraphError
+from tui.graph.models import Event
+from tui.graph.urls import CalendarRef, Mailbox
+
+if TYPE_CHECKING:
+    from tui.graph.client import GraphClient
+
+
+@dataclass(frozen=True, slots=True)
+class DeltaRound:
+    """What one round brought.
+
+    `full` means the round listed the whole window (a first sync, or a resync after Graph
+    dropped the old state): the caller replaces what it holds for the window with `upserts`.
+    Otherwise it applies `upserts` (added or changed) and `removed` (ids) to what it holds.
+    `requests` counts HTTP requests sent (retries included), `bytes` their response bodies.
+    """
+
+    upserts: list[Event]
+    removed: list[str]
+    delta_link: str
+    full: bool
+    requests: int
+    bytes: int
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes = 0
+
+    def sent(self) -> None:
+        self.requests += 1
+
+
+def start_url(target: CalendarRef | Mailbox, start: dt.datetime, end: dt.datetime) -> str:
+    query = httpx.QueryParams({
+        "startDateTime": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    })
+    return f"{urls.calendar_view_delta_path(target)}?{query}"
+
+
+async def calendar_view_delta(
+    client: GraphClient,
+    target: CalendarRef | Mailbox,
+    start: dt.datetime,
+    end: dt.datetime,
+    delta_link: str | None,
+    page_size: int,
+) -> DeltaRound:
+    """One round for `target` (see `GraphClient.calendar_view_delta`)."""
+    if page_size < 1:
+        raise ValueError("the page size must be at least 1")
+    calendar = target if isinstance(target, CalendarRef) else CalendarRef(target)
+    tally = _Tally()
+    url, full = (delta_link, False) if delta_link else (start_url(target, start, end), True)
+    resynced = False
+    while True:
+        try:
+            return await _round(client, url, calendar, full, page_size, tally)
+        except GraphError as error:
+            # 410: Graph no longer holds that sync state (expired, or reset on its side).
+            if error.status != 410 or resynced:
+                raise
+            resynced = full = True
+            url = start_url(target, start, end)
+
+
+async def _round(
+    client: GraphClient, url: str, calendar: CalendarRef, full: bool, page_size: int,
+    tally: _Tally,
+) -> DeltaRound:
+    prefer = f"odata.maxpagesize={page_size}"
+
+    def fetch(link: str) -> asyncio.Task[tuple[dict[str, Any], int]]:
+        return asyncio.ensure_future(
+            client._get_json_sized(link, prefer=prefer, on_attempt=tally.sent))
+
+    upserts: dict[str, Event] = {}
+    removed: dict[str, None] = {}
+    final_link = ""
+    pending: asyncio.Task[tuple[dict[str, Any], int]] | None = fetch(url)
+    try:
+        while pending is not None:
+            payload, size = await pending
+            pending = None
+            tally.bytes += size
+            next_link = payload.get("@odata.nextLink")
+            delta_link = payload.get("@odata.deltaLink")
+            if isinstance(next_link, str) and next_link:
+                pending = fetch(next_link)  # on its way while this page is parsed
+                await asyncio.sleep(0)
+            elif isinstance(delta_link, str) and delta_link:
+                final_link = delta_link
+            else:
+                raise GraphError(200, "InvalidResponse",
+                                 "Graph ended a sync round without a deltaLink")
+            value = payload.get("value")
+            items = [obj for obj in value if isinstance(obj, dict) and _has_id(obj)] \
+                if isinstance(value, list) else []
+            parsed = iter(await client._parse_events(
+                [obj for obj in items if "@removed" not in obj], calendar))
+            # In Graph's order: an event sent again later in the round wins.
+            for obj in items:
+                event_id: str = obj["id"]
+                upserts.pop(event_id, None)
+                removed.pop(event_id, None)
+                if "@removed" in obj:
+                    removed[event_id] = None
+                else:
+                    upserts[event_id] = next(parsed)
+    finally:
+        if pending is not None:
+            pending.cancel()
+            if pending.done() and not pending.cancelled():
+                pending.exception()
+    return DeltaRound(list(upserts.values()), list(removed), final_link, full,
+                      tally.requests, tally.bytes)
+
+
+def _has_id(obj: dict[str, Any]) -> bool:
+    value = obj.get("id")
+    return isinstance(value, str) and bool(value)
