@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from tui.bench import bulkcancel, coldstart, listing, ptybytes, sdk
+from tui.bench import bulkcancel, coldstart, listing, ptybytes, sdk, sync
 from tui.bench.procs import fake_server, run_json
 from tui.bench.stats import Row, table
 from tui.graph import GraphClient
@@ -214,13 +214,35 @@ class Suite:
         self.row(name, "per page-down, table alone", "B", table_pages)
         self.row(name, "first screen", "B", starts)
 
+    # -- 7 ---------------------------------------------------------------------------------
+
+    def incremental_sync(self) -> None:
+        name = "7 delta sync 10k"
+        changes = 10
+        self.log(f"{name}: {changes} changes in a 10,000-event window, delta vs full listing")
+        runs = [asyncio.run(sync.measure(10_000, changes)) for _ in range(1 if self.quick else 3)]
+        requests = self.row(name, f"requests, incremental round ({changes} changes)", "",
+                            [float(r.incremental_requests) for r in runs], "≤ 2")
+        requests.ok = _le(requests, 2)
+        share = self.row(name, "bytes, incremental / full listing", "%",
+                         [100 * r.bytes_ratio for r in runs], "≤ 5 %")
+        share.ok = _le(share, 5)
+        self.row(name, "bytes, incremental round", "B", [float(r.incremental_bytes) for r in runs])
+        self.row(name, f"bytes, full listing ({runs[0].window_events} events)", "B",
+                 [float(r.listing_bytes) for r in runs],
+                 note=f"calendarView with $select, {runs[0].listing_requests} requests")
+        self.row(name, "bytes, full delta round", "B", [float(r.full_round_bytes) for r in runs],
+                 note=f"first sync: full events, {runs[0].full_round_requests} requests")
+        self.row(name, "incremental round", "s", [r.incremental_seconds for r in runs])
+
 
 def _le(row: Row, limit: float) -> bool | None:
     return None if row.median is None else row.median <= limit
 
 
 SCENARIOS = {"1": Suite.cold_start, "2": Suite.big_windows, "3": Suite.sdk,
-             "4": Suite.network_floor, "5": Suite.bulk_cancel, "6": Suite.pty_bytes}
+             "4": Suite.network_floor, "5": Suite.bulk_cancel, "6": Suite.pty_bytes,
+             "7": Suite.incremental_sync}
 
 
 def main(argv: list[str] | None = None) -> int:
