@@ -270,3 +270,13 @@ def test_changes_in_a_group_calendar(graph: Graph) -> None:
     items, _, _ = _round(graph, delta_link)
     assert _ids(items) == [added]
     assert items[0]["organizer"]["emailAddress"]["address"] == seed.GROUP_MAIL
+
+
+def test_oldest_states_are_forgotten_first(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.fake import delta
+
+    monkeypatch.setattr(delta, "MAX_STATES", 2)
+    links = [_round(graph, f"/me/calendarView/delta?{WEEK}",
+                    Prefer="odata.maxpagesize=1000")[2] for _ in range(3)]
+    assert graph.http.get(links[0]).status_code == 410
+    assert graph.http.get(links[2]).status_code == 200
