@@ -36,7 +36,8 @@ class DeltaRound:
     `full` means the round listed the whole window (a first sync, or a resync after Graph
     dropped the old state): the caller replaces what it holds for the window with `upserts`.
     Otherwise it applies `upserts` (added or changed) and `removed` (ids) to what it holds.
-    `requests` counts HTTP requests sent (retries included), `bytes` their response bodies.
+    `requests` counts HTTP requests sent (retries included), `bytes` the bodies of the
+    pages received (error answers not counted).
     """
 
     upserts: list[Event]
