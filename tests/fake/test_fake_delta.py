@@ -280,3 +280,21 @@ def test_oldest_states_are_forgotten_first(graph: Graph, monkeypatch: pytest.Mon
                     Prefer="odata.maxpagesize=1000")[2] for _ in range(3)]
     assert graph.http.get(links[0]).status_code == 410
     assert graph.http.get(links[2]).status_code == 200
+
+
+def test_attendee_copy_of_a_cancelled_meeting_comes_as_changed(graph: Graph) -> None:
+    # The organizer's cancel removes the meeting from the organizer's calendar; an
+    # attendee's copy stays, flagged cancelled, until the attendee removes it.
+    mine = graph.store.calendar_view(START, END, lambda e: e["type"] == "singleInstance"
+                                     and e["isOrganizer"] and e["attendees"])
+    jonas = graph.store.calendar_view(START, END, user=seed.JONAS_ID)
+    copies = {e["iCalUId"]: e for e in jonas}
+    meeting = next(e for e in mine if e["iCalUId"] in copies)
+    copy = copies[meeting["iCalUId"]]
+    path = f"/users/{seed.JONAS_ID}/calendarView/delta?{WEEK}"
+    _, _, jonas_link = _round(graph, path)
+    response = graph.post(f"/me/events/{seg(meeting['id'])}/cancel", json={"comment": "Off"})
+    assert response.status_code == 202
+    items, _, _ = _round(graph, jonas_link)
+    assert [(item["id"], item["isCancelled"]) for item in items] == [(copy["id"], True)]
+    assert items[0]["subject"].startswith("Canceled: ")
