@@ -1,0 +1,122 @@
+"""The local calendar cache: what cal365 has seen, so a start paints before any request.
+
+UI-free (never imports Textual). `open_cache` picks the storage the settings name:
+
+* "keyring": payloads Fernet-encrypted, the key in the OS keyring (the token cache's
+  envelope, under its own keyring entry); raises KeyringUnavailable when there is none;
+* "session": the same tables in memory, gone at exit;
+* "plaintext": the user's explicit choice, with `PLAINTEXT_WARNING` at every start;
+* "off": no cache (None).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui import paths
+from tui.auth.cache import FileLock
+from tui.auth.config import Settings
+from tui.auth.envelope import KeyringKey
+from tui.auth.keyring_access import DEFAULT_TIMEOUT
+from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
+from tui.cache.codec import CachedTree, LastView
+from tui.cache.store import (
+    Applied,
+    CachedWindow,
+    CacheError,
+    CacheStore,
+    DeltaRoundLike,
+    Owner,
+    moved_aside,
+    sidecars,
+)
+
+PLAINTEXT_WARNING = (
+    "the calendar cache is stored UNENCRYPTED in {path} (you chose plaintext storage); "
+    "anyone who can read that file can read your calendar. Clear it with: cal365 cache clear"
+)
+
+CACHE_CHOICES = (
+    "Or choose, explicitly, one of:\n"
+    "  --cache session    keep the calendar cache in memory for this run only\n"
+    "  --cache plaintext  an unencrypted 0600 file (a warning shows at every start)\n"
+    "  --no-cache         no calendar cache at all\n"
+    "(also cache in the config file, or CAL365_CACHE)"
+)
+
+
+def cache_path(profile: str, directory: Path | None = None) -> Path:
+    """Where a profile's calendar cache lives (the directory is not created here)."""
+    return (directory or paths.base_dir("cache")) / f"calendar.{profile}.sqlite3"
+
+
+def key_for(profile: str, timeout: float = DEFAULT_TIMEOUT) -> KeyringKey:
+    return KeyringKey(f"calendar-cache-key:{profile}", timeout)
+
+
+def open_cache(
+    settings: Settings,
+    owner: Owner,
+    directory: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> CacheStore | None:
+    """The profile's cache as the settings choose it, checked and ready; None when off.
+
+    Raises KeyringUnavailable (keyring mode without a usable keyring: the caller offers the
+    choices in CACHE_CHOICES) and CacheError (the file cannot be created at all). Whatever was
+    moved aside or rebuilt is in the store's `take_notices()`.
+    """
+    if settings.cache == "off":
+        return None
+    if settings.cache == "session":
+        return CacheStore(None, PlainCipher(), owner)
+    path = cache_path(settings.profile, directory)
+    if directory is None:
+        paths.private_dir("cache")
+    else:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # One process at a time creates the key and the schema: two first starts at once must
+    # not each write a key of their own to the keyring.
+    with FileLock(path.with_name(path.name + ".lock")):
+        cipher: Cipher
+        if settings.cache == "plaintext":
+            cipher = PlainCipher()
+        else:
+            key = key_for(settings.profile, timeout)
+            secret = key.get(create=False)
+            if secret is None:
+                secret = key.get(create=True)
+            assert secret is not None
+            cipher = FernetCipher(secret)
+        return CacheStore(path, cipher, owner)
+
+
+def remove_cache(settings: Settings, directory: Path | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Delete the profile's cache files (and moved-aside ones) and its keyring key.
+
+    Returns what was removed; raises KeyringUnavailable after deleting the files if the key
+    cannot be removed (the files are gone, so the key alone unlocks nothing).
+    """
+    path = cache_path(settings.profile, directory)
+    removed: list[str] = []
+    for base in [path, *moved_aside(path)]:
+        for each in sidecars(base):
+            if each.exists():
+                each.unlink()
+                removed.append(str(each))
+    lock = path.with_name(path.name + ".lock")
+    if lock.exists():
+        lock.unlink()
+    if settings.cache in ("keyring", "session", "plaintext") or removed:
+        key = key_for(settings.profile, timeout)
+        if key.delete():
+            removed.append(key.label)
+    return removed
+
+
+__all__ = [
+    "CACHE_CHOICES", "PLAINTEXT_WARNING", "Applied", "CacheError", "CacheStore",
+    "CachedTree", "CachedWindow", "DeltaRoundLike", "LastView", "Owner", "cache_path",
+    "key_for", "open_cache", "remove_cache",
+]
