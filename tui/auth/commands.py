@@ -17,6 +17,7 @@ from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
+from tui.cache import remove_cache
 
 
 def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings | None:
@@ -181,6 +182,12 @@ def logout(
             print(f"cal365: the keyring entry could not be removed: {exc.reason}", file=err)
     for other in other_stores(settings):
         removed += other.wipe()
+    cache_removed, problem = remove_cache(settings)
+    removed += cache_removed
+    if problem:
+        status = 1
+        print(f"cal365: the calendar cache's keyring entry could not be removed: {problem}. "
+              "The cache files are gone, so the key alone unlocks nothing.", file=err)
     if removed:
         print(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
         for item in removed:

@@ -17,16 +17,18 @@ from tui import paths
 from tui.auth.cache import FileLock
 from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
-from tui.auth.keyring_access import DEFAULT_TIMEOUT
+from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable
 from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
 from tui.cache.codec import CachedTree, LastView
 from tui.cache.store import (
     Applied,
     CachedWindow,
     CacheError,
+    CacheInfo,
     CacheStore,
     DeltaRoundLike,
     Owner,
+    inspect,
     moved_aside,
     sidecars,
 )
@@ -92,11 +94,12 @@ def open_cache(
 
 
 def remove_cache(settings: Settings, directory: Path | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> list[str]:
-    """Delete the profile's cache files (and moved-aside ones) and its keyring key.
+                 timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], str | None]:
+    """Delete the profile's cache files (moved-aside ones too) and its keyring key.
 
-    Returns what was removed; raises KeyringUnavailable after deleting the files if the key
-    cannot be removed (the files are gone, so the key alone unlocks nothing).
+    Returns what was removed and, if the keyring could not be asked, why (the files are
+    gone all the same, so the key alone unlocks nothing). Without a keyring and with a
+    cache setting that needs none, the key is not looked for.
     """
     path = cache_path(settings.profile, directory)
     removed: list[str] = []
@@ -105,18 +108,32 @@ def remove_cache(settings: Settings, directory: Path | None = None,
             if each.exists():
                 each.unlink()
                 removed.append(str(each))
-    lock = path.with_name(path.name + ".lock")
-    if lock.exists():
-        lock.unlink()
-    if settings.cache in ("keyring", "session", "plaintext") or removed:
-        key = key_for(settings.profile, timeout)
+    path.with_name(path.name + ".lock").unlink(missing_ok=True)
+    key = key_for(settings.profile, timeout)
+    try:
         if key.delete():
             removed.append(key.label)
-    return removed
+    except KeyringUnavailable as exc:
+        if settings.cache == "keyring":
+            return removed, exc.reason
+    return removed, None
 
 
 __all__ = [
-    "CACHE_CHOICES", "PLAINTEXT_WARNING", "Applied", "CacheError", "CacheStore",
-    "CachedTree", "CachedWindow", "DeltaRoundLike", "LastView", "Owner", "cache_path",
-    "key_for", "open_cache", "remove_cache",
+    "CACHE_CHOICES",
+    "PLAINTEXT_WARNING",
+    "Applied",
+    "CacheError",
+    "CacheInfo",
+    "CacheStore",
+    "CachedTree",
+    "CachedWindow",
+    "DeltaRoundLike",
+    "LastView",
+    "Owner",
+    "cache_path",
+    "inspect",
+    "key_for",
+    "open_cache",
+    "remove_cache",
 ]

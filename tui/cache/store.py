@@ -619,3 +619,56 @@ class CacheStore:
             return None if row is None else codec.view_from(codec.loads(self.cipher.open(row[0])))
 
         return self._guarded(body, None)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What `cal365 cache info` shows; read without the key (nothing sealed is opened)."""
+
+    path: Path
+    exists: bool
+    size: int = 0
+    """Bytes on disk: the database with its -wal and -shm files."""
+    state: str = "ok"
+    """ok, damaged (moved aside at the next start) or foreign (not a cal365 cache)."""
+    encrypted: bool | None = None
+    schema: int = 0
+    created: dt.datetime | None = None
+    last_sync: dt.datetime | None = None
+    events: int = 0
+    calendars: int = 0
+    windows: int = 0
+    moved_aside: tuple[Path, ...] = ()
+
+
+def inspect(path: Path) -> CacheInfo:
+    """Describe the cache file at `path` without changing it or asking for its key."""
+    aside = tuple(moved_aside(path))
+    if not path.exists():
+        return CacheInfo(path, False, moved_aside=aside)
+    size = sum(p.stat().st_size for p in sidecars(path) if p.exists())
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=5)
+    except sqlite3.Error:
+        return CacheInfo(path, True, size, "damaged", moved_aside=aside)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != schema.APPLICATION_ID:
+            return CacheInfo(path, True, size, "foreign", moved_aside=aside)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+        def moment(name: str) -> dt.datetime | None:
+            raw = meta.get(name)
+            return None if raw is None else _when(float(bytes(raw).decode()))
+
+        events, calendars = conn.execute(
+            "SELECT count(*), count(DISTINCT calendar) FROM events").fetchone()
+        windows = conn.execute("SELECT count(*) FROM windows").fetchone()[0]
+        return CacheInfo(path, True, size, "ok", bytes(meta.get("mode", b"")) == b"encrypted",
+                         version, moment("created"), moment("last_sync"), events, calendars,
+                         windows, aside)
+    except (sqlite3.Error, ValueError):
+        return CacheInfo(path, True, size, "damaged", moved_aside=aside)
+    finally:
+        conn.close()
