@@ -156,3 +156,26 @@ def test_the_config_key(tmp_path: Path) -> None:
         cache("cache = 3\n")
     config.write_text('cache = "keyring"\n', encoding="utf-8")
     assert load_settings({"cache": "off"}, environ={}, path=config).cache == "off"
+
+
+def test_info_on_a_busy_cache_is_an_error_not_damage(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from tui.cache import store
+
+    path = _fill_plain()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(store.sqlite3, "connect",
+                        lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05}))
+    try:
+        code, out, err = run(capsys, "--cache", "plaintext", "cache", "info")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and "DAMAGED" not in out
+    assert "locked" in err
+    assert run(capsys, "--cache", "plaintext", "cache", "info")[0] == 0

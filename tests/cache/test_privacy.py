@@ -159,3 +159,24 @@ def test_plaintext_tokens_mean_a_plaintext_cache_unless_set(tmp_path: Path) -> N
     assert settings(token_storage="session").cache == "session"
     assert settings(token_storage="plaintext", cache="session").cache == "session"
     assert settings().cache == "keyring"
+
+
+def test_the_messages_offer_the_cache_choices_and_warn_about_plaintext(tmp_path: Path) -> None:
+    from tui.cache import keyring_advice, plaintext_warning
+
+    advice = keyring_advice(KeyringUnavailable("no D-Bus session bus"), "linux")
+    assert "no D-Bus session bus" in advice and "dbus-run-session" in advice
+    assert "--cache session" in advice and "--cache plaintext" in advice
+    assert "--no-cache" in advice
+    assert plaintext_warning(settings(), tmp_path) is None
+    warning = plaintext_warning(settings(cache="plaintext"), tmp_path)
+    assert warning is not None and "UNENCRYPTED" in warning
+    assert str(cache_path("default", tmp_path)) in warning
+
+
+def test_naive_times_are_refused(tmp_path: Path) -> None:
+
+    cache = open_cache(settings(cache="session"), OWNER, tmp_path)
+    assert cache is not None
+    with pytest.raises(ValueError, match="time zone"):
+        cache.count(CALENDAR, START.replace(tzinfo=None), END)

@@ -17,7 +17,7 @@ from tui import paths
 from tui.auth.cache import FileLock
 from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
-from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable
+from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
 from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
 from tui.cache.codec import CachedTree, LastView
 from tui.cache.store import (
@@ -45,6 +45,18 @@ CACHE_CHOICES = (
     "  --no-cache         no calendar cache at all\n"
     "(also cache in the config file, or CAL365_CACHE)"
 )
+
+
+def plaintext_warning(settings: Settings, directory: Path | None = None) -> str | None:
+    """The warning to show at every start while the cache is kept unencrypted, or None."""
+    if settings.cache != "plaintext":
+        return None
+    return PLAINTEXT_WARNING.format(path=cache_path(settings.profile, directory))
+
+
+def keyring_advice(error: KeyringUnavailable, platform: str | None = None) -> str:
+    """What to tell a user whose keyring cannot hold the cache's key: fix it, or choose."""
+    return unavailable_message(error.reason, platform, CACHE_CHOICES)
 
 
 def cache_path(profile: str, directory: Path | None = None) -> Path:
@@ -134,6 +146,8 @@ __all__ = [
     "cache_path",
     "inspect",
     "key_for",
+    "keyring_advice",
     "open_cache",
+    "plaintext_warning",
     "remove_cache",
 ]

@@ -98,6 +98,8 @@ class _Unusable(Exception):
 
 
 def _epoch(moment: dt.datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("cache window bounds and event times must carry a time zone")
     return int(moment.timestamp())
 
 
@@ -157,7 +159,10 @@ class CacheStore:
         self.owner = owner
         self._lock = threading.RLock()
         self._notices: list[str] = []
-        self._conn = self._open()
+        try:
+            self._conn = self._open()
+        except OSError as error:
+            raise CacheError(f"the calendar cache {path} cannot be used: {error}") from error
 
     # -- opening, checking, moving aside ----------------------------------------------------
 
@@ -307,7 +312,7 @@ class CacheStore:
                 self._rollback()
                 self._conn.close()
                 self._discard("corrupt", "the calendar cache {path} was damaged")
-                self._conn = self._open()
+                self._reopen()
                 return fallback
             except SealBroken:
                 self._rollback()
@@ -316,8 +321,14 @@ class CacheStore:
                     raise
                 self._discard("unreadable", "the calendar cache {path} holds data that does "
                                             "not open with the key in the keyring")
-                self._conn = self._open()
+                self._reopen()
                 return fallback
+
+    def _reopen(self) -> None:
+        try:
+            self._conn = self._open()
+        except OSError as error:
+            raise CacheError(f"the calendar cache {self.path} cannot be used: {error}") from error
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
@@ -327,6 +338,10 @@ class CacheStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def info(self) -> CacheInfo | None:
+        """Where the cache is, how big and old, what it holds; None for a session cache."""
+        return None if self.path is None else inspect(self.path)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -642,15 +657,18 @@ class CacheInfo:
 
 
 def inspect(path: Path) -> CacheInfo:
-    """Describe the cache file at `path` without changing it or asking for its key."""
+    """Describe the cache file at `path` without changing its content or asking for its key.
+
+    Raises CacheError if the file is busy beyond the timeout or cannot be read at all.
+    """
     aside = tuple(moved_aside(path))
     if not path.exists():
         return CacheInfo(path, False, moved_aside=aside)
     size = sum(p.stat().st_size for p in sidecars(path) if p.exists())
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=5)
-    except sqlite3.Error:
-        return CacheInfo(path, True, size, "damaged", moved_aside=aside)
+    except sqlite3.Error as error:
+        raise CacheError(f"cannot open the calendar cache {path}: {error}") from error
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -668,7 +686,11 @@ def inspect(path: Path) -> CacheInfo:
         return CacheInfo(path, True, size, "ok", bytes(meta.get("mode", b"")) == b"encrypted",
                          version, moment("created"), moment("last_sync"), events, calendars,
                          windows, aside)
-    except (sqlite3.Error, ValueError):
+    except sqlite3.Error as error:
+        if not is_damage(error):
+            raise CacheError(f"cannot read the calendar cache {path}: {error}") from error
+        return CacheInfo(path, True, size, "damaged", moved_aside=aside)
+    except ValueError:
         return CacheInfo(path, True, size, "damaged", moved_aside=aside)
     finally:
         conn.close()
