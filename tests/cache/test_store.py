@@ -176,3 +176,12 @@ def test_session_cache_lives_in_memory_only(tmp_path: Path, key: bytes) -> None:
     assert cache.count(CALENDAR, START, END) == 5
     assert not cache.persistent
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_event_repeated_in_a_round_counts_once_and_the_last_wins(
+        store: CacheStore, events: list[Event]) -> None:
+    renamed = dataclasses.replace(events[0], subject="Second version")
+    applied = store.put_round(CALENDAR, START, END, Round([events[0], events[1], renamed]))
+    assert (applied.added, applied.changed, applied.removed) == (2, 0, 0)
+    subjects = {e.id: e.subject for e in store.events(CALENDAR, START, END, dt.UTC)}
+    assert subjects[events[0].id] == "Second version"

@@ -241,7 +241,8 @@ class CacheStore:
             self._check_meta(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         if self.path is not None:
             for each in sidecars(self.path):
@@ -316,9 +317,9 @@ class CacheStore:
                 return fallback
             except SealBroken:
                 self._rollback()
-                self._conn.close()
                 if self.path is None:
                     raise
+                self._conn.close()
                 self._discard("unreadable", "the calendar cache {path} holds data that does "
                                             "not open with the key in the keyring")
                 self._reopen()
@@ -371,6 +372,8 @@ class CacheStore:
             rows.append((self.event_key(event.id), self.event_key(series) if series else None,
                          _epoch(first), _epoch(last), self.cipher.digest(plain),
                          self.cipher.seal(plain)))
+        # One row per event even if a round repeats one (the last representation wins).
+        rows = list({row[0]: row for row in rows}.values())
         removed_keys = [self.event_key(i) for i in round.removed]
         link = self.cipher.seal(round.delta_link.encode("utf-8")) if round.delta_link else None
         where = self.cipher.seal(codec.dumps(codec.calendar_json(calendar)))
