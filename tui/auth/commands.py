@@ -17,7 +17,6 @@ from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
-from tui.cache import remove_cache
 
 
 def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings | None:
@@ -182,6 +181,8 @@ def logout(
             print(f"cal365: the keyring entry could not be removed: {exc.reason}", file=err)
     for other in other_stores(settings):
         removed += other.wipe()
+    from tui.cache import remove_cache  # late: the app's start imports this module
+
     cache_removed, problem = remove_cache(settings)
     removed += cache_removed
     if problem:
