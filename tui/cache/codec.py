@@ -131,11 +131,14 @@ def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
 
 
 def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # surrogatepass: Graph's JSON may carry a lone surrogate (an escaped half of an emoji),
+    # which json.loads accepts; it must not make an event uncacheable.
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
 
 
 def loads(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
+    return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
