@@ -6,6 +6,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
 from tui.cache import CacheStore, Owner
 from tui.cache.cipher import FernetCipher, PlainCipher
@@ -129,10 +131,22 @@ def test_only_the_last_few_moved_aside_files_are_kept(db_path: Path, key: bytes)
     assert len(moved_aside(db_path)) == 3
 
 
-def test_an_old_schema_is_migrated_in_place(db_path: Path, key: bytes) -> None:
+def test_an_old_schema_is_migrated_in_place(
+        db_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.cache import schema
+
     _filled(db_path, key, 10)
+    step = "ALTER TABLE events ADD COLUMN colour TEXT; CREATE TABLE extra (x INTEGER)"
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, step))
+    monkeypatch.setattr(schema, "VERSION", len(MIGRATIONS) + 1)
     cache, notices = _reopen(db_path, key)
     assert notices == [] and cache.count(CALENDAR, START, END) == 10
     version = cache._conn.execute("PRAGMA user_version").fetchone()[0]
     app_id = cache._conn.execute("PRAGMA application_id").fetchone()[0]
-    assert (version, app_id) == (len(MIGRATIONS), APPLICATION_ID)
+    assert (version, app_id) == (len(MIGRATIONS) + 1, APPLICATION_ID)
+    columns = {row[1] for row in cache._conn.execute("PRAGMA table_info(events)")}
+    assert "colour" in columns
+    cache.close()
+    # Once migrated, opening again runs nothing twice (ALTER TABLE would fail if it did).
+    again, notices = _reopen(db_path, key)
+    assert notices == [] and again.count(CALENDAR, START, END) == 10

@@ -109,9 +109,8 @@ def remove_cache(settings: Settings, directory: Path | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], str | None]:
     """Delete the profile's cache files (moved-aside ones too) and its keyring key.
 
-    Returns what was removed and, if the keyring could not be asked, why (the files are
-    gone all the same, so the key alone unlocks nothing). Without a keyring and with a
-    cache setting that needs none, the key is not looked for.
+    Returns what was removed and, if files were removed but the keyring could not be asked
+    to forget the key, why (the files are gone all the same, so the key unlocks nothing).
     """
     path = cache_path(settings.profile, directory)
     removed: list[str] = []
@@ -126,7 +125,9 @@ def remove_cache(settings: Settings, directory: Path | None = None,
         if key.delete():
             removed.append(key.label)
     except KeyringUnavailable as exc:
-        if settings.cache == "keyring":
+        # A key left behind unlocks nothing once the files are gone; worth a word only when
+        # files were removed and the key is where this profile keeps it.
+        if settings.cache == "keyring" and removed:
             return removed, exc.reason
     return removed, None
 
