@@ -102,11 +102,27 @@ def test_clear_without_a_keyring_removes_the_files_and_says_so(
         # A plaintext cache needs no keyring: nothing to complain about.
         code, _, err = run(capsys, "--cache", "plaintext", "cache", "clear")
         assert code == 0 and err == "" and not path.exists()
-        # Nothing left to remove: a key that may linger unlocks nothing, so no complaint.
+        # Nothing left to remove, or only a plaintext cache: the key is no concern.
         assert run(capsys, "cache", "clear")[:3:2] == (0, "")
         _fill_plain()
-        code, _, err = run(capsys, "cache", "clear")
-        assert code == 1 and "keyring entry could not be removed" in err
+        assert run(capsys, "cache", "clear")[:3:2] == (0, "")
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_clearing_an_encrypted_cache_without_the_keyring_says_the_key_stays(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    path = _fill()  # made while the keyring worked; now it is gone
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, out, err = run(capsys, "cache", "clear")
+        assert code == 1 and str(path) in out and not path.exists()
+        assert "keyring entry could not be removed" in err and "unlocks nothing" in err
     finally:
         keyring.set_keyring(previous)
 
@@ -182,3 +198,10 @@ def test_info_on_a_busy_cache_is_an_error_not_damage(
     assert code == 1 and "DAMAGED" not in out
     assert "locked" in err
     assert run(capsys, "--cache", "plaintext", "cache", "info")[0] == 0
+
+
+def test_info_notes_a_cache_made_with_other_storage(capsys: pytest.CaptureFixture[str]) -> None:
+    _fill_plain()
+    out = run(capsys, "cache", "info")[1]
+    assert "UNENCRYPTED" in out and "note:        made with other storage" in out
+    assert "note:" not in run(capsys, "--cache", "plaintext", "cache", "info")[1]

@@ -109,10 +109,15 @@ def remove_cache(settings: Settings, directory: Path | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], str | None]:
     """Delete the profile's cache files (moved-aside ones too) and its keyring key.
 
-    Returns what was removed and, if files were removed but the keyring could not be asked
-    to forget the key, why (the files are gone all the same, so the key unlocks nothing).
+    Returns what was removed and, if an encrypted cache was removed but the keyring could
+    not be asked to forget its key, why (the files are gone all the same, so the key
+    unlocks nothing).
     """
     path = cache_path(settings.profile, directory)
+    try:
+        encrypted = inspect(path).encrypted
+    except CacheError:
+        encrypted = None
     removed: list[str] = []
     for base in [path, *moved_aside(path)]:
         for each in sidecars(base):
@@ -126,8 +131,9 @@ def remove_cache(settings: Settings, directory: Path | None = None,
             removed.append(key.label)
     except KeyringUnavailable as exc:
         # A key left behind unlocks nothing once the files are gone; worth a word only when
-        # files were removed and the key is where this profile keeps it.
-        if settings.cache == "keyring" and removed:
+        # an encrypted cache was removed (or one of unknown kind, with keyring storage).
+        sealed = encrypted if encrypted is not None else settings.cache == "keyring"
+        if removed and sealed:
             return removed, exc.reason
     return removed, None
 

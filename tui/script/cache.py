@@ -106,6 +106,9 @@ def _info(args: argparse.Namespace) -> int:
                 f"events:      {info.events} in {info.calendars} calendar(s)",
                 f"windows:     {info.windows} synced date window(s)",
             ]
+            if info.encrypted != (settings.cache == "keyring") and settings.cache != "off":
+                lines.append(f"note:        made with other storage than the setting now "
+                             f"({settings.cache}); the next start replaces it")
     if info.moved_aside:
         lines.append(f"moved aside: {len(info.moved_aside)} earlier file(s), removed by "
                      "`cal365 cache clear`:")
