@@ -185,3 +185,12 @@ def test_an_event_repeated_in_a_round_counts_once_and_the_last_wins(
     assert (applied.added, applied.changed, applied.removed) == (2, 0, 0)
     subjects = {e.id: e.subject for e in store.events(CALENDAR, START, END, dt.UTC)}
     assert subjects[events[0].id] == "Second version"
+
+
+def test_the_owner_of_a_signed_in_user() -> None:
+    from tui.auth.provider import Identity
+    from tui.cache import Owner
+
+    owner = Owner.of(Identity("megan@contoso.test", "tid", "uid.tid"))
+    assert owner == Owner("uid.tid", "megan@contoso.test", "tid")
+    assert owner.identity == Owner("UID.TID", "other name", "TID").identity

@@ -78,7 +78,8 @@ def open_cache(
 
     Raises KeyringUnavailable (keyring mode without a usable keyring: the caller offers the
     choices in CACHE_CHOICES) and CacheError (the file cannot be created at all). Whatever was
-    moved aside or rebuilt is in the store's `take_notices()`.
+    moved aside or rebuilt is in the store's `take_notices()`. It may wait for the keyring
+    (up to `timeout`) and another instance's write: call it from a worker thread.
     """
     if settings.cache == "off":
         return None

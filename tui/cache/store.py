@@ -57,6 +57,15 @@ class DeltaRoundLike(Protocol):
     def full(self) -> bool: ...
 
 
+class _SignedIn(Protocol):
+    @property
+    def username(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def home_account_id(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Owner:
     """The account a cache belongs to; a cache of another one is never read."""
@@ -68,6 +77,11 @@ class Owner:
     @property
     def identity(self) -> bytes:
         return f"{self.tenant.lower()}|{self.account_id.lower()}".encode()
+
+    @classmethod
+    def of(cls, identity: _SignedIn) -> Owner:
+        """The owner for a signed-in user (tui.auth.provider.Identity, read offline)."""
+        return cls(identity.home_account_id, identity.username, identity.tenant_id)
 
 
 @dataclass(frozen=True, slots=True)
