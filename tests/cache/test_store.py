@@ -194,3 +194,13 @@ def test_the_owner_of_a_signed_in_user() -> None:
     owner = Owner.of(Identity("megan@contoso.test", "tid", "uid.tid"))
     assert owner == Owner("uid.tid", "megan@contoso.test", "tid")
     assert owner.identity == Owner("UID.TID", "other name", "TID").identity
+
+
+def test_a_mailbox_target_is_its_default_calendar(store: CacheStore, events: list[Event]) -> None:
+    group = Mailbox("group", "0b7f-sales")
+    store.put_round(group, START, END, Round(events[:4]))
+    assert store.count(CalendarRef(group), START, END) == 4
+    assert store.delta_link(group, START, END) == Round().delta_link
+    [window] = store.windows()
+    assert window.calendar == CalendarRef(group)
+    assert store.count(ME, START, END) == 0

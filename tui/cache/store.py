@@ -44,6 +44,15 @@ class CacheError(Exception):
     """The cache cannot be used at all (disk full, no permission); the message says why."""
 
 
+# Graph's calendarView delta runs on a calendar or on a mailbox (its default calendar).
+Target = CalendarRef | Mailbox
+
+
+def as_calendar(target: Target) -> CalendarRef:
+    """The calendar a target means: a mailbox's calendarView is its default calendar's."""
+    return target if isinstance(target, CalendarRef) else CalendarRef(target)
+
+
 class DeltaRoundLike(Protocol):
     """One calendarView delta round as the Graph client returns it."""
 
@@ -360,8 +369,9 @@ class CacheStore:
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def calendar_key(self, calendar: CalendarRef) -> bytes:
-        return self.cipher.digest(b"calendar\0" + calendar.path.encode("utf-8"))
+    def calendar_key(self, calendar: Target) -> bytes:
+        path = as_calendar(calendar).path
+        return self.cipher.digest(b"calendar\0" + path.encode("utf-8"))
 
     def event_key(self, event_id: str) -> bytes:
         return self.cipher.digest(b"event\0" + event_id.encode("utf-8"))
@@ -371,7 +381,7 @@ class CacheStore:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def put_round(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime,
+    def put_round(self, calendar: Target, start: dt.datetime, end: dt.datetime,
                   round: DeltaRoundLike) -> Applied:
         """Apply one delta round of `calendar`'s window [start, end) and keep its deltaLink.
 
@@ -390,7 +400,7 @@ class CacheStore:
         rows = list({row[0]: row for row in rows}.values())
         removed_keys = [self.event_key(i) for i in round.removed]
         link = self.cipher.seal(round.delta_link.encode("utf-8")) if round.delta_link else None
-        where = self.cipher.seal(codec.dumps(codec.calendar_json(calendar)))
+        where = self.cipher.seal(codec.dumps(codec.calendar_json(as_calendar(calendar))))
 
         def body(conn: sqlite3.Connection) -> Applied:
             key = self.calendar_key(calendar)
@@ -514,13 +524,13 @@ class CacheStore:
     _RANGE = ("FROM events WHERE calendar = ? AND start >= ? AND start < ? "
               "AND (end > ? OR start >= ?)")
 
-    def _range(self, conn: sqlite3.Connection, calendar: CalendarRef, start: dt.datetime,
+    def _range(self, conn: sqlite3.Connection, calendar: Target, start: dt.datetime,
                end: dt.datetime) -> tuple[bytes, int, int, int, int]:
         key = self.calendar_key(calendar)
         lo = _epoch(start)
         return (key, lo - self._longest(conn, key), _epoch(end), lo, lo)
 
-    def count(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime) -> int:
+    def count(self, calendar: Target, start: dt.datetime, end: dt.datetime) -> int:
         """How many cached events overlap [start, end) — without decrypting any."""
         def body(conn: sqlite3.Connection) -> int:
             args = self._range(conn, calendar, start, end)
@@ -528,7 +538,7 @@ class CacheStore:
 
         return self._guarded(body, 0)
 
-    def events(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime,
+    def events(self, calendar: Target, start: dt.datetime, end: dt.datetime,
                tz: dt.tzinfo, limit: int | None = None, offset: int = 0) -> list[Event]:
         """The cached events overlapping [start, end), by start; decrypts only `limit` rows."""
         def body(conn: sqlite3.Connection) -> list[Event]:
@@ -540,7 +550,7 @@ class CacheStore:
 
         return self._guarded(body, [])
 
-    def iter_events(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime,
+    def iter_events(self, calendar: Target, start: dt.datetime, end: dt.datetime,
                     tz: dt.tzinfo, batch: int = 500) -> Iterator[list[Event]]:
         """The same events in batches: the first screen's worth arrives first.
 
@@ -561,7 +571,7 @@ class CacheStore:
                 return
             after = (rows[-1][2], rows[-1][3], rows[-1][4])
 
-    def _page(self, conn: sqlite3.Connection, calendar: CalendarRef, start: dt.datetime,
+    def _page(self, conn: sqlite3.Connection, calendar: Target, start: dt.datetime,
               end: dt.datetime, after: tuple[int, int, bytes] | None, batch: int
               ) -> list[tuple[bytes, int, int, int, bytes]]:
         args = self._range(conn, calendar, start, end)
@@ -585,7 +595,7 @@ class CacheStore:
             event = dataclasses.replace(event, is_cancelled=True)
         return event
 
-    def delta_link(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+    def delta_link(self, calendar: Target, start: dt.datetime, end: dt.datetime
                    ) -> str | None:
         """The deltaLink of exactly this window, if it was synced before."""
         def body(conn: sqlite3.Connection) -> str | None:
@@ -598,7 +608,7 @@ class CacheStore:
 
         return self._guarded(body, None)
 
-    def synced_at(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+    def synced_at(self, calendar: Target, start: dt.datetime, end: dt.datetime
                   ) -> dt.datetime | None:
         """When the freshest synced window covering [start, end) was synced; None if none."""
         def body(conn: sqlite3.Connection) -> dt.datetime | None:
@@ -626,7 +636,7 @@ class CacheStore:
 
         return self._guarded(body, [])
 
-    def forget_window(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+    def forget_window(self, calendar: Target, start: dt.datetime, end: dt.datetime
                       ) -> None:
         """Drop a window's deltaLink (Graph no longer accepts it): the next sync is full."""
         def body(conn: sqlite3.Connection) -> None:
