@@ -14,7 +14,7 @@ UI_PATHS = [ROOT / "tui" / "screens", ROOT / "tui" / "widgets", ROOT / "tui" / "
             ROOT / "tui" / "palette.py", ROOT / "tui" / "messages.py"]
 
 
-@pytest.mark.parametrize("package", ["tui.graph", "tui.fake"])
+@pytest.mark.parametrize("package", ["tui.graph", "tui.fake", "tui.cache"])
 def test_layer_imports_without_textual(package: str) -> None:
     code = (
         f"import sys, {package}\n"

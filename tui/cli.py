@@ -14,6 +14,7 @@ from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
+from tui.script.parsers import add_cache
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
@@ -23,6 +24,7 @@ commands:
   cal365 login         sign in with a device code (works over SSH) and keep the tokens
   cal365 logout        forget this profile's sign-in on this machine
   cal365 whoami        who is signed in, the tenant, the cloud and where tokens are kept
+  cal365 cache         where the local calendar cache is, how big and old (cache clear)
 
 environment (flags win over these, these win over the config file):
   CAL365_CLIENT_ID     application (client) id of your app registration
@@ -30,6 +32,7 @@ environment (flags win over these, these win over the config file):
   CAL365_CLOUD         global, usgov (L4), dod (L5) or china
   CAL365_PROFILE       profile name (several accounts side by side)
   CAL365_TOKEN_STORAGE keyring (default), session, or plaintext
+  CAL365_CACHE         calendar cache: keyring, session, plaintext or off (default: as tokens)
   CAL365_CLIENT_SECRET / CAL365_CLIENT_CERTIFICATE  app-only mode (with CAL365_MAILBOX)
   CAL365_ACCESS_TOKEN  a ready bearer token for Graph; skips sign-in entirely
   CAL365_GRAPH_URL     Graph root (default: the cloud's, e.g. https://graph.microsoft.com/v1.0)
@@ -56,6 +59,8 @@ AUTH_FLAGS = {
     "token_storage": ("--token-storage", "KIND",
                 "keyring (default); session: memory only; plaintext: 0600 file, unencrypted"),
     "mailbox": ("--mailbox", "UPN", "app-only mode: the user whose calendars to open"),
+    "cache": ("--cache", "KIND", "the local calendar cache: keyring (encrypted), session: memory "
+              "only, plaintext: 0600 file, or off (default: as --token-storage)"),
 }
 
 
@@ -64,6 +69,9 @@ def _auth_parent() -> argparse.ArgumentParser:
     group = parent.add_argument_group("sign-in")
     for dest, (flag, metavar, text) in AUTH_FLAGS.items():
         group.add_argument(flag, dest=dest, metavar=metavar, help=text, default=argparse.SUPPRESS)
+    group.add_argument("--no-cache", dest="cache", action="store_const", const="off",
+                       default=argparse.SUPPRESS, help="run without the local calendar cache "
+                       "(the same as --cache off)")
     return parent
 
 
@@ -119,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
     commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
-    # Subcommands for scripts (cal365 calendars|events|cancel|audit): tui/script/.
+    # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
     add_script_commands(commands)
+    add_cache(commands, [parent])
     return parser
 
 

@@ -142,3 +142,28 @@ def test_a_locked_keyring_is_reported_with_the_unlock_command(tmp_path: Path) ->
     assert code == "2", result.stdout + result.stderr
     assert "the keyring is locked" in stderr
     assert "gnome-keyring-daemon --unlock" in stderr and "--token-storage plaintext" in stderr
+
+
+@pytest.mark.secret_service
+@pytest.mark.usefixtures("secret_service")
+def test_the_calendar_cache_keeps_its_key_in_the_secret_service(home: Path) -> None:
+    import keyring
+
+    from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
+    from tui.auth.config import load_settings
+    from tui.cache import open_cache, remove_cache
+
+    settings = load_settings({"profile": "ss-cache"}, environ={})
+    cache = open_cache(settings, OWNER)
+    assert cache is not None and cache.encrypted
+    cache.put_round(CALENDAR, START, END, Round(bulk_events(20)))
+    cache.close()
+    key = keyring.get_password("cal365", "calendar-cache-key:ss-cache")
+    assert key is not None and len(key) == 44
+    again = open_cache(settings, OWNER)  # new objects: the key comes from the service again
+    assert again is not None and again.take_notices() == []
+    assert again.count(CALENDAR, START, END) == 20
+    again.close()
+    removed, problem = remove_cache(settings)
+    assert problem is None and "keyring entry cal365/calendar-cache-key:ss-cache" in removed
+    assert keyring.get_password("cal365", "calendar-cache-key:ss-cache") is None

@@ -96,3 +96,23 @@ def test_bulk_cancel_scenario_runs_once_the_client_can_batch(monkeypatch) -> Non
     rows = {row.metric: row for row in suite.rows}
     assert rows["HTTP requests with $batch"].values == [100.0]  # the stand-in sends one each
     assert rows["one by one"].values and rows["$batch"].values
+
+
+def test_cache_scenario_parts_measure_what_they_say(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.fernet import Fernet
+
+    from tui.bench import cache
+
+    today = dt.date(2026, 11, 23)
+    start = dt.datetime.combine(today, dt.time(), dt.UTC)
+    events = cache.realistic_events(150, today, 5)
+    assert len(events) == 150 and all(e.attendees and e.body_preview for e in events)
+    big = cache.many(events, 3, 5)
+    assert len({e.id for e in big}) == 450
+    key = Fernet.generate_key()
+    _seconds, size = cache.full_round(big, start, start + dt.timedelta(days=15), key, tmp_path)
+    assert size > 0
+    [path] = [p for p in tmp_path.glob("round-*.sqlite3")]
+    warm = cache.warm_start(path, key, start, start + dt.timedelta(days=15))
+    assert (warm.rows, warm.events) == (cache.SCREEN, 450)
+    assert cache.whole_window(path, key, start, start + dt.timedelta(days=15))[1] == 450

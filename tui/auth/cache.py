@@ -20,8 +20,8 @@ from types import TracebackType
 from typing import IO, Protocol
 
 from tui import paths
-from tui.auth import keyring_access
 from tui.auth.config import Settings
+from tui.auth.envelope import KeyringKey
 
 
 class CacheUnreadable(Exception):
@@ -148,7 +148,7 @@ class _FileStore:
 
 
 class KeyringStore(_FileStore):
-    """Fernet-encrypted file; the key lives in the OS keyring under ("cal365", key_user)."""
+    """Fernet-encrypted file; the key is in the OS keyring ("cal365", "token-cache-key:…")."""
 
     suffix = "fernet"
 
@@ -156,33 +156,18 @@ class KeyringStore(_FileStore):
         self, profile: str, directory: Path | None = None, timeout: float = 5.0
     ) -> None:
         super().__init__(profile, directory)
-        self.key_user = f"token-cache-key:{profile}"
-        self.timeout = timeout
-        self._key: bytes | None = None
+        self.key = KeyringKey(f"token-cache-key:{profile}", timeout)
         self.description = f"encrypted file {self.path}, key in the OS keyring"
 
     def check(self) -> None:
         """Raise KeyringUnavailable unless the keyring answers (and may prompt) right now."""
-        self._load_key(create=False)
-
-    def _load_key(self, create: bool) -> bytes | None:
-        if self._key is None:
-            stored = keyring_access.get_secret(self.key_user, self.timeout)
-            if stored:
-                self._key = stored.encode("ascii")
-            elif create:
-                from cryptography.fernet import Fernet
-
-                key = Fernet.generate_key()
-                keyring_access.set_secret(self.key_user, key.decode("ascii"), self.timeout)
-                self._key = key
-        return self._key
+        self.key.get(create=False)
 
     def load(self) -> str | None:
         data = self._read()
         if data is None:
             return None
-        key = self._load_key(create=False)
+        key = self.key.get(create=False)
         if key is None:
             raise CacheUnreadable("the key for the saved sign-in is gone from the keyring")
         from cryptography.fernet import Fernet, InvalidToken
@@ -197,15 +182,14 @@ class KeyringStore(_FileStore):
     def save(self, state: str) -> None:
         from cryptography.fernet import Fernet
 
-        key = self._load_key(create=True)
+        key = self.key.get(create=True)
         assert key is not None
         self._write(Fernet(key).encrypt(state.encode("utf-8")))
 
     def wipe(self) -> list[str]:
         removed = self.remove_files()
-        if keyring_access.delete_secret(self.key_user, self.timeout):
-            removed.append(f"keyring entry {keyring_access.SERVICE}/{self.key_user}")
-        self._key = None
+        if self.key.delete():
+            removed.append(self.key.label)
         return removed
 
 

@@ -181,6 +181,14 @@ def logout(
             print(f"cal365: the keyring entry could not be removed: {exc.reason}", file=err)
     for other in other_stores(settings):
         removed += other.wipe()
+    from tui.cache import remove_cache  # late: the app's start imports this module
+
+    cache_removed, problem = remove_cache(settings)
+    removed += cache_removed
+    if problem:
+        status = 1
+        print(f"cal365: the calendar cache's keyring entry could not be removed: {problem}. "
+              "The cache files are gone, so the key alone unlocks nothing.", file=err)
     if removed:
         print(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
         for item in removed:

@@ -12,6 +12,10 @@ the defaults; a `[profiles.<name>]` table overrides them for that profile:
     client_id = "11111111-1111-1111-1111-111111111111"
     tenant = "contoso.onmicrosoft.us"
     cloud = "usgov"
+
+`cache` says where the local calendar cache lives: "keyring" (encrypted, the key in the OS
+keyring), "session" (memory only), "plaintext" (an unencrypted 0600 file, with a warning)
+or false / "off" (none). Unset, it follows `token_storage`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ from tui import paths
 
 Storage = Literal["keyring", "session", "plaintext"]
 STORAGES: tuple[Storage, ...] = ("keyring", "session", "plaintext")
+# The calendar cache: the same three choices as tokens, or none at all.
+CacheMode = Literal["keyring", "session", "plaintext", "off"]
+CACHE_MODES: tuple[CacheMode, ...] = ("keyring", "session", "plaintext", "off")
+_CACHE_OFF = frozenset({"off", "false", "no", "0", "none"})
 
 
 class ConfigError(Exception):
@@ -128,6 +136,9 @@ class Settings:
     tenant: str = "organizations"
     cloud: Cloud = CLOUDS["global"]
     storage: Storage = "keyring"
+    # Where the calendar cache lives; unless set, it follows `storage` (an explicit choice the
+    # user already made for tokens when no keyring is usable).
+    cache: CacheMode = "keyring"
     # App-only (client credentials): a secret or a certificate, and the mailbox to open.
     client_secret: str = field(default="", repr=False)
     certificate: str = ""
@@ -196,6 +207,7 @@ ENV = {
     "tenant": "CAL365_TENANT",
     "cloud": "CAL365_CLOUD",
     "token_storage": "CAL365_TOKEN_STORAGE",
+    "cache": "CAL365_CACHE",
     "client_secret": "CAL365_CLIENT_SECRET",
     "certificate": "CAL365_CLIENT_CERTIFICATE",
     "mailbox": "CAL365_MAILBOX",
@@ -234,6 +246,11 @@ def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str,
             )
         if key not in _FILE_KEYS:
             raise ConfigError(f"{path}: unknown setting {key!r}")
+        if key == "cache" and isinstance(value, bool):
+            # `cache = false` reads naturally; true means the default (like tokens).
+            if not value:
+                out[key] = "off"
+            continue
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {key} must be a string")
         out[key] = value
@@ -266,12 +283,18 @@ def load_settings(
     storage = merged.get("token_storage", "keyring").lower()
     if storage not in STORAGES:
         raise ConfigError(f"token storage {storage!r}: use one of {', '.join(STORAGES)}")
+    cache = merged.get("cache", storage).lower()
+    if cache in _CACHE_OFF:
+        cache = "off"
+    if cache not in CACHE_MODES:
+        raise ConfigError(f"cache {cache!r}: use one of {', '.join(CACHE_MODES)}")
     settings = Settings(
         profile=profile,
         client_id=check_client_id(merged["client_id"]) if "client_id" in merged else "",
         tenant=check_tenant(merged.get("tenant", "organizations")),
         cloud=cloud_named(merged.get("cloud", "global")),
         storage=storage,
+        cache=cache,
         client_secret=merged.get("client_secret", ""),
         certificate=merged.get("certificate", ""),
         mailbox=merged.get("mailbox", ""),

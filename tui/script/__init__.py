@@ -1,4 +1,4 @@
-"""The command line for scripts: `cal365 calendars|events|cancel|audit`.
+"""The command line for scripts: `cal365 calendars|events|cancel|audit|cache`.
 
 Wired into `tui.cli` through `add_script_commands` and `run_script_command`. Building the
 parser stays light; a subcommand's implementation is imported only when it runs.
@@ -19,6 +19,7 @@ _MODULES = {
     "events": "tui.script.events",
     "cancel": "tui.script.cancel",
     "audit": "tui.script.audit_log",
+    "cache": "tui.script.cache",
 }
 
 

@@ -71,6 +71,22 @@ def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *
     return parser
 
 
+def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
+    cache = _command(
+        commands, "cache", parents,
+        help="where the local calendar cache is, how big and old; or clear it",
+        description="The local calendar cache of a profile (what cal365 has seen, so it "
+                    "starts at once and works offline). `info` prints where it is, how big "
+                    "and how old, how many events and date windows it holds and whether it is "
+                    "encrypted; `clear` deletes it with its keyring key (it fills again at the "
+                    "next sync). Neither needs the network.",
+    )
+    cache.add_argument("cache_action", nargs="?", choices=("info", "clear"), default="info",
+                       metavar="info|clear", help="what to do (default: info)")
+    _json_option(cache, "info as one JSON document")
+
+
 def add_all(commands: Any) -> None:
     connection = [connection_options()]
 

@@ -1,0 +1,188 @@
+"""Events, calendars and views to compact JSON and back, for the cache's payloads.
+
+Not Graph's JSON: only what `tui.graph.models` keeps, with short keys, because every byte is
+encrypted, stored and decrypted again for each of up to 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person
+from tui.graph.recurrence import Recurrence
+from tui.graph.urls import CalendarRef, EventRef, Mailbox
+
+JSON = dict[str, Any]
+
+
+def mailbox_json(mailbox: Mailbox) -> list[str]:
+    return [mailbox.kind, mailbox.id]
+
+
+def mailbox_from(raw: Any) -> Mailbox:
+    kind, ident = raw
+    return Mailbox(kind, ident)
+
+
+def calendar_json(ref: CalendarRef | None) -> list[Any] | None:
+    if ref is None:
+        return None
+    return [mailbox_json(ref.mailbox), ref.calendar_id, ref.calendar_group_id]
+
+
+def calendar_from(raw: Any) -> CalendarRef | None:
+    if raw is None:
+        return None
+    mailbox, calendar_id, group_id = raw
+    return CalendarRef(mailbox_from(mailbox), calendar_id, group_id)
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment_from(raw: str | None, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
+    if raw is None:
+        return None
+    moment = dt.datetime.fromisoformat(raw)
+    # Timed events show in the viewer's zone (as Event.from_json does); all-day ones keep
+    # their own wall-clock dates.
+    return moment if all_day else moment.astimezone(tz)
+
+
+def _person(person: Person) -> list[str]:
+    return [person.name, person.address]
+
+
+# Equal attendees share one object, as after a listing (see tui.graph.models); bounded.
+_SHARED_MAX = 50_000
+_attendees: dict[tuple[str, str, str, str], Attendee] = {}
+
+
+def _shared_attendee(name: str, address: str, kind: str, response: str) -> Attendee:
+    key = (name, address, kind, response)
+    found = _attendees.get(key)
+    if found is None:
+        if len(_attendees) >= _SHARED_MAX:
+            _attendees.clear()
+        found = _attendees[key] = Attendee(_shared_person(name, address), kind, response)
+    return found
+
+
+def _shared_person(name: str, address: str) -> Person:
+    return Person.from_recipient({"emailAddress": {"name": name, "address": address}})
+
+
+def event_json(event: Event) -> JSON:
+    ref = event.ref
+    return {
+        "i": ref.event_id,
+        "m": mailbox_json(ref.mailbox),
+        "c": calendar_json(ref.calendar),
+        "s": event.subject,
+        "b": _moment(event.start),
+        "e": _moment(event.end),
+        "f": [event.is_all_day, event.is_organizer, event.is_cancelled],
+        "t": event.type,
+        "sm": event.series_master_id,
+        "o": _person(event.organizer),
+        "a": [[a.person.name, a.person.address, a.type, a.response] for a in event.attendees],
+        "r": event.my_response,
+        "l": event.location,
+        "u": event.online_meeting_url,
+        "p": event.body_preview,
+        "w": event.web_link,
+        "sa": event.show_as,
+        "rc": None if event.recurrence is None else dataclasses.astuple(event.recurrence),
+    }
+
+
+def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
+    all_day, organizer, cancelled = obj["f"]
+    recurrence = obj["rc"]
+    if recurrence is not None:
+        fields = list(recurrence)
+        fields[2] = tuple(fields[2])  # days_of_week
+        recurrence = Recurrence(*fields)
+    mailbox = mailbox_from(obj["m"])
+    return Event(
+        ref=EventRef(obj["i"], mailbox, calendar_from(obj["c"])),
+        subject=obj["s"],
+        start=_moment_from(obj["b"], tz, all_day),
+        end=_moment_from(obj["e"], tz, all_day),
+        is_all_day=all_day,
+        is_organizer=organizer,
+        is_cancelled=cancelled,
+        type=obj["t"],
+        series_master_id=obj["sm"],
+        organizer=_shared_person(*obj["o"]),
+        attendees=tuple(_shared_attendee(*a) for a in obj["a"]),
+        my_response=obj["r"],
+        location=obj["l"],
+        online_meeting_url=obj["u"],
+        body_preview=obj["p"],
+        web_link=obj["w"],
+        show_as=obj["sa"],
+        recurrence=recurrence,
+    )
+
+
+def dumps(obj: Any) -> bytes:
+    # surrogatepass: Graph's JSON may carry a lone surrogate (an escaped half of an emoji),
+    # which json.loads accepts; it must not make an event uncacheable.
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
+
+
+def loads(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CachedTree:
+    """A mailbox's calendar groups with their calendars, and the user's Microsoft 365 groups."""
+
+    calendar_groups: tuple[tuple[CalendarGroup, tuple[Calendar, ...]], ...]
+    groups: tuple[Group, ...] = ()
+
+
+def tree_json(tree: CachedTree) -> JSON:
+    return {
+        "cg": [[dataclasses.astuple(group), [dataclasses.astuple(c) for c in calendars]]
+               for group, calendars in tree.calendar_groups],
+        "g": [dataclasses.astuple(g) for g in tree.groups],
+    }
+
+
+def tree_from(obj: JSON) -> CachedTree:
+    return CachedTree(
+        calendar_groups=tuple(
+            (CalendarGroup(*group), tuple(Calendar(*c) for c in calendars))
+            for group, calendars in obj["cg"]
+        ),
+        groups=tuple(Group(*g) for g in obj["g"]),
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LastView:
+    """What the user looked at last, so the next start can show it before any request."""
+
+    calendar: CalendarRef
+    start: dt.date
+    days: int
+    view: str = ""
+
+
+def view_json(view: LastView) -> JSON:
+    return {"c": calendar_json(view.calendar), "s": view.start.isoformat(), "d": view.days,
+            "v": view.view}
+
+
+def view_from(obj: JSON) -> LastView:
+    calendar = calendar_from(obj["c"])
+    assert calendar is not None
+    return LastView(calendar, dt.date.fromisoformat(obj["s"]), int(obj["d"]), str(obj["v"]))

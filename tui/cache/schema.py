@@ -1,0 +1,46 @@
+"""The cache database's schema and its migrations.
+
+`PRAGMA user_version` is the schema version; `MIGRATIONS[n]` takes a database from version
+n to n + 1. `PRAGMA application_id` marks the file as cal365's, so a foreign SQLite file is
+told apart from an old or damaged cache.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x63616C33  # "cal3"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 → 1: the first schema. Only what range queries and lookups need is in the clear:
+    # keyed hashes of calendar and event ids, and times as UTC epoch seconds. Everything
+    # else (the event, the tree, delta links, the last view) is a sealed payload.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE tree (
+        mailbox BLOB PRIMARY KEY, payload BLOB NOT NULL, synced_at REAL NOT NULL);
+    CREATE TABLE events (
+        calendar BLOB NOT NULL,
+        id_hash BLOB NOT NULL,
+        series_hash BLOB,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        digest BLOB NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        payload BLOB NOT NULL,
+        UNIQUE (calendar, id_hash));
+    CREATE INDEX events_by_start ON events (calendar, start, end, id_hash);
+    CREATE INDEX events_by_id ON events (id_hash);
+    CREATE INDEX events_by_series ON events (series_hash) WHERE series_hash IS NOT NULL;
+    CREATE TABLE spans (calendar BLOB PRIMARY KEY, longest INTEGER NOT NULL);
+    CREATE TABLE windows (
+        calendar BLOB NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        calendar_ref BLOB NOT NULL,
+        delta_link BLOB,
+        synced_at REAL NOT NULL,
+        PRIMARY KEY (calendar, start, end));
+    CREATE TABLE state (key TEXT PRIMARY KEY, payload BLOB NOT NULL);
+    """,
+)
+
+VERSION = len(MIGRATIONS)
