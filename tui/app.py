@@ -17,6 +17,7 @@ from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.screens.cached import CacheOpener
 
 
 def stylesheet() -> Path:
@@ -45,9 +46,13 @@ class Cal365App(App[None]):
         days: int = 14,
         sign_in: MsalProvider | None = None,
         mailbox: Mailbox = ME,
+        cache: CacheOpener | None = None,
+        sync_every: float = 0.0,
+        cache_warning: str = "",
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
+        self.cache_warning = cache_warning
         if sign_in is not None:
             sign_in.on_sign_in_needed = self.ask_to_sign_in
         # Every repaint crosses an SSH link: no animations unless the user asks for them.
@@ -55,7 +60,8 @@ class Cal365App(App[None]):
         self.client = client
         tz = zone(timezone) or dt.UTC
         self.main = MainScreen(
-            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox
+            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox,
+            cache=cache, sync_every=sync_every,
         )
 
     def on_mount(self) -> None:
@@ -65,6 +71,9 @@ class Cal365App(App[None]):
             # The user chose unencrypted token storage: say so for as long as the app runs.
             self.notify(warning, title="Tokens on disk, unencrypted", severity="warning",
                         timeout=24 * 3600)
+        if self.cache_warning:  # plaintext cache: as persistent as the tokens' warning
+            self.notify(self.cache_warning, title="Calendar cache unencrypted",
+                        severity="warning", timeout=24 * 3600)
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

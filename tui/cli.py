@@ -17,7 +17,9 @@ from tui.script import add_script_commands, run_script_command
 from tui.script.parsers import add_cache
 
 if TYPE_CHECKING:
+    from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
+    from tui.screens.cached import CacheOpener
 
 EPILOG = """\
 commands:
@@ -33,6 +35,7 @@ environment (flags win over these, these win over the config file):
   CAL365_PROFILE       profile name (several accounts side by side)
   CAL365_TOKEN_STORAGE keyring (default), session, or plaintext
   CAL365_CACHE         calendar cache: keyring, session, plaintext or off (default: as tokens)
+  CAL365_SYNC_EVERY    minutes between background syncs of the cache (default 5, 0: off)
   CAL365_CLIENT_SECRET / CAL365_CLIENT_CERTIFICATE  app-only mode (with CAL365_MAILBOX)
   CAL365_ACCESS_TOKEN  a ready bearer token for Graph; skips sign-in entirely
   CAL365_GRAPH_URL     Graph root (default: the cloud's, e.g. https://graph.microsoft.com/v1.0)
@@ -61,6 +64,8 @@ AUTH_FLAGS = {
     "mailbox": ("--mailbox", "UPN", "app-only mode: the user whose calendars to open"),
     "cache": ("--cache", "KIND", "the local calendar cache: keyring (encrypted), session: memory "
               "only, plaintext: 0600 file, or off (default: as --token-storage)"),
+    "sync_every": ("--sync-every", "MIN", "minutes between background syncs of the calendar "
+                   "cache while the app runs (default 5; 0: only at start and on r)"),
 }
 
 
@@ -177,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     fake = None
+    cache: CacheOpener | None = None
+    sync_every = 0.0
+    cache_warning = ""
     provider: MsalProvider | None = None
     mailbox = ME
     token: str | TokenProvider
@@ -186,8 +194,17 @@ def main(argv: list[str] | None = None) -> int:
             from tui.paths import base_dir
 
             os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
+        from tui.auth.config import ConfigError
         from tui.fake import FakeGraph
+        from tui.sync import DEMO_OWNER, demo_settings, opener
 
+        try:
+            demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
+        except ConfigError as error:
+            print(f"cal365: {error}", file=sys.stderr)
+            return 2
+        cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True)
+        sync_every = demo.sync_every
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
@@ -208,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
             mailbox = Mailbox("user", settings.mailbox)
         storage_warning(settings, sys.stderr)
         provider = MsalProvider(settings, store_for(settings))
+        cache, sync_every = _cache_opener(settings, provider), settings.sync_every
+        from tui.cache import plaintext_warning
+
+        cache_warning = plaintext_warning(settings) or ""
         base_url, token = settings.graph_root, provider
     if not args.demo:
         problem = _check_graph_url(base_url)
@@ -226,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             days=args.days,
             sign_in=provider,
             mailbox=mailbox,
+            cache=cache,
+            sync_every=sync_every,
+            cache_warning=cache_warning,
         ).run()
     finally:
         if fake is not None:
@@ -233,6 +257,21 @@ def main(argv: list[str] | None = None) -> int:
         if provider is not None:
             storage_warning(provider.settings, sys.stderr)
     return 0
+
+
+def _cache_opener(settings: Settings, provider: MsalProvider) -> CacheOpener:
+    """The signed-in account's cache (its owner read from the token cache, offline). A bare
+    CAL365_ACCESS_TOKEN names no account, so that mode runs without a cache."""
+    from tui.cache import Owner
+    from tui.sync import app_only_owner, opener
+
+    def owner() -> Owner | None:
+        if settings.app_only:
+            return app_only_owner(settings)
+        identity = provider.identity()
+        return Owner.of(identity) if identity is not None else None
+
+    return opener(settings, owner)
 
 
 APP_ONLY_NEEDS_MAILBOX = (

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from textual.message import Message
 
+from tui.cache import CacheStore, LastView
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
+from tui.sync import Synced
+
+Section = Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]]
 
 
 class SignedIn(Message):
@@ -107,3 +112,50 @@ class AuditFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class CacheOpened(Message):
+    """The calendar cache is open (or cannot be: `problem`), with what a start shows first."""
+
+    def __init__(self, store: CacheStore | None, view: LastView | None, tree: Section | None,
+                 notices: list[str], problem: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.view = view
+        self.tree = tree
+        self.notices = notices
+        self.problem = problem
+
+
+class CachedEvents(Message):
+    """A batch of a window's events read from the cache; `last` after the final one."""
+
+    def __init__(self, generation: int, events: list[Event], synced_at: dt.datetime | None,
+                 last: bool) -> None:
+        super().__init__()
+        self.generation = generation
+        self.events = events
+        self.synced_at = synced_at
+        self.last = last
+
+
+class SyncStarted(Message):
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+class SyncPage(Message):
+    """A page of a full delta round (unordered): merged into the table as it arrives."""
+
+    def __init__(self, generation: int, events: list[Event]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.events = events
+
+
+class SyncDone(Message):
+    def __init__(self, generation: int, synced: Synced) -> None:
+        super().__init__()
+        self.generation = generation
+        self.synced = synced

@@ -15,7 +15,8 @@ the defaults; a `[profiles.<name>]` table overrides them for that profile:
 
 `cache` says where the local calendar cache lives: "keyring" (encrypted, the key in the OS
 keyring), "session" (memory only), "plaintext" (an unencrypted 0600 file, with a warning)
-or false / "off" (none). Unset, it follows `token_storage`.
+or false / "off" (none). Unset, it follows `token_storage`. `sync_every` is the minutes
+between background syncs of that cache while the app runs (default 5; 0 turns them off).
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ class Settings:
     # Where the calendar cache lives; unless set, it follows `storage` (an explicit choice the
     # user already made for tokens when no keyring is usable).
     cache: CacheMode = "keyring"
+    sync_every: float = 5.0
     # App-only (client credentials): a secret or a certificate, and the mailbox to open.
     client_secret: str = field(default="", repr=False)
     certificate: str = ""
@@ -208,6 +210,7 @@ ENV = {
     "cloud": "CAL365_CLOUD",
     "token_storage": "CAL365_TOKEN_STORAGE",
     "cache": "CAL365_CACHE",
+    "sync_every": "CAL365_SYNC_EVERY",
     "client_secret": "CAL365_CLIENT_SECRET",
     "certificate": "CAL365_CLIENT_CERTIFICATE",
     "mailbox": "CAL365_MAILBOX",
@@ -250,6 +253,9 @@ def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str,
             # `cache = false` reads naturally; true means the default (like tokens).
             if not value:
                 out[key] = "off"
+            continue
+        if key == "sync_every" and isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = str(value)
             continue
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {key} must be a string")
@@ -295,6 +301,7 @@ def load_settings(
         cloud=cloud_named(merged.get("cloud", "global")),
         storage=storage,
         cache=cache,
+        sync_every=check_sync_every(merged.get("sync_every", "5")),
         client_secret=merged.get("client_secret", ""),
         certificate=merged.get("certificate", ""),
         mailbox=merged.get("mailbox", ""),
@@ -320,6 +327,17 @@ def load_settings(
         if value and urlsplit(value).scheme != "https" and not _loopback(value):
             raise ConfigError(f"{key} must be an https URL: {value!r}")
     return settings
+
+
+def check_sync_every(text: str) -> float:
+    """Minutes between background syncs: a number, 0 for none."""
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = -1.0
+    if not 0 <= minutes <= 24 * 60:
+        raise ConfigError(f"sync_every {text!r}: give minutes between 0 (off) and 1440")
+    return minutes
 
 
 def _loopback(url: str) -> bool:

@@ -391,6 +391,7 @@ class GraphClient:
         delta_link: str | None = None,
         *,
         page_size: int | None = None,
+        on_page: Callable[[list[Event]], None] | None = None,
     ) -> DeltaRound:
         """One round of change tracking over a calendar view; see `tui.graph.delta`.
 
@@ -399,7 +400,7 @@ class GraphClient:
         """
         check_window(start, end)
         return await delta.calendar_view_delta(
-            self, target, start, end, delta_link, page_size or self._page_size
+            self, target, start, end, delta_link, page_size or self._page_size, on_page
         )
 
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:

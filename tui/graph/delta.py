@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -72,8 +73,13 @@ async def calendar_view_delta(
     end: dt.datetime,
     delta_link: str | None,
     page_size: int,
+    on_page: Callable[[list[Event]], None] | None = None,
 ) -> DeltaRound:
-    """One round for `target` (see `GraphClient.calendar_view_delta`)."""
+    """One round for `target` (see `GraphClient.calendar_view_delta`).
+
+    `on_page` sees the events of each page of a full round as it arrives, so a window never
+    seen before can be painted from the first page instead of after the whole round.
+    """
     if page_size < 1:
         raise ValueError("the page size must be at least 1")
     calendar = target if isinstance(target, CalendarRef) else CalendarRef(target)
@@ -82,7 +88,7 @@ async def calendar_view_delta(
     resynced = False
     while True:
         try:
-            return await _round(client, url, calendar, full, page_size, tally)
+            return await _round(client, url, calendar, full, page_size, tally, on_page)
         except GraphError as error:
             # 410: Graph no longer holds that sync state (expired, or reset on its side).
             if error.status != 410 or resynced:
@@ -93,7 +99,7 @@ async def calendar_view_delta(
 
 async def _round(
     client: GraphClient, url: str, calendar: CalendarRef, full: bool, page_size: int,
-    tally: _Tally,
+    tally: _Tally, on_page: Callable[[list[Event]], None] | None = None,
 ) -> DeltaRound:
     prefer = f"odata.maxpagesize={page_size}"
 
@@ -125,6 +131,7 @@ async def _round(
                 if isinstance(value, list) else []
             parsed = iter(await client._parse_events(
                 [obj for obj in items if "@removed" not in obj], calendar))
+            page: list[Event] = []
             # In Graph's order: an event sent again later in the round wins.
             for obj in items:
                 event_id: str = obj["id"]
@@ -134,6 +141,9 @@ async def _round(
                     removed[event_id] = None
                 else:
                     upserts[event_id] = next(parsed)
+                    page.append(upserts[event_id])
+            if full and on_page is not None and page:
+                on_page(page)
     finally:
         if pending is not None:
             pending.cancel()

@@ -15,7 +15,6 @@ from functools import partial
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
@@ -42,6 +41,7 @@ from tui.messages import (
     AuditFailed,
     BulkFinished,
     BulkProgress,
+    CacheOpened,
     CalendarsLoaded,
     CancelFailed,
     CancelFinished,
@@ -55,6 +55,7 @@ from tui.messages import (
 from tui.problems import describe
 from tui.screens.audit_view import AuditScreen
 from tui.screens.bulk import BulkCancelScreen, BulkDecision, BulkResultsScreen
+from tui.screens.cached import CachedScreen, CacheOpener
 from tui.screens.cancel import CancelDecision, CancelScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
@@ -81,7 +82,7 @@ def _short(event: Event) -> str:
     return f"“{subject}” ({when})" if when else f"“{subject}”"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(CachedScreen):
     BINDINGS = bindings("main")
 
     offline_retry = 10.0
@@ -95,9 +96,12 @@ class MainScreen(Screen[None]):
         tz: dt.tzinfo,
         days: int = 14,
         mailbox: Mailbox = ME,
+        cache: CacheOpener | None = None,
+        sync_every: float = 0.0,
     ) -> None:
         super().__init__()
         self.client = client
+        self.cache_opener, self.sync_every = cache, sync_every
         self.tz = tz
         self.today = today
         self.window = Window("agenda", today, agenda_days=days)
@@ -165,6 +169,9 @@ class MainScreen(Screen[None]):
         # calendar list are asked for right after, in the same breath: asking later would
         # ask for a second sign-in after a user who declined the first.
         self._panes_pending = True
+        if self.cache_opener is not None:
+            self.open_cache()  # the cache's view and rows first, then the requests
+            return
         self.open_calendar(CalendarRef(self.mailbox), "Calendar")
         self._load_panes()
 
@@ -193,7 +200,9 @@ class MainScreen(Screen[None]):
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
         who = f" · {self.user_label}" if self.user_label else ""
-        self.query_one("#title-bar", Static).update(f"cal365{who}")
+        fresh = self.freshness()
+        title = f"cal365{who}" + (f" · {fresh}" if fresh else "")
+        self.query_one("#title-bar", Static).update(title)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -211,7 +220,10 @@ class MainScreen(Screen[None]):
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
         start, end = self.window.bounds(self.tz)
-        self.load_events(ref, start, end, self._generation)
+        if self.sync is not None:
+            self._load_cached(ref, start, end)
+        else:
+            self.load_events(ref, start, end, self._generation)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
     async def load_user(self) -> None:
@@ -307,6 +319,8 @@ class MainScreen(Screen[None]):
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
         tree.set_section(message.key, message.title, message.groups)
+        if message.key == "me":
+            self.cache_tree(list(message.groups))
         if message.key == "me" and not tree.select_ref(self.calendar):
             tree.select_default()
         if message.key != "me":
@@ -354,6 +368,9 @@ class MainScreen(Screen[None]):
         self._retry_pending = False
         if self._offline:
             self.load_calendars()
+            if self.sync is not None:
+                self.sync_now()
+                return
             self.open_calendar(
                 self.calendar, self.calendar_name, self._current_id(), missing_ok=True
             )
@@ -367,18 +384,25 @@ class MainScreen(Screen[None]):
         worker = event.worker
         if event.state != WorkerState.ERROR or worker.error is None:
             return
+        if worker.group == "cache":  # no cache this run: start as without one
+            self.post_message(CacheOpened(None, None, None, [], describe(worker.error)))
+            return
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
             self._load_panes()
         what = worker.description or "A background task"
         if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
             # The network is down: keep what is on screen and try again by ourselves.
-            self._offline = True
+            was_offline, self._offline = self._offline, True
+            cached = self.went_offline() if self.sync is not None else ""
             if not self._retry_pending:
                 self._retry_pending = True
                 self.set_timer(self.offline_retry, self._retry_offline)
+            if was_offline and self.sync is not None:
+                return  # the title bar says "offline"; retries stay quiet
             self.status.show(
-                f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s.",
+                f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s."
+                + cached,
                 "error",
             )
             return
@@ -532,6 +556,9 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         current = self.table.current
         self.load_calendars()
+        if self.sync is not None:
+            self.sync_now()
+            return
         self.open_calendar(self.calendar, self.calendar_name, current.id if current else None)
 
     # -- cancelling ------------------------------------------------------------------------
@@ -574,6 +601,11 @@ class MainScreen(Screen[None]):
         self._save_bulk_draft(decision.comment)
         if not decision.send:
             self.status.show("Not sent. The marks and your comment are kept.", "info")
+            return
+        if self.sync is not None and self._offline:
+            self.status.show("Not sent: cancelling needs the network, and cal365 is offline. "
+                             "Nothing was sent or queued; the marks and your comment are kept.",
+                             "error")
             return
         events = [
             e
@@ -618,6 +650,7 @@ class MainScreen(Screen[None]):
         self.bulk_results.append((event, outcome))
         if outcome.status in ("cancelled", "not_found"):
             self._gone.add(event.id)
+            self.cache_cancelled(event.id)
             self.marked.pop(event.id, None)
             self.table.remove_id(event.id)
         done = len(self.bulk_results)
@@ -694,6 +727,8 @@ class MainScreen(Screen[None]):
             kept = " Your comment is kept for it." if decision.comment else ""
             self.status.show(f"Not sent: {_short(event)}.{kept}", "info")
             return
+        if self.refuse_offline_cancel(event, bool(decision.comment)):
+            return
         if event.id in self.sending:
             return
         self.sending.add(event.id)
@@ -748,6 +783,7 @@ class MainScreen(Screen[None]):
         self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
         self._gone.add(event.id)
+        self.cache_cancelled(message.outcome.event_id if series else event.id)
         if series:
             for other in list(self.table.all_events):
                 if other.series_master_id == event.series_master_id:

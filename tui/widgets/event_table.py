@@ -51,6 +51,11 @@ def marks(event: Event) -> str:
     )
 
 
+def _when(event: Event) -> tuple[float, float]:
+    start = event.start.timestamp() if event.start else 0.0
+    return start, event.end.timestamp() if event.end else start
+
+
 def haystack(event: Event) -> bytes:
     """What a filter matches against: subject, organizer, attendees and location.
 
@@ -189,6 +194,44 @@ class EventTable(ScrollView, can_focus=True):
                 self.cursor = min(self.cursor, max(len(self._events) - 1, 0))
                 return event
         return None
+
+    def apply(self, upserts: Iterable[Event], removed: Iterable[str] = (), *,
+              keep_only: set[str] | None = None) -> None:
+        """Merge changes in place (a sync, or a page of an unordered delta round): changed
+        events replace their rows, new ones take their place by time, `removed` ids (and,
+        with `keep_only`, every id not in it) go. The cursor stays on its event, the filter
+        stays applied."""
+        current = self.current
+        by_id = {event.id: i for i, event in enumerate(self._all)}
+        events, hays = self._all, self._haystacks
+        gone = set(removed)
+        if keep_only is not None:
+            gone.update(e.id for e in events if e.id not in keep_only)
+        fresh: dict[str, Event] = {}
+        replaced = 0
+        for event in upserts:
+            index = by_id.get(event.id)
+            if index is None:
+                fresh[event.id] = event
+            else:
+                events[index] = event
+                hays[index] = haystack(event)
+                replaced += 1
+        gone &= by_id.keys() | fresh.keys()
+        if not fresh and not gone and not replaced:
+            return
+        rows = [(e, h) for e, h in zip(events, hays, strict=True) if e.id not in gone]
+        rows += [(e, haystack(e)) for e in fresh.values() if e.id not in gone]
+        if fresh or replaced:  # a changed event may have moved; nearly sorted: linear
+            rows.sort(key=lambda row: _when(row[0]))
+        self._all = [e for e, _ in rows]
+        self._haystacks = [h for _, h in rows]
+        self._apply(self._filter, self._keep, narrow=False)
+        self._strips.clear()
+        self._resize()
+        if current is not None and current.id not in gone and self.select_id(current.id):
+            return
+        self.cursor = min(self.cursor, max(len(self._events) - 1, 0))
 
     def set_marked(self, event_ids: set[str]) -> None:
         """Which events carry the bulk-cancel mark (ids; kept by the screen)."""

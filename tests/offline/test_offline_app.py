@@ -1,0 +1,208 @@
+"""The app with its local calendar cache: warm starts, sync in place, offline use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.app.helpers import ZONE, cancel_posts, wait_for
+from tests.conftest import DEMO_TODAY
+from tui.app import Cal365App
+from tui.auth.config import Settings
+from tui.cache import Owner, cache_path, open_cache
+from tui.fake import FakeGraph
+from tui.graph import ME, CalendarRef, GraphClient
+from tui.graph.policy import RetryPolicy
+from tui.screens.cancel import CancelScreen
+from tui.screens.main import MainScreen
+from tui.sync import opener
+
+SETTINGS = Settings(profile="pilot", cache="plaintext")
+OWNER = Owner("pilot-account", "pilot@contoso.example", "tenant")
+TZ = dt.timezone(dt.timedelta(hours=1))
+
+
+def cached_app(fake: FakeGraph, *, sync_every: float = 0.0) -> Cal365App:
+    client = GraphClient(fake.base_url, fake.token, timezone=ZONE,
+                         policy=RetryPolicy(base_delay=0.01, max_delay=0.02))
+    return Cal365App(client, today=DEMO_TODAY, timezone=ZONE,
+                     cache=opener(SETTINGS, lambda: OWNER), sync_every=sync_every)
+
+
+async def synced(pilot) -> Cal365App:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    main = app.main
+    await wait_for(pilot, lambda: main.sync is not None and main._synced_at is not None
+                   and not main._syncing and not main._loading and main.table.all_events)
+    return app
+
+
+async def first_run(fake: FakeGraph, keys: tuple[str, ...] = ()) -> list[str]:
+    """Run once with the network: fills the cache; returns the ids shown."""
+    async with cached_app(fake).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await synced(pilot)
+        return [e.id for e in app.main.table.all_events]
+
+
+@pytest.fixture(autouse=True)
+def quick_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainScreen, "offline_retry", 0.3)
+
+
+async def test_a_second_start_paints_from_the_cache_and_works_offline(
+    fake_graph: FakeGraph,
+) -> None:
+    shown = await first_run(fake_graph, ("3",))  # the week view is the last view
+    fake_graph.stop()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = pilot.app
+        assert isinstance(app, Cal365App)
+        main = app.main
+        await wait_for(pilot, lambda: main._offline and main.table.all_events)
+        assert [e.id for e in main.table.all_events] == shown
+        assert main.window.view == "week"
+        title = str(main.query_one("#title-bar").render())
+        assert "offline — as of" in title
+        assert "Showing the cached events" in main.status.message
+        # Filters work offline.
+        await pilot.press("/", *"zzzz-nothing")
+        await wait_for(pilot, lambda: not main.table.visible_events)
+        await pilot.press("escape")
+        # A cancel is refused, its comment kept, nothing sent or queued.
+        main.table.focus()
+        target = next(i for i, e in enumerate(main.table.visible_events)
+                      if e.is_organizer and not e.is_cancelled)
+        main.table.cursor = target
+        event = main.table.current
+        assert event is not None
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"train again", "ctrl+s")
+        await wait_for(pilot, lambda: "needs the network" in main.status.message)
+        assert main.drafts.get(event.ref.mailbox.key, event.id) == "train again"
+        assert event in main.table.all_events
+        assert cancel_posts(fake_graph) == []
+
+
+async def test_changes_made_elsewhere_appear_and_the_cursor_stays(
+    fake_graph: FakeGraph,
+) -> None:
+    await first_run(fake_graph)
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        main = app.main
+        main.table.cursor = 3
+        keep = main.table.current
+        assert keep is not None
+        start = dt.datetime.combine(DEMO_TODAY + dt.timedelta(days=1), dt.time(7), TZ)
+        fake_graph.add_event("Added on the phone", start, start + dt.timedelta(minutes=30))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any(e.subject == "Added on the phone"
+                                          for e in main.table.all_events))
+        assert main.table.current is not None and main.table.current.id == keep.id
+        assert "1 new" in main.status.message
+    # The next start shows it from the cache, before any sync.
+    fake_graph.stop()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = pilot.app.main  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: main.table.all_events)
+        assert any(e.subject == "Added on the phone" for e in main.table.all_events)
+
+
+async def test_an_event_that_goes_away_while_selected_is_reported(
+    fake_graph: FakeGraph,
+) -> None:
+    await first_run(fake_graph)
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        main = app.main
+        victim = next(e for e in main.table.all_events if e.type == "singleInstance")
+        main.table.select_id(victim.id)
+        fake_graph.remove_event(victim.id)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: victim.id not in {e.id for e in main.table.all_events})
+        assert "is no longer there" in main.status.message
+
+
+async def test_a_stale_delta_token_resyncs_silently(fake_graph: FakeGraph) -> None:
+    shown = await first_run(fake_graph)
+    fake_graph.expire_delta_tokens()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        main = app.main
+        await wait_for(pilot, lambda: main.status.kind == "info" and "events" in
+                       main.status.message and "cache" not in main.status.message)
+        assert [e.id for e in main.table.all_events] == shown
+        assert all(kind != "error" for kind, _ in main.status.history)
+    deltas = [r for r in fake_graph.requests if "delta" in r.path]
+    assert any(r.status == 410 for r in deltas)
+
+
+async def test_moving_to_uncached_dates_fetches_and_caches_them(fake_graph: FakeGraph) -> None:
+    await first_run(fake_graph, ("]",))
+    store = open_cache(SETTINGS, OWNER)
+    assert store is not None
+    windows = {(w.start.date(), w.end.date()) for w in store.windows()}
+    assert len(windows) == 2
+    store.close()
+
+
+async def test_a_cancel_updates_the_cache_at_once(fake_graph: FakeGraph) -> None:
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        main = app.main
+        target = next(i for i, e in enumerate(main.table.visible_events)
+                      if e.is_organizer and not e.is_cancelled and e.type == "singleInstance")
+        main.table.cursor = target
+        event = main.table.current
+        assert event is not None
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: main.status.kind == "success")
+    fake_graph.stop()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = pilot.app.main  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: main._offline and main.table.all_events)
+        assert event.id not in {e.id for e in main.table.all_events}
+
+
+async def test_two_instances_share_one_cache(fake_graph: FakeGraph) -> None:
+    shown = await first_run(fake_graph)
+    one, two = cached_app(fake_graph), cached_app(fake_graph)
+    async with one.run_test(size=(120, 40)) as first, two.run_test(size=(120, 40)) as second:
+        await synced(first)
+        await synced(second)
+        assert [e.id for e in one.main.table.all_events] == shown
+        assert [e.id for e in two.main.table.all_events] == shown
+
+
+async def test_a_corrupt_cache_file_is_moved_aside_and_the_app_works(
+    fake_graph: FakeGraph,
+) -> None:
+    path = cache_path(SETTINGS.profile)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(b"this is not a database" * 100)
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await synced(pilot)
+        assert app.main.table.all_events
+        notes = [str(n.message) for n in app._notifications]
+        assert any("moved aside" in n.lower() or "damaged" in n.lower() for n in notes), notes
+
+
+async def test_without_a_cache_the_app_streams_calendar_view(fake_graph: FakeGraph) -> None:
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE)
+    app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE,
+                    cache=opener(Settings(cache="off"), lambda: OWNER))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.main.status.kind == "info"
+                       and app.main.table.all_events)
+        assert app.main.sync is None
+    assert not any("delta" in r.path for r in fake_graph.requests)
+    assert CalendarRef(ME) == app.main.calendar

@@ -1,0 +1,209 @@
+"""Keeping the local calendar cache fresh: the one place the app and `cal365 sync` read the
+cache and run calendarView delta rounds into it.
+
+UI-free (no Textual): the main screen drives a `SyncController` from its workers and turns
+what it returns into messages. Blocking cache calls run in a thread here, so callers on an
+event loop simply await.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
+from tui.auth.keyring_access import KeyringUnavailable
+from tui.cache import Applied, CachedTree, CacheStore, LastView, Owner, open_cache
+from tui.graph.client import GraphClient
+from tui.graph.models import Calendar, CalendarGroup, Event
+from tui.graph.urls import CalendarRef, Mailbox
+
+# Events decrypted per read: the first batch fills a screen, the rest follow in the
+# background (keyset paging in the store, so no batch costs more than the first).
+READ_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """What one sync of a window did: the changes to apply to what is on screen."""
+
+    upserts: list[Event]
+    removed: list[str]
+    full: bool
+    applied: Applied
+    requests: int
+    bytes: int
+    synced_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSummary:
+    """One calendar window's outcome in `cal365 sync`."""
+
+    calendar: CalendarRef
+    start: dt.datetime
+    end: dt.datetime
+    applied: Applied
+    full: bool
+
+
+class SyncController:
+    """One account's cache and the Graph client that refreshes it."""
+
+    def __init__(self, store: CacheStore, client: GraphClient | None, tz: dt.tzinfo) -> None:
+        self.store = store
+        self.client = client
+        self.tz = tz
+
+    # -- reading (blocking; call through asyncio.to_thread from a loop) --------------------
+
+    def last_view(self) -> LastView | None:
+        return self.store.last_view()
+
+    def tree(self, mailbox: Mailbox
+             ) -> list[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]] | None:
+        """The calendars pane's section for `mailbox`, as last listed."""
+        found = self.store.tree(mailbox)
+        if found is None:
+            return None
+        tree, _ = found
+        return [(group, [(CalendarRef(mailbox, c.id, group.id), c) for c in calendars])
+                for group, calendars in tree.calendar_groups]
+
+    def read(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+             ) -> Iterator[list[Event]]:
+        """The cached events of the window, in batches, the first screen first."""
+        return self.store.iter_events(calendar, start, end, self.tz, batch=READ_BATCH)
+
+    def synced_at(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+                  ) -> dt.datetime | None:
+        return self.store.synced_at(calendar, start, end)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def save_view(self, view: LastView) -> None:
+        self.store.save_last_view(view)
+
+    def save_tree(self, mailbox: Mailbox, section: list[tuple[CalendarGroup | None,
+                  list[tuple[CalendarRef, Calendar]]]]) -> None:
+        groups = tuple((group, tuple(c for _, c in calendars))
+                       for group, calendars in section if group is not None)
+        self.store.put_tree(mailbox, CachedTree(groups))
+
+    def cancelled(self, event_id: str) -> None:
+        """A cancel sent from cal365 went through: the event is gone from the organizer's
+        calendar (Graph deletes it there), so it goes from the cache at once."""
+        self.store.remove_event(event_id)
+
+    # -- syncing --------------------------------------------------------------------------
+
+    async def sync(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime,
+                   on_page: Callable[[list[Event]], None] | None = None) -> Synced:
+        """One delta round of the window: incremental with the stored deltaLink, else full
+        (`on_page` then sees each page as it arrives). Raises what the client raises."""
+        assert self.client is not None
+        link = await asyncio.to_thread(self.store.delta_link, calendar, start, end)
+        round = await self.client.calendar_view_delta(calendar, start, end, link,
+                                                      on_page=on_page)
+        applied = await asyncio.to_thread(self.store.put_round, calendar, start, end, round)
+        return Synced(list(round.upserts), list(round.removed), round.full, applied,
+                      round.requests, round.bytes, dt.datetime.now(dt.UTC))
+
+    async def sync_seen(self, calendar_id: str | None = None,
+                        first: dt.datetime | None = None, last: dt.datetime | None = None
+                        ) -> list[WindowSummary]:
+        """Every window the cache holds (optionally one calendar's, or those overlapping
+        [first, last)), each synced once; for `cal365 sync`."""
+        windows = await asyncio.to_thread(self.store.windows)
+        done: list[WindowSummary] = []
+        seen: set[tuple[str, float, float]] = set()
+        for window in windows:
+            ref = window.calendar
+            key = (ref.mailbox.key + "|" + (ref.calendar_id or ""),
+                   window.start.timestamp(), window.end.timestamp())
+            if key in seen:
+                continue
+            seen.add(key)
+            if calendar_id is not None and ref.calendar_id != calendar_id:
+                continue
+            if first is not None and window.end <= first:
+                continue
+            if last is not None and window.start >= last:
+                continue
+            result = await self.sync(ref, window.start, window.end)
+            done.append(WindowSummary(ref, window.start, window.end, result.applied,
+                                      result.full))
+        return done
+
+
+def freshness(synced_at: dt.datetime | None, now: dt.datetime, *, offline: bool = False,
+              syncing: bool = False) -> str:
+    """The quiet marker in the title bar: "as of 08:12", "syncing…", "offline — as of …"."""
+    if syncing and not offline:
+        return "syncing…"
+    if synced_at is None:
+        return "offline — nothing cached" if offline else ""
+    local = synced_at.astimezone(now.tzinfo)
+    days = (now.date() - local.date()).days
+    if days == 0:
+        when = local.strftime("%H:%M")
+    elif days == 1:
+        when = local.strftime("yesterday %H:%M")
+    elif 1 < days < 7:
+        when = local.strftime("%a %H:%M")
+    else:
+        when = local.strftime("%d %b %Y %H:%M")
+    return f"offline — as of {when}" if offline else f"as of {when}"
+
+
+# The demo's mailbox is fake: its cache is bound to this owner, in the demo's own home.
+DEMO_OWNER = Owner("demo", "demo@cal365.invalid", "demo")
+
+
+def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
+    """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
+
+    Without a usable keyring the demo falls back to a session-only cache without asking (see
+    `opener`): its data is fake, so there is nothing to protect, but it still never writes
+    an unencrypted file unless told to.
+    """
+    chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
+    if chosen in ("false", "no", "0", "none"):
+        chosen = "off"
+    if chosen not in CACHE_MODES:
+        raise ConfigError(f"cache {chosen!r}: use one of {', '.join(CACHE_MODES)}")
+    every = sync_every or os.environ.get("CAL365_SYNC_EVERY", "").strip() or "5"
+    return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
+
+
+def opener(settings: Settings, owner: Callable[[], Owner | None], *,
+           quiet_session: bool = False) -> Callable[[], CacheStore | None]:
+    """What the app calls (in a worker thread) to open the cache: None when off, or when
+    no account is known yet (the first run before any sign-in caches nothing).
+
+    `quiet_session`: with the keyring unusable, keep a session-only cache instead of raising
+    KeyringUnavailable (the demo only; a real account gets the explicit choice).
+    """
+    def open_() -> CacheStore | None:
+        if settings.cache == "off":
+            return None
+        who = owner()
+        if who is None:
+            return None
+        try:
+            return open_cache(settings, who)
+        except KeyringUnavailable:
+            if not quiet_session:
+                raise
+            return open_cache(dataclasses.replace(settings, cache="session"), who)
+
+    return open_
+
+
+def app_only_owner(settings: Settings) -> Owner:
+    """App-only mode has no signed-in user: the cache belongs to the mailbox it opens."""
+    return Owner(f"app-only:{settings.mailbox.lower()}", settings.mailbox, settings.tenant)
