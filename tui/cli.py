@@ -14,7 +14,7 @@ from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
-from tui.script.parsers import add_cache
+from tui.script.parsers import add_cache, add_sync
 
 if TYPE_CHECKING:
     from tui.auth.config import Settings
@@ -27,6 +27,7 @@ commands:
   cal365 logout        forget this profile's sign-in on this machine
   cal365 whoami        who is signed in, the tenant, the cloud and where tokens are kept
   cal365 cache         where the local calendar cache is, how big and old (cache clear)
+  cal365 sync          bring the local calendar cache up to date (for cron); see --help
 
 environment (flags win over these, these win over the config file):
   CAL365_CLIENT_ID     application (client) id of your app registration
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
     add_script_commands(commands)
+    add_sync(commands, [parent])
     add_cache(commands, [parent])
     return parser
 

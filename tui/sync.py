@@ -107,6 +107,10 @@ class SyncController:
         (`on_page` then sees each page as it arrives). Raises what the client raises."""
         assert self.client is not None
         link = await asyncio.to_thread(self.store.delta_link, calendar, start, end)
+        if link is not None and not link.startswith(self.client.base_url + "/"):
+            # Made against another Graph root (another cloud, or the demo's fake on an
+            # earlier port): never send it elsewhere; a full round makes a new one.
+            link = None
         round = await self.client.calendar_view_delta(calendar, start, end, link,
                                                       on_page=on_page)
         applied = await asyncio.to_thread(self.store.put_round, calendar, start, end, round)

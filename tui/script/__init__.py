@@ -20,6 +20,7 @@ _MODULES = {
     "cancel": "tui.script.cancel",
     "audit": "tui.script.audit_log",
     "cache": "tui.script.cache",
+    "sync": "tui.script.sync",
 }
 
 

@@ -19,6 +19,7 @@ from tui.script.common import (
     guard,
     mailbox_from,
     timezone_name,
+    warn,
     with_graph,
 )
 from tui.script.exits import Exit
@@ -118,26 +119,54 @@ def run(args: argparse.Namespace) -> int:
         # `cal365 --date D events` starts at D, like the app's window.
         start, end = window(args.from_date or getattr(args, "date", None), args.to_date, tz)
 
+        if getattr(args, "offline", False):
+            return _offline(args, calendar, start, end, tz)
+
         async def body(session: Session) -> int:
             events: list[Event] = []
             async for page in session.client.calendar_view(calendar, start, end):
                 events.extend(e for e in page if e.is_organizer or not args.mine)
-            if args.json:
-                emit_json({
-                    "mailbox": mailbox_label(mailbox),
-                    "calendarId": calendar.calendar_id,
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "timeZone": session.timezone,
-                    "events": [event_json(e) for e in events],
-                })
-            else:
-                for e in events:
-                    emit_line(when_label(e), role_label(e), printable(e.subject or "(no subject)"),
-                              printable(e.organizer.label, 200), printable(e.id))
+            _emit(args, mailbox, calendar, start, end, session.timezone, events)
             return 0
 
         return with_graph(args, body)
 
     return guard(command)
+
+
+def _offline(args: argparse.Namespace, calendar: CalendarRef, start: dt.datetime,
+             end: dt.datetime, tz: dt.tzinfo) -> int:
+    """The window from the cache alone: no request is sent; stderr says how old it is."""
+    from tui.script.sync import as_of, opened_cache
+
+    with opened_cache(args) as opened:
+        synced = opened.store.synced_at(calendar, start, end)
+        if synced is None:
+            raise ScriptError(Exit.ERROR, "the cache holds no copy of that window: run cal365 "
+                              "sync with the same --from/--to (or open it in cal365) first")
+        events = [e for e in opened.store.events(calendar, start, end, tz)
+                  if e.is_organizer or not args.mine]
+    warn(f"offline: from the local cache, {as_of(synced)}")
+    _emit(args, calendar.mailbox, calendar, start, end, timezone_name(args), events,
+          synced.isoformat(timespec="seconds"))
+    return 0
+
+
+def _emit(args: argparse.Namespace, mailbox: Mailbox, calendar: CalendarRef,
+          start: dt.datetime, end: dt.datetime, timezone: str, events: list[Event],
+          as_of: str | None = None) -> None:
+    if args.json:
+        emit_json({
+            "mailbox": mailbox_label(mailbox),
+            "calendarId": calendar.calendar_id,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "timeZone": timezone,
+            "events": [event_json(e) for e in events],
+            **({"cachedAsOf": as_of} if as_of else {}),
+        })
+    else:
+        for e in events:
+            emit_line(when_label(e), role_label(e), printable(e.subject or "(no subject)"),
+                      printable(e.organizer.label, 200), printable(e.id))
 

@@ -71,6 +71,27 @@ def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *
     return parser
 
 
+def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """`cal365 sync`; `parents` carry the sign-in settings (--profile, --cache)."""
+    sync = _command(
+        commands, "sync", [*parents, connection_options()],
+        help="bring the local calendar cache up to date; print what changed",
+        description="Sync the local calendar cache with Graph (calendarView delta: only what "
+                    "changed since the last sync is sent): every date window cal365 has "
+                    "shown, or only --calendar's, or exactly the window --from/--to names "
+                    "(which also adds it to the cache). For cron and for warming the cache. "
+                    "Text output: one tab-separated line per window: calendar, first day, "
+                    "last day, added N, changed N, removed N, full or incremental.",
+    )
+    sync.add_argument("--calendar", metavar="ID", help="only this calendar (an id from "
+                      "`cal365 calendars`)")
+    sync.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
+                      help="sync exactly this window, from this day (default: today)")
+    sync.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
+                      help="…to this day, included (default: 13 days after --from)")
+    _json_option(sync)
+
+
 def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
     cache = _command(
@@ -117,6 +138,9 @@ def add_all(commands: Any) -> None:
     events.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
                         help="last day, included (default: 13 days after --from)")
     events.add_argument("--mine", action="store_true", help="only meetings the user organizes")
+    events.add_argument("--offline", action="store_true",
+                        help="answer from the local calendar cache alone (no request is sent); "
+                             "stderr says how old the answer is")
     _json_option(events)
 
     cancel = _command(

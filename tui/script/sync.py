@@ -1,0 +1,184 @@
+"""`cal365 sync` and `cal365 events --offline`: the local calendar cache from a script.
+
+`sync` brings every window the user has looked at (or the ones named) up to date with one
+delta round each and prints what changed; `events --offline` answers from the cache alone.
+Both use the cache of the signed-in account of the profile (or the demo's, with --demo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.audit import mailbox_label
+from tui.auth.config import ConfigError, Settings
+from tui.auth.keyring_access import KeyringUnavailable
+from tui.cache import CacheError, CacheStore, Owner, keyring_advice
+from tui.graph.client import GraphClient, TokenProvider
+from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.timezones import zone
+from tui.graph.urls import ME
+from tui.script.common import (
+    ScriptError,
+    describe_error,
+    emit_json,
+    emit_line,
+    fake_if_demo,
+    guard,
+    retry_policy,
+    timezone_name,
+    warn,
+)
+from tui.script.exits import Exit, exit_for
+from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner, demo_settings
+from tui.sync import opener as cache_opener
+
+if TYPE_CHECKING:
+    from tui.auth.provider import MsalProvider
+
+
+@dataclass
+class Opened:
+    store: CacheStore
+    settings: Settings
+    provider: MsalProvider | None
+
+
+def use_demo_home(args: argparse.Namespace) -> None:
+    """--demo keeps its state (drafts, audit, cache) apart, exactly as the app's demo does."""
+    if getattr(args, "demo", False) and not os.environ.get("CAL365_HOME"):
+        from tui.paths import base_dir
+
+        os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
+
+
+@contextmanager
+def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
+    """The cache the options name, open; a clear ScriptError when there is none to use."""
+    use_demo_home(args)
+    provider: MsalProvider | None = None
+    try:
+        if getattr(args, "demo", False):
+            settings = demo_settings(getattr(args, "cache", None))
+            owner: Owner | None = DEMO_OWNER
+        else:
+            from tui.auth.cache import store_for
+            from tui.auth.config import load_settings
+            from tui.auth.provider import MsalProvider
+            from tui.cli import auth_flags  # late: tui.cli imports this package
+
+            settings = load_settings(auth_flags(args))
+            provider = MsalProvider(settings, store_for(settings))
+            if settings.app_only:
+                owner = app_only_owner(settings)
+            else:
+                identity = provider.identity()
+                owner = Owner.of(identity) if identity is not None else None
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    except KeyringUnavailable as error:
+        raise ScriptError(Exit.AUTH, f"the sign-in cannot be read: {error.reason}") from error
+    if settings.cache == "off":
+        raise ScriptError(Exit.USAGE, "the calendar cache is off (--no-cache or cache = off)")
+    if owner is None:
+        raise ScriptError(Exit.AUTH, f"no account is signed in for profile "
+                                     f"{settings.profile!r}: run cal365 login")
+    try:
+        store = cache_opener(settings, lambda: owner)()
+    except KeyringUnavailable as error:
+        raise ScriptError(Exit.ERROR, keyring_advice(error)) from error
+    except CacheError as error:
+        raise ScriptError(Exit.ERROR, str(error)) from error
+    assert store is not None
+    for notice in store.take_notices():
+        warn(notice)
+    try:
+        yield Opened(store, settings, provider)
+    finally:
+        store.close()
+
+
+def _ago(moment: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(0, int((now - moment).total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // 1440} days ago"
+
+
+def as_of(moment: dt.datetime) -> str:
+    """"as of 2026-11-25 08:12 (3 h ago)", in this machine's zone."""
+    now = dt.datetime.now(dt.UTC)
+    return f"as of {moment.astimezone():%Y-%m-%d %H:%M} ({_ago(moment, now)})"
+
+
+# -- cal365 sync ------------------------------------------------------------------------------
+
+
+def _label(summary: WindowSummary) -> str:
+    ref = summary.calendar
+    who = mailbox_label(ref.mailbox)
+    return f"{who} {ref.calendar_id}" if ref.calendar_id else who
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    def command() -> int:
+        from tui.script.events import calendar_from, window
+
+        tz = zone(timezone_name(args)) or dt.UTC
+        named = args.from_date is not None or args.to_date is not None
+        span = window(args.from_date, args.to_date, tz) if named else None
+        with opened_cache(args) as opened, fake_if_demo(args) as fake:
+            token: str | TokenProvider
+            if fake is not None:
+                base_url, token = fake.base_url, fake.token
+            else:
+                assert opened.provider is not None
+                base_url, token = opened.settings.graph_root, opened.provider
+            client = GraphClient(base_url, token, timezone=timezone_name(args),
+                                 policy=retry_policy(), on_wait=lambda n: warn(n.message))
+            controller = SyncController(opened.store, client, tz)
+
+            async def main() -> list[WindowSummary]:
+                try:
+                    if span is not None:
+                        ref = calendar_from(ME, args.calendar)
+                        result = await controller.sync(ref, *span)
+                        return [WindowSummary(ref, span[0], span[1], result.applied,
+                                              result.full)]
+                    return await controller.sync_seen(args.calendar)
+                except (GraphError, GraphUnavailable) as error:
+                    raise ScriptError(exit_for(error), describe_error(error)) from error
+                finally:
+                    await client.aclose()
+
+            done = asyncio.run(main())
+        if args.json:
+            emit_json({"windows": [{
+                "mailbox": mailbox_label(s.calendar.mailbox),
+                "calendarId": s.calendar.calendar_id,
+                "from": s.start.astimezone(tz).isoformat(), "to": s.end.astimezone(tz).isoformat(),
+                "added": s.applied.added, "changed": s.applied.changed,
+                "removed": s.applied.removed, "full": s.full} for s in done]})
+        else:
+            if not done:
+                warn("nothing to sync yet: the cache holds no window. Open cal365 once, or "
+                     "name one with --from/--to")
+            for s in done:
+                emit_line(_label(s), f"{s.start.astimezone(tz):%Y-%m-%d}",
+                          f"{(s.end - dt.timedelta(seconds=1)).astimezone(tz):%Y-%m-%d}",
+                          f"added {s.applied.added}", f"changed {s.applied.changed}",
+                          f"removed {s.applied.removed}", "full" if s.full else "incremental")
+        return int(Exit.OK)
+
+    return guard(command)
+
+
+run = run_sync
