@@ -86,6 +86,52 @@ async def scene(name: str, fake: FakeGraph) -> None:
         print(HERE / f"{name}.svg")
 
 
+async def cache_scenes() -> None:
+    """A warm start (rows from the cache, a sync on its way) and the offline marker."""
+    from tui.auth.config import Settings
+    from tui.cache import Owner
+    from tui.screens.main import MainScreen
+    from tui.sync import opener
+
+    cache = opener(Settings(profile="shots", cache="plaintext"),
+                   lambda: Owner("shots"))
+
+    def app_for(fake: FakeGraph) -> Cal365App:
+        client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
+        return Cal365App(client, today=TODAY, timezone=ZONE, cache=cache)
+
+    MainScreen.offline_retry = 3600.0  # one offline message in the picture, no retry
+    with FakeGraph(today=TODAY) as fake:
+        app = app_for(fake)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app)
+            await pilot.press("3")
+            for _ in range(500):
+                if app.main._synced_at is not None and not app.main._syncing:
+                    break
+                await pilot.pause(0.02)
+        app = app_for(fake)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(500):
+                if app.main.table.all_events:
+                    break
+                await pilot.pause(0.005)
+            app.save_screenshot("warm-start.svg", str(HERE))
+            print(HERE / "warm-start.svg")
+            await settle(pilot, app)
+        fake.stop()
+        app = app_for(fake)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(500):
+                if app.main._offline and app.main.table.all_events:
+                    break
+                await pilot.pause(0.02)
+            await pilot.press("j", "j")
+            await pilot.pause(0.2)
+            app.save_screenshot("offline.svg", str(HERE))
+            print(HERE / "offline.svg")
+
+
 async def main() -> None:
     # Drafts and audit lines of the scenes go to a throwaway folder, not the user's own.
     os.environ["CAL365_HOME"] = tempfile.mkdtemp(prefix="cal365-shots-")
@@ -94,6 +140,7 @@ async def main() -> None:
     ):
         with FakeGraph(today=TODAY) as fake:
             await scene(name, fake)
+    await cache_scenes()
 
 
 if __name__ == "__main__":

@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
         cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True)
+        from tui.cache import plaintext_warning
+
+        cache_warning = plaintext_warning(demo) or ""
         sync_every = demo.sync_every
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token

@@ -24,7 +24,9 @@ from textual.timer import Timer
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import CacheError, CacheStore, LastView, keyring_advice
 from tui.graph import CalendarRef, Event, GraphClient, Mailbox
+from tui.graph.errors import GraphUnavailable
 from tui.messages import CachedEvents, CacheOpened, SyncDone, SyncPage, SyncStarted
+from tui.problems import describe
 from tui.sync import SyncController, freshness
 from tui.widgets.format import printable
 from tui.window import VIEWS, Window
@@ -52,6 +54,8 @@ class CachedScreen(Screen[None]):
     _panes_pending: bool
     _gone: set[str]
     _keep_id: str | None
+    _retry_pending: bool
+    offline_retry: float
     _keep_missing_ok: bool
     _startup_note: str
 
@@ -66,6 +70,7 @@ class CachedScreen(Screen[None]):
         def open_calendar(self, ref: CalendarRef, name: str, keep_id: str | None = None, *,
                           missing_ok: bool = False) -> None: ...
         def load_calendars(self) -> object: ...
+        def _retry_offline(self) -> None: ...
 
     sync: SyncController | None = None
     cache_opener: CacheOpener | None = None
@@ -266,14 +271,23 @@ class CachedScreen(Screen[None]):
         return freshness(self._synced_at, dt.datetime.now(self.tz), offline=self._offline,
                          syncing=self._syncing)
 
-    def went_offline(self) -> str:
-        """The network is down while syncing: what the status bar adds."""
+    def went_offline(self, error: GraphUnavailable) -> None:
+        """Graph cannot be reached (any worker): keep showing the cache, say so once, and
+        try again by ourselves until the network is back (then a sync catches up)."""
+        was_offline, self._offline = self._offline, True
         self._syncing = self._loading = False
         self.table.set_placeholder("Offline, and nothing cached for this window.")
         self._update_titles()
-        if self.table.all_events:
-            return " Showing the cached events; browsing and filters work."
-        return ""
+        if not self._retry_pending:
+            self._retry_pending = True
+            self.set_timer(self.offline_retry, self._retry_offline)
+        if was_offline:
+            return  # the title bar says "offline"; retries stay quiet
+        shown = ("Showing the cached events; browsing, windows and filters work"
+                 if self.table.all_events else "Nothing cached for this window")
+        self.status.show(f"Offline: {describe(error)}. {shown}; cal365 syncs by itself when "
+                         f"the network is back (trying every {self.offline_retry:.0f} s).",
+                         "error")
 
     def refuse_offline_cancel(self, event: Event, kept: bool) -> bool:
         """True (and the reason shown) when a cancel must not be tried: we are offline.

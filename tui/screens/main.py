@@ -362,6 +362,8 @@ class MainScreen(CachedScreen):
         self.post_message(GraphWaiting(notice))
 
     def on_graph_waiting(self, message: GraphWaiting) -> None:
+        if self.sync is not None and self._offline:
+            return  # retrying while offline: the title bar already says so
         self.status.show(message.notice.message + "…", "busy")
 
     def _retry_offline(self) -> None:
@@ -369,6 +371,8 @@ class MainScreen(CachedScreen):
         if self._offline:
             self.load_calendars()
             if self.sync is not None:
+                if not self.user_label and self.mailbox.kind == "me":
+                    self.load_user()
                 self.sync_now()
                 return
             self.open_calendar(
@@ -391,18 +395,17 @@ class MainScreen(CachedScreen):
             self.table.set_placeholder("Could not load events: press r to retry.")
             self._load_panes()
         what = worker.description or "A background task"
+        if isinstance(worker.error, GraphUnavailable) and self.sync is not None:
+            self.went_offline(worker.error)  # with a cache: one quiet offline mode
+            return
         if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
             # The network is down: keep what is on screen and try again by ourselves.
-            was_offline, self._offline = self._offline, True
-            cached = self.went_offline() if self.sync is not None else ""
+            self._offline = True
             if not self._retry_pending:
                 self._retry_pending = True
                 self.set_timer(self.offline_retry, self._retry_offline)
-            if was_offline and self.sync is not None:
-                return  # the title bar says "offline"; retries stay quiet
             self.status.show(
-                f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s."
-                + cached,
+                f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s.",
                 "error",
             )
             return
