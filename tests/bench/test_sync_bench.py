@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tui.bench import sync
 from tui.bench.__main__ import Suite
 
@@ -31,3 +33,27 @@ def test_scenario_rows_carry_targets(monkeypatch) -> None:  # type: ignore[no-un
     assert requests.values == [1.0] and requests.ok is True
     share = rows["bytes, incremental / full listing"]
     assert share.target == "≤ 5 %" and share.values[0] > 0
+
+
+def test_the_warm_start_benchmark_cache_holds_the_demo_window() -> None:
+    import shutil
+
+    from tui.bench import warmstart
+    from tui.bench.cache import CALENDAR
+    from tui.cache import CacheStore, cache_path
+    from tui.cache.cipher import PlainCipher
+    from tui.sync import DEMO_OWNER
+    from tui.window import Window
+
+    today = dt.date(2026, 11, 23)
+    home = warmstart.prepare(300, today)
+    try:
+        store = CacheStore(cache_path("demo", home / "cache"), PlainCipher(), DEMO_OWNER)
+        view = store.last_view()
+        assert view is not None and (view.calendar, view.start, view.view) == (
+            CALENDAR, today, "agenda")
+        start, end = Window("agenda", today, warmstart.DAYS).bounds(dt.UTC)
+        assert store.count(CALENDAR, start, end) == 300
+        store.close()
+    finally:
+        shutil.rmtree(home)

@@ -286,8 +286,7 @@ class CachedScreen(Screen[None]):
         shown = ("Showing the cached events; browsing, windows and filters work"
                  if self.table.all_events else "Nothing cached for this window")
         self.status.show(f"Offline: {describe(error)}. {shown}; cal365 syncs by itself when "
-                         f"the network is back (trying every {self.offline_retry:.0f} s).",
-                         "error")
+                         "the network is back.", "error")
 
     def refuse_offline_cancel(self, event: Event, kept: bool) -> bool:
         """True (and the reason shown) when a cancel must not be tried: we are offline.
