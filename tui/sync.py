@@ -22,9 +22,10 @@ from tui.graph.client import GraphClient
 from tui.graph.models import Calendar, CalendarGroup, Event
 from tui.graph.urls import CalendarRef, Mailbox
 
-# Events decrypted per read: the first batch fills a screen, the rest follow in the
+# Events decrypted per read: the first batch fills a tall screen, the rest follow in the
 # background (keyset paging in the store, so no batch costs more than the first).
-READ_BATCH = 500
+FIRST_BATCH = 100
+READ_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,8 @@ class SyncController:
     def read(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
              ) -> Iterator[list[Event]]:
         """The cached events of the window, in batches, the first screen first."""
-        return self.store.iter_events(calendar, start, end, self.tz, batch=READ_BATCH)
+        return self.store.iter_events(calendar, start, end, self.tz, batch=READ_BATCH,
+                                      first=FIRST_BATCH)
 
     def synced_at(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
                   ) -> dt.datetime | None:

@@ -551,25 +551,29 @@ class CacheStore:
         return self._guarded(body, [])
 
     def iter_events(self, calendar: Target, start: dt.datetime, end: dt.datetime,
-                    tz: dt.tzinfo, batch: int = 500) -> Iterator[list[Event]]:
-        """The same events in batches: the first screen's worth arrives first.
+                    tz: dt.tzinfo, batch: int = 500, first: int | None = None
+                    ) -> Iterator[list[Event]]:
+        """The same events in batches: the first screen's worth arrives first (`first`
+        rows, when given, so that a start decrypts no more than one screen before painting).
 
         Each batch is its own short query (keyset paging), so no lock or read transaction
         is held while the caller works on a batch.
         """
         after: tuple[int, int, bytes] | None = None
+        size = first or batch
         while True:
             none: list[tuple[bytes, int, int, int, bytes]] = []
             rows = self._guarded(
                 functools.partial(self._page, calendar=calendar, start=start, end=end,
-                                  after=after, batch=batch), none)
+                                  after=after, batch=size), none)
             if not rows:
                 return
             nothing: list[Event] = []
             yield self._guarded(functools.partial(self._decrypt, rows=rows, tz=tz), nothing)
-            if len(rows) < batch:
+            if len(rows) < size:
                 return
             after = (rows[-1][2], rows[-1][3], rows[-1][4])
+            size = batch
 
     def _page(self, conn: sqlite3.Connection, calendar: Target, start: dt.datetime,
               end: dt.datetime, after: tuple[int, int, bytes] | None, batch: int

@@ -155,13 +155,9 @@ class CachedScreen(Screen[None]):
         assert sync is not None
         synced_at = await asyncio.to_thread(sync.synced_at, ref, start, end)
         batches = sync.read(ref, start, end)
-        batch = await asyncio.to_thread(next, batches, None)
-        while batch is not None:
-            following = await asyncio.to_thread(next, batches, None)
-            self.post_message(CachedEvents(generation, batch, synced_at, following is None))
-            batch = following
-        if not synced_at:
-            self.post_message(CachedEvents(generation, [], None, True))
+        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+            self.post_message(CachedEvents(generation, batch, synced_at, False))
+        self.post_message(CachedEvents(generation, [], synced_at, True))
         await self._sync_window(ref, start, end, generation)
 
     async def _sync_window(self, ref: CalendarRef, start: dt.datetime, end: dt.datetime,
