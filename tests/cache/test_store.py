@@ -45,6 +45,10 @@ def test_limit_offset_and_batches_page_through_the_same_order(
     batches = list(store.iter_events(CALENDAR, START, END, dt.UTC, batch=50))
     assert [len(b) for b in batches] == [50, 50, len(everything) - 100]
     assert [e for b in batches for e in b] == everything
+    # A start decrypts one screen first, then bigger batches.
+    small_first = list(store.iter_events(CALENDAR, START, END, dt.UTC, batch=50, first=7))
+    assert [len(b) for b in small_first] == [7, 50, 50, len(everything) - 107]
+    assert [e for b in small_first for e in b] == everything
 
 
 def test_a_window_reads_only_overlapping_events(store: CacheStore, events: list[Event]) -> None:

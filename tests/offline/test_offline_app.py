@@ -223,3 +223,32 @@ async def test_when_the_network_returns_the_app_syncs_by_itself(fake_graph: Fake
             e.subject == "Booked while we were away" for e in main.table.all_events))
         assert "Back online" in main.status.message
         assert "offline" not in str(main.query_one("#title-bar").render())
+
+
+async def test_the_timer_syncs_while_the_app_runs(fake_graph: FakeGraph) -> None:
+    async with cached_app(fake_graph, sync_every=0.5 / 60).run_test(size=(120, 40)) as pilot:
+        main = (await synced(pilot)).main
+        start = dt.datetime.combine(DEMO_TODAY + dt.timedelta(days=3), dt.time(7), TZ)
+        fake_graph.add_event("Arrived on its own", start, start + dt.timedelta(hours=1))
+        await wait_for(pilot, lambda: any(e.subject == "Arrived on its own"
+                                          for e in main.table.all_events))
+
+
+async def test_a_bulk_cancel_updates_the_cache_at_once(fake_graph: FakeGraph) -> None:
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = (await synced(pilot)).main
+        chosen = [e for e in main.table.all_events
+                  if e.is_organizer and not e.is_cancelled and e.type == "singleInstance"][:3]
+        for event in chosen:
+            main.marked[event.id] = event
+        main._marks_changed()
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not main.bulk_running and main.bulk_results)
+    store = open_cache(SETTINGS, OWNER)
+    assert store is not None
+    start, end = dt.datetime(2026, 11, 1, tzinfo=TZ), dt.datetime(2026, 12, 31, tzinfo=TZ)
+    left = {e.id for e in store.events(CalendarRef(ME), start, end, TZ)}
+    assert left and not left & {e.id for e in chosen}
+    store.close()
