@@ -156,6 +156,11 @@ class Attendee:
         name, address = _str(email, "name"), _str(email, "address")
         kind = _str(obj, "type") or "required"
         response = _str(_dict(obj, "status"), "response") or "none"
+        return cls.shared(name, address, kind, response)
+
+    @classmethod
+    def shared(cls, name: str, address: str, kind: str, response: str) -> Attendee:
+        """The one object for these values: big windows repeat the same attendees."""
         key = (name, address, kind, response)
         attendee = _attendees.get(key)
         if attendee is None:
