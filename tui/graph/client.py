@@ -310,8 +310,15 @@ class GraphClient:
         return User.from_json(await self._get_json(mailbox.path))
 
     async def member_groups(self) -> list[Group]:
-        """The Microsoft 365 groups the signed-in user belongs to (not other directory objects)."""
-        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "100"})
+        """The Microsoft 365 groups the signed-in user is a direct member of.
+
+        `/me/memberOf` also lists directory roles, administrative units and security or
+        distribution groups; only "Unified" groups have a calendar, so the rest is skipped
+        here. The `/microsoft.graph.group` cast would still list non-Unified groups and is
+        an advanced query (ConsistencyLevel: eventual, an index that may lag), so the plain
+        list is asked for. It needs only User.Read.
+        """
+        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "999"})
         items = await self._all(f"/me/memberOf?{query}")
         return [g for g in (Group.from_json(obj) for obj in items) if g is not None]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 
 from textual import on, work
@@ -232,19 +231,16 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="groups", exit_on_error=False)
     async def load_groups(self) -> None:
-        """The calendars of the user's Microsoft 365 groups, beside their own."""
+        """The user's Microsoft 365 groups, beside their own calendars.
+
+        Listing them needs only the base sign-in; each group's calendar is read when the user
+        opens it, which is when the extra group permission is asked for.
+        """
         try:
             groups = await self.client.member_groups()
         except (GraphError, GraphUnavailable):
             return  # Not all tenants or consents allow listing groups: leave them out quietly.
-        found: list[tuple[CalendarRef, Calendar]] = []
-        for group in groups:
-            ref = CalendarRef(Mailbox("group", group.id))
-            try:
-                calendar = await self.client.calendar(ref)
-            except GraphError:
-                continue
-            found.append((ref, replace(calendar, name=group.display_name)))
+        found = [(CalendarRef(Mailbox("group", g.id)), g.as_calendar()) for g in groups]
         if found:
             self.post_message(CalendarsLoaded("groups", "Microsoft 365 groups", [(None, found)]))
 
