@@ -172,11 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = ME
     token: str | TokenProvider
     if args.demo:
-        # The demo's drafts and audit lines are kept apart from a real account's.
-        if not os.environ.get("CAL365_HOME"):
-            from tui.paths import base_dir
-
-            os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
         from tui.fake import FakeGraph
 
         fake = FakeGraph(today=args.date).start()
@@ -207,17 +202,20 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     from tui.app import Cal365App
+    from tui.paths import demo_files
 
     client = GraphClient(base_url, token, timezone=timezone)
     try:
-        Cal365App(
-            client,
-            today=args.date,
-            timezone=timezone,
-            days=args.days,
-            sign_in=provider,
-            mailbox=mailbox,
-        ).run()
+        # The demo's drafts and audit lines are kept apart from a real account's.
+        with demo_files(args.demo):
+            Cal365App(
+                client,
+                today=args.date,
+                timezone=timezone,
+                days=args.days,
+                sign_in=provider,
+                mailbox=mailbox,
+            ).run()
     finally:
         if fake is not None:
             fake.stop()
