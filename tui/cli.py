@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
+from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox, permissions
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--browser", action="store_true",
         help="sign in in a local browser instead (only with a local graphical session)",
     )
+    login.add_argument(
+        "--permission", action="append", default=[], metavar="NAME",
+        choices=[permissions.SHARED, permissions.GROUP_READ, permissions.GROUP_WRITE],
+        help="grant this delegated permission now too (repeatable): "
+        f"{permissions.SHARED} for others' calendars, {permissions.GROUP_READ} to read and "
+        f"{permissions.GROUP_WRITE} to cancel in Microsoft 365 group calendars; the app asks "
+        "for them by itself when you first use them",
+    )
     commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
     commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit): tui/script/.
@@ -139,7 +147,7 @@ def _account_command(args: argparse.Namespace) -> int:
 
     flags = auth_flags(args)
     if args.command == "login":
-        return commands.login(flags, browser=args.browser)
+        return commands.login(flags, browser=args.browser, permissions=args.permission)
     if args.command == "logout":
         return commands.logout(flags)
     return commands.whoami(flags)

@@ -14,7 +14,7 @@ import secrets
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -65,6 +65,14 @@ class FakeIdP:
     requests: list[Request] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)  # every token value handed out
     access_issued: list[str] = field(default_factory=list)  # the access tokens, in order
+    # Delegated permissions the user has consented to (names such as "Group.Read.All"): a
+    # device code sign-in consents to what it asked for; a refresh asking for more is refused
+    # with consent_required, as Entra does.
+    consented: set[str] = field(default_factory=set)
+    # Called with each user access token and the permissions it carries (a test passes
+    # FakeGraph.grant, so Graph refuses what the token does not cover).
+    on_access_token: Callable[[str, frozenset[str]], None] | None = None
+    scope_requests: list[frozenset[str]] = field(default_factory=list)  # per token request
 
     def __post_init__(self) -> None:
         self._grants: dict[str, DeviceGrant] = {}
@@ -165,6 +173,16 @@ class FakeIdP:
                         "timestamp": "2026-11-25 10:00:00Z",
                         "trace_id": "00000000-0000-0000-0000-000000000000"}
 
+    def _consent_required(self, missing: frozenset[str],
+                          client_id: str) -> tuple[int, dict[str, Any]]:
+        status, body = self._error(
+            "invalid_grant",
+            "AADSTS65001: The user or administrator has not consented to use the application "
+            f"with ID '{client_id}' named 'cal365'. Send an interactive authorization request "
+            f"for this user and resource. (missing: {' '.join(sorted(missing))})")
+        body["suberror"] = "consent_required"
+        return status, body
+
     def _devicecode(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         if form.get("client_id") != self.client_id:
             return self._error("unauthorized_client", "AADSTS700016: Application with identifier "
@@ -194,6 +212,9 @@ class FakeIdP:
         return token
 
     def _user_tokens(self, scope: str, client_id: str) -> dict[str, Any]:
+        access_token = self._new_access_token()
+        if self.on_access_token is not None:
+            self.on_access_token(access_token, permission_names(scope))
         refresh = "0.AAAA-fake-rt." + secrets.token_urlsafe(40)
         self._refresh.add(refresh)
         self.issued.append(refresh)
@@ -209,7 +230,7 @@ class FakeIdP:
         self.issued.append(id_token)
         return {
             "token_type": "Bearer", "scope": scope, "expires_in": self.expires_in,
-            "ext_expires_in": self.expires_in, "access_token": self._new_access_token(),
+            "ext_expires_in": self.expires_in, "access_token": access_token,
             "refresh_token": refresh, "id_token": id_token,
             "client_info": _b64({"uid": USER_OID, "utid": TENANT_ID}),
         }
@@ -233,6 +254,8 @@ class FakeIdP:
                 return self._error("authorization_pending", "AADSTS70016: OAuth 2.0 device "
                                    "flow error. Authorization is pending. Continue polling.")
             del self._grants[state.device_code]
+            self.scope_requests.append(permission_names(state.scope))
+            self.consented |= permission_names(state.scope)  # the user consented on sign-in
             scope = " ".join(s for s in state.scope.split() if s != "offline_access")
             return 200, self._user_tokens(scope + " openid profile offline_access",
                                           state.client_id)
@@ -241,6 +264,10 @@ class FakeIdP:
             if self.reject_refresh or refresh not in self._refresh:
                 return self._error("invalid_grant", "AADSTS700082: The refresh token has "
                                    "expired due to inactivity.")
+            wanted = permission_names(form.get("scope", ""))
+            self.scope_requests.append(wanted)
+            if not wanted <= self.consented:
+                return self._consent_required(wanted - self.consented, form.get("client_id", ""))
             self._refresh.discard(refresh)  # rotate, as Entra may
             return 200, self._user_tokens(form.get("scope", ""), form.get("client_id", ""))
         if grant == "client_credentials":
@@ -255,6 +282,13 @@ class FakeIdP:
                          "ext_expires_in": self.expires_in,
                          "access_token": self._new_access_token()}
         return self._error("unsupported_grant_type", f"AADSTS70003: grant {grant!r}")
+
+
+def permission_names(scope: str) -> frozenset[str]:
+    """The Graph permission names in an OAuth scope string (without the resource URI and
+    the OpenID scopes MSAL adds)."""
+    return frozenset(part.rsplit("/", 1)[-1] for part in scope.split()
+                     if "://" in part and not part.endswith("/.default"))
 
 
 def running(directory: Path, **knobs: Any) -> Iterator[FakeIdP]:

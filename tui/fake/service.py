@@ -75,15 +75,18 @@ class _Scope:
 class Service:
     def __init__(self, store: Store, token: str) -> None:
         self.store = store
-        self.token = token
+        self.token = token  # the demo's token: every permission
+        # Tokens a sign-in test issued, with the delegated permissions each carries: a
+        # request they do not cover is refused as Graph refuses it.
+        self.scoped_tokens: dict[str, frozenset[str]] = {}
 
     def handle(self, req: Request) -> Response:
         request_id = str(uuid.uuid4())
         client_id = req.header("client-request-id") or str(uuid.uuid4())
         try:
-            self._authenticate(req)
+            granted = self._authenticate(req)
             with self.store.lock:
-                response = self._dispatch(req)
+                response = self._dispatch(req, granted)
         except GraphError as error:
             response = Response(error.status, self._envelope(error, request_id, client_id),
                                 dict(error.headers))
@@ -112,13 +115,16 @@ class Service:
                           "innerError": {"date": now, "request-id": request_id,
                                          "client-request-id": client_id}}}
 
-    def _authenticate(self, req: Request) -> None:
+    def _authenticate(self, req: Request) -> frozenset[str] | None:
+        """The token's permissions (None: all of them), or the 401 Graph would give."""
         value = (req.header("authorization") or "").strip()
         scheme, _, credential = value.partition(" ")
         credential = credential.strip()
         headers = {"WWW-Authenticate": _WWW_AUTH}
         if scheme.lower() != "bearer" or not credential:
             raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", headers)
+        if credential in self.scoped_tokens:
+            return self.scoped_tokens[credential]
         if credential != self.token:
             message = (
                 "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be"
@@ -128,11 +134,41 @@ class Service:
                 if "." not in credential else "Access token validation failure. Invalid audience."
             )
             raise GraphError(401, "InvalidAuthenticationToken", message, headers)
+        return None
+
+    def _authorize(self, plan: routes.Plan, method: str, granted: frozenset[str]) -> None:
+        """Refuse with Graph's 403 when the token lacks every permission that would do
+        (the least privileged ones of Graph's tables, and those above them)."""
+        write = method not in ("GET", "HEAD")
+        own = plan.owner == "me" or (
+            plan.owner == "user" and self.store.user(plan.owner_key) is self.store.me_user)
+        if plan.kind in ("owner", "memberOf") and plan.owner != "group":
+            if own:
+                enough = {"User.Read", "User.ReadWrite", "User.Read.All", "Directory.Read.All"}
+            else:
+                enough = {"User.ReadBasic.All", "User.Read.All", "Directory.Read.All"}
+            if not granted & enough:
+                raise GraphError(403, "Authorization_RequestDenied",
+                                 "Insufficient privileges to complete the operation.")
+            return
+        if plan.owner == "group":
+            enough = {"Group.ReadWrite.All"} if write else {"Group.Read.All",
+                                                             "Group.ReadWrite.All"}
+        elif own:
+            enough = {"Calendars.ReadWrite"} if write else {"Calendars.Read",
+                                                            "Calendars.ReadWrite"}
+        else:
+            enough = {"Calendars.ReadWrite.Shared"} if write else {
+                "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"}
+        if not granted & enough:
+            raise access_denied()
 
     # ---- routing --------------------------------------------------------------------------
 
-    def _dispatch(self, req: Request) -> Response:
+    def _dispatch(self, req: Request, granted: frozenset[str] | None = None) -> Response:
         plan = routes.parse(routes.split_segments(req.raw_path))
+        if granted is not None:
+            self._authorize(plan, req.method, granted)
         allowed = ("POST",) if plan.is_action else ("GET", "DELETE") if plan.kind == "event" \
             else ("GET",)
         method = "GET" if req.method == "HEAD" else req.method

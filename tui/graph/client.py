@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 
-from tui.graph import jsonpages, urls
+from tui.graph import jsonpages, permissions, urls
 from tui.graph.batch import BulkCancel, cancel_body
 from tui.graph.errors import (
     NOT_FOUND_CODES,
@@ -44,10 +44,14 @@ class TokenProvider(Protocol):
     """Where access tokens come from (the sign-in layer implements this).
 
     `force_refresh=True` is asked for once after Graph answers 401, so an access token that
-    expired mid-session is replaced silently.
+    expired mid-session is replaced silently. `scopes` names the delegated permissions the
+    request needs beyond the base ones (`tui.graph.permissions`): a provider that signs in
+    incrementally asks for them then, not before.
     """
 
-    async def get_token(self, *, force_refresh: bool = False) -> str: ...
+    async def get_token(
+        self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> str: ...
 
 
 class StaticToken:
@@ -56,7 +60,9 @@ class StaticToken:
     def __init__(self, token: str) -> None:
         self._token = token
 
-    async def get_token(self, *, force_refresh: bool = False) -> str:
+    async def get_token(
+        self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> str:
         return self._token
 
 
@@ -146,8 +152,10 @@ class GraphClient:
 
     # -- transport -------------------------------------------------------------------------
 
-    async def _headers(self, force_refresh: bool = False) -> dict[str, str]:
-        token = await self._tokens.get_token(force_refresh=force_refresh)
+    async def _headers(
+        self, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> dict[str, str]:
+        token = await self._tokens.get_token(force_refresh=force_refresh, scopes=scopes)
         return {
             "Authorization": f"Bearer {token}",
             "Prefer": f'outlook.timezone="{self.timezone}"',
@@ -177,6 +185,7 @@ class GraphClient:
         if not url.startswith(("http://", "https://")):
             url = self.base_url + url
         key = mailbox_key(url) if mailbox is None else mailbox
+        scopes = permissions.needed(method, key)
         idempotent = method in ("GET", "HEAD")
         content = None if json_body is None else json.dumps(json_body).encode()
         timeout = self.policy.timeout
@@ -186,7 +195,7 @@ class GraphClient:
         attempt = 0
         refreshed = force = False
         while True:
-            headers = await self._headers(force_refresh=force)
+            headers = await self._headers(force_refresh=force, scopes=scopes)
             force = False
             if content is not None:
                 headers["Content-Type"] = "application/json"

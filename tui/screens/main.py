@@ -246,9 +246,11 @@ class MainScreen(Screen[None]):
 
     @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
     async def load_mailbox(self, mailbox: Mailbox) -> None:
-        """Another user's calendars: all their groups when delegated, else the one they share."""
-        user = await self.client.user(mailbox)
-        title = user.display_name or user.user_principal_name or mailbox.id
+        """Another user's calendars: all their groups when delegated, else the one they share.
+
+        Their name comes from their calendars' owner: reading their profile would need one
+        more permission (User.ReadBasic.All) than their calendars do.
+        """
         section: Section
         try:
             groups = await self.client.calendar_groups(mailbox)
@@ -266,6 +268,8 @@ class MainScreen(Screen[None]):
             # A shared (not delegated) calendar: only the default calendar is readable.
             ref = CalendarRef(mailbox)
             section = [(None, [(ref, await self.client.calendar(ref))])]
+        owners = [c.owner_name for _, calendars in section for _, c in calendars if c.owner_name]
+        title = owners[0] if owners else mailbox.id
         self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
 
     def action_audit(self) -> None:
