@@ -1,14 +1,18 @@
 """A fake Microsoft Entra ID on loopback HTTPS, just faithful enough for the real MSAL.
 
-It serves OIDC discovery, the device authorization endpoint and the token endpoint with the
-device code, refresh token and client credentials grants, answering with Entra's error
-codes. Tokens are random opaque strings (or ones the test chooses); ID tokens are unsigned
-because MSAL only decodes them. The TLS certificate comes from a CA made per test run.
+It serves OIDC discovery, the authorization endpoint (the browser sign-in: the user is taken
+as signed in, and the code goes back to the redirect URI as Entra sends it, by form_post or
+query), the device authorization endpoint and the token endpoint with the authorization code
+(PKCE checked), device code, refresh token and client credentials grants, answering with
+Entra's error codes. Tokens are random opaque strings (or ones the test chooses); ID tokens
+are unsigned because MSAL only decodes them. The TLS certificate comes from a CA made per test run.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
 import json
 import secrets
 import ssl
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import trustme
 
@@ -50,6 +54,15 @@ class DeviceGrant:
 
 
 @dataclass
+class AuthorizationCode:
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    nonce: str
+
+
+@dataclass
 class FakeIdP:
     """Behaviour knobs a test turns before or during a flow."""
 
@@ -76,6 +89,7 @@ class FakeIdP:
 
     def __post_init__(self) -> None:
         self._grants: dict[str, DeviceGrant] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
         self._refresh: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -97,7 +111,8 @@ class FakeIdP:
                 return None
 
             def do_GET(self) -> None:
-                idp._handle(self, "GET", {})
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                idp._handle(self, "GET", query)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -143,6 +158,9 @@ class FakeIdP:
             rest = "/".join(parts[1:])
             if method == "GET" and rest == "v2.0/.well-known/openid-configuration":
                 status, body = 200, self._discovery(tenant)
+            elif method == "GET" and rest == "oauth2/v2.0/authorize":
+                self._authorize(handler, form)
+                return
             elif method == "POST" and rest == "oauth2/v2.0/devicecode":
                 status, body = self._devicecode(form)
             elif method == "POST" and rest == "oauth2/v2.0/token":
@@ -183,6 +201,51 @@ class FakeIdP:
         body["suberror"] = "consent_required"
         return status, body
 
+    def _authorize(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
+        """The browser arrives here; the user is taken as signed in and consenting, and the
+        code goes back to the redirect URI: an auto-submitting form for form_post, else a
+        302 with the code in the query (Entra's two response modes)."""
+        redirect = query.get("redirect_uri", "")
+        problem = ""
+        if query.get("client_id") != self.client_id:
+            problem = "AADSTS700016: Application not found in the directory."
+        elif not redirect.startswith("http://localhost"):
+            problem = "AADSTS50011: The redirect URI does not match the ones registered."
+        elif query.get("response_type") != "code":
+            problem = "AADSTS900144: The request body must contain 'response_type'."
+        elif not query.get("code_challenge") or query.get("code_challenge_method") != "S256":
+            problem = "AADSTS9002325: Proof Key for Code Exchange is required."
+        if problem:
+            page = f"<html><body>{html.escape(problem)}</body></html>".encode()
+            handler.send_response(400)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        code = "1.AAAA-fake-code." + secrets.token_urlsafe(32)
+        self._codes[code] = AuthorizationCode(query["client_id"], redirect,
+                                              query.get("scope", ""), query["code_challenge"],
+                                              query.get("nonce", ""))
+        answer = {"code": code, "state": query.get("state", ""),
+                  "session_state": "00000000-0000-0000-0000-000000000000"}
+        if query.get("response_mode") == "form_post":
+            fields = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}"/>'
+                             for k, v in answer.items())
+            page = (f'<html><body><form method="POST" name="hiddenform" '
+                    f'action="{html.escape(redirect)}">{fields}</form>'
+                    "<script>document.forms[0].submit()</script></body></html>").encode()
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        handler.send_response(302)
+        handler.send_header("Location", f"{redirect}?{urlencode(answer)}")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
     def _devicecode(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         if form.get("client_id") != self.client_id:
             return self._error("unauthorized_client", "AADSTS700016: Application with identifier "
@@ -211,7 +274,7 @@ class FakeIdP:
         self.access_issued.append(token)
         return token
 
-    def _user_tokens(self, scope: str, client_id: str) -> dict[str, Any]:
+    def _user_tokens(self, scope: str, client_id: str, nonce: str = "") -> dict[str, Any]:
         access_token = self._new_access_token()
         if self.on_access_token is not None:
             self.on_access_token(access_token, permission_names(scope))
@@ -224,7 +287,7 @@ class FakeIdP:
             _b64({"iss": f"{self.host}/{TENANT_ID}/v2.0", "aud": client_id, "iat": now,
                   "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": USER_OID,
                   "sub": "fake-subject", "preferred_username": USERNAME,
-                  "name": "Megan Bowen", "ver": "2.0"}),
+                  "name": "Megan Bowen", "ver": "2.0", **({"nonce": nonce} if nonce else {})}),
             "",
         ])
         self.issued.append(id_token)
@@ -259,6 +322,26 @@ class FakeIdP:
             scope = " ".join(s for s in state.scope.split() if s != "offline_access")
             return 200, self._user_tokens(scope + " openid profile offline_access",
                                           state.client_id)
+        if grant == "authorization_code":
+            issued = self._codes.pop(form.get("code", ""), None)  # a code works once
+            if issued is None or form.get("client_id") != issued.client_id:
+                return self._error("invalid_grant", "AADSTS70008: The provided authorization "
+                                   "code or refresh token has expired or was already used.")
+            if form.get("redirect_uri") != issued.redirect_uri:
+                return self._error("invalid_grant", "AADSTS50011: The redirect URI does not "
+                                   "match the one the code was issued to.")
+            verifier = form.get("code_verifier", "")
+            challenge = base64.urlsafe_b64encode(
+                hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+            if challenge != issued.code_challenge:
+                return self._error("invalid_grant", "AADSTS501481: The Code_Verifier does not "
+                                   "match the code_challenge supplied in the authorization "
+                                   "request.")
+            self.scope_requests.append(permission_names(issued.scope))
+            self.consented |= permission_names(issued.scope)
+            scope = " ".join(s for s in issued.scope.split() if s != "offline_access")
+            return 200, self._user_tokens(scope + " openid profile offline_access",
+                                          issued.client_id, issued.nonce)
         if grant == "refresh_token":
             refresh = form.get("refresh_token", "")
             if self.reject_refresh or refresh not in self._refresh:
