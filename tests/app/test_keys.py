@@ -163,3 +163,38 @@ async def test_the_command_palette_runs_a_registry_command(fake_graph: FakeGraph
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "declined" in app.main.toggles)
+
+
+async def test_enter_opens_the_details_pane_which_scrolls_and_escape_returns(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.widgets.event_details import EventDetails
+
+    async with make_app(fake_graph).run_test(size=(120, 24)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: len(e.attendees) > 6)
+        await pilot.press("enter")
+        details = app.main.query_one(EventDetails)
+        assert app.focused is details
+        await pilot.pause(0.1)
+        assert details.max_scroll_y > 0  # a long attendee list: there is something to scroll
+        await pilot.press("j", "j")
+        await wait_for(pilot, lambda: details.scroll_y > 0)
+        await pilot.press("k", "k")
+        await wait_for(pilot, lambda: details.scroll_y == 0)
+        await pilot.press("escape")
+        assert app.focused is app.main.table
+        assert app.main.table.current == event
+
+
+async def test_escape_closes_a_question_without_acting(fake_graph: FakeGraph) -> None:
+    from tui.screens.prompt import PromptScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        before = app.main.window
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*"2026-12-24", "escape")
+        assert not isinstance(app.screen, PromptScreen)
+        assert app.main.window == before
