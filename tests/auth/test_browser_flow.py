@@ -105,3 +105,23 @@ async def test_the_sign_in_screen_offers_the_browser_locally_and_b_signs_in(
             assert len(idp.grants("device_code")) == polls
             identity = provider.identity()
             assert identity is not None and identity.username == USERNAME
+
+
+def test_an_answer_that_fails_msals_checks_is_a_sign_in_failure(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str],
+    browser: SignedInBrowser, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = idp._user_tokens
+
+    def without_nonce(scope: str, client_id: str, nonce: str = "") -> dict[str, object]:
+        return real(scope, client_id, "")  # an ID token that does not echo MSAL's nonce
+
+    monkeypatch.setattr(idp, "_user_tokens", without_nonce)
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    with pytest.raises(SignInFailed, match="nonce"):
+        provider.browser_sign_in(timeout=30)
+    # MSAL had cached the unchecked answer: it is dropped, and nothing reached the disk.
+    assert provider.identity() is None
+    assert provider.silent_token() is None
+    assert [p for p in home.rglob("token-cache.*") if p.stat().st_size] == []

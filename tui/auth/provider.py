@@ -342,10 +342,21 @@ class MsalProvider:
         http://localhost."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
+        app = self._application()
+        with self._lock:
+            before = self._cache.serialize()
         with self._reaching_idp():
-            result = self._application().acquire_token_interactive(
-                self.settings.scopes_with(extra), prompt="select_account", timeout=timeout
-            )
+            try:
+                result = app.acquire_token_interactive(
+                    self.settings.scopes_with(extra), prompt="select_account", timeout=timeout
+                )
+            except (RuntimeError, ValueError) as exc:
+                # MSAL raises these for an answer that fails its checks (state, nonce), after
+                # it has put the tokens in its cache: they must not stay, nor be saved.
+                with self._lock:
+                    self._cache.deserialize(before)
+                    self._cache.has_state_changed = False
+                raise SignInFailed(f"browser sign-in failed: {exc}") from None
         if "access_token" not in result:
             raise SignInFailed(_error_text(result, "browser sign-in failed"))
         return self._persist_new_sign_in()
