@@ -96,6 +96,12 @@ class Group:
             group_id, _str(obj, "displayName") or _str(obj, "mail") or group_id, _str(obj, "mail")
         )
 
+    def as_calendar(self) -> Calendar:
+        """The group's one (default) calendar, described without reading it: reading it needs
+        a group permission, asked for only when the user opens it. Members may edit it."""
+        return Calendar(id="", name=self.display_name, owner_name=self.display_name,
+                        owner_address=self.mail, can_edit=True, is_default=True)
+
 
 @dataclass(frozen=True, slots=True)
 class CalendarGroup:
