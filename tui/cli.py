@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
+from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox, permissions
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
@@ -131,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--browser", action="store_true",
         help="sign in in a local browser instead (only with a local graphical session)",
     )
+    login.add_argument(
+        "--permission", action="append", default=[], metavar="NAME",
+        choices=[permissions.SHARED, permissions.GROUP_READ, permissions.GROUP_WRITE],
+        help="grant this delegated permission now too (repeatable): "
+        f"{permissions.SHARED} for others' calendars, {permissions.GROUP_READ} to read and "
+        f"{permissions.GROUP_WRITE} to cancel in Microsoft 365 group calendars; the app asks "
+        "for them by itself when you first use them",
+    )
     commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
     commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
@@ -155,7 +163,7 @@ def _account_command(args: argparse.Namespace) -> int:
 
     flags = auth_flags(args)
     if args.command == "login":
-        return commands.login(flags, browser=args.browser)
+        return commands.login(flags, browser=args.browser, permissions=args.permission)
     if args.command == "logout":
         return commands.logout(flags)
     return commands.whoami(flags)
@@ -191,11 +199,6 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = ME
     token: str | TokenProvider
     if args.demo:
-        # The demo's drafts and audit lines are kept apart from a real account's.
-        if not os.environ.get("CAL365_HOME"):
-            from tui.paths import base_dir
-
-            os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
         from tui.auth.config import ConfigError
         from tui.fake import FakeGraph
         from tui.sync import DEMO_OWNER, demo_settings, opener
@@ -207,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True)
         from tui.cache import plaintext_warning
+        from tui.paths import demo_files
 
-        cache_warning = plaintext_warning(demo) or ""
+        with demo_files():
+            cache_warning = plaintext_warning(demo) or ""
         sync_every = demo.sync_every
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
@@ -242,20 +247,23 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     from tui.app import Cal365App
+    from tui.paths import demo_files
 
     client = GraphClient(base_url, token, timezone=timezone)
     try:
-        Cal365App(
-            client,
-            today=args.date,
-            timezone=timezone,
-            days=args.days,
-            sign_in=provider,
-            mailbox=mailbox,
-            cache=cache,
-            sync_every=sync_every,
-            cache_warning=cache_warning,
-        ).run()
+        # The demo's drafts, audit lines and cache are kept apart from a real account's.
+        with demo_files(args.demo):
+            Cal365App(
+                client,
+                today=args.date,
+                timezone=timezone,
+                days=args.days,
+                sign_in=provider,
+                mailbox=mailbox,
+                cache=cache,
+                sync_every=sync_every,
+                cache_warning=cache_warning,
+            ).run()
     finally:
         if fake is not None:
             fake.stop()

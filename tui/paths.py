@@ -7,9 +7,11 @@ Directories are created 0700 and files 0600 because they hold mailbox data and c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +24,32 @@ _XDG = {
 }
 
 
+# Set while the demo runs (`--demo`, the app or a script command): its drafts and audit log
+# go to a `demo` folder of the state directory, its calendar cache to one of the cache
+# directory, never among a real account's.
+_demo_depth = 0
+
+
+@contextlib.contextmanager
+def demo_files(active: bool = True) -> Iterator[None]:
+    """Within this block (when `active`), state files are the demo's own."""
+    global _demo_depth
+    if not active:
+        yield
+        return
+    _demo_depth += 1
+    try:
+        yield
+    finally:
+        _demo_depth -= 1
+
+
 def base_dir(kind: Kind) -> Path:
+    path = _base_dir(kind)
+    return path / "demo" if kind in ("state", "cache") and _demo_depth else path
+
+
+def _base_dir(kind: Kind) -> Path:
     home = os.environ.get("CAL365_HOME")
     if home:
         return Path(home) / kind

@@ -64,3 +64,51 @@ async def test_marks_space_a_u_and_others_left_out(fake_graph: FakeGraph) -> Non
         await pilot.press(*"later", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
         assert app.main.drafts.get("bulk", "marked") == "later" and app.main.marked
+
+
+async def test_r_on_the_results_retries_only_the_failed_ones_and_cancels_each_once(
+    fake_graph: FakeGraph,
+) -> None:
+    from tests.app.helpers import ZONE
+    from tests.conftest import DEMO_TODAY
+    from tui.app import Cal365App
+    from tui.fake.faults import Fault
+    from tui.graph import GraphClient
+    from tui.graph.policy import RetryPolicy
+
+    added = add_meetings(fake_graph.store, 3)
+    # No retries inside the bulk cancel: a refused item ends as failed at once.
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE,
+                         policy=RetryPolicy(max_retries=0))
+    async with Cal365App(client, today=DEMO_TODAY, timezone=ZONE).run_test(
+        size=(120, 40)
+    ) as pilot:
+        app = await loaded(pilot)
+        await wait_for(pilot, lambda: app.main.status.kind == "info"
+                       and {e.id for e in app.main.table.all_events} >= set(added))
+        for event in app.main.table.all_events:
+            if event.id in added:
+                app.main.marked[event.id] = event
+        app.main._marks_changed()
+        unlucky = next(e for e in app.main.marked.values() if e.id == added[1])
+        fault = Fault("unavailable", path=f"{unlucky.id}/cancel$", in_batch=True, times=None)
+        fake_graph.faults.add(fault)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        await pilot.press(*"Stopped", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
+        first = {e.id: o.status for e, o in app.screen.outcomes}  # type: ignore[attr-defined]
+        assert first == {added[0]: "cancelled", added[1]: "failed", added[2]: "cancelled"}
+        fake_graph.faults.clear()
+        fake_graph.clear_requests()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen)
+                       and [e.id for e, _ in app.screen.outcomes] == [added[1]], timeout=30)
+        assert [o.status for _, o in app.screen.outcomes] == ["cancelled"]  # type: ignore[attr-defined]
+        sub = [q for r in fake_graph.requests if r.path.endswith("/$batch")
+               for q in json.loads(r.body)["requests"]]
+        assert [q["url"].lstrip("/") for q in sub] == [unlucky.ref.cancel_path.lstrip("/")]
+        done = [r.event_id for r in fake_graph.store.cancel_log]
+        assert sorted(done) == sorted(added) and len(done) == 3
+        await pilot.press("escape")
+        assert not isinstance(app.screen, BulkResultsScreen)

@@ -1,25 +1,29 @@
 """A fake Microsoft Entra ID on loopback HTTPS, just faithful enough for the real MSAL.
 
-It serves OIDC discovery, the device authorization endpoint and the token endpoint with the
-device code, refresh token and client credentials grants, answering with Entra's error
-codes. Tokens are random opaque strings (or ones the test chooses); ID tokens are unsigned
-because MSAL only decodes them. The TLS certificate comes from a CA made per test run.
+It serves OIDC discovery, the authorization endpoint (the browser sign-in: the user is taken
+as signed in, and the code goes back to the redirect URI as Entra sends it, by form_post or
+query), the device authorization endpoint and the token endpoint with the authorization code
+(PKCE checked), device code, refresh token and client credentials grants, answering with
+Entra's error codes. Tokens are random opaque strings (or ones the test chooses); ID tokens
+are unsigned because MSAL only decodes them. The TLS certificate comes from a CA made per test run.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
 import json
 import secrets
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import trustme
 
@@ -50,6 +54,15 @@ class DeviceGrant:
 
 
 @dataclass
+class AuthorizationCode:
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    nonce: str
+
+
+@dataclass
 class FakeIdP:
     """Behaviour knobs a test turns before or during a flow."""
 
@@ -65,9 +78,18 @@ class FakeIdP:
     requests: list[Request] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)  # every token value handed out
     access_issued: list[str] = field(default_factory=list)  # the access tokens, in order
+    # Delegated permissions the user has consented to (names such as "Group.Read.All"): a
+    # device code sign-in consents to what it asked for; a refresh asking for more is refused
+    # with consent_required, as Entra does.
+    consented: set[str] = field(default_factory=set)
+    # Called with each user access token and the permissions it carries (a test passes
+    # FakeGraph.grant, so Graph refuses what the token does not cover).
+    on_access_token: Callable[[str, frozenset[str]], None] | None = None
+    scope_requests: list[frozenset[str]] = field(default_factory=list)  # per token request
 
     def __post_init__(self) -> None:
         self._grants: dict[str, DeviceGrant] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
         self._refresh: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -89,7 +111,8 @@ class FakeIdP:
                 return None
 
             def do_GET(self) -> None:
-                idp._handle(self, "GET", {})
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                idp._handle(self, "GET", query)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -135,6 +158,9 @@ class FakeIdP:
             rest = "/".join(parts[1:])
             if method == "GET" and rest == "v2.0/.well-known/openid-configuration":
                 status, body = 200, self._discovery(tenant)
+            elif method == "GET" and rest == "oauth2/v2.0/authorize":
+                self._authorize(handler, form)
+                return
             elif method == "POST" and rest == "oauth2/v2.0/devicecode":
                 status, body = self._devicecode(form)
             elif method == "POST" and rest == "oauth2/v2.0/token":
@@ -165,6 +191,61 @@ class FakeIdP:
                         "timestamp": "2026-11-25 10:00:00Z",
                         "trace_id": "00000000-0000-0000-0000-000000000000"}
 
+    def _consent_required(self, missing: frozenset[str],
+                          client_id: str) -> tuple[int, dict[str, Any]]:
+        status, body = self._error(
+            "invalid_grant",
+            "AADSTS65001: The user or administrator has not consented to use the application "
+            f"with ID '{client_id}' named 'cal365'. Send an interactive authorization request "
+            f"for this user and resource. (missing: {' '.join(sorted(missing))})")
+        body["suberror"] = "consent_required"
+        return status, body
+
+    def _authorize(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
+        """The browser arrives here; the user is taken as signed in and consenting, and the
+        code goes back to the redirect URI: an auto-submitting form for form_post, else a
+        302 with the code in the query (Entra's two response modes)."""
+        redirect = query.get("redirect_uri", "")
+        problem = ""
+        if query.get("client_id") != self.client_id:
+            problem = "AADSTS700016: Application not found in the directory."
+        elif not redirect.startswith("http://localhost"):
+            problem = "AADSTS50011: The redirect URI does not match the ones registered."
+        elif query.get("response_type") != "code":
+            problem = "AADSTS900144: The request body must contain 'response_type'."
+        elif not query.get("code_challenge") or query.get("code_challenge_method") != "S256":
+            problem = "AADSTS9002325: Proof Key for Code Exchange is required."
+        if problem:
+            page = f"<html><body>{html.escape(problem)}</body></html>".encode()
+            handler.send_response(400)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        code = "1.AAAA-fake-code." + secrets.token_urlsafe(32)
+        self._codes[code] = AuthorizationCode(query["client_id"], redirect,
+                                              query.get("scope", ""), query["code_challenge"],
+                                              query.get("nonce", ""))
+        answer = {"code": code, "state": query.get("state", ""),
+                  "session_state": "00000000-0000-0000-0000-000000000000"}
+        if query.get("response_mode") == "form_post":
+            fields = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}"/>'
+                             for k, v in answer.items())
+            page = (f'<html><body><form method="POST" name="hiddenform" '
+                    f'action="{html.escape(redirect)}">{fields}</form>'
+                    "<script>document.forms[0].submit()</script></body></html>").encode()
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        handler.send_response(302)
+        handler.send_header("Location", f"{redirect}?{urlencode(answer)}")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
     def _devicecode(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         if form.get("client_id") != self.client_id:
             return self._error("unauthorized_client", "AADSTS700016: Application with identifier "
@@ -193,7 +274,10 @@ class FakeIdP:
         self.access_issued.append(token)
         return token
 
-    def _user_tokens(self, scope: str, client_id: str) -> dict[str, Any]:
+    def _user_tokens(self, scope: str, client_id: str, nonce: str = "") -> dict[str, Any]:
+        access_token = self._new_access_token()
+        if self.on_access_token is not None:
+            self.on_access_token(access_token, permission_names(scope))
         refresh = "0.AAAA-fake-rt." + secrets.token_urlsafe(40)
         self._refresh.add(refresh)
         self.issued.append(refresh)
@@ -203,13 +287,13 @@ class FakeIdP:
             _b64({"iss": f"{self.host}/{TENANT_ID}/v2.0", "aud": client_id, "iat": now,
                   "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": USER_OID,
                   "sub": "fake-subject", "preferred_username": USERNAME,
-                  "name": "Megan Bowen", "ver": "2.0"}),
+                  "name": "Megan Bowen", "ver": "2.0", **({"nonce": nonce} if nonce else {})}),
             "",
         ])
         self.issued.append(id_token)
         return {
             "token_type": "Bearer", "scope": scope, "expires_in": self.expires_in,
-            "ext_expires_in": self.expires_in, "access_token": self._new_access_token(),
+            "ext_expires_in": self.expires_in, "access_token": access_token,
             "refresh_token": refresh, "id_token": id_token,
             "client_info": _b64({"uid": USER_OID, "utid": TENANT_ID}),
         }
@@ -233,14 +317,40 @@ class FakeIdP:
                 return self._error("authorization_pending", "AADSTS70016: OAuth 2.0 device "
                                    "flow error. Authorization is pending. Continue polling.")
             del self._grants[state.device_code]
+            self.scope_requests.append(permission_names(state.scope))
+            self.consented |= permission_names(state.scope)  # the user consented on sign-in
             scope = " ".join(s for s in state.scope.split() if s != "offline_access")
             return 200, self._user_tokens(scope + " openid profile offline_access",
                                           state.client_id)
+        if grant == "authorization_code":
+            issued = self._codes.pop(form.get("code", ""), None)  # a code works once
+            if issued is None or form.get("client_id") != issued.client_id:
+                return self._error("invalid_grant", "AADSTS70008: The provided authorization "
+                                   "code or refresh token has expired or was already used.")
+            if form.get("redirect_uri") != issued.redirect_uri:
+                return self._error("invalid_grant", "AADSTS50011: The redirect URI does not "
+                                   "match the one the code was issued to.")
+            verifier = form.get("code_verifier", "")
+            challenge = base64.urlsafe_b64encode(
+                hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+            if challenge != issued.code_challenge:
+                return self._error("invalid_grant", "AADSTS501481: The Code_Verifier does not "
+                                   "match the code_challenge supplied in the authorization "
+                                   "request.")
+            self.scope_requests.append(permission_names(issued.scope))
+            self.consented |= permission_names(issued.scope)
+            scope = " ".join(s for s in issued.scope.split() if s != "offline_access")
+            return 200, self._user_tokens(scope + " openid profile offline_access",
+                                          issued.client_id, issued.nonce)
         if grant == "refresh_token":
             refresh = form.get("refresh_token", "")
             if self.reject_refresh or refresh not in self._refresh:
                 return self._error("invalid_grant", "AADSTS700082: The refresh token has "
                                    "expired due to inactivity.")
+            wanted = permission_names(form.get("scope", ""))
+            self.scope_requests.append(wanted)
+            if not wanted <= self.consented:
+                return self._consent_required(wanted - self.consented, form.get("client_id", ""))
             self._refresh.discard(refresh)  # rotate, as Entra may
             return 200, self._user_tokens(form.get("scope", ""), form.get("client_id", ""))
         if grant == "client_credentials":
@@ -255,6 +365,13 @@ class FakeIdP:
                          "ext_expires_in": self.expires_in,
                          "access_token": self._new_access_token()}
         return self._error("unsupported_grant_type", f"AADSTS70003: grant {grant!r}")
+
+
+def permission_names(scope: str) -> frozenset[str]:
+    """The Graph permission names in an OAuth scope string (without the resource URI and
+    the OpenID scopes MSAL adds)."""
+    return frozenset(part.rsplit("/", 1)[-1] for part in scope.split()
+                     if "://" in part and not part.endswith("/.default"))
 
 
 def running(directory: Path, **knobs: Any) -> Iterator[FakeIdP]:

@@ -190,3 +190,17 @@ def test_whoami_says_why_a_saved_sign_in_cannot_be_used(
     assert cli.main(["whoami"]) == 1
     out = capsys.readouterr().out
     assert "Not signed in" in out and "cannot be decrypted" in out
+
+
+def test_login_grants_the_named_extra_permissions_and_refuses_others(
+    env: FakeIdP, memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["login", "--permission", "Calendars.ReadWrite.Shared"]) == 0
+    scope = next(r for r in env.requests if r.path.endswith("/devicecode")).form["scope"]
+    names = {s.rsplit("/", 1)[-1] for s in scope.split() if "://" in s}
+    assert names == {"Calendars.ReadWrite", "User.Read", "Calendars.ReadWrite.Shared"}
+    assert "Calendars.ReadWrite.Shared" in env.consented
+    with pytest.raises(SystemExit):
+        cli.main(["login", "--permission", "Directory.ReadWrite.All"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -60,7 +60,10 @@ def test_each_cloud_maps_login_and_graph_and_scope(name: str, login: str, graph:
                              Path("/nonexistent"))
     assert settings.authority == f"{login}/contoso.com"
     assert settings.graph_root == graph
-    assert settings.scopes == [graph.removesuffix("/v1.0") + "/Calendars.ReadWrite"]
+    resource = graph.removesuffix("/v1.0")
+    assert settings.scopes == [f"{resource}/Calendars.ReadWrite", f"{resource}/User.Read"]
+    assert settings.scopes_with(["Group.Read.All", "User.Read"]) == [
+        f"{resource}/Calendars.ReadWrite", f"{resource}/User.Read", f"{resource}/Group.Read.All"]
 
 
 def test_cloud_aliases() -> None:

@@ -42,6 +42,7 @@ async def test_no_token_value_escapes(
     debug_log = tmp_path / "debug.log"
     handler = install_debug_log(debug_log)
     idp.access_tokens = [CHOSEN]
+    idp.pending_polls = 10_000  # until the screen was captured: no race with a quick sign-in
     settings = settings_for(idp)
     provider = MsalProvider(settings, KeyringStore(settings.profile))
     screens: list[str] = []
@@ -52,6 +53,7 @@ async def test_no_token_value_escapes(
                 await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
                                and app.screen.state == "waiting")
                 screens.append(app.export_screenshot())
+                idp.approve()
                 await loaded(pilot)
                 await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
                 await pilot.press("c")

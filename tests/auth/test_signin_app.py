@@ -217,3 +217,38 @@ async def test_a_failed_sign_in_can_be_retried_and_no_browser_is_offered_over_ss
             await pilot.press("enter")
             await loaded(pilot)
             assert len(idp.grants("device_code")) == 2
+
+
+async def test_no_keyring_and_p_keeps_tokens_in_a_private_plaintext_file_with_a_warning(
+    idp: FakeIdP, home: Path
+) -> None:
+    import stat
+
+    import keyring
+    from keyring.backends import fail
+
+    from tui.auth.cache import PlaintextStore
+
+    idp.access_tokens = [FIRST]
+    idp.pending_polls = 0
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
+            async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+                app = pilot.app
+                assert isinstance(app, Cal365App)
+                await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                               and app.screen.state == "keyring")
+                await pilot.press("p")
+                await loaded(pilot)
+                assert any("unencrypted" in str(n.message).lower()
+                           or "UNENCRYPTED" in str(n.message) for n in app._notifications)
+        assert isinstance(provider.store, PlaintextStore)
+        path = provider.store.path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert FIRST in path.read_text()  # the user chose plaintext, knowingly
+    finally:
+        keyring.set_keyring(previous)

@@ -48,7 +48,7 @@ def test_the_warm_start_benchmark_cache_holds_the_demo_window() -> None:
     today = dt.date(2026, 11, 23)
     home = warmstart.prepare(300, today)
     try:
-        store = CacheStore(cache_path("demo", home / "cache"), PlainCipher(), DEMO_OWNER)
+        store = CacheStore(cache_path("demo", home / "cache" / "demo"), PlainCipher(), DEMO_OWNER)
         view = store.last_view()
         assert view is not None and (view.calendar, view.start, view.view) == (
             CALENDAR, today, "agenda")

@@ -62,3 +62,24 @@ def test_path(run_cli: Cal365, home: Path) -> None:
     run = run_cli("audit", "--path")
     assert run.code == Exit.OK
     assert run.out == f"{home / 'state' / 'audit.jsonl'}\n"
+
+
+def test_demo_commands_keep_their_audit_log_apart(run_cli: Cal365, home: Path,
+                                                  monkeypatch) -> None:
+    monkeypatch.delenv("CAL365_ACCESS_TOKEN", raising=False)
+    record("REAL")  # a real account's cancel, outside the demo
+    listing = run_cli("--demo", "--date", "2026-11-23", "events", "--mine", "--json")
+    assert listing.code == Exit.OK, listing.err
+    event = next(e for e in listing.json["events"] if e["attendees"] and not e["isCancelled"])
+    sent = run_cli("--demo", "--date", "2026-11-23", "cancel", event["id"], "--comment",
+                   "Demo only", "--yes")
+    assert sent.code == Exit.OK, sent.err
+    assert run_cli("--demo", "audit", "--path").out == \
+        f"{home / 'state' / 'demo' / 'audit.jsonl'}\n"
+    demo_log = run_cli("--demo", "audit", "--json").json
+    assert [e["eventId"] for e in demo_log] == [event["id"]]
+    assert demo_log[0]["comment"] == "Demo only"
+    real_log = run_cli("audit", "--json").json
+    assert [e["eventId"] for e in real_log] == ["REAL"]
+    # The path is chosen per run: after a demo command, the real log is the real one again.
+    assert run_cli("audit", "--path").out == f"{home / 'state' / 'audit.jsonl'}\n"

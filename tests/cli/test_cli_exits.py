@@ -107,3 +107,17 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert first.startswith(b"POST /me/events/AAMkEvent00000=/cancel ")
     assert "Traceback" not in err
     assert "Broken pipe" not in err
+
+
+def test_the_demo_app_keeps_its_files_apart(
+    run_cli: Cal365, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tui import audit
+    from tui.app import Cal365App
+
+    monkeypatch.setenv("CAL365_HOME", str(tmp_path))
+    seen: list[Path] = []
+    monkeypatch.setattr(Cal365App, "run", lambda self, *a, **k: seen.append(audit.audit_path()))
+    assert run_cli("--demo", "--date", "2026-11-23").code == 0
+    assert seen == [tmp_path / "state" / "demo" / "audit.jsonl"]
+    assert audit.audit_path() == tmp_path / "state" / "audit.jsonl"

@@ -250,3 +250,19 @@ def test_demo_date_seeds_the_demo_and_starts_the_window(
     assert first.json["to"] == "2026-12-07T00:00:00+01:00"
     assert seed.ORGANIZED_TODAY in {e["subject"] for e in first.json["events"]}
     assert first.json["events"] == again.json["events"]  # same ids on every run
+
+
+def test_calendars_groups_lists_only_microsoft_365_groups_with_the_id_group_takes(
+    cal365: Cal365, fake_graph: FakeGraph
+) -> None:
+    text = cal365("calendars", "--groups")
+    assert text.code == Exit.OK, text.err
+    assert text.rows == [["Project Falcon", seed.GROUP_MAIL, seed.GROUP_ID]]
+    doc = cal365("calendars", "--groups", "--json").json
+    assert doc == {"groups": [{"id": seed.GROUP_ID, "displayName": "Project Falcon",
+                               "mail": seed.GROUP_MAIL}]}
+    assert any(r.path == "/v1.0/me/memberOf" for r in fake_graph.requests)
+    listed = cal365("calendars", "--group", doc["groups"][0]["id"], "--json").json
+    assert [c["name"] for c in listed["calendars"]] == ["Calendar"]
+    both = cal365("calendars", "--groups", "--user", seed.JONAS_UPN)
+    assert both.code == Exit.USAGE and "--groups" in both.err

@@ -322,7 +322,9 @@ async def test_a_401_refreshes_the_token_once_and_retries() -> None:
     asked: list[bool] = []
 
     class Tokens:
-        async def get_token(self, *, force_refresh: bool = False) -> str:
+        async def get_token(
+            self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+        ) -> str:
             asked.append(force_refresh)
             return "fresh" if force_refresh else "stale"
 
@@ -364,3 +366,49 @@ async def test_unexpected_shapes_of_a_collection_never_crash(payload: object) ->
             assert error.code == "InvalidResponse"
         else:
             assert calendars == []
+
+
+async def test_each_request_asks_for_the_permissions_its_mailbox_needs() -> None:
+    from tui.graph.urls import CalendarRef, EventRef, Mailbox
+
+    asked: list[tuple[str, frozenset[str]]] = []
+
+    class Tokens:
+        async def get_token(
+            self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+        ) -> str:
+            return "token"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = 202 if request.method == "POST" else 200
+        return httpx.Response(status, json={"value": [], "id": "c1"})
+
+    tokens = Tokens()
+    original = tokens.get_token
+
+    async def recording(*, force_refresh: bool = False,
+                        scopes: frozenset[str] = frozenset()) -> str:
+        asked.append((current, scopes))
+        return await original(force_refresh=force_refresh, scopes=scopes)
+
+    tokens.get_token = recording  # type: ignore[method-assign]
+    client = GraphClient(BASE, tokens, transport=httpx.MockTransport(handler))
+    group = Mailbox("group", "g1")
+    async with client:
+        current = "me"
+        await client.calendars()
+        current = "memberOf"
+        await client.member_groups()
+        current = "shared"
+        await client.calendars(Mailbox("user", "jonas@contoso.com"))
+        current = "group read"
+        await client.calendar(CalendarRef(group))
+        current = "group cancel"
+        await client.cancel_event(EventRef("e1", group, CalendarRef(group)), "Sorry")
+    assert asked == [
+        ("me", frozenset()),
+        ("memberOf", frozenset()),
+        ("shared", frozenset({"Calendars.ReadWrite.Shared"})),
+        ("group read", frozenset({"Group.Read.All"})),
+        ("group cancel", frozenset({"Group.ReadWrite.All"})),
+    ]

@@ -18,6 +18,7 @@ from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import Owner, cache_path
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
+from tui.paths import demo_files
 from tui.sync import DEMO_OWNER, demo_settings, freshness, opener
 
 
@@ -38,9 +39,10 @@ def no_keyring() -> Iterator[None]:
 def test_the_demo_without_a_keyring_keeps_a_session_cache_and_writes_no_file() -> None:
     settings = demo_settings()
     assert settings.cache == "keyring"
-    store = opener(settings, lambda: DEMO_OWNER, quiet_session=True)()
-    assert store is not None and not store.persistent
-    assert not cache_path("demo").exists()
+    with demo_files():
+        store = opener(settings, lambda: DEMO_OWNER, quiet_session=True)()
+        assert store is not None and not store.persistent
+        assert not cache_path("demo").exists()
 
 
 @pytest.mark.usefixtures("no_keyring")
@@ -53,8 +55,10 @@ def test_a_real_account_without_a_keyring_must_choose() -> None:
 def test_the_demo_with_a_keyring_keeps_an_encrypted_cache(
     memory_keyring: dict[tuple[str, str], str],  # noqa: F811
 ) -> None:
-    store = opener(demo_settings(), lambda: DEMO_OWNER, quiet_session=True)()
-    assert store is not None and store.persistent and store.encrypted
+    with demo_files():
+        store = opener(demo_settings(), lambda: DEMO_OWNER, quiet_session=True)()
+        assert store is not None and store.persistent and store.encrypted
+        assert store.path == cache_path("demo") and store.path.parent.name == "demo"
     assert any("calendar-cache-key:demo" in user for _, user in memory_keyring)
     store.close()
 

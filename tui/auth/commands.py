@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stores, store_for
@@ -45,7 +45,10 @@ def login(
     out: TextIO | None = None,
     err: TextIO | None = None,
     browser: bool = False,
+    permissions: Sequence[str] = (),
 ) -> int:
+    """Sign in; `permissions` are granted now beside the base ones (for scripts that open
+    other people's or group calendars, which cannot ask on the way)."""
     out = out or sys.stdout
     err = err or sys.stderr
     settings = settings_or_exit(flags, err)
@@ -78,9 +81,9 @@ def login(
                 print("cal365: no local graphical browser here (over SSH, or no display); "
                       "use the device code: cal365 login", file=err)
                 return 2
-            identity = provider.browser_sign_in()
+            identity = provider.browser_sign_in(extra=permissions)
         else:
-            identity = _device_login(provider, out)
+            identity = _device_login(provider, out, permissions)
     except SignInCancelled:
         print("\ncal365: sign-in cancelled.", file=err)
         return 1
@@ -99,8 +102,8 @@ def login(
     return 0
 
 
-def _device_login(provider: MsalProvider, out: TextIO) -> Identity:
-    flow = provider.start_device_flow()
+def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()) -> Identity:
+    flow = provider.start_device_flow(extra)
     code = flow.code
     tty = out.isatty()
     print(f"To sign in, open {code.verification_uri} in a browser on any device", file=out)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -87,8 +87,6 @@ _DOMAIN = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-# The delegated permission cal365's features need; MSAL adds openid, profile, offline_access.
-DELEGATED_PERMISSION = "Calendars.ReadWrite"
 
 
 def cloud_named(name: str) -> Cloud:
@@ -167,10 +165,19 @@ class Settings:
 
     @property
     def scopes(self) -> list[str]:
+        """What the first sign-in asks for: the least the user's own calendars need."""
+        return self.scopes_with(())
+
+    def scopes_with(self, extra: Iterable[str]) -> list[str]:
+        """The base scopes plus `extra` permission names (sorted, no repeats), as full
+        scope URIs of this cloud's Graph. App-only mode always asks for `.default`."""
+        from tui.graph.permissions import BASE
+
         resource = _resource(self.graph_root)
         if self.app_only:
             return [f"{resource}/.default"]
-        return [f"{resource}/{DELEGATED_PERMISSION}"]
+        names = list(BASE) + sorted(set(extra) - set(BASE))
+        return [f"{resource}/{name}" for name in names]
 
     def require_client_id(self) -> None:
         if not self.client_id:
@@ -189,7 +196,9 @@ Microsoft Entra ID (an administrator may have to create it for you):
      as your organisation needs; redirect URI platform "Mobile and desktop applications"
      with http://localhost.
   2. Authentication > Advanced settings > "Allow public client flows" = Yes.
-  3. API permissions > Microsoft Graph > Delegated > Calendars.ReadWrite.
+  3. API permissions > Microsoft Graph > Delegated > Calendars.ReadWrite and User.Read
+     (and, for others' or group calendars, Calendars.ReadWrite.Shared, Group.Read.All,
+     Group.ReadWrite.All: asked for only when used).
 Then put its Application (client) id and your tenant in {config}:
   client_id = "<application id>"
   tenant = "<tenant id or domain, or organizations>"

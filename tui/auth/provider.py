@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,10 +34,12 @@ SignInHook = Callable[["SignInNeeded"], Awaitable[bool]]
 
 @dataclass(frozen=True, slots=True)
 class SignInNeeded:
-    """Why the app must ask the user: no account yet, a rejected refresh, or no keyring."""
+    """Why the app must ask the user: no account yet, a rejected refresh, no keyring, or a
+    feature that needs a permission not granted yet (`scopes`, the permission names)."""
 
     reason: str
     keyring_problem: KeyringUnavailable | None = None
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,14 +264,22 @@ class MsalProvider:
         result: Identity | None = self._transaction(find)
         return result
 
-    def silent_token(self, force_refresh: bool = False) -> str | None:
+    def silent_token(
+        self, force_refresh: bool = False, extra: frozenset[str] = frozenset()
+    ) -> str | None:
         """A valid access token without asking the user, or None (blocking)."""
-        token, self.last_problem = self._silent(force_refresh)
+        token, self.last_problem = self._silent(force_refresh, extra)
         return token
 
-    def _silent(self, force_refresh: bool) -> tuple[str | None, str]:
-        """The token, or None and why: per call, as several requests may ask at once."""
-        scopes = self.settings.scopes
+    def _silent(
+        self, force_refresh: bool, extra: frozenset[str] = frozenset()
+    ) -> tuple[str | None, str]:
+        """The token, or None and why: per call, as several requests may ask at once.
+
+        With `extra` permissions, MSAL uses the refresh token to ask for them; the identity
+        provider grants them silently once consented, and refuses (consent_required) before.
+        """
+        scopes = self.settings.scopes_with(extra)
         missing = ""
 
         def acquire() -> dict[str, Any] | None:
@@ -300,12 +310,14 @@ class MsalProvider:
 
     # -- device code flow -----------------------------------------------------------------
 
-    def start_device_flow(self) -> DeviceSignIn:
-        """Ask the identity provider for a code to show (blocking)."""
+    def start_device_flow(self, extra: Iterable[str] = ()) -> DeviceSignIn:
+        """Ask the identity provider for a code to show (blocking); `extra` permissions are
+        asked for beside the base ones."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
+        scopes = self.settings.scopes_with(extra)
         with self._lock, self._reaching_idp():
-            flow = self._application().initiate_device_flow(scopes=self.settings.scopes)
+            flow = self._application().initiate_device_flow(scopes=scopes)
         if "user_code" not in flow:
             raise SignInFailed(_error_text(flow, "the identity provider gave no device code"))
         return DeviceSignIn(self, flow)
@@ -324,16 +336,27 @@ class MsalProvider:
         # MSAL already put the tokens in the in-memory cache; persist them under the lock.
         return self._persist_new_sign_in()
 
-    def browser_sign_in(self, timeout: float = 300) -> Identity:
+    def browser_sign_in(self, timeout: float = 300, extra: Iterable[str] = ()) -> Identity:
         """The interactive flow in a local browser (blocking). Callers check
         `tui.desktop.local_gui()` first; the registration needs the redirect URI
         http://localhost."""
         if self.settings.app_only:
             raise SignInFailed("app-only mode signs in with its secret or certificate")
+        app = self._application()
+        with self._lock:
+            before = self._cache.serialize()
         with self._reaching_idp():
-            result = self._application().acquire_token_interactive(
-                self.settings.scopes, prompt="select_account", timeout=timeout
-            )
+            try:
+                result = app.acquire_token_interactive(
+                    self.settings.scopes_with(extra), prompt="select_account", timeout=timeout
+                )
+            except (RuntimeError, ValueError) as exc:
+                # MSAL raises these for an answer that fails its checks (state, nonce), after
+                # it has put the tokens in its cache: they must not stay, nor be saved.
+                with self._lock:
+                    self._cache.deserialize(before)
+                    self._cache.has_state_changed = False
+                raise SignInFailed(f"browser sign-in failed: {exc}") from None
         if "access_token" not in result:
             raise SignInFailed(_error_text(result, "browser sign-in failed"))
         return self._persist_new_sign_in()
@@ -358,15 +381,18 @@ class MsalProvider:
 
     # -- TokenProvider --------------------------------------------------------------------
 
-    async def get_token(self, *, force_refresh: bool = False) -> str:
-        return self._handed_out(await self._get_token(force_refresh))
+    async def get_token(
+        self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> str:
+        extra = frozenset() if self.settings.app_only else scopes
+        return self._handed_out(await self._get_token(force_refresh, extra))
 
     def _handed_out(self, token: str) -> str:
         # A digest, not the token: enough to tell "the same token" from "a newer one".
         self._last_handed = hashlib.sha256(token.encode()).digest()
         return token
 
-    async def _get_token(self, force_refresh: bool) -> str:
+    async def _get_token(self, force_refresh: bool, extra: frozenset[str]) -> str:
         need: SignInNeeded
         try:
             if force_refresh and self._last_handed:
@@ -374,12 +400,12 @@ class MsalProvider:
                 # or a sign-in that finished while this request was in flight), the refused
                 # token was the old one: use the new one rather than refreshing again or
                 # asking the user a second time.
-                current, _ = await asyncio.to_thread(self._silent, False)
+                current, _ = await asyncio.to_thread(self._silent, False, extra)
                 fresh = time.monotonic() - self._renewed_at < RENEWAL_GRACE
                 digest = hashlib.sha256(current.encode()).digest() if current else b""
                 if current and (digest != self._last_handed or fresh):
                     return current
-            token, problem = await asyncio.to_thread(self._silent, force_refresh)
+            token, problem = await asyncio.to_thread(self._silent, force_refresh, extra)
             if token and force_refresh:
                 self._renewed_at = time.monotonic()
         except KeyringUnavailable as exc:
@@ -389,13 +415,20 @@ class MsalProvider:
         else:
             if token:
                 return token
-            need = SignInNeeded(problem or "not signed in")
+            # With extra permissions the reason is usually consent_required: the account
+            # is fine, this feature's permission was never granted.
+            need = SignInNeeded(problem or "not signed in", scopes=tuple(sorted(extra)))
         if self.on_sign_in_needed is None:
+            if need.scopes:
+                raise SignInRequired(
+                    f"this needs the permission {', '.join(need.scopes)} ({need.reason}): "
+                    f"run cal365 login --permission {' --permission '.join(need.scopes)}"
+                )
             raise SignInRequired(f"sign-in needed ({need.reason}): run cal365 login")
         await self._interactive(need)
         if force_refresh:
             self._renewed_at = time.monotonic()
-        token, problem = await asyncio.to_thread(self._silent, False)
+        token, problem = await asyncio.to_thread(self._silent, False, extra)
         if not token:
             raise SignInRequired(f"still no token after sign-in ({problem})")
         return token

@@ -30,7 +30,7 @@ DAYS = 14
 def prepare(events: int, today: dt.date) -> Path:
     """A CAL365_HOME whose demo cache holds `events` events in the window the demo shows."""
     home = Path(tempfile.mkdtemp(prefix="cal365-bench-warm-"))
-    path = cache_path("demo", home / "cache")
+    path = cache_path("demo", home / "cache" / "demo")  # the demo's own cache directory
     path.parent.mkdir(mode=0o700, parents=True)
     store = CacheStore(path, PlainCipher(), DEMO_OWNER)
     start, end = Window("agenda", today, DAYS).bounds(dt.UTC)

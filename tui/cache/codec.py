@@ -57,19 +57,8 @@ def _person(person: Person) -> list[str]:
     return [person.name, person.address]
 
 
-# Equal attendees share one object, as after a listing (see tui.graph.models); bounded.
-_SHARED_MAX = 50_000
-_attendees: dict[tuple[str, str, str, str], Attendee] = {}
-
-
 def _shared_attendee(name: str, address: str, kind: str, response: str) -> Attendee:
-    key = (name, address, kind, response)
-    found = _attendees.get(key)
-    if found is None:
-        if len(_attendees) >= _SHARED_MAX:
-            _attendees.clear()
-        found = _attendees[key] = Attendee(_shared_person(name, address), kind, response)
-    return found
+    return Attendee.shared(name, address, kind, response)
 
 
 def _shared_person(name: str, address: str) -> Person:

@@ -46,13 +46,27 @@ class User:
 class Group:
     id: str
     display_name: str
-    mail: str
+    mail: str  # "" for a group that is not mail-enabled (Graph answers null)
     description: str
     created: dt.datetime
+    # ["Unified"] for a Microsoft 365 group (the only kind with a calendar); [] for a
+    # security group.
+    group_types: list[str] = field(default_factory=lambda: ["Unified"])
+    security_enabled: bool = False
 
     @property
     def person(self) -> Person:
         return Person(self.display_name, self.mail)
+
+
+@dataclass
+class DirectoryRole:
+    """An activated Entra role: /me/memberOf lists it beside the user's groups."""
+
+    id: str
+    display_name: str
+    description: str
+    role_template_id: str
 
 
 @dataclass

@@ -98,10 +98,11 @@ def select(
 
 
 def project(item: Json, chosen: list[str] | None) -> Json:
-    """Keep selected properties (plus @odata.etag and id, which Graph always returns)."""
+    """Keep selected properties (plus @odata.etag, @odata.type and id, which Graph always
+    returns)."""
     if chosen is None:
         return item
-    keep = {"@odata.etag", "id", *chosen}
+    keep = {"@odata.etag", "@odata.type", "id", *chosen}
     return {key: value for key, value in item.items() if key in keep}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .model import Calendar, CalendarGroup, Event, Group, Recurrence, User
+from .model import Calendar, CalendarGroup, DirectoryRole, Event, Group, Recurrence, User
 from .timezones import UTC, graph_date, graph_local, graph_utc, graph_utc_seconds
 
 Json = dict[str, Any]
@@ -306,7 +306,8 @@ def user_json(user: User) -> Json:
 
 
 def group_json(group: Group) -> Json:
-    nickname = group.mail.split("@", 1)[0]
+    nickname = group.mail.split("@", 1)[0] if group.mail else group.display_name.replace(" ", "")
+    unified = "Unified" in group.group_types
     return {
         "id": group.id,
         "deletedDateTime": None,
@@ -314,10 +315,28 @@ def group_json(group: Group) -> Json:
         "createdDateTime": graph_utc_seconds(group.created),
         "description": group.description,
         "displayName": group.display_name,
-        "groupTypes": ["Unified"],
-        "mail": group.mail,
-        "mailEnabled": True,
+        "groupTypes": list(group.group_types),
+        "mail": group.mail or None,
+        "mailEnabled": bool(group.mail),
         "mailNickname": nickname,
-        "securityEnabled": False,
-        "visibility": "Private",
+        "securityEnabled": group.security_enabled,
+        "visibility": "Private" if unified else None,
     }
+
+
+def directory_role_json(role: DirectoryRole) -> Json:
+    return {
+        "id": role.id,
+        "deletedDateTime": None,
+        "description": role.description,
+        "displayName": role.display_name,
+        "roleTemplateId": role.role_template_id,
+    }
+
+
+# What $select may name on /memberOf: the properties of every type it can list.
+DIRECTORY_OBJECT_PROPERTIES = [
+    "deletedDateTime", "classification", "createdDateTime", "description", "displayName",
+    "groupTypes", "mail", "mailEnabled", "mailNickname", "securityEnabled", "visibility",
+    "roleTemplateId",
+]

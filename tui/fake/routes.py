@@ -16,7 +16,7 @@ from .errors import GraphError, segment_not_found
 
 Kind = Literal[
     "owner", "calendarGroups", "calendarGroup", "calendars", "calendar", "events", "event",
-    "calendarView", "instances", "cancel", "delta",
+    "calendarView", "instances", "cancel", "delta", "memberOf",
 ]
 _KEY_SYNTAX = re.compile(r"^([A-Za-z][\w.]*)\('(.*)'\)$", re.DOTALL)
 _PARSE_URI = "RequestBroker--ParseUri"
@@ -35,6 +35,7 @@ class Plan:
     event: str | None = None
     kind: Kind = "owner"
     nav: list[str] = field(default_factory=list)  # for @odata.context
+    cast: str | None = None  # memberOf/microsoft.graph.group: only objects of that type
 
     @property
     def is_action(self) -> bool:
@@ -77,6 +78,8 @@ def parse(segments: list[str]) -> Plan:
     if not rest:
         return plan
     first = rest[0].lower()
+    if first == "memberof" and plan.owner != "group":
+        return _member_of_tail(plan, rest)
     if plan.owner == "group":
         if first == "calendar":
             plan.calendar = ""
@@ -102,6 +105,21 @@ def parse(segments: list[str]) -> Plan:
     if first in ("events", "calendarview"):
         return _events_tail(plan, rest, first)
     raise segment_not_found(rest[0])
+
+
+_CASTS = {"microsoft.graph.group": "group", "microsoft.graph.directoryrole": "directoryRole",
+          "microsoft.graph.administrativeunit": "administrativeUnit"}
+
+
+def _member_of_tail(plan: Plan, rest: list[str]) -> Plan:
+    plan.kind = "memberOf"
+    if len(rest) == 1:
+        return plan
+    cast = _CASTS.get(rest[1].lower())
+    if cast is None or len(rest) > 2:
+        raise segment_not_found(rest[1] if cast is None else rest[2])
+    plan.cast = cast
+    return plan
 
 
 def _groups_tail(plan: Plan, rest: list[str], *, default: bool) -> Plan:

@@ -17,6 +17,7 @@ from .model import (
     Attendee,
     Calendar,
     CalendarGroup,
+    DirectoryRole,
     Event,
     Group,
     Mailbox,
@@ -36,6 +37,10 @@ GUEST_ID = "d41f7a2c-9e3b-4d68-a5c1-7b2e9f0d3a56"
 GUEST_UPN = f"kim_partner.example#EXT#@{DOMAIN}"
 GROUP_ID = "3f1c2a9e-7b4d-4e8a-9c61-2d5f8a0b7c14"
 GROUP_MAIL = f"projectfalcon@{DOMAIN}"
+# Memberships that /me/memberOf lists but that have no calendar: a security group and a role.
+SECURITY_GROUP_ID = "9a7e3c51-2f4b-4d86-b0e2-6c1d8f5a3e97"
+ROLE_ID = "c2d5e8f1-4a7b-4c3d-9e6f-1b2a3c4d5e6f"
+GLOBAL_READER_TEMPLATE = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 DEFAULT_GROUP_CLASS = "0006f0b7-0000-0000-c000-000000000046"
 
 # Subjects the anchors use, so tests and screenshots can find them.
@@ -229,6 +234,17 @@ class _Builder:
         store.groups[GROUP_ID] = Group(GROUP_ID, "Project Falcon", GROUP_MAIL,
                                        "Falcon: the next-generation booking platform.",
                                        dt.datetime(2025, 3, 4, 9, 12, 40, tzinfo=dt.UTC))
+        store.groups[SECURITY_GROUP_ID] = Group(
+            SECURITY_GROUP_ID, "Berlin HQ badge access", "", "Door access for Berlin HQ.",
+            dt.datetime(2024, 11, 18, 14, 2, 7, tzinfo=dt.UTC), group_types=[],
+            security_enabled=True)
+        store.directory_roles[ROLE_ID] = DirectoryRole(
+            ROLE_ID, "Global Reader",
+            "Can read everything that a Global Administrator can, but not update anything.",
+            GLOBAL_READER_TEMPLATE)
+        # Graph lists memberships in no promised order; the calendar-less ones come first
+        # here so that a client must skip them to find the group.
+        store.member_of[ME_ID] = [ROLE_ID, SECURITY_GROUP_ID, GROUP_ID]
 
     def mailboxes(self) -> None:
         store = self.store

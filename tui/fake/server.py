@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -440,6 +440,11 @@ class FakeGraph:
     def clear_requests(self) -> None:
         with self._requests_lock:
             self.requests.clear()
+
+    def grant(self, token: str, permissions: Iterable[str]) -> None:
+        """Accept `token` as carrying exactly these delegated permissions (names such as
+        "Calendars.ReadWrite"): requests they do not cover get Graph's 403."""
+        self.service.scoped_tokens[token] = frozenset(permissions)
 
 
 def _is_batch(path: str) -> bool:

@@ -6,16 +6,18 @@ fault injection and the like; it knows nothing about sockets.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import unquote_plus
 
 from . import delta, odata, render, routes
 from .errors import GraphError, access_denied, not_found
-from .model import Calendar, CalendarGroup, Event, Mailbox
+from .model import Calendar, CalendarGroup, Event, Group, Mailbox
 from .render import Json, View
 from .store import Store
 from .timezones import parse_window_value, resolve
@@ -73,16 +75,19 @@ class _Scope:
 class Service:
     def __init__(self, store: Store, token: str) -> None:
         self.store = store
-        self.token = token
+        self.token = token  # the demo's token: every permission
         self.delta_states = delta.DeltaStates()
+        # Tokens a sign-in test issued, with the delegated permissions each carries: a
+        # request they do not cover is refused as Graph refuses it.
+        self.scoped_tokens: dict[str, frozenset[str]] = {}
 
     def handle(self, req: Request) -> Response:
         request_id = str(uuid.uuid4())
         client_id = req.header("client-request-id") or str(uuid.uuid4())
         try:
-            self._authenticate(req)
+            granted = self._authenticate(req)
             with self.store.lock:
-                response = self._dispatch(req)
+                response = self._dispatch(req, granted)
         except GraphError as error:
             response = Response(error.status, self._envelope(error, request_id, client_id),
                                 dict(error.headers))
@@ -111,13 +116,16 @@ class Service:
                           "innerError": {"date": now, "request-id": request_id,
                                          "client-request-id": client_id}}}
 
-    def _authenticate(self, req: Request) -> None:
+    def _authenticate(self, req: Request) -> frozenset[str] | None:
+        """The token's permissions (None: all of them), or the 401 Graph would give."""
         value = (req.header("authorization") or "").strip()
         scheme, _, credential = value.partition(" ")
         credential = credential.strip()
         headers = {"WWW-Authenticate": _WWW_AUTH}
         if scheme.lower() != "bearer" or not credential:
             raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", headers)
+        if credential in self.scoped_tokens:
+            return self.scoped_tokens[credential]
         if credential != self.token:
             message = (
                 "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be"
@@ -127,11 +135,41 @@ class Service:
                 if "." not in credential else "Access token validation failure. Invalid audience."
             )
             raise GraphError(401, "InvalidAuthenticationToken", message, headers)
+        return None
+
+    def _authorize(self, plan: routes.Plan, method: str, granted: frozenset[str]) -> None:
+        """Refuse with Graph's 403 when the token lacks every permission that would do
+        (the least privileged ones of Graph's tables, and those above them)."""
+        write = method not in ("GET", "HEAD")
+        own = plan.owner == "me" or (
+            plan.owner == "user" and self.store.user(plan.owner_key) is self.store.me_user)
+        if plan.kind in ("owner", "memberOf") and plan.owner != "group":
+            if own:
+                enough = {"User.Read", "User.ReadWrite", "User.Read.All", "Directory.Read.All"}
+            else:
+                enough = {"User.ReadBasic.All", "User.Read.All", "Directory.Read.All"}
+            if not granted & enough:
+                raise GraphError(403, "Authorization_RequestDenied",
+                                 "Insufficient privileges to complete the operation.")
+            return
+        if plan.owner == "group":
+            enough = {"Group.ReadWrite.All"} if write else {"Group.Read.All",
+                                                             "Group.ReadWrite.All"}
+        elif own:
+            enough = {"Calendars.ReadWrite"} if write else {"Calendars.Read",
+                                                            "Calendars.ReadWrite"}
+        else:
+            enough = {"Calendars.ReadWrite.Shared"} if write else {
+                "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"}
+        if not granted & enough:
+            raise access_denied()
 
     # ---- routing --------------------------------------------------------------------------
 
-    def _dispatch(self, req: Request) -> Response:
+    def _dispatch(self, req: Request, granted: frozenset[str] | None = None) -> Response:
         plan = routes.parse(routes.split_segments(req.raw_path))
+        if granted is not None:
+            self._authorize(plan, req.method, granted)
         allowed = ("POST",) if plan.is_action else ("GET", "DELETE") if plan.kind == "event" \
             else ("GET",)
         method = "GET" if req.method == "HEAD" else req.method
@@ -159,14 +197,20 @@ class Service:
             group = store.group(plan.owner_key)
             if group is None:
                 raise not_found()
-            scope = _Scope(store.mailboxes[group.id], f"groups({routes._quoted(group.id)})")
+            group_box = store.mailboxes.get(group.id)
+            if group_box is None:
+                if plan.kind != "owner":
+                    # A security group has no mailbox, so no calendar.
+                    raise GraphError(404, "ResourceNotFound", "Resource could not be discovered.")
+                group_box = store.mailboxes[store.me_id]  # /groups/{id} alone reads no mailbox
+            scope = _Scope(group_box, f"groups({routes._quoted(group.id)})")
         else:
             user = store.me_user if plan.owner == "me" else store.user(plan.owner_key)
             if user is None:
                 raise GraphError(404, "ErrorInvalidUser",
                                  f"The requested user '{plan.owner_key}' is invalid.")
             box = store.mailboxes.get(user.id)
-            if plan.kind != "owner":
+            if plan.kind not in ("owner", "memberOf"):
                 if box is None:  # a colleague who shared nothing with the signed-in user
                     raise access_denied()
                 if box.access == "nomailbox":
@@ -293,7 +337,8 @@ class Service:
     def _do_owner(self, req: Request, plan: routes.Plan, scope: _Scope, query: odata.Query,
                   prefer: odata.Prefer) -> Response:
         if plan.owner == "group":
-            group = self.store.groups[scope.mailbox.key]
+            group = self.store.group(plan.owner_key)
+            assert group is not None
             item = render.group_json(group)
             canonical = [k for k in item if k != "id"]
             context = f"{req.origin}/v1.0/$metadata#groups/$entity"
@@ -307,6 +352,47 @@ class Service:
             chosen = odata.select(query, canonical, "user")
         payload: Json = {"@odata.context": context}
         payload.update(odata.project(item, chosen))
+        return self._ok(payload, [])
+
+    def _do_memberOf(self, req: Request, plan: routes.Plan, scope: _Scope, query: odata.Query,
+                     prefer: odata.Prefer) -> Response:
+        """Groups and directory roles the user is a direct member of, as directory objects.
+
+        Like Graph: each item carries its @odata.type, $select may name any directory
+        object type's property (absent ones are left out per item), pages hold 100 by
+        default and at most 999, and further pages come through an opaque $skiptoken.
+        """
+        user = self.store.me_user if plan.owner == "me" else self.store.user(plan.owner_key)
+        assert user is not None
+        items: list[Json] = []
+        for found in self.store.memberships(user.id):
+            is_group = isinstance(found, Group)
+            kind = "group" if is_group else "directoryRole"
+            if plan.cast is not None and plan.cast != kind:
+                continue
+            item: Json = {} if plan.cast else {"@odata.type": f"#microsoft.graph.{kind}"}
+            item.update(render.group_json(found) if isinstance(found, Group)
+                        else render.directory_role_json(found))
+            items.append(item)
+        chosen = odata.select(query, render.DIRECTORY_OBJECT_PROPERTIES,
+                              plan.cast or "directoryObject")
+        top = query.int_option("top", 1)
+        if top is not None and top > _DIRECTORY_MAX_PAGE:
+            raise GraphError(400, "Request_BadRequest", f"Invalid page size specified: '{top}'."
+                             f" Must be between 1 and {_DIRECTORY_MAX_PAGE} inclusive.")
+        size = top or _DIRECTORY_PAGE
+        offset = _skiptoken_offset(query.get("skiptoken"))
+        entity_set = "groups" if plan.cast == "group" else "directoryObjects"
+        if plan.cast not in (None, "group"):
+            entity_set = f"{plan.cast}s"
+        selected = "(" + ",".join(chosen) + ")" if chosen else ""
+        payload: Json = {"@odata.context": f"{req.origin}/v1.0/$metadata#{entity_set}{selected}"}
+        payload["value"] = [odata.project(item, chosen) for item in items[offset:offset + size]]
+        if offset + size < len(items):
+            kept = [part for part in req.raw_query.split("&") if part and
+                    unquote_plus(part.split("=", 1)[0]).lower().lstrip("$") != "skiptoken"]
+            kept.append(f"$skiptoken={_skiptoken(offset + size)}")
+            payload["@odata.nextLink"] = f"{req.origin}{req.raw_path}?{'&'.join(kept)}"
         return self._ok(payload, [])
 
     def _do_calendarGroups(self, req: Request, plan: routes.Plan, scope: _Scope,
@@ -425,6 +511,27 @@ class Service:
             raise access_denied()
         self.store.delete(ev)
         return Response(204)
+
+
+_DIRECTORY_PAGE = 100
+_DIRECTORY_MAX_PAGE = 999
+
+
+def _skiptoken(offset: int) -> str:
+    """An opaque continuation token, as Graph's directory paging hands out."""
+    return base64.urlsafe_b64encode(f"RFNwdAI{offset:08d}".encode()).decode().rstrip("=")
+
+
+def _skiptoken_offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        if raw.startswith("RFNwdAI"):
+            return int(raw[7:])
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise GraphError(400, "Request_BadRequest", "Invalid skip token.")
 
 
 _CALENDAR_NAV = ("calendarPermissions", "calendarView", "events",

@@ -17,6 +17,7 @@ from .model import (
     Calendar,
     CancellationNotice,
     CancelRecord,
+    DirectoryRole,
     Event,
     Group,
     Mailbox,
@@ -41,6 +42,9 @@ class Store:
         self.now = dt.datetime.combine(today, dt.time(7, 0), tzinfo=dt.UTC)
         self.users: dict[str, User] = {}
         self.groups: dict[str, Group] = {}
+        self.directory_roles: dict[str, DirectoryRole] = {}
+        # user id -> ids of the groups and directory roles they are a direct member of
+        self.member_of: dict[str, list[str]] = {}
         self.mailboxes: dict[str, Mailbox] = {}
         self.me_id = ""
         self.sent_cancellations: list[CancellationNotice] = []
@@ -89,6 +93,15 @@ class Store:
 
     def group(self, key: str) -> Group | None:
         return self.groups.get(key) or self.groups.get(key.lower())
+
+    def memberships(self, user_id: str) -> list[Group | DirectoryRole]:
+        """What /users/{id}/memberOf lists, in the order it was added."""
+        found: list[Group | DirectoryRole] = []
+        for key in self.member_of.get(user_id, []):
+            item = self.groups.get(key) or self.directory_roles.get(key)
+            if item is not None:
+                found.append(item)
+        return found
 
     def mailbox(self, key: str | None = None) -> Mailbox:
         """A mailbox by user id/UPN or group id; None means the signed-in user's."""

@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 
-from tui.graph import delta, jsonpages, urls
+from tui.graph import delta, jsonpages, permissions, urls
 from tui.graph.batch import BulkCancel, cancel_body
 from tui.graph.delta import DeltaRound
 from tui.graph.errors import (
@@ -45,10 +45,14 @@ class TokenProvider(Protocol):
     """Where access tokens come from (the sign-in layer implements this).
 
     `force_refresh=True` is asked for once after Graph answers 401, so an access token that
-    expired mid-session is replaced silently.
+    expired mid-session is replaced silently. `scopes` names the delegated permissions the
+    request needs beyond the base ones (`tui.graph.permissions`): a provider that signs in
+    incrementally asks for them then, not before.
     """
 
-    async def get_token(self, *, force_refresh: bool = False) -> str: ...
+    async def get_token(
+        self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> str: ...
 
 
 class StaticToken:
@@ -57,7 +61,9 @@ class StaticToken:
     def __init__(self, token: str) -> None:
         self._token = token
 
-    async def get_token(self, *, force_refresh: bool = False) -> str:
+    async def get_token(
+        self, *, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> str:
         return self._token
 
 
@@ -147,8 +153,10 @@ class GraphClient:
 
     # -- transport -------------------------------------------------------------------------
 
-    async def _headers(self, force_refresh: bool = False) -> dict[str, str]:
-        token = await self._tokens.get_token(force_refresh=force_refresh)
+    async def _headers(
+        self, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
+    ) -> dict[str, str]:
+        token = await self._tokens.get_token(force_refresh=force_refresh, scopes=scopes)
         return {
             "Authorization": f"Bearer {token}",
             "Prefer": f'outlook.timezone="{self.timezone}"',
@@ -183,6 +191,7 @@ class GraphClient:
         if not url.startswith(("http://", "https://")):
             url = self.base_url + url
         key = mailbox_key(url) if mailbox is None else mailbox
+        scopes = permissions.needed(method, key)
         idempotent = method in ("GET", "HEAD")
         content = None if json_body is None else json.dumps(json_body).encode()
         timeout = self.policy.timeout
@@ -192,7 +201,7 @@ class GraphClient:
         attempt = 0
         refreshed = force = False
         while True:
-            headers = await self._headers(force_refresh=force)
+            headers = await self._headers(force_refresh=force, scopes=scopes)
             force = False
             if prefer:
                 headers["Prefer"] = f"{headers['Prefer']}, {prefer}"
@@ -327,8 +336,15 @@ class GraphClient:
         return User.from_json(await self._get_json(mailbox.path))
 
     async def member_groups(self) -> list[Group]:
-        """The Microsoft 365 groups the signed-in user belongs to (not other directory objects)."""
-        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "100"})
+        """The Microsoft 365 groups the signed-in user is a direct member of.
+
+        `/me/memberOf` also lists directory roles, administrative units and security or
+        distribution groups; only "Unified" groups have a calendar, so the rest is skipped
+        here. The `/microsoft.graph.group` cast would still list non-Unified groups and is
+        an advanced query (ConsistencyLevel: eventual, an index that may lag), so the plain
+        list is asked for. It needs only User.Read.
+        """
+        query = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "999"})
         items = await self._all(f"/me/memberOf?{query}")
         return [g for g in (Group.from_json(obj) for obj in items) if g is not None]
 

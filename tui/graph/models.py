@@ -96,6 +96,12 @@ class Group:
             group_id, _str(obj, "displayName") or _str(obj, "mail") or group_id, _str(obj, "mail")
         )
 
+    def as_calendar(self) -> Calendar:
+        """The group's one (default) calendar, described without reading it: reading it needs
+        a group permission, asked for only when the user opens it. Members may edit it."""
+        return Calendar(id="", name=self.display_name, owner_name=self.display_name,
+                        owner_address=self.mail, can_edit=True, is_default=True)
+
 
 @dataclass(frozen=True, slots=True)
 class CalendarGroup:
@@ -156,6 +162,11 @@ class Attendee:
         name, address = _str(email, "name"), _str(email, "address")
         kind = _str(obj, "type") or "required"
         response = _str(_dict(obj, "status"), "response") or "none"
+        return cls.shared(name, address, kind, response)
+
+    @classmethod
+    def shared(cls, name: str, address: str, kind: str, response: str) -> Attendee:
+        """The one object for these values: big windows repeat the same attendees."""
         key = (name, address, kind, response)
         attendee = _attendees.get(key)
         if attendee is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 
 from textual import on, work
@@ -244,27 +243,26 @@ class MainScreen(CachedScreen):
 
     @work(exclusive=True, group="groups", exit_on_error=False)
     async def load_groups(self) -> None:
-        """The calendars of the user's Microsoft 365 groups, beside their own."""
+        """The user's Microsoft 365 groups, beside their own calendars.
+
+        Listing them needs only the base sign-in; each group's calendar is read when the user
+        opens it, which is when the extra group permission is asked for.
+        """
         try:
             groups = await self.client.member_groups()
         except (GraphError, GraphUnavailable):
             return  # Not all tenants or consents allow listing groups: leave them out quietly.
-        found: list[tuple[CalendarRef, Calendar]] = []
-        for group in groups:
-            ref = CalendarRef(Mailbox("group", group.id))
-            try:
-                calendar = await self.client.calendar(ref)
-            except GraphError:
-                continue
-            found.append((ref, replace(calendar, name=group.display_name)))
+        found = [(CalendarRef(Mailbox("group", g.id)), g.as_calendar()) for g in groups]
         if found:
             self.post_message(CalendarsLoaded("groups", "Microsoft 365 groups", [(None, found)]))
 
     @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
     async def load_mailbox(self, mailbox: Mailbox) -> None:
-        """Another user's calendars: all their groups when delegated, else the one they share."""
-        user = await self.client.user(mailbox)
-        title = user.display_name or user.user_principal_name or mailbox.id
+        """Another user's calendars: all their groups when delegated, else the one they share.
+
+        Their name comes from their calendars' owner: reading their profile would need one
+        more permission (User.ReadBasic.All) than their calendars do.
+        """
         section: Section
         try:
             groups = await self.client.calendar_groups(mailbox)
@@ -282,6 +280,8 @@ class MainScreen(CachedScreen):
             # A shared (not delegated) calendar: only the default calendar is readable.
             ref = CalendarRef(mailbox)
             section = [(None, [(ref, await self.client.calendar(ref))])]
+        owners = [c.owner_name for _, calendars in section for _, c in calendars if c.owner_name]
+        title = owners[0] if owners else mailbox.id
         self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
 
     def action_audit(self) -> None:

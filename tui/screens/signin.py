@@ -24,6 +24,7 @@ from tui.auth.errors import SignInCancelled
 from tui.auth.keyring_access import APP_CHOICES, KeyringUnavailable, unavailable_message
 from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
+from tui.graph import permissions
 from tui.widgets.format import printable
 
 State = Literal["keyring", "starting", "waiting", "browser", "failed", "done"]
@@ -96,6 +97,12 @@ class SignInScreen(ModalScreen[bool]):
 
     def _reason(self) -> str:
         reason = self.need.reason
+        if self.need.scopes:
+            # Incremental consent: the sign-in is fine, this feature's permission is new.
+            wanted = ", ".join(self.need.scopes)
+            why = permissions.purpose(self.need.scopes) or "do this"
+            return (f"To {why}, cal365 needs one more permission: {wanted}. Sign in again to "
+                    "grant it (your administrator may have to approve it first).")
         if self.need.keyring_problem or reason == "not signed in":
             return "cal365 needs you to sign in."
         return f"Your sign-in is no longer accepted ({printable(reason, 200)}). Sign in again."
@@ -135,7 +142,7 @@ class SignInScreen(ModalScreen[bool]):
         try:
             # Find out about the keyring before the user signs in, not after.
             self.provider.check_store()
-            flow = self.provider.start_device_flow()
+            flow = self.provider.start_device_flow(self.need.scopes)
             self.post_message(CodeReady(flow))
             identity = flow.wait()
         except SignInCancelled:
@@ -156,7 +163,7 @@ class SignInScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
     def run_browser(self) -> None:
         try:
-            identity = self.provider.browser_sign_in()
+            identity = self.provider.browser_sign_in(extra=self.need.scopes)
         except Exception as exc:
             from tui.problems import describe
 

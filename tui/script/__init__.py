@@ -34,8 +34,11 @@ def run_script_command(args: argparse.Namespace) -> int | None:
     name = getattr(args, "script_command", None)
     if name not in _MODULES:
         return None
+    from tui.paths import demo_files
+
     module = importlib.import_module(_MODULES[name])
-    code: int = module.run(args)
+    with demo_files(bool(getattr(args, "demo", False))):
+        code: int = module.run(args)
     return code
 
 

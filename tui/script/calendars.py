@@ -12,6 +12,7 @@ from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup
 from tui.graph.urls import CalendarRef, Mailbox
 from tui.script.common import (
+    ScriptError,
     Session,
     emit_json,
     emit_line,
@@ -19,6 +20,7 @@ from tui.script.common import (
     mailbox_from,
     with_graph,
 )
+from tui.script.exits import Exit
 from tui.widgets.format import printable
 
 _CONCURRENCY = 4
@@ -74,8 +76,25 @@ def _flags(calendar: Calendar) -> str:
     return ",".join(flags) or "-"
 
 
+async def _print_groups(session: Session, as_json: bool) -> int:
+    groups = await session.client.member_groups()
+    if as_json:
+        emit_json({"groups": [{"id": g.id, "displayName": g.display_name, "mail": g.mail}
+                              for g in groups]})
+    else:
+        for group in groups:
+            emit_line(printable(group.display_name, 200), printable(group.mail or "-", 200),
+                      printable(group.id))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     def command() -> int:
+        if getattr(args, "groups", False):
+            if args.user is not None or args.group is not None:
+                raise ScriptError(Exit.USAGE, "--groups lists your own groups: leave out "
+                                              "--user and --group")
+            return with_graph(args, lambda session: _print_groups(session, args.json))
         mailbox = mailbox_from(args)
 
         async def body(session: Session) -> int:

@@ -119,6 +119,11 @@ def add_all(commands: Any) -> None:
                     "group, name, owner, flags (default, read-only), id.",
     )
     mailbox_options(calendars)
+    calendars.add_argument(
+        "--groups", action="store_true",
+        help="list the Microsoft 365 groups you belong to instead (name, mail, id: the id "
+             "--group takes); directory roles and security groups have no calendar and are "
+             "left out")
     _json_option(calendars)
 
     events = _command(

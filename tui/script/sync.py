@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,18 +49,9 @@ class Opened:
     provider: MsalProvider | None
 
 
-def use_demo_home(args: argparse.Namespace) -> None:
-    """--demo keeps its state (drafts, audit, cache) apart, exactly as the app's demo does."""
-    if getattr(args, "demo", False) and not os.environ.get("CAL365_HOME"):
-        from tui.paths import base_dir
-
-        os.environ["CAL365_HOME"] = str(base_dir("state") / "demo")
-
-
 @contextmanager
 def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     """The cache the options name, open; a clear ScriptError when there is none to use."""
-    use_demo_home(args)
     provider: MsalProvider | None = None
     try:
         if getattr(args, "demo", False):

@@ -40,7 +40,9 @@ class CalendarTree(Tree[CalendarNode | None]):
         self._sections[key] = (title, section)
         selected = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
-        for section_title, groups in self._sections.values():
+        # The user's own calendars stay on top whichever section loaded first.
+        keys = sorted(self._sections, key=lambda k: k != "me")
+        for section_title, groups in (self._sections[k] for k in keys):
             parent = self.root
             if section_title is not None:
                 parent = self.root.add(
