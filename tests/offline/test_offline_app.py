@@ -252,3 +252,17 @@ async def test_a_bulk_cancel_updates_the_cache_at_once(fake_graph: FakeGraph) ->
     left = {e.id for e in store.events(CalendarRef(ME), start, end, TZ)}
     assert left and not left & {e.id for e in chosen}
     store.close()
+
+
+async def test_a_refused_sync_is_reported_and_the_cached_rows_stay(fake_graph: FakeGraph) -> None:
+    from tui.fake.faults import Fault
+
+    shown = await first_run(fake_graph)
+    fake_graph.faults.add(Fault("malformed", path="delta", times=None))
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = pilot.app.main  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: main.status.kind == "error")
+        assert "Loading events failed: " in main.status.message
+        assert [e.id for e in main.table.all_events] == shown
+        assert "syncing" not in str(main.query_one("#title-bar").render())
+        assert not main._offline

@@ -394,6 +394,8 @@ class MainScreen(CachedScreen):
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
             self._load_panes()
+            self._syncing = self._loading = False  # the title bar stops saying "syncing…"
+            self._update_titles()
         what = worker.description or "A background task"
         if isinstance(worker.error, GraphUnavailable) and self.sync is not None:
             self.went_offline(worker.error)  # with a cache: one quiet offline mode
