@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from tui.cache import CacheStore, LastView
+from tui.cache import CachedTree, CacheStore, LastView
 from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError, GraphUnavailable
@@ -117,7 +117,7 @@ class AuditFailed(Message):
 class CacheOpened(Message):
     """The calendar cache is open (or cannot be: `problem`), with what a start shows first."""
 
-    def __init__(self, store: CacheStore | None, view: LastView | None, tree: Section | None,
+    def __init__(self, store: CacheStore | None, view: LastView | None, tree: CachedTree | None,
                  notices: list[str], problem: str = "") -> None:
         super().__init__()
         self.store = store

@@ -19,7 +19,7 @@ from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import Applied, CachedTree, CacheStore, LastView, Owner, open_cache
 from tui.graph.client import GraphClient
-from tui.graph.models import Calendar, CalendarGroup, Event
+from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import CalendarRef, Mailbox
 
 # Events decrypted per read: the first batch fills a tall screen, the rest follow in the
@@ -65,15 +65,10 @@ class SyncController:
     def last_view(self) -> LastView | None:
         return self.store.last_view()
 
-    def tree(self, mailbox: Mailbox
-             ) -> list[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]] | None:
-        """The calendars pane's section for `mailbox`, as last listed."""
+    def tree(self, mailbox: Mailbox) -> CachedTree | None:
+        """The calendars pane as last listed: `mailbox`'s calendars and the user's groups."""
         found = self.store.tree(mailbox)
-        if found is None:
-            return None
-        tree, _ = found
-        return [(group, [(CalendarRef(mailbox, c.id, group.id), c) for c in calendars])
-                for group, calendars in tree.calendar_groups]
+        return None if found is None else found[0]
 
     def read(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
              ) -> Iterator[list[Event]]:
@@ -90,11 +85,8 @@ class SyncController:
     def save_view(self, view: LastView) -> None:
         self.store.save_last_view(view)
 
-    def save_tree(self, mailbox: Mailbox, section: list[tuple[CalendarGroup | None,
-                  list[tuple[CalendarRef, Calendar]]]]) -> None:
-        groups = tuple((group, tuple(c for _, c in calendars))
-                       for group, calendars in section if group is not None)
-        self.store.put_tree(mailbox, CachedTree(groups))
+    def save_tree(self, mailbox: Mailbox, tree: CachedTree) -> None:
+        self.store.put_tree(mailbox, tree)
 
     def cancelled(self, event_id: str) -> None:
         """A cancel sent from cal365 went through: the event is gone from the organizer's
@@ -213,3 +205,30 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
 def app_only_owner(settings: Settings) -> Owner:
     """App-only mode has no signed-in user: the cache belongs to the mailbox it opens."""
     return Owner(f"app-only:{settings.mailbox.lower()}", settings.mailbox, settings.tenant)
+
+
+Section = list[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]]
+
+
+def calendars_section(mailbox: Mailbox, tree: CachedTree) -> Section:
+    """The calendars pane's section of `mailbox`'s own calendars, from a cached tree."""
+    return [(group, [(CalendarRef(mailbox, c.id, group.id), c) for c in calendars])
+            for group, calendars in tree.calendar_groups]
+
+
+def groups_section(tree: CachedTree) -> Section:
+    """The Microsoft 365 groups section, from a cached tree."""
+    found = [(CalendarRef(Mailbox("group", g.id)), g.as_calendar()) for g in tree.groups]
+    return [(None, found)] if found else []
+
+
+def with_section(tree: CachedTree | None, key: str, section: Section) -> CachedTree:
+    """`tree` with the pane's section `key` ("me" or "groups") replaced by what was listed."""
+    tree = tree or CachedTree(())
+    if key == "groups":
+        groups = tuple(Group(ref.mailbox.id, c.name, c.owner_address)
+                       for _, calendars in section for ref, c in calendars)
+        return dataclasses.replace(tree, groups=groups)
+    own = tuple((group, tuple(c for _, c in calendars))
+                for group, calendars in section if group is not None)
+    return dataclasses.replace(tree, calendar_groups=own)

@@ -68,6 +68,12 @@ async def test_a_second_start_paints_from_the_cache_and_works_offline(
                        and "Showing the cached events" in main.status.message)
         assert [e.id for e in main.table.all_events] == shown
         assert main.window.view == "week"
+        # The calendars pane too: own calendars and the user's groups, as last listed.
+        from tui.widgets.calendar_tree import CalendarTree
+
+        sections = main.query_one(CalendarTree)._sections
+        assert {"me", "groups"} <= sections.keys()
+        assert sections["me"][1] and sections["groups"][1]
         title = str(main.query_one("#title-bar").render())
         assert "offline — as of" in title
         # Filters work offline.

@@ -22,12 +22,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.auth.keyring_access import KeyringUnavailable
-from tui.cache import CacheError, CacheStore, LastView, keyring_advice
+from tui.cache import CachedTree, CacheError, CacheStore, LastView, keyring_advice
 from tui.graph import CalendarRef, Event, GraphClient, Mailbox
 from tui.graph.errors import GraphUnavailable
-from tui.messages import CachedEvents, CacheOpened, SyncDone, SyncPage, SyncStarted
+from tui.messages import CachedEvents, CacheOpened, Section, SyncDone, SyncPage, SyncStarted
 from tui.problems import describe
-from tui.sync import SyncController, freshness
+from tui.sync import SyncController, calendars_section, freshness, groups_section, with_section
 from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from tui.widgets.status_bar import StatusBar
 
 CacheOpener = Callable[[], CacheStore | None]
+GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 
 
 class CachedScreen(Screen[None]):
@@ -80,6 +81,7 @@ class CachedScreen(Screen[None]):
     _syncing = False
     _loading = False
     _sync_timer: Timer | None = None
+    _cached_tree: CachedTree | None = None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -113,18 +115,23 @@ class CachedScreen(Screen[None]):
         if message.store is not None:
             self.sync = SyncController(message.store, self.client, self.tz)
         name = "Calendar"
-        if message.tree is not None:
-            tree = self._tree()
-            tree.set_section("me", None, message.tree)
+        self._cached_tree = cached = message.tree
+        own = calendars_section(self.mailbox, cached) if cached is not None else []
+        groups = groups_section(cached) if cached is not None else []
+        if own:
+            self._tree().set_section("me", None, own)
+        if groups:
+            self._tree().set_section("groups", GROUPS_TITLE, groups)
         view = message.view
-        if view is not None and view.calendar.mailbox == self.mailbox and view.view in VIEWS:
+        if view is not None and view.view in VIEWS and (
+                view.calendar.mailbox == self.mailbox or view.calendar.mailbox.kind == "group"):
             self.window = Window(view.view, view.start, agenda_days=view.days)
             self.calendar = view.calendar
-            for _, calendars in message.tree or ():
+            for _, calendars in [*own, *groups]:
                 for ref, calendar in calendars:
                     if ref == view.calendar:
                         name = calendar.name
-        if message.tree is not None:
+        if own:
             self._tree().select_ref(self.calendar)
         self._panes_pending = True
         self.open_calendar(self.calendar, name)
@@ -300,11 +307,14 @@ class CachedScreen(Screen[None]):
             self.run_worker(asyncio.to_thread(self.sync.cancelled, event_id), group="cache-edit",
                             exit_on_error=False)
 
-    def cache_tree(self, section: list[tuple[object, object]]) -> None:
-        if self.sync is not None:
-            self.run_worker(asyncio.to_thread(self.sync.save_tree, self.mailbox, section),  # type: ignore[arg-type]
-                            group="cache-edit", exit_on_error=False)
-
+    def cache_tree(self, key: str, section: Section) -> None:
+        """The calendars pane's own calendars or groups were listed: keep them for the next
+        start (the tree is one record, so each part keeps the other's last listing)."""
+        if self.sync is None or key not in ("me", "groups"):
+            return
+        self._cached_tree = tree = with_section(self._cached_tree, key, list(section))
+        self.run_worker(asyncio.to_thread(self.sync.save_tree, self.mailbox, tree),
+                        group="cache-edit", exit_on_error=False)
 
 def _short(event: Event) -> str:
     from tui.screens.main import _short as short

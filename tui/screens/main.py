@@ -319,8 +319,7 @@ class MainScreen(CachedScreen):
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
         tree.set_section(message.key, message.title, message.groups)
-        if message.key == "me":
-            self.cache_tree(list(message.groups))
+        self.cache_tree(message.key, message.groups)
         if message.key == "me" and not tree.select_ref(self.calendar):
             tree.select_default()
         if message.key != "me":
