@@ -21,6 +21,7 @@ from tui.bench.coldstart import EMPTY_PAINT, FIRST_ROWS, _time
 from tui.bench.pty import PtyProcess
 from tui.cache import CacheStore, LastView, cache_path
 from tui.cache.cipher import PlainCipher
+from tui.graph.models import Event
 from tui.sync import DEMO_OWNER
 from tui.window import Window
 
@@ -34,7 +35,14 @@ def prepare(events: int, today: dt.date) -> Path:
     path.parent.mkdir(mode=0o700, parents=True)
     store = CacheStore(path, PlainCipher(), DEMO_OWNER)
     start, end = Window("agenda", today, DAYS).bounds(dt.UTC)
-    found = realistic_events(events, today, DAYS)
+    found: list[Event] = []
+    asked = events
+    while len(found) < events:
+        # The bulk generator spills a busy fortnight into the days after: ask for more.
+        found = [e for e in realistic_events(asked, today, DAYS)
+                 if e.start is not None and e.end is not None and e.start < end
+                 and e.end > start][:events]
+        asked = asked * 5 // 4
     store.put_round(CALENDAR, start, end, _Round(found, delta_link=""))
     store.save_last_view(LastView(CALENDAR, today, DAYS, "agenda"))
     if store.count(CALENDAR, start, end) != len(found):
