@@ -339,9 +339,20 @@ class MainScreen(Screen[None]):
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.{self._startup_note}", "info")
+            self.status.show(f"{name}: {count} events.{self._odd_note()}{self._startup_note}",
+                             "info")
         self._startup_note = ""
         self._show_details(table.current)
+
+    def _odd_note(self) -> str:
+        """A word on events Graph sent partly unreadable: shown, but not all of them."""
+        odd = [e for e in self.table.all_events if e.unreadable]
+        if not odd:
+            return ""
+        fields = sorted({name for e in odd for name in e.unreadable})
+        many = "s" if len(odd) != 1 else ""
+        return (f" {len(odd)} event{many} came with fields that could not be read"
+                f" ({', '.join(fields)}): shown as far as possible.")
 
     def _graph_waits(self, notice: WaitNotice) -> None:
         # Called inside the Graph client (a worker's task): hand it over as a message.
