@@ -65,6 +65,14 @@ def install_faults(fake: FakeGraph, *, slow_after: float) -> None:
     add(Fault("html", probability=0.005, times=None))
 
 
+def maybe_burst(fake: FakeGraph, rng: random.Random, ops: Counter[str]) -> None:
+    """Now and then a burst: the next few requests all throttled, with a longer Retry-After."""
+    if rng.random() < 0.03:
+        ops["429 bursts started"] += 1
+        fake.faults.add(Fault("throttle", in_batch=False, times=rng.randint(3, 8),
+                              retry_after=str(rng.randint(2, 5))))
+
+
 @dataclass
 class Ledger:
     """What the user asked for and what they were told, one outcome per event."""
@@ -100,7 +108,7 @@ class Ledger:
 
     def figures(self, fake: FakeGraph, elapsed: float, retries: int,
                 cancelled: Counter[str]) -> list[str]:
-        operations = sum(self.ops.values())
+        operations = sum(v for k, v in self.ops.items() if not k.startswith("429"))
         return [
             f"{self.test}: {operations} operations in {elapsed:.1f} s (seed {SEED})",
             "  operations: " + ", ".join(f"{k} {v}" for k, v in sorted(self.ops.items())),

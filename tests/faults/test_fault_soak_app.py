@@ -41,6 +41,7 @@ from tests.faults.soak_common import (
     Ledger,
     fast_policy,
     install_faults,
+    maybe_burst,
     replay_hint,
 )
 from tui.app import Cal365App
@@ -54,6 +55,8 @@ from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen, _short
 from tui.widgets.calendar_tree import CalendarTree
 from tui.widgets.status_bar import StatusBar
+
+pytestmark = pytest.mark.soak
 
 OPS = int(os.environ.get("CAL365_SOAK_APP_OPS", "200"))
 TEST = "test_soak_of_the_app"
@@ -354,6 +357,7 @@ async def test_soak_of_the_app(fake_graph: FakeGraph, status_lines: list[tuple[s
         user = User(pilot, app, fake_graph, status_lines, ledger)
         for _ in range(OPS):
             roll = user.rng.random()
+            maybe_burst(fake_graph, user.rng, ledger.ops)
             if roll < 0.6:
                 await user.browse()
             elif roll < 0.9:

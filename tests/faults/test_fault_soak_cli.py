@@ -31,6 +31,7 @@ from tests.faults.soak_common import (
     Ledger,
     fast_policy,
     install_faults,
+    maybe_burst,
     replay_hint,
 )
 from tui.cli import main
@@ -38,6 +39,8 @@ from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.model import Person
 from tui.script.exits import Exit
+
+pytestmark = pytest.mark.soak
 
 OPS = int(os.environ.get("CAL365_SOAK_CLI_OPS", "300"))
 TEST = "test_soak_of_the_cli"
@@ -82,6 +85,7 @@ def test_soak_of_the_cli(fake_graph: FakeGraph, tmp_path: Path, monkeypatch: pyt
     began = time.perf_counter()
     for serial in range(OPS):
         roll = rng.random()
+        maybe_burst(fake_graph, rng, ledger.ops)
         if roll < 0.25:
             ledger.ops["calendars"] += 1
             code, out, _ = run("calendars", "--json")
