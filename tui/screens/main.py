@@ -63,7 +63,7 @@ from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
-from tui.window import VIEWS, Window, parse_day
+from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -510,6 +510,9 @@ class MainScreen(Screen[None]):
         self._refilter()
 
     def _move_window(self, window: Window) -> None:
+        if not window.in_range:
+            self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
+            return
         current = self.table.current
         self.window = window
         keep = current.id if current else None

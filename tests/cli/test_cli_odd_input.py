@@ -1,4 +1,4 @@
-"""`cal365 cancel` refuses a comment holding control characters, before anything is sent."""
+"""Odd input to the script commands: refused with a clear usage error before anything is sent."""
 
 from __future__ import annotations
 
@@ -25,3 +25,9 @@ def test_a_control_character_in_the_comment_is_a_usage_error(
     done = cal365("cancel", event_id, "--yes", "--comment-file", str(path))
     assert done.code == Exit.OK, done.err
     assert len(fake_graph.store.cancel_log) == 1
+
+
+def test_a_window_beyond_the_calendar_is_a_usage_error(cal365: Cal365) -> None:
+    run = cal365("events", "--from", "9999-12-30", "--to", "9999-12-31")
+    assert run.code == Exit.USAGE and "cal365 shows dates from 1900 to 2999" in run.err
+    assert "unexpected" not in run.err
