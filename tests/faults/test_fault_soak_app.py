@@ -1,9 +1,10 @@
 """A bounded soak of the app itself, driven by keys through Textual's pilot under random faults.
 
 A seeded random user browses (views, window moves, filters, quick toggles, calendar switches,
-refreshes) and cancels (single and bulk, with comments; some dialogs backed out of) while the
-fake Graph throttles, fails, drops connections before and after processing, cuts and breaks
-bodies, and answers late. Checked afterwards, against the fake's own record:
+refreshes, dates typed at `g`, other people's mailboxes opened with `u`, odd ones included)
+and cancels (single and bulk, with comments; some dialogs backed out of) while the fake Graph
+throttles, fails, drops connections before and after processing, cuts and breaks bodies, and
+answers late. Checked afterwards, against the fake's own record:
 
 - every event the user sent a cancel for was cancelled exactly once, or the app said it was
   not (an "outcome unknown" line is allowed either way, and counted); no other event was
@@ -49,16 +50,18 @@ from tui.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.model import Person
+from tui.fake.seed import GUEST_UPN, JONAS_UPN
 from tui.graph import Event, GraphClient
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen, _short
+from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarTree
 from tui.widgets.status_bar import StatusBar
 
 pytestmark = pytest.mark.soak
 
-OPS = int(os.environ.get("CAL365_SOAK_APP_OPS", "200"))
+OPS = int(os.environ.get("CAL365_SOAK_APP_OPS", "150"))
 TEST = "test_soak_of_the_app"
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 
@@ -150,7 +153,7 @@ class User:
         rng, press = self.rng, self.pilot.press
         self.main.table.focus()
         kind = rng.choice(["view", "move", "move", "today", "filter", "toggle", "cursor",
-                           "calendar", "refresh"])
+                           "calendar", "refresh", "goto", "mailbox"])
         self.ledger.ops[f"browse {kind}"] += 1
         if kind == "view":
             await press(rng.choice("12345"))
@@ -172,9 +175,33 @@ class User:
             await press(*rng.choices(["j", "k", "pagedown", "pageup", "home", "end"], k=2))
         elif kind == "calendar":
             await self.switch_calendar(rng.random() < 0.5)
+        elif kind in ("goto", "mailbox"):
+            await self.prompt(kind)
         else:
             await press("r")
         await self.settle()
+
+    async def prompt(self, kind: str) -> None:
+        """`g` with a typed date, or `u` with a user name, some of them odd or unknown."""
+        rng = self.rng
+        if kind == "goto":
+            typed = rng.choice(["+3", "-7", "friday", "2026-12-01", "today", "+99999999",
+                                "9999-12-31", "0001-01-01", "2999-12-31", "next week", ""])
+        else:
+            store = self.fake.store
+            stranger = next(u.upn for u in store.users.values() if u.id not in store.mailboxes)
+            typed = rng.choice([JONAS_UPN, GUEST_UPN, stranger, "nobody@example.com",
+                                "o'brien@contoso.com", "x/y?z#w"])
+        await self.pilot.press("g" if kind == "goto" else "u")
+        await self.until(lambda: isinstance(self.app.screen, PromptScreen), "the prompt")
+        await self.paste(typed)
+        await self.pilot.press("enter")
+        if isinstance(self.app.screen, PromptScreen):
+            await self.pilot.press("escape")  # refused with its reason: give up
+        await self.until(lambda: self.app.screen is self.main, "the main screen")
+        if kind == "mailbox":
+            await self.until(lambda: not any(w.group == "mailbox" and w.state in _BUSY
+                                             for w in self.app.workers), "the mailbox answer")
 
     async def switch_calendar(self, home: bool) -> None:
         tree = self.main.query_one(CalendarTree)
