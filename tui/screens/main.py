@@ -62,7 +62,7 @@ from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
-from tui.window import VIEWS, Window, parse_day
+from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -339,9 +339,20 @@ class MainScreen(Screen[None]):
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.{self._startup_note}", "info")
+            self.status.show(f"{name}: {count} events.{self._odd_note()}{self._startup_note}",
+                             "info")
         self._startup_note = ""
         self._show_details(table.current)
+
+    def _odd_note(self) -> str:
+        """A word on events Graph sent partly unreadable: shown, but not all of them."""
+        odd = [e for e in self.table.all_events if e.unreadable]
+        if not odd:
+            return ""
+        fields = sorted({name for e in odd for name in e.unreadable})
+        many = "s" if len(odd) != 1 else ""
+        return (f" {len(odd)} event{many} came with fields that could not be read"
+                f" ({', '.join(fields)}): shown as far as possible.")
 
     def _graph_waits(self, notice: WaitNotice) -> None:
         # Called inside the Graph client (a worker's task): hand it over as a message.
@@ -499,6 +510,9 @@ class MainScreen(Screen[None]):
         self._refilter()
 
     def _move_window(self, window: Window) -> None:
+        if not window.in_range:
+            self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
+            return
         current = self.table.current
         self.window = window
         keep = current.id if current else None
