@@ -309,7 +309,9 @@ class MainScreen(Screen[None]):
         tree.set_section(message.key, message.title, message.groups)
         if message.key == "me" and not tree.select_ref(self.calendar):
             tree.select_default()
-        if message.key != "me":
+        if message.key.startswith("user:"):
+            # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
+            # start must not cover a line about the events, an error above all.
             self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
