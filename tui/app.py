@@ -96,6 +96,20 @@ class Cal365App(App[None]):
         self.push_screen(SignInScreen(self.sign_in, need, gui=gui), done)
         return await answer
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: Textual shows them by default,
+        and the frames of a Graph request hold the bearer token in its headers."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # on first use: off the start-up path
 

@@ -12,8 +12,27 @@ from tui.graph.errors import (
     OrganizerRequired,
 )
 
+# Graph's codes for a tenant, mailbox or directory that refuses: what each means for the user.
+_REFUSALS = {
+    "MailboxNotEnabledForRESTAPI": (
+        "this mailbox cannot be reached through Microsoft Graph (inactive, soft-deleted, "
+        "hosted on-premises, or a guest without an Exchange Online mailbox)"),
+    "ErrorAccessDenied": (
+        "access denied: you have no permission for this mailbox or calendar (its owner must "
+        "share it with you, or an administrator must grant the Calendars permission)"),
+    "ErrorInvalidUser": "no such user in this tenant: check the user name (UPN) or id",
+    "InvalidAuthenticationToken": (
+        "the sign-in is no longer accepted (Graph rejected the access token): sign in again"),
+    "Authorization_RequestDenied": (
+        "the directory refused this request (insufficient privileges): an administrator "
+        "must grant cal365 the permission"),
+}
+
 
 def describe(error: BaseException) -> str:
+    if isinstance(error, GraphError) and error.code in _REFUSALS:
+        text = f"{_REFUSALS[error.code]}. Graph: {error.message} ({error.status} {error.code}"
+        return text + (f", request-id {error.request_id})" if error.request_id else ")")
     if isinstance(error, SignInRequired):
         return error.message
     if isinstance(error, KeyringUnavailable):

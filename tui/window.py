@@ -7,6 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
+# The days cal365 will show: wide enough for any real calendar, and far from the edges of
+# Python's dates (year 1 and 9999), where moving a window would overflow.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+RANGE_NOTE = "cal365 shows dates from 1900 to 2999"
+
 View = Literal["day", "workweek", "week", "month", "agenda"]
 VIEWS: tuple[View, ...] = ("day", "workweek", "week", "month", "agenda")
 VIEW_NAMES: dict[View, str] = {
@@ -56,6 +62,10 @@ class Window:
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tz)
         return start, end
 
+    @property
+    def in_range(self) -> bool:
+        return self.first >= FIRST_DAY and self.last <= LAST_DAY
+
     def shifted(self, steps: int) -> Window:
         """The next (or previous, for negative steps) window of the same view."""
         if self.view == "month":
@@ -93,12 +103,23 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     if value == "yesterday":
         return today - dt.timedelta(days=1)
     if value[0] in "+-" and value[1:].isdigit():
-        return today + dt.timedelta(days=int(value))
+        try:
+            day = today + dt.timedelta(days=int(value))
+        except OverflowError:
+            raise ValueError(f"too far: {RANGE_NOTE}") from None
+        return _checked(day)
     names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
     for index, name in enumerate(names):
         if len(value) >= 2 and name.startswith(value):
             return today + dt.timedelta(days=(index - today.weekday()) % 7)
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"not a date: {text.strip()!r} (try 2026-12-01, +3 or friday)") from None
+    return _checked(day)
+
+
+def _checked(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is too far: {RANGE_NOTE}")
+    return day

@@ -39,6 +39,15 @@ async def loaded(pilot: Pilot[None]) -> Cal365App:
     return app
 
 
+async def settled(pilot: Pilot[None]) -> Cal365App:
+    """Loaded, and every background load (profile, calendars, groups, series) finished: what a
+    snapshot needs, as those arrive in any order."""
+    app = await loaded(pilot)
+    await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+    await pilot.pause()
+    return app
+
+
 async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Event:
     """Move the cursor with the keyboard to the first event matching `predicate`."""
     app = pilot.app

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import make_app, settled, wait_for
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.screens.cancel import CancelScreen
@@ -16,7 +16,7 @@ SIZE = (120, 36)
 
 
 async def _to_event(pilot: Pilot[None], organizer: bool) -> None:
-    app = await loaded(pilot)
+    app = await settled(pilot)
     index = next(
         i
         for i, e in enumerate(app.main.table.all_events)
@@ -27,7 +27,7 @@ async def _to_event(pilot: Pilot[None], organizer: bool) -> None:
 
 
 async def _main(pilot: Pilot[None]) -> None:
-    await loaded(pilot)
+    await settled(pilot)
     await pilot.press("j", "j")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 
 import pytest
 
@@ -65,12 +66,30 @@ async def test_a_whitespace_only_comment_sends_the_default_notice(rig: Rig) -> N
     assert rig.fake.store.cancel_log[-1].notice_sent
 
 
-async def test_a_window_over_1825_days_is_refused_before_sending(rig: Rig) -> None:
-    with pytest.raises(ValueError, match="1825 days"):
-        async for _ in rig.client.calendar_view(CalendarRef(ME), START,
-                                                START + dt.timedelta(days=1826)):
-            pass
-    assert not rig.fake.requests
+async def test_a_window_over_1825_days_comes_in_parts_each_event_once(rig: Rig) -> None:
+    # A meeting that straddles the boundary between the two parts is in both answers.
+    boundary = START + dt.timedelta(days=1825)
+    (ref,) = rig.meetings(1, day=boundary.date() - dt.timedelta(days=1))
+    with rig.fake.store.lock:
+        event = rig.fake.store.lookup_event(ref.event_id)
+        assert event is not None
+        event.start, event.end = boundary - dt.timedelta(hours=1), boundary + dt.timedelta(hours=1)
+    seen = [e.id async for page in rig.client.calendar_view(
+        CalendarRef(ME), START, START + dt.timedelta(days=1826)) for e in page]
+    assert seen.count(ref.event_id) == 1
+    assert rig.requests("GET", "/calendarView") == 2
+
+
+async def test_a_1825_day_agenda_over_a_clock_change_still_loads(rig: Rig) -> None:
+    # 1825 local days from the day after the spring change end before it in the fifth year:
+    # an hour more than Graph allows between the two instants.
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    start = dt.datetime(2026, 3, 30, tzinfo=berlin)
+    end = dt.datetime(2031, 3, 29, tzinfo=berlin)
+    assert end - start == dt.timedelta(days=1825)
+    async for _ in rig.client.calendar_view(CalendarRef(ME), start, end):
+        pass
+    assert rig.requests("GET", "/calendarView") == 2
 
 
 async def test_graphs_own_window_refusal_reads_clearly(rig: Rig) -> None:

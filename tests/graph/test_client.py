@@ -121,17 +121,22 @@ async def test_calendar_view_follows_next_links_and_sends_window_select_and_zone
     assert len(event.attendees) == 2 and len(event.notified_attendees) == 1
 
 
-async def test_a_window_over_1825_days_is_refused_before_sending() -> None:
+async def test_a_window_over_1825_days_is_asked_for_in_parts() -> None:
+    windows: list[tuple[str, str]] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
-        raise AssertionError("nothing should be sent")
+        params = request.url.params
+        windows.append((params["startDateTime"], params["endDateTime"]))
+        return httpx.Response(200, json={"value": []})
 
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     async with client_for(handler) as client:
-        with pytest.raises(ValueError, match="1825"):
-            async for _ in client.calendar_view(
-                CalendarRef(ME), start, start + dt.timedelta(days=1826)
-            ):
-                pass
+        async for _ in client.calendar_view(
+            CalendarRef(ME), start, start + dt.timedelta(days=1826)
+        ):
+            pass
+    assert windows == [("2026-01-01T00:00:00Z", "2030-12-31T00:00:00Z"),
+                       ("2030-12-31T00:00:00Z", "2031-01-01T00:00:00Z")]
 
 
 @pytest.mark.parametrize(

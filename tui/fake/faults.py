@@ -17,7 +17,13 @@ with `probability`. Kinds:
   the request was processed;
 - truncate: processed, the body is cut short and the connection closed;
 - malformed: processed, the body replaced by broken JSON (same status);
-- html: a proxy's HTML error page (502), not processed.
+- html: a proxy's HTML error page (502), not processed;
+- refuse: the tenant refuses, not processed: Graph's error envelope with `status`, `code`
+  and `message` (e.g. 403 ErrorAccessDenied, 401 InvalidAuthenticationToken, 404
+  MailboxNotEnabledForRESTAPI, 403 Authorization_RequestDenied);
+- odd_fields: processed, and the first `items` objects of the answer (of its `value` list,
+  or the answer itself) get `fields` set to what is given: values of unexpected types,
+  as a broken proxy or an odd mailbox item could send.
 
 Sub-requests of a batch only take the kinds that make sense inside a batch answer
 (latency, throttle, unavailable, gateway_timeout); the others are skipped for them.
@@ -30,11 +36,11 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 FaultKind = Literal[
     "latency", "throttle", "unavailable", "gateway_timeout", "reset_before", "reset_after",
-    "truncate", "malformed", "html",
+    "truncate", "malformed", "html", "refuse", "odd_fields",
 ]
 IN_BATCH_KINDS = frozenset({"latency", "throttle", "unavailable", "gateway_timeout"})
 
@@ -50,6 +56,11 @@ class Fault:
     retry_after: str | None = "1"
     seconds: float = 0.0  # latency
     phase: Literal["before", "after"] = "before"
+    status: int = 403  # refuse
+    code: str = "ErrorAccessDenied"  # refuse
+    message: str = "Access is denied. Check credentials and try again."  # refuse
+    fields: dict[str, Any] | None = None  # odd_fields
+    items: int = 1  # odd_fields
     fired: int = 0
 
     def __post_init__(self) -> None:

@@ -23,7 +23,7 @@ from .errors import GraphError
 from .faults import Fault, Faults
 from .limits import MailboxGate
 from .model import Person
-from .service import Request, Response, Service
+from .service import _WWW_AUTH, Request, Response, Service
 from .store import Store
 
 JSON_TYPE = (
@@ -363,6 +363,13 @@ class FakeGraph:
             page = (b"<html><head><title>502 Bad Gateway</title></head><body><center>"
                     b"<h1>502 Bad Gateway</h1></center><hr><center>proxy</center></body></html>")
             return Response(502, raw=page, content_type="text/html", fault="html")
+        if "refuse" in fired:
+            refuse = fired["refuse"]
+            headers = {"WWW-Authenticate": _WWW_AUTH} if refuse.status == 401 else {}
+            refused = self.service.error(
+                request, GraphError(refuse.status, refuse.code, refuse.message, headers))
+            refused.fault = "refuse"
+            return refused
         if "throttle" in fired:
             return self._status_fault(request, fired["throttle"])
         for kind in ("unavailable", "gateway_timeout"):
@@ -382,6 +389,14 @@ class FakeGraph:
             response.abort, response.fault = "reset", "reset_after"
         elif "truncate" in fired:
             response.abort, response.fault = "truncate", "truncate"
+        elif "odd_fields" in fired and isinstance(response.payload, dict):
+            odd = fired["odd_fields"]
+            listed = response.payload.get("value")
+            targets = listed if isinstance(listed, list) else [response.payload]
+            for item in targets[:odd.items]:
+                if isinstance(item, dict):
+                    item.update(odd.fields or {})
+            response.fault = "odd_fields"
         elif "malformed" in fired:
             response.raw = b'{"value": [{"id": "AAMkAGI2T", "subject": "Unfinished'
             response.content_type, response.fault = JSON_TYPE, "malformed"

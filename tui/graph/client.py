@@ -367,12 +367,36 @@ class GraphClient:
     async def calendar_view(
         self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
     ) -> AsyncIterator[list[Event]]:
-        """The events overlapping [start, end), occurrences expanded, one list per page."""
-        check_window(start, end)
+        """The events overlapping [start, end), occurrences expanded, one list per page.
+
+        Graph refuses windows longer than 1825 days, measured between the two instants (a
+        "1825-day" window of local days that crosses a daylight-saving change is an hour
+        longer). A longer window is asked for in consecutive parts; an event that overlaps
+        a boundary between parts comes back once.
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("calendar window bounds must carry a time zone")
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        if end <= start:
+            raise ValueError("the window must end after it starts")
+        seen: set[str] | None = set() if end - start > MAX_WINDOW else None
+        part_start = start
+        while part_start < end:
+            part_end = min(part_start + MAX_WINDOW, end)
+            async for page in self._calendar_view_part(calendar, part_start, part_end):
+                if seen is not None:
+                    page = [e for e in page if e.id not in seen]
+                    seen.update(e.id for e in page)
+                yield page
+            part_start = part_end
+
+    async def _calendar_view_part(
+        self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+    ) -> AsyncIterator[list[Event]]:
         query = httpx.QueryParams(
             {
-                "startDateTime": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "startDateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "$select": EVENT_SELECT,
                 "$orderby": "start/dateTime",
                 "$top": str(self._page_size),

@@ -223,6 +223,8 @@ class Event:
     show_as: str
     recurrence: Recurrence | None = None
     """The pattern, on series masters only (occurrences carry none)."""
+    unreadable: tuple[str, ...] = ()
+    """Fields Graph sent in a form that could not be read (shown as unknown or empty)."""
 
     @property
     def id(self) -> str:
@@ -258,6 +260,7 @@ class Event:
             if isinstance(a, dict)
         )
         online = _str(_dict(obj, "onlineMeeting"), "joinUrl") or _str(obj, "onlineMeetingUrl")
+        unreadable = _unreadable(obj, start, end)
         return cls(
             ref=EventRef(_str(obj, "id"), mailbox, calendar),
             subject=_str(obj, "subject"),
@@ -277,4 +280,22 @@ class Event:
             web_link=_str(obj, "webLink"),
             show_as=sys.intern(_str(obj, "showAs")),
             recurrence=Recurrence.from_json(obj.get("recurrence")),
+            unreadable=unreadable,
         )
+
+
+_TEXT_FIELDS = ("subject", "bodyPreview", "webLink")
+_OBJECT_FIELDS = ("organizer", "location", "responseStatus")
+
+
+def _unreadable(obj: JSON, start: dt.datetime | None, end: dt.datetime | None) -> tuple[str, ...]:
+    """The fields of an event that were sent but could not be read. Missing ones are not
+    listed: `$select` or the item type may leave them out."""
+    odd = [name for name in _TEXT_FIELDS if name in obj and not isinstance(obj[name], str)]
+    odd += [name for name in _OBJECT_FIELDS if name in obj and not isinstance(obj[name], dict)]
+    if "attendees" in obj and not isinstance(obj["attendees"], list):
+        odd.append("attendees")
+    for name, parsed in (("start", start), ("end", end)):
+        if name in obj and parsed is None:
+            odd.append(name)
+    return tuple(odd)

@@ -9,6 +9,8 @@ from textual import on
 from textual.screen import ModalScreen
 from textual.widgets import Button, TextArea
 
+from tui.widgets.format import comment_problem
+
 Decision = TypeVar("Decision")
 
 
@@ -22,6 +24,7 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     def __init__(self) -> None:
         super().__init__()
         self._decided = False
+        self.problem: str | None = None  # why the last send was refused, if it was
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -41,6 +44,11 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     def _decide(self, send: bool) -> None:
         # A second Ctrl+S before the dialog has closed must not send twice.
         if self._decided:
+            return
+        self.problem = comment_problem(self.comment) if send else None
+        if self.problem is not None:
+            # Not sent, and the dialog stays open with the text as typed.
+            self.notify(self.problem + ".", title="Not sent", severity="error")
             return
         self._decided = True
         self.dismiss(self.decision(send))

@@ -63,7 +63,7 @@ from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
-from tui.window import VIEWS, Window, parse_day
+from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -322,7 +322,9 @@ class MainScreen(CachedScreen):
         self.cache_tree(message.key, message.groups)
         if message.key == "me" and not tree.select_ref(self.calendar):
             tree.select_default()
-        if message.key != "me":
+        if message.key.startswith("user:"):
+            # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
+            # start must not cover a line about the events, an error above all.
             self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
@@ -352,9 +354,20 @@ class MainScreen(CachedScreen):
                 f"{name}: {count} events. The event you had selected is no longer there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.{self._startup_note}", "info")
+            self.status.show(f"{name}: {count} events.{self._odd_note()}{self._startup_note}",
+                             "info")
         self._startup_note = ""
         self._show_details(table.current)
+
+    def _odd_note(self) -> str:
+        """A word on events Graph sent partly unreadable: shown, but not all of them."""
+        odd = [e for e in self.table.all_events if e.unreadable]
+        if not odd:
+            return ""
+        fields = sorted({name for e in odd for name in e.unreadable})
+        many = "s" if len(odd) != 1 else ""
+        return (f" {len(odd)} event{many} came with fields that could not be read"
+                f" ({', '.join(fields)}): shown as far as possible.")
 
     def _graph_waits(self, notice: WaitNotice) -> None:
         # Called inside the Graph client (a worker's task): hand it over as a message.
@@ -527,6 +540,9 @@ class MainScreen(CachedScreen):
         self._refilter()
 
     def _move_window(self, window: Window) -> None:
+        if not window.in_range:
+            self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
+            return
         current = self.table.current
         self.window = window
         keep = current.id if current else None

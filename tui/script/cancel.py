@@ -43,7 +43,7 @@ from tui.script.common import (
 )
 from tui.script.events import calendar_from, when_label
 from tui.script.exits import Exit, exit_for, worst
-from tui.widgets.format import printable
+from tui.widgets.format import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
 
@@ -116,6 +116,9 @@ def read_comment(args: argparse.Namespace) -> str | None:
         text = text.rstrip()  # the file's final newline is not part of the message
     if text is None or not text.strip():
         return None
+    problem = comment_problem(text)
+    if problem is not None:
+        raise ScriptError(Exit.USAGE, f"{problem[0].lower()}{problem[1:]}; nothing was sent")
     return text
 
 

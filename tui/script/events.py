@@ -24,6 +24,7 @@ from tui.script.common import (
 )
 from tui.script.exits import Exit
 from tui.widgets.format import printable
+from tui.window import FIRST_DAY, LAST_DAY, RANGE_NOTE
 
 DEFAULT_DAYS = 14
 
@@ -53,6 +54,8 @@ def window(
         last = first + dt.timedelta(days=DEFAULT_DAYS - 1)
     if last < first:
         raise ScriptError(Exit.USAGE, f"--to {last} is before --from {first}")
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise ScriptError(Exit.USAGE, f"{RANGE_NOTE} (--from {first}, --to {last})")
     start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     if end - start > MAX_WINDOW:

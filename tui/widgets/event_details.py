@@ -64,6 +64,9 @@ def describe(event: Event, series: Recurrence | None = None) -> Text:
         if attendee.type != "required":
             note = f"{attendee.type}, {note}"
         text.append(f"  ({note})", style="dim")
+    if event.unreadable:
+        text.append(f"\n\nGraph sent fields cal365 could not read: {', '.join(event.unreadable)}",
+                    style="italic")
     if event.body_preview.strip():
         text.append("\n\n")
         text.append(printable_block(event.body_preview.strip()))

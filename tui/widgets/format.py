@@ -22,6 +22,27 @@ def printable(text: str, limit: int = _MAX_CHARS) -> str:
     return _UNSAFE.sub("�", text)
 
 
+# In a comment, line breaks and tabs are text; any other control character is not.
+_COMMENT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def comment_problem(text: str) -> str | None:
+    """Why a typed cancel comment cannot be sent as it is, or None when it can.
+
+    Empty is fine (Outlook's default notice). Only blank space is refused rather than sent
+    as the default notice: the user typed something and may believe it went. A control
+    character would reach every attendee's mail as garbage, if Exchange took it at all.
+    """
+    if text and not text.strip():
+        return ("The comment is only blank space: clear it to send Outlook's default "
+                "notice, or write a message")
+    found = _COMMENT_CONTROL.search(text)
+    if found is not None:
+        return (f"The comment holds a control character (U+{ord(found.group()):04X} at "
+                f"character {found.start() + 1}), which mail cannot carry: remove it")
+    return None
+
+
 def printable_block(text: str, limit: int = 20_000) -> str:
     """Like `printable` but keeps line breaks, for multi-line text such as a body preview."""
     if len(text) > limit:
