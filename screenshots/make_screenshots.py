@@ -110,10 +110,14 @@ async def cache_scenes() -> None:
                 if app.main._synced_at is not None and not app.main._syncing:
                     break
                 await pilot.pause(0.02)
+        from tui.fake.faults import Fault
+
+        # A slow sync, so that the picture shows the cached rows while it is on its way.
+        fake.faults.add(Fault("latency", path="delta", seconds=2.0, times=None))
         app = app_for(fake)
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(500):
-                if app.main.table.all_events:
+                if app.main.table.all_events and app.main._syncing:
                     break
                 await pilot.pause(0.005)
             app.save_screenshot("warm-start.svg", str(HERE))

@@ -140,11 +140,12 @@ class SyncController:
 
 def freshness(synced_at: dt.datetime | None, now: dt.datetime, *, offline: bool = False,
               syncing: bool = False) -> str:
-    """The quiet marker in the title bar: "as of 08:12", "syncing…", "offline — as of …"."""
-    if syncing and not offline:
-        return "syncing…"
+    """The quiet marker in the title bar: "as of 08:12", "as of 08:12 · syncing…" (or just
+    "syncing…" for a window never synced), "offline — as of yesterday 17:40"."""
     if synced_at is None:
-        return "offline — nothing cached" if offline else ""
+        if offline:
+            return "offline — nothing cached"
+        return "syncing…" if syncing else ""
     local = synced_at.astimezone(now.tzinfo)
     days = (now.date() - local.date()).days
     if days == 0:
@@ -155,7 +156,9 @@ def freshness(synced_at: dt.datetime | None, now: dt.datetime, *, offline: bool 
         when = local.strftime("%a %H:%M")
     else:
         when = local.strftime("%d %b %Y %H:%M")
-    return f"offline — as of {when}" if offline else f"as of {when}"
+    if offline:
+        return f"offline — as of {when}"
+    return f"as of {when} · syncing…" if syncing else f"as of {when}"
 
 
 # The demo's mailbox is fake: its cache is bound to this owner, in the demo's own home.

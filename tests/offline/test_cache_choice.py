@@ -90,7 +90,9 @@ def test_the_freshness_marker() -> None:
     this_morning = dt.datetime(2026, 11, 25, 8, 12, tzinfo=tz)
     yesterday = dt.datetime(2026, 11, 24, 17, 40, tzinfo=tz)
     assert freshness(this_morning, now) == "as of 08:12"
-    assert freshness(this_morning, now, syncing=True) == "syncing…"
+    assert freshness(this_morning, now, syncing=True) == "as of 08:12 · syncing…"
+    assert freshness(None, now, syncing=True) == "syncing…"
+    assert freshness(None, now) == ""
     assert freshness(yesterday, now, offline=True) == "offline — as of yesterday 17:40"
     assert freshness(yesterday, now, offline=True, syncing=True).startswith("offline")
     assert freshness(None, now, offline=True) == "offline — nothing cached"
