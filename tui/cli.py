@@ -208,12 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as error:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
-        cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True)
         from tui.cache import plaintext_warning
-        from tui.paths import demo_files
+        from tui.paths import base_dir, demo_files
 
         with demo_files():
-            cache_warning = plaintext_warning(demo) or ""
+            demo_cache = base_dir("cache")  # the demo's own folder, fixed before any thread
+        cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True, directory=demo_cache)
+        cache_warning = plaintext_warning(demo, demo_cache) or ""
         sync_every = demo.sync_every
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
@@ -246,8 +247,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cal365: {problem}", file=sys.stderr)
             return 2
 
-    from tui.app import Cal365App
     from tui.paths import demo_files
+
+    if cache is not None:
+        from tui.sync import started
+
+        cache = started(cache)
+    from tui.app import Cal365App
 
     client = GraphClient(base_url, token, timezone=timezone)
     try:

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
@@ -182,7 +183,8 @@ def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Se
 
 
 def opener(settings: Settings, owner: Callable[[], Owner | None], *,
-           quiet_session: bool = False) -> Callable[[], CacheStore | None]:
+           quiet_session: bool = False, directory: Path | None = None
+           ) -> Callable[[], CacheStore | None]:
     """What the app calls (in a worker thread) to open the cache: None when off, or when
     no account is known yet (the first run before any sign-in caches nothing).
 
@@ -196,11 +198,11 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
         if who is None:
             return None
         try:
-            return open_cache(settings, who)
+            return open_cache(settings, who, directory)
         except KeyringUnavailable:
             if not quiet_session:
                 raise
-            return open_cache(dataclasses.replace(settings, cache="session"), who)
+            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
 
     return open_
 
@@ -235,3 +237,17 @@ def with_section(tree: CachedTree | None, key: str, section: Section) -> CachedT
     own = tuple((group, tuple(c for _, c in calendars))
                 for group, calendars in section if group is not None)
     return dataclasses.replace(tree, calendar_groups=own)
+
+
+def started(open_: Callable[[], CacheStore | None]) -> Callable[[], CacheStore | None]:
+    """Begin opening the cache now, in a thread of its own, and hand over the result later.
+
+    Asking the keyring (and importing its backends) takes a good part of a start; begun
+    before the app's own imports and start-up, it overlaps them instead of following them.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cal365-cache")
+    future = pool.submit(open_)
+    pool.shutdown(wait=False)
+    return future.result
