@@ -42,6 +42,9 @@ def test_sync_a_window_then_answer_offline(run_cli: Cal365, home: Path) -> None:
     assert offline.code == Exit.OK, offline.err
     assert offline.out == online.out and len(offline.rows) == added
     assert "offline: from the local cache, as of" in offline.err
+    info = run_cli(*DEMO, "cache", "info", "--json")
+    assert info.json["profile"] == "demo" and info.json["events"] == added
+    assert Path(info.json["path"]).parent == home / "cache" / "demo"
     as_json = run_cli(*DEMO, "events", *WINDOW, "--offline", "--json")
     assert as_json.json["cachedAsOf"]
     assert len(as_json.json["events"]) == added

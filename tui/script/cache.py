@@ -27,6 +27,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     from tui.cli import auth_flags  # late: tui.cli imports this package
 
     try:
+        if getattr(args, "demo", False):  # the demo's own cache, as `cal365 --demo` keeps it
+            from tui.sync import demo_settings
+
+            return demo_settings(getattr(args, "cache", None))
         return load_settings(auth_flags(args))
     except ConfigError as error:
         raise ScriptError(Exit.USAGE, str(error)) from error
