@@ -76,6 +76,11 @@ async def test_a_second_start_paints_from_the_cache_and_works_offline(
         assert sections["me"][1] and sections["groups"][1]
         title = str(main.query_one("#title-bar").render())
         assert "offline — as of" in title
+        # r while offline tries again and says so; the rows stay.
+        main.status.show("", "info")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "Offline:" in main.status.message)
+        assert [e.id for e in main.table.all_events] == shown
         # Filters work offline.
         await pilot.press("/", *"zzzz-nothing")
         await wait_for(pilot, lambda: not main.table.visible_events)
@@ -106,6 +111,9 @@ async def test_changes_made_elsewhere_appear_and_the_cursor_stays(
         main.table.cursor = 3
         keep = main.table.current
         assert keep is not None
+        await pilot.press("space")  # marks the event under the cursor, moves down
+        main.table.cursor = 3
+        marked = set(main.marked)
         start = dt.datetime.combine(DEMO_TODAY + dt.timedelta(days=1), dt.time(7), TZ)
         fake_graph.add_event("Added on the phone", start, start + dt.timedelta(minutes=30))
         await pilot.press("r")
@@ -113,6 +121,7 @@ async def test_changes_made_elsewhere_appear_and_the_cursor_stays(
                                           for e in main.table.all_events))
         assert main.table.current is not None and main.table.current.id == keep.id
         assert "1 new" in main.status.message
+        assert set(main.marked) == marked == {keep.id}
     # The next start shows it from the cache, before any sync.
     fake_graph.stop()
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:

@@ -82,6 +82,7 @@ class CachedScreen(Screen[None]):
     _loading = False
     _sync_timer: Timer | None = None
     _cached_tree: CachedTree | None = None
+    _asked = False
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -182,10 +183,12 @@ class CachedScreen(Screen[None]):
                             generation: int) -> None:
         await self._sync_window(ref, start, end, generation)
 
-    def sync_now(self) -> None:
-        """Sync the window on screen, keeping its rows (`r`, the timer, the network back)."""
+    def sync_now(self, *, asked: bool = False) -> None:
+        """Sync the window on screen, keeping its rows (`r`, the timer, the network back).
+        `asked`: the user pressed `r`, so an outcome is reported even while offline."""
         if self.sync is None:
             return
+        self._asked = asked
         if self._loading:  # a load still reading the cache: start it over instead
             current = self.table.current
             self.open_calendar(self.calendar, self.calendar_name,
@@ -284,8 +287,9 @@ class CachedScreen(Screen[None]):
         if not self._retry_pending:
             self._retry_pending = True
             self.set_timer(self.offline_retry, self._retry_offline)
-        if was_offline:
-            return  # the title bar says "offline"; retries stay quiet
+        asked, self._asked = self._asked, False
+        if was_offline and not asked:
+            return  # the title bar says "offline"; retries by the timer stay quiet
         shown = ("Showing the cached events; browsing, windows and filters work"
                  if self.table.all_events else "Nothing cached for this window")
         self.status.show(f"Offline: {describe(error)}. {shown}; cal365 syncs by itself when "

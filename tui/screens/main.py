@@ -577,7 +577,7 @@ class MainScreen(CachedScreen):
         current = self.table.current
         self.load_calendars()
         if self.sync is not None:
-            self.sync_now()
+            self.sync_now(asked=True)
             return
         self.open_calendar(self.calendar, self.calendar_name, current.id if current else None)
 
