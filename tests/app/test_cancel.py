@@ -193,3 +193,17 @@ async def test_the_audit_log_is_viewable_in_the_app(fake_graph: FakeGraph) -> No
         assert "cancelled" in text and "audited" in text and event.subject[:10] in text
         await pilot.press("escape")
         assert not isinstance(app.screen, AuditScreen)
+
+
+async def test_an_event_already_cancelled_by_its_organizer_is_not_sent(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: e.is_cancelled)
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CancelScreen)
+        assert app.main.status.message.endswith("is already cancelled: nothing to send.")
+        assert cancel_posts(fake_graph) == []
+        assert event.id in [e.id for e in app.main.table.all_events]

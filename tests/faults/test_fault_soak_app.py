@@ -255,8 +255,8 @@ class User:
 
     def cancellable(self) -> list[int]:
         rows = self.main.table.visible_events
-        return [i for i, e in enumerate(rows)
-                if e.id not in self.ledger.outcomes or self.ledger.outcomes[e.id] == NOT_DONE]
+        return [i for i, e in enumerate(rows) if not e.is_cancelled and (
+                e.id not in self.ledger.outcomes or self.ledger.outcomes[e.id] == NOT_DONE)]
 
     async def single(self) -> None:
         candidates = self.cancellable()

@@ -727,6 +727,11 @@ class MainScreen(CachedScreen):
         if event.id in self.sending:
             self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
             return
+        if event.is_cancelled:
+            # Already called off by its organizer: a cancel could only be refused, and the
+            # check after a lost answer would read the old flag as our success.
+            self.status.show(f"{_short(event)} is already cancelled: nothing to send.", "info")
+            return
         draft = self.drafts.get(event.ref.mailbox.key, event.id) or ""
         now = dt.datetime.now(self.tz)
         upcoming = sum(
