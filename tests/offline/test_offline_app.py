@@ -281,3 +281,18 @@ async def test_a_refused_sync_is_reported_and_the_cached_rows_stay(fake_graph: F
         assert [e.id for e in main.table.all_events] == shown
         assert "syncing" not in str(main.query_one("#title-bar").render())
         assert not main._offline
+
+
+async def test_the_filter_stays_through_a_sync(fake_graph: FakeGraph) -> None:
+    await first_run(fake_graph)
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = (await synced(pilot)).main
+        await pilot.press("/", *"zebra crossing", "enter")
+        await wait_for(pilot, lambda: not main.table.visible_events)
+        start = dt.datetime.combine(DEMO_TODAY + dt.timedelta(days=1), dt.time(9), TZ)
+        fake_graph.add_event("Zebra crossing audit", start, start + dt.timedelta(hours=1))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: [e.subject for e in main.table.visible_events]
+                       == ["Zebra crossing audit"])
+        assert main.table.filter_text == "zebra crossing"
+        assert len(main.table.all_events) > 1
