@@ -49,6 +49,7 @@ class Cal365App(App[None]):
         cache: CacheOpener | None = None,
         sync_every: float = 0.0,
         cache_warning: str = "",
+        restore_view: bool = True,
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
@@ -63,6 +64,8 @@ class Cal365App(App[None]):
             client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox,
             cache=cache, sync_every=sync_every,
         )
+        # An explicit start day (--date) wins over the view the cache remembers.
+        self.main.restore_view = restore_view
 
     def on_mount(self) -> None:
         self.push_screen(self.main)

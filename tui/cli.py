@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 cache=cache,
                 sync_every=sync_every,
                 cache_warning=cache_warning,
+                restore_view=args.date is None,
             ).run()
     finally:
         if fake is not None:

@@ -296,3 +296,12 @@ async def test_the_filter_stays_through_a_sync(fake_graph: FakeGraph) -> None:
                        == ["Zebra crossing audit"])
         assert main.table.filter_text == "zebra crossing"
         assert len(main.table.all_events) > 1
+
+
+async def test_an_explicit_start_day_wins_over_the_remembered_view(fake_graph: FakeGraph) -> None:
+    await first_run(fake_graph, ("3",))
+    app = cached_app(fake_graph)
+    app.main.restore_view = False  # what `cal365 --date D` asks for
+    async with app.run_test(size=(120, 40)) as pilot:
+        await synced(pilot)
+        assert app.main.window.view == "agenda" and app.main.window.anchor == DEMO_TODAY

@@ -56,8 +56,9 @@ def _warm(template: Path, today: dt.date) -> float:
     try:
         shutil.copytree(template, home, dirs_exist_ok=True)
         env = dict(os.environ, CAL365_HOME=str(home))
-        argv = [sys.executable, "-m", "tui.cli", "--demo", "--date", today.isoformat(),
-                "--timezone", "UTC", "--cache", "plaintext", "--days", str(DAYS)]
+        # No --date: the window is the one the cache remembers, as on a user's warm start.
+        argv = [sys.executable, "-m", "tui.cli", "--demo", "--timezone", "UTC",
+                "--cache", "plaintext"]
         with PtyProcess(argv, env=env) as proc:
             seconds = proc.read_until(FIRST_ROWS, 30)
         if seconds is None:

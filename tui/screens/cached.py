@@ -83,6 +83,8 @@ class CachedScreen(Screen[None]):
     _sync_timer: Timer | None = None
     _cached_tree: CachedTree | None = None
     _asked = False
+    restore_view = True
+    """Start on the view the cache remembers (not when the user named a start day)."""
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -124,7 +126,7 @@ class CachedScreen(Screen[None]):
         if groups:
             self._tree().set_section("groups", GROUPS_TITLE, groups)
         view = message.view
-        if view is not None and view.view in VIEWS and (
+        if self.restore_view and view is not None and view.view in VIEWS and (
                 view.calendar.mailbox == self.mailbox or view.calendar.mailbox.kind == "group"):
             self.window = Window(view.view, view.start, agenda_days=view.days)
             self.calendar = view.calendar
