@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,8 @@ class SyncController:
         self.store = store
         self.client = client
         self.tz = tz
+        self._tree_lock = threading.Lock()
+        self._tree_version = 0
 
     # -- reading (blocking; call through asyncio.to_thread from a loop) --------------------
 
@@ -86,8 +89,14 @@ class SyncController:
     def save_view(self, view: LastView) -> None:
         self.store.save_last_view(view)
 
-    def save_tree(self, mailbox: Mailbox, tree: CachedTree) -> None:
-        self.store.put_tree(mailbox, tree)
+    def save_tree(self, mailbox: Mailbox, tree: CachedTree, version: int) -> None:
+        """Keep the calendars pane; `version` orders saves made from several threads, so an
+        older tree that is written late never replaces a newer one."""
+        with self._tree_lock:
+            if version <= self._tree_version:
+                return
+            self._tree_version = version
+            self.store.put_tree(mailbox, tree)
 
     def cancelled(self, event_id: str) -> None:
         """A cancel sent from cal365 went through: the event is gone from the organizer's

@@ -112,3 +112,20 @@ async def test_the_app_without_a_keyring_says_why_and_runs_without_a_cache(
         assert app.main.sync is None
         notes = " ".join(str(n.message) for n in app._notifications)
         assert "--cache session" in notes and "--no-cache" in notes
+
+
+def test_an_older_tree_written_late_never_replaces_a_newer_one() -> None:
+    from tui.cache import CachedTree
+    from tui.graph import ME
+    from tui.graph.models import Group
+    from tui.sync import SyncController
+
+    store = opener(Settings(cache="plaintext"), lambda: Owner("someone"))()
+    assert store is not None
+    controller = SyncController(store, None, dt.UTC)
+    newer = CachedTree((), (Group("g1", "Falcon", "falcon@contoso.test"),))
+    controller.save_tree(ME, newer, 2)
+    controller.save_tree(ME, CachedTree(()), 1)  # its thread came last
+    found = store.tree(ME)
+    assert found is not None and found[0] == newer
+    store.close()

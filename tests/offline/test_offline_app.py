@@ -47,6 +47,16 @@ async def first_run(fake: FakeGraph, keys: tuple[str, ...] = ()) -> list[str]:
         for key in keys:
             await pilot.press(key)
             await synced(pilot)
+        # The calendars pane is written to the cache in the background: wait until it is.
+        store = open_cache(SETTINGS, OWNER)
+        assert store is not None
+
+        def tree_cached() -> bool:
+            found = store.tree(ME)
+            return found is not None and bool(found[0].calendar_groups and found[0].groups)
+
+        await wait_for(pilot, tree_cached)
+        store.close()
         return [e.id for e in app.main.table.all_events]
 
 

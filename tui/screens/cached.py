@@ -83,6 +83,7 @@ class CachedScreen(Screen[None]):
     _sync_timer: Timer | None = None
     _cached_tree: CachedTree | None = None
     _asked = False
+    _tree_saves = 0
     restore_view = True
     """Start on the view the cache remembers (not when the user named a start day)."""
 
@@ -319,7 +320,9 @@ class CachedScreen(Screen[None]):
         if self.sync is None or key not in ("me", "groups"):
             return
         self._cached_tree = tree = with_section(self._cached_tree, key, list(section))
-        self.run_worker(asyncio.to_thread(self.sync.save_tree, self.mailbox, tree),
+        self._tree_saves += 1
+        self.run_worker(asyncio.to_thread(self.sync.save_tree, self.mailbox, tree,
+                                          self._tree_saves),
                         group="cache-edit", exit_on_error=False)
 
 def _short(event: Event) -> str:
