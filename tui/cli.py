@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox
+from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, GraphClient, Mailbox
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
+    from tui.fake import FakeGraph
 
 EPILOG = """\
 commands:
@@ -167,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         print("cal365: --days must be between 1 and 1825", file=sys.stderr)
         return 2
 
-    fake = None
+    fake: FakeGraph | None = None
     provider: MsalProvider | None = None
     mailbox = ME
     token: str | TokenProvider
+    ready = False  # a token at hand, without asking the user
     if args.demo:
         # The demo's drafts and audit lines are kept apart from a real account's.
         if not os.environ.get("CAL365_HOME"):
@@ -181,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
 
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
+        ready = True
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
+        ready = True
     else:
         from tui.auth.cache import store_for
         from tui.auth.commands import settings_or_exit, storage_warning
@@ -206,7 +210,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cal365: {problem}", file=sys.stderr)
             return 2
 
-    from tui.app import Cal365App
+    head_start = None
+    if ready and isinstance(token, str):
+        from tui.headstart import HeadStart
+        from tui.window import Window
+
+        tz = zone(timezone) or dt.UTC
+        today = args.date or dt.datetime.now(tz).date()
+        start, end = Window("agenda", today, agenda_days=args.days).bounds(tz)
+        head_start = HeadStart(base_url, token, timezone=timezone, calendar=CalendarRef(ME),
+                               start=start, end=end)
+
+    from tui.app import Cal365App  # Textual: the longest import, while the head start runs
 
     client = GraphClient(base_url, token, timezone=timezone)
     try:
@@ -217,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             days=args.days,
             sign_in=provider,
             mailbox=mailbox,
+            head_start=head_start,
         ).run()
     finally:
         if fake is not None:
