@@ -41,6 +41,8 @@ class HeadStart:
         self._page_size = page_size
         self._used = False
         self._result: Future[_Page] = Future()
+        # Running from now on: a listing given up (the user moved on) cannot cancel it midway.
+        self._result.set_running_or_notify_cancel()
         threading.Thread(
             target=self._run, args=(base_url, token, timezone), name="cal365-head-start",
             daemon=True,

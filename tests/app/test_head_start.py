@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import threading
+
+import pytest
 
 from tests.app.helpers import ZONE, loaded
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
+from tui.fake.faults import parse_spec
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.timezones import zone
 from tui.headstart import HeadStart
@@ -93,3 +99,25 @@ async def test_it_serves_only_the_window_it_was_started_for(fake_graph: FakeGrap
         assert pages is not None
         assert [e.id async for page in pages for e in page] == await _listed_ids(fake_graph)
         assert head.pages(client, CalendarRef(ME), start, end) is None  # used once
+
+
+async def test_a_listing_given_up_lets_the_head_start_finish_quietly(
+    fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+    for fault in parse_spec("latency=0.3@1"):
+        fake_graph.faults.add(fault)
+    head = _head_start(fake_graph, fake_graph.token)
+    start, end = _bounds()
+    async with GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE) as client:
+        pages = head.pages(client, CalendarRef(ME), start, end)
+        assert pages is not None
+        waiting = asyncio.ensure_future(anext(pages))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        waiting.cancel()  # the user moved to another window meanwhile
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+    events, _link = await asyncio.to_thread(head._result.result, 10)
+    assert events and not errors
