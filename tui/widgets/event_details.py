@@ -140,6 +140,8 @@ class EventDetails(ScrollView, can_focus=True):
         self._text = Text("No event selected.", style="dim")
         self._lines: list[Strip] = []
         self._width = -1  # the width _lines were wrapped at
+        self._showing: tuple[Event | None, Recurrence | None] = (None, None)
+        self._pending = False
 
     @property
     def text(self) -> str:
@@ -147,7 +149,19 @@ class EventDetails(ScrollView, can_focus=True):
         return self._text.plain
 
     def show(self, event: Event | None, series: Recurrence | None = None) -> None:
-        """Show `event`; `series` is its series' pattern when the event is an occurrence."""
+        """Show `event`; `series` is its series' pattern when the event is an occurrence.
+
+        The pane follows in the frame after the one that moves the table's cursor: the
+        cursor is not held up by the details, and moves faster than frames (a held key)
+        draw the details once per frame, of the last event only."""
+        self._showing = (event, series)
+        if not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._show_now)
+
+    def _show_now(self) -> None:
+        self._pending = False
+        event, series = self._showing
         self._text = Text("No event selected.", style="dim") if event is None else (
             describe(event, series))
         if self.scroll_y:
@@ -161,11 +175,17 @@ class EventDetails(ScrollView, can_focus=True):
     def _rewrap(self, *, repaint_all: bool) -> None:
         if not self.is_mounted or not self.size:
             return
-        width, height = self.size  # scrollbar included
+        full, height = self.size  # scrollbar included
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
+        # Wrapping costs most of a cursor move: wrap once, beside the scrollbar if the pane
+        # has one now, and again only if the new text wants the other layout.
+        width = full - bar if self.show_vertical_scrollbar else full
         lines = self._wrap(width)
-        if len(lines) > height and self.styles.overflow_y != "hidden":
-            # Too long for the pane: wrap again beside the scrollbar.
-            width -= self.styles.scrollbar_size_vertical
+        if bar and width == full and len(lines) > height:
+            width = full - bar  # too long for the pane: beside a scrollbar
+            lines = self._wrap(width)
+        elif width != full and len(lines) <= height:
+            width = full  # fits: no scrollbar, the whole width
             lines = self._wrap(width)
         old, self._lines = self._lines, lines
         resized = width != self._width
