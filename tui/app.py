@@ -17,6 +17,7 @@ from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.headstart import HeadStart
 
 
 def stylesheet() -> Path:
@@ -45,6 +46,7 @@ class Cal365App(App[None]):
         days: int = 14,
         sign_in: MsalProvider | None = None,
         mailbox: Mailbox = ME,
+        head_start: HeadStart | None = None,
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
@@ -55,7 +57,8 @@ class Cal365App(App[None]):
         self.client = client
         tz = zone(timezone) or dt.UTC
         self.main = MainScreen(
-            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox
+            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox,
+            head_start=head_start,
         )
 
     def on_mount(self) -> None:

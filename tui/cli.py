@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox, permissions
+from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, GraphClient, Mailbox, permissions
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
@@ -18,6 +18,7 @@ from tui.script.parsers import add_cache
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
+    from tui.fake import FakeGraph
 
 EPILOG = """\
 commands:
@@ -184,18 +185,21 @@ def main(argv: list[str] | None = None) -> int:
         print("cal365: --days must be between 1 and 1825", file=sys.stderr)
         return 2
 
-    fake = None
+    fake: FakeGraph | None = None
     provider: MsalProvider | None = None
     mailbox = ME
     token: str | TokenProvider
+    ready = False  # a token at hand, without asking the user
     if args.demo:
         from tui.fake import FakeGraph
 
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
+        ready = True
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
+        ready = True
     else:
         from tui.auth.cache import store_for
         from tui.auth.commands import settings_or_exit, storage_warning
@@ -218,7 +222,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cal365: {problem}", file=sys.stderr)
             return 2
 
-    from tui.app import Cal365App
+    head_start = None
+    if ready and isinstance(token, str):
+        from tui.headstart import HeadStart
+        from tui.window import Window
+
+        tz = zone(timezone) or dt.UTC
+        today = args.date or dt.datetime.now(tz).date()
+        start, end = Window("agenda", today, agenda_days=args.days).bounds(tz)
+        head_start = HeadStart(base_url, token, timezone=timezone, calendar=CalendarRef(ME),
+                               start=start, end=end)
+
+    from tui.app import Cal365App  # Textual: the longest import, while the head start runs
     from tui.paths import demo_files
 
     client = GraphClient(base_url, token, timezone=timezone)
@@ -232,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                 days=args.days,
                 sign_in=provider,
                 mailbox=mailbox,
+                head_start=head_start,
             ).run()
     finally:
         if fake is not None:
