@@ -14,7 +14,7 @@ from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
-from tui.fake.faults import parse_spec
+from tui.fake.faults import Fault
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.timezones import zone
 from tui.headstart import HeadStart
@@ -106,8 +106,9 @@ async def test_a_listing_given_up_lets_the_head_start_finish_quietly(
 ) -> None:
     errors: list[object] = []
     monkeypatch.setattr(threading, "excepthook", errors.append)
-    for fault in parse_spec("latency=0.3@1"):
-        fake_graph.faults.add(fault)
+    # The head start's one request answers after a second: long enough to give up on it.
+    fake_graph.faults.add(Fault("latency", method="GET", path="/calendarView", times=1,
+                                seconds=1.0))
     head = _head_start(fake_graph, fake_graph.token)
     start, end = _bounds()
     async with GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE) as client:
