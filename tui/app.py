@@ -17,6 +17,7 @@ from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.headstart import HeadStart
     from tui.screens.cached import CacheOpener
 
 
@@ -50,6 +51,7 @@ class Cal365App(App[None]):
         sync_every: float = 0.0,
         cache_warning: str = "",
         restore_view: bool = True,
+        head_start: HeadStart | None = None,
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
@@ -63,6 +65,7 @@ class Cal365App(App[None]):
         self.main = MainScreen(
             client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox,
             cache=cache, sync_every=sync_every,
+            head_start=head_start,
         )
         # An explicit start day (--date) wins over the view the cache remembers.
         self.main.restore_view = restore_view

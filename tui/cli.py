@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, GraphClient, Mailbox, permissions
+from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, GraphClient, Mailbox, permissions
 from tui.graph.client import TokenProvider
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
@@ -19,6 +19,7 @@ from tui.script.parsers import add_cache, add_sync
 if TYPE_CHECKING:
     from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
+    from tui.fake import FakeGraph
     from tui.screens.cached import CacheOpener
 
 EPILOG = """\
@@ -191,13 +192,15 @@ def main(argv: list[str] | None = None) -> int:
         print("cal365: --days must be between 1 and 1825", file=sys.stderr)
         return 2
 
-    fake = None
+    fake: FakeGraph | None = None
     cache: CacheOpener | None = None
     sync_every = 0.0
     cache_warning = ""
+    warm = False  # a persistent cache to start from: no head start needed
     provider: MsalProvider | None = None
     mailbox = ME
     token: str | TokenProvider
+    ready = False  # a token at hand, without asking the user
     if args.demo:
         from tui.auth.config import ConfigError
         from tui.fake import FakeGraph
@@ -208,19 +211,23 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as error:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
-        from tui.cache import plaintext_warning
+        from tui.cache import cache_path, plaintext_warning
         from tui.paths import base_dir, demo_files
 
         with demo_files():
             demo_cache = base_dir("cache")  # the demo's own folder, fixed before any thread
-        cache = opener(demo, lambda: DEMO_OWNER, quiet_session=True, directory=demo_cache)
+        cache = opener(demo, lambda: DEMO_OWNER, quiet=True, directory=demo_cache)
         cache_warning = plaintext_warning(demo, demo_cache) or ""
+        # A cache file from an earlier run: the first screen comes from it, not the network.
+        warm = demo.cache in ("keyring", "plaintext") and cache_path("demo", demo_cache).exists()
         sync_every = demo.sync_every
         fake = FakeGraph(today=args.date).start()
         base_url, token = fake.base_url, fake.token
+        ready = True
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
+        ready = True
     else:
         from tui.auth.cache import store_for
         from tui.auth.commands import settings_or_exit, storage_warning
@@ -247,13 +254,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cal365: {problem}", file=sys.stderr)
             return 2
 
-    from tui.paths import demo_files
+    head_start = None
+    if ready and isinstance(token, str) and not warm:
+        from tui.headstart import HeadStart
+        from tui.window import Window
+
+        tz = zone(timezone) or dt.UTC
+        today = args.date or dt.datetime.now(tz).date()
+        start, end = Window("agenda", today, agenda_days=args.days).bounds(tz)
+        head_start = HeadStart(base_url, token, timezone=timezone, calendar=CalendarRef(ME),
+                               start=start, end=end)
 
     if cache is not None:
         from tui.sync import started
 
-        cache = started(cache)
-    from tui.app import Cal365App
+        cache = started(cache)  # the keyring lookup, too, runs while Textual is imported
+    from tui.app import Cal365App  # Textual: the longest import, while the head start runs
+    from tui.paths import demo_files
 
     client = GraphClient(base_url, token, timezone=timezone)
     try:
@@ -270,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                 sync_every=sync_every,
                 cache_warning=cache_warning,
                 restore_view=args.date is None,
+                head_start=head_start,
             ).run()
     finally:
         if fake is not None:

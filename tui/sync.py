@@ -178,9 +178,9 @@ DEMO_OWNER = Owner("demo", "demo@cal365.invalid", "demo")
 def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
     """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
 
-    Without a usable keyring the demo falls back to a session-only cache without asking (see
-    `opener`): its data is fake, so there is nothing to protect, but it still never writes
-    an unencrypted file unless told to.
+    Without a usable keyring the demo runs without a cache, quietly (see `opener`): never an
+    unencrypted file unless told to, and its first screen then comes from the network while
+    the app starts up, as it does with no cache at all.
     """
     chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
     if chosen in ("false", "no", "0", "none"):
@@ -192,13 +192,13 @@ def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Se
 
 
 def opener(settings: Settings, owner: Callable[[], Owner | None], *,
-           quiet_session: bool = False, directory: Path | None = None
+           quiet: bool = False, directory: Path | None = None
            ) -> Callable[[], CacheStore | None]:
     """What the app calls (in a worker thread) to open the cache: None when off, or when
     no account is known yet (the first run before any sign-in caches nothing).
 
-    `quiet_session`: with the keyring unusable, keep a session-only cache instead of raising
-    KeyringUnavailable (the demo only; a real account gets the explicit choice).
+    `quiet`: with the keyring unusable, no cache (None) instead of KeyringUnavailable (the
+    demo's app only; a real account, and a script, get the explicit choice).
     """
     def open_() -> CacheStore | None:
         if settings.cache == "off":
@@ -209,9 +209,9 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
         try:
             return open_cache(settings, who, directory)
         except KeyringUnavailable:
-            if not quiet_session:
+            if not quiet:
                 raise
-            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
+            return None
 
     return open_
 

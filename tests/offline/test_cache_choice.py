@@ -36,13 +36,15 @@ def no_keyring() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("no_keyring")
-def test_the_demo_without_a_keyring_keeps_a_session_cache_and_writes_no_file() -> None:
+def test_the_demo_without_a_keyring_runs_without_a_cache_and_writes_no_file() -> None:
     settings = demo_settings()
     assert settings.cache == "keyring"
     with demo_files():
-        store = opener(settings, lambda: DEMO_OWNER, quiet_session=True)()
-        assert store is not None and not store.persistent
+        assert opener(settings, lambda: DEMO_OWNER, quiet=True)() is None
         assert not cache_path("demo").exists()
+    # Asked for explicitly, a session cache it is.
+    store = opener(demo_settings("session"), lambda: DEMO_OWNER, quiet=True)()
+    assert store is not None and not store.persistent
 
 
 @pytest.mark.usefixtures("no_keyring")
@@ -56,7 +58,7 @@ def test_the_demo_with_a_keyring_keeps_an_encrypted_cache(
     memory_keyring: dict[tuple[str, str], str],  # noqa: F811
 ) -> None:
     with demo_files():
-        store = opener(demo_settings(), lambda: DEMO_OWNER, quiet_session=True)()
+        store = opener(demo_settings(), lambda: DEMO_OWNER, quiet=True)()
         assert store is not None and store.persistent and store.encrypted
         assert store.path == cache_path("demo") and store.path.parent.name == "demo"
     assert any("calendar-cache-key:demo" in user for _, user in memory_keyring)

@@ -10,16 +10,18 @@ import sys
 
 from tui.cli import main
 from tui.graph import Event
+from tui.graph.recurrence import Recurrence
 from tui.widgets.event_details import EventDetails
 
 
 def _first_only(show: object) -> object:
     shown: list[bool] = []
 
-    def show_once(self: EventDetails, event: Event | None) -> None:
+    def show_once(self: EventDetails, event: Event | None,
+                  series: Recurrence | None = None) -> None:
         if not shown and event is not None:
             shown.append(True)
-            show(self, event)  # type: ignore[operator]
+            show(self, event, series)  # type: ignore[operator]
 
     return show_once
 

@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -102,6 +105,22 @@ async def _in_thread(function: Callable[..., _T], *args: Any) -> _T:
     return box.pop()
 
 
+def _tls_context_soon() -> Future[ssl.SSLContext]:
+    """The TLS context, built in a thread: loading the trust store takes about 40 ms of C
+    code that lets other threads run, so it overlaps the app's start-up instead of delaying
+    it. The first request collects it."""
+    box: Future[ssl.SSLContext] = Future()
+
+    def build() -> None:
+        try:
+            box.set_result(httpx.create_ssl_context(trust_env=True))
+        except BaseException as error:  # handed to the first request, which reports it
+            box.set_exception(error)
+
+    threading.Thread(target=build, name="cal365-tls", daemon=True).start()
+    return box
+
+
 class GraphClient:
     """Talks to Graph over httpx; every method raises GraphError or GraphUnavailable.
 
@@ -136,14 +155,24 @@ class GraphClient:
         self.on_wait = on_wait
         self.limiter = MailboxLimiter(mailbox_concurrency)
         self._cancels: dict[tuple[str, str], asyncio.Future[CancelOutcome]] = {}
-        self._http = httpx.AsyncClient(
-            timeout=self.policy.timeout,
-            transport=transport,
-            headers={"Accept": "application/json"},
-        )
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._tls = _tls_context_soon() if transport is None else None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self.policy.timeout,
+                transport=self._transport,
+                headers={"Accept": "application/json"},
+                verify=self._tls.result() if self._tls is not None else True,
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def __aenter__(self) -> GraphClient:
         return self
@@ -383,26 +412,32 @@ class GraphClient:
         part_start = start
         while part_start < end:
             part_end = min(part_start + MAX_WINDOW, end)
-            async for page in self._calendar_view_part(calendar, part_start, part_end):
+            url = self.calendar_view_url(calendar, part_start, part_end)
+            async for page in self.event_pages(calendar, url):
                 if seen is not None:
                     page = [e for e in page if e.id not in seen]
                     seen.update(e.id for e in page)
                 yield page
             part_start = part_end
 
-    async def _calendar_view_part(
-        self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
-    ) -> AsyncIterator[list[Event]]:
+    def calendar_view_url(self, calendar: CalendarRef, start: dt.datetime, end: dt.datetime) -> str:
+        """The first page's URL of one calendarView window of at most 1825 days; ValueError
+        for a window Graph refuses."""
+        check_window(start, end)
         query = httpx.QueryParams(
             {
-                "startDateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "startDateTime": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "$select": EVENT_SELECT,
                 "$orderby": "start/dateTime",
                 "$top": str(self._page_size),
             }
         )
-        url = f"{urls.calendar_view_path(calendar)}?{query}"
+        return f"{urls.calendar_view_path(calendar)}?{query}"
+
+    async def event_pages(self, calendar: CalendarRef, url: str) -> AsyncIterator[list[Event]]:
+        """The events of `calendar` from `url` (a first page, or a nextLink to go on from),
+        one list per page."""
         async for page in self._pages(url):
             yield await self._parse_events(page, calendar)
 
@@ -411,6 +446,15 @@ class GraphClient:
         if len(page) > _THREAD_PARSE_ITEMS:
             return await _in_thread(self._events_of, page, calendar, True)
         return self._events_of(page, calendar)
+
+    async def event_page(self, calendar: CalendarRef, url: str) -> tuple[list[Event], str | None]:
+        """One page of events from `url` and the nextLink to the rest (None: no more)."""
+        payload = await self._get_json(url)
+        link = payload.get("@odata.nextLink")
+        value = payload.get("value")
+        items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
+        events = await self._parse_events(items, calendar)
+        return events, link if isinstance(link, str) and link else None
 
     def _events_of(
         self, page: list[dict[str, Any]], calendar: CalendarRef, in_thread: bool = False

@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,7 +33,6 @@ from tui.graph import (
     Mailbox,
     NotFound,
 )
-from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
@@ -52,11 +52,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
-from tui.screens.audit_view import AuditScreen
-from tui.screens.bulk import BulkCancelScreen, BulkDecision, BulkResultsScreen
 from tui.screens.cached import CachedScreen, CacheOpener
-from tui.screens.cancel import CancelDecision, CancelScreen
-from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
@@ -64,6 +60,12 @@ from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
+
+if TYPE_CHECKING:
+    from tui.graph.batch import BatchItemOutcome
+    from tui.headstart import HeadStart
+    from tui.screens.bulk import BulkDecision, BulkResultsScreen
+    from tui.screens.cancel import CancelDecision
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -95,11 +97,13 @@ class MainScreen(CachedScreen):
         tz: dt.tzinfo,
         days: int = 14,
         mailbox: Mailbox = ME,
+        head_start: HeadStart | None = None,
         cache: CacheOpener | None = None,
         sync_every: float = 0.0,
     ) -> None:
         super().__init__()
         self.client = client
+        self._head_start = head_start  # the first window's first page, asked for early
         self.cache_opener, self.sync_every = cache, sync_every
         self.tz = tz
         self.today = today
@@ -284,10 +288,16 @@ class MainScreen(CachedScreen):
         title = owners[0] if owners else mailbox.id
         self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
 
+    # The dialogs are imported on first use: the first screen does not need them.
+
     def action_audit(self) -> None:
+        from tui.screens.audit_view import AuditScreen
+
         self.app.push_screen(AuditScreen())
 
     def action_open_mailbox(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
         def opened(text: str | None) -> None:
             if text:
                 self.status.show(f"Opening {printable(text, 80)}…", "busy")
@@ -304,7 +314,8 @@ class MainScreen(CachedScreen):
     async def load_events(
         self, ref: CalendarRef, start: dt.datetime, end: dt.datetime, generation: int
     ) -> None:
-        async for page in self.client.calendar_view(ref, start, end):
+        early = self._head_start.pages(self.client, ref, start, end) if self._head_start else None
+        async for page in early or self.client.calendar_view(ref, start, end):
             self.post_message(EventsPage(generation, page))
         self.post_message(EventsLoaded(generation))
 
@@ -559,6 +570,8 @@ class MainScreen(CachedScreen):
         self._move_window(self.window.at(self.today))
 
     def action_goto(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
         def check(text: str) -> str | None:
             try:
                 parse_day(text, self.today)
@@ -611,6 +624,8 @@ class MainScreen(CachedScreen):
         if self.bulk_running:
             self.status.show("A bulk cancel is already running.", "busy")
             return
+        from tui.screens.bulk import BulkCancelScreen
+
         draft = self.drafts.get(*_BULK_DRAFT) or ""
         dialog = BulkCancelScreen(list(self.marked.values()), draft)
         self.app.push_screen(dialog, self._bulk_decided)
@@ -694,6 +709,8 @@ class MainScreen(CachedScreen):
         )
         if left == 0:
             self._save_bulk_draft("")
+        from tui.screens.bulk import BulkResultsScreen
+
         screen = BulkResultsScreen(results, message.batches)
         self.app.push_screen(screen, partial(self._results_closed, screen))
 
@@ -741,6 +758,8 @@ class MainScreen(CachedScreen):
             and e.series_master_id == event.series_master_id
             and (e.start is None or e.start >= now)
         )
+        from tui.screens.cancel import CancelScreen
+
         dialog = CancelScreen(event, draft, series_in_view=upcoming)
         self.app.push_screen(dialog, partial(self._cancel_decided, event))
 

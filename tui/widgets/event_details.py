@@ -1,11 +1,22 @@
-"""The details pane: everything a user needs to decide about one event."""
+"""The details pane: everything a user needs to decide about one event.
+
+Every cursor move in the events table shows another event here, and over SSH every repainted
+cell crosses the link. So the pane draws its own lines (Textual's line API) and, when the event
+changes, repaints only the stretch of each line that differs from what is on screen: the labels,
+the border and the blank ends of lines stay put, and the layout of the screen is not touched.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 
 from tui.commands import bindings
 from tui.graph import Event
@@ -73,20 +84,152 @@ def describe(event: Event, series: Recurrence | None = None) -> Text:
     return text
 
 
-class EventDetails(VerticalScroll, can_focus=True):
+_Cell = tuple[str, Style | None]
+
+
+def _cells(strip: Strip) -> list[_Cell] | None:
+    """The strip cell by cell, or None when a character is wider than one cell."""
+    cells: list[_Cell] = []
+    for text, style, _control in strip:
+        if cell_len(text) != len(text):
+            return None
+        cells.extend((char, style) for char in text)
+    return cells
+
+
+def changed_span(old: Strip, new: Strip) -> tuple[int, int] | None:
+    """The cells [start, end) where `new` differs from `old`; None when they are the same."""
+    if old == new:
+        return None
+    before, after = _cells(old), _cells(new)
+    if before is None or after is None:
+        return 0, max(old.cell_length, new.cell_length)
+    length = max(len(before), len(after))
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = length
+    if len(before) == len(after):
+        while end > start and before[end - 1] == after[end - 1]:
+            end -= 1
+    return (start, end) if end > start else None
+
+
+def _bar_rows(bar: ScrollBar, virtual: int) -> list[Segment]:
+    """The vertical bar as Textual draws it: one segment per row."""
+    window = bar.window_size if bar.window_size < virtual else 0
+    rendered = ScrollBarRender.render_bar(
+        size=bar.size.height, virtual_size=virtual, window_size=window,
+        position=bar.position, thickness=bar.thickness, vertical=True)
+    return list(rendered.segments)
+
+
+def _move_thumb(bar: ScrollBar, virtual: int) -> None:
+    """Give the scrollbar a new content length, repainting only the rows whose thumb
+    changes (usually one or two) instead of the whole bar."""
+    before = _bar_rows(bar, bar.window_virtual_size)
+    bar.set_reactive(ScrollBar.window_virtual_size, virtual)
+    after = _bar_rows(bar, virtual)
+    for y, (old, new) in enumerate(zip(before, after, strict=False)):
+        if old != new:
+            bar.refresh(Region(0, y, bar.size.width, 1))
+
+
+class EventDetails(ScrollView, can_focus=True):
     BINDINGS = bindings("details")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static("", markup=False, id="details-body")
+        self._text = Text("No event selected.", style="dim")
+        self._lines: list[Strip] = []
+        self._width = -1  # the width _lines were wrapped at
+        self._showing: tuple[Event | None, Recurrence | None] = (None, None)
+        self._pending = False
 
-    def compose(self) -> ComposeResult:
-        yield self._body
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text."""
+        return self._text.plain
 
     def show(self, event: Event | None, series: Recurrence | None = None) -> None:
-        """Show `event`; `series` is its series' pattern when the event is an occurrence."""
-        if event is None:
-            self._body.update(Text("No event selected.", style="dim"))
-        else:
-            self._body.update(describe(event, series))
-        self.scroll_home(animate=False)
+        """Show `event`; `series` is its series' pattern when the event is an occurrence.
+
+        The pane follows in the frame after the one that moves the table's cursor: the
+        cursor is not held up by the details, and moves faster than frames (a held key)
+        draw the details once per frame, of the last event only."""
+        self._showing = (event, series)
+        if not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._show_now)
+
+    def _show_now(self) -> None:
+        self._pending = False
+        event, series = self._showing
+        self._text = Text("No event selected.", style="dim") if event is None else (
+            describe(event, series))
+        if self.scroll_y:
+            self.scroll_to(y=0, animate=False, immediate=True)  # repaints the whole pane
+        self._rewrap(repaint_all=False)
+
+    def _wrap(self, width: int) -> list[Strip]:
+        visual = visualize(self, self._text, markup=False)
+        return Visual.to_strips(self, visual, width, None, self.visual_style, pad=True)
+
+    def _rewrap(self, *, repaint_all: bool) -> None:
+        if not self.is_mounted or not self.size:
+            return
+        full, height = self.size  # scrollbar included
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
+        # Wrapping costs most of a cursor move: wrap once, beside the scrollbar if the pane
+        # has one now, and again only if the new text wants the other layout.
+        width = full - bar if self.show_vertical_scrollbar else full
+        lines = self._wrap(width)
+        if bar and width == full and len(lines) > height:
+            width = full - bar  # too long for the pane: beside a scrollbar
+            lines = self._wrap(width)
+        elif width != full and len(lines) <= height:
+            width = full  # fits: no scrollbar, the whole width
+            lines = self._wrap(width)
+        old, self._lines = self._lines, lines
+        resized = width != self._width
+        self._width = width
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            if resized or (len(lines) > height) != (len(old) > height):
+                self.virtual_size = size  # the scrollbar comes or goes: a new layout
+            else:
+                # Only the scrollbar's thumb changes: no need to lay the screen out again,
+                # which would repaint other widgets too.
+                self.set_reactive(EventDetails.virtual_size, size)
+                if self.show_vertical_scrollbar:
+                    _move_thumb(self.vertical_scrollbar, len(lines))
+        if repaint_all or resized:
+            self.refresh()
+            return
+        top = round(self.scroll_y)
+        blank = Strip.blank(width)
+        for y in range(min(height, max(len(old), len(lines)) - top)):
+            row = top + y
+            before = old[row] if row < len(old) else blank
+            after = lines[row] if row < len(lines) else blank
+            span = changed_span(before, after)
+            if span is not None:
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+
+    def on_resize(self) -> None:
+        self._rewrap(repaint_all=True)
+
+    def on_mount(self) -> None:
+        self._rewrap(repaint_all=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._width = -1  # styles changed (focus, theme): wrap and paint afresh
+        self.call_later(self._rewrap, repaint_all=True)
+
+    def render_line(self, y: int) -> Strip:
+        row = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if row < len(self._lines):
+            return self._lines[row].crop_extend(0, width, self.visual_style.rich_style)
+        return Strip([Segment(" " * width, self.visual_style.rich_style)], width)
