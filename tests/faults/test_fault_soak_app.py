@@ -61,7 +61,7 @@ from tui.widgets.status_bar import StatusBar
 
 pytestmark = pytest.mark.soak
 
-OPS = int(os.environ.get("CAL365_SOAK_APP_OPS", "150"))
+OPS = int(os.environ.get("CAL365_SOAK_APP_OPS", "300"))
 TEST = "test_soak_of_the_app"
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 

@@ -42,7 +42,7 @@ from tui.script.exits import Exit
 
 pytestmark = pytest.mark.soak
 
-OPS = int(os.environ.get("CAL365_SOAK_CLI_OPS", "300"))
+OPS = int(os.environ.get("CAL365_SOAK_CLI_OPS", "1000"))
 TEST = "test_soak_of_the_cli"
 _OUTCOMES = {"cancelled": DONE, "unconfirmed": UNKNOWN, "not-organizer": NOT_DONE,
              "not-found": NOT_DONE, "failed": NOT_DONE, "auth-needed": NOT_DONE}
