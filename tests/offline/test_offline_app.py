@@ -315,3 +315,23 @@ async def test_an_explicit_start_day_wins_over_the_remembered_view(fake_graph: F
     async with app.run_test(size=(120, 40)) as pilot:
         await synced(pilot)
         assert app.main.window.view == "agenda" and app.main.window.anchor == DEMO_TODAY
+
+
+async def test_opening_a_mailbox_while_offline_says_why_it_failed(fake_graph: FakeGraph) -> None:
+    from tui.fake.seed import JONAS_UPN
+    from tui.screens.prompt import PromptScreen
+
+    await first_run(fake_graph)
+    fake_graph.stop()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = pilot.app
+        assert isinstance(app, Cal365App)
+        main = app.main
+        await wait_for(pilot, lambda: main._offline and main.table.all_events
+                       and "Showing the cached events" in main.status.message)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*JONAS_UPN, "enter")
+        await wait_for(pilot, lambda: main.status.message.startswith(
+            "Opening the mailbox failed:") and main.status.kind == "error")
+        assert main.table.all_events  # the cached rows stay

@@ -420,8 +420,11 @@ class MainScreen(CachedScreen):
             self._syncing = self._loading = False  # the title bar stops saying "syncing…"
             self._update_titles()
         what = worker.description or "A background task"
-        if isinstance(worker.error, GraphUnavailable) and self.sync is not None:
-            self.went_offline(worker.error)  # with a cache: one quiet offline mode
+        if (isinstance(worker.error, GraphUnavailable) and self.sync is not None
+                and worker.group != "mailbox"):
+            # With a cache: one quiet offline mode. Opening a mailbox is a request the user
+            # just made, so its failure is always said (below), offline or not.
+            self.went_offline(worker.error)
             return
         if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
             # The network is down: keep what is on screen and try again by ourselves.
