@@ -249,7 +249,7 @@ class CacheStore:
             raise _Unusable("newer", f"the calendar cache {{path}} was written by a newer "
                                      f"cal365 (schema {version}, this one reads {schema.VERSION})")
         if self.path is not None:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -725,3 +725,17 @@ def inspect(path: Path) -> CacheInfo:
         return CacheInfo(path, True, size, "damaged", moved_aside=aside)
     finally:
         conn.close()
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Two instances opening a new file at once race for this switch, and
+    SQLite answers "locked" at once here rather than through the busy timeout: wait ourselves."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
