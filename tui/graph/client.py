@@ -403,11 +403,8 @@ class GraphClient:
         longer). A longer window is asked for in consecutive parts; an event that overlaps
         a boundary between parts comes back once.
         """
-        if start.tzinfo is None or end.tzinfo is None:
-            raise ValueError("calendar window bounds must carry a time zone")
+        check_window(start, end, longest=None)
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-        if end <= start:
-            raise ValueError("the window must end after it starts")
         seen: set[str] | None = set() if end - start > MAX_WINDOW else None
         part_start = start
         while part_start < end:
@@ -582,13 +579,16 @@ class GraphClient:
         return BulkCancel(self, refs, comment, check_first=check_first)
 
 
-def check_window(start: dt.datetime, end: dt.datetime) -> None:
-    """ValueError for a calendar view window Graph would refuse."""
+def check_window(
+    start: dt.datetime, end: dt.datetime, *, longest: dt.timedelta | None = MAX_WINDOW
+) -> None:
+    """ValueError for a calendar view window Graph would refuse; `longest=None` leaves the
+    length to the caller (one that asks for a long window in parts)."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("calendar window bounds must carry a time zone")
     if end <= start:
         raise ValueError("the window must end after it starts")
-    if end - start > MAX_WINDOW:
+    if longest is not None and end - start > longest:
         raise ValueError("Graph shows at most 1825 days at once")
 
 
