@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui import audit
 from tui.commands import bindings
 from tui.widgets.format import printable
+from tui.widgets.key_bar import KeyBar
 
 _OUTCOME_STYLE = {"cancelled": "green", "not-organizer": "yellow", "not-found": "yellow"}
 
@@ -49,7 +50,7 @@ class AuditScreen(ModalScreen[None]):
             yield Static(f"Audit log — {audit.audit_path()}", id="audit-title", markup=False)
             with VerticalScroll(id="audit-body"):
                 yield Static("Reading…", id="audit-table", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.read_log()

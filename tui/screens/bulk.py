@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Static, TextArea
+from textual.widgets import Button, Checkbox, Static, TextArea
 
 from tui.commands import bindings
 from tui.graph import Event
 from tui.graph.batch import BatchItemOutcome
 from tui.screens.comment_dialog import CommentDialog
 from tui.widgets.format import day_label, printable
+from tui.widgets.key_bar import KeyBar
 
 OUTCOME_WORDS = {
     "cancelled": "cancelled",
@@ -89,7 +90,7 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
             with Horizontal(id="cancel-buttons"):
                 yield Button("Send cancellations  Ctrl+S", id="cancel-send", variant="error")
                 yield Button("Back  Esc", id="cancel-back")
-        yield Footer()
+        yield KeyBar()
 
     def decision(self, send: bool) -> BulkDecision:
         include = self.query("#bulk-include")
@@ -133,7 +134,7 @@ class BulkResultsScreen(ModalScreen[bool]):
                         words += f": {printable(outcome.reason, 200)}"
                     line.append("  → " + words, style=f"bold {_STYLE[outcome.status]}")
                     yield Static(line, classes="bulk-row")
-        yield Footer()
+        yield KeyBar()
 
     def action_retry(self) -> None:
         if self.retryable:

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
 from tui.commands import bindings
 from tui.graph import Event
 from tui.screens.comment_dialog import CommentDialog
 from tui.widgets.format import printable, when_label
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class CancelScreen(CommentDialog[CancelDecision]):
             with Horizontal(id="cancel-buttons"):
                 yield Button("Send cancellation  Ctrl+S", id="cancel-send", variant="error")
                 yield Button("Back  Esc", id="cancel-back")
-        yield Footer()
+        yield KeyBar()
 
     def decision(self, send: bool) -> CancelDecision:
         return CancelDecision(send, self.comment, self.whole_series)

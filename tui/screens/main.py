@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
@@ -58,6 +58,7 @@ from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import day_label, printable
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
@@ -148,7 +149,7 @@ class MainScreen(CachedScreen):
                 yield EventTable(id="events")
             yield EventDetails(id="details")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> EventTable:

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.auth.cache import MemoryStore, PlaintextStore, TokenStore
 from tui.auth.errors import SignInCancelled
@@ -26,6 +26,7 @@ from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
 from tui.graph import permissions
 from tui.widgets.format import printable
+from tui.widgets.key_bar import KeyBar
 
 State = Literal["keyring", "starting", "waiting", "browser", "failed", "done"]
 
@@ -93,7 +94,7 @@ class SignInScreen(ModalScreen[bool]):
             yield Static("", id="signin-code", markup=False)
             yield Static("", id="signin-countdown", markup=False)
             yield Static("", id="signin-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _reason(self) -> str:
         reason = self.need.reason

@@ -1,0 +1,95 @@
+"""The keys that work where the focus is, on one line at the bottom of a screen.
+
+Textual's Footer builds a widget per key and recomposes them all whenever the focus moves; on
+the main screen that was a fifth of the start-up time and a repaint of many small regions per
+focus change. This bar is one widget that draws one line, and redraws only when the keys it
+shows change. The keys come from the screen's active bindings, which `tui/commands.py` makes,
+so the bar cannot drift from the bindings, the help screen or the palette.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+_DIM = Style(dim=True)
+
+
+class _Key(NamedTuple):
+    key: str
+    shown: str
+    label: str
+    enabled: bool
+
+
+class KeyBar(Widget):
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--label", "key-bar--palette"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._keys: list[_Key] = []
+        self._palette: _Key | None = None
+        # Cells [start, end) of each key on the line, for a click.
+        self._spans: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._read_bindings()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self._read_bindings()
+
+    def _read_bindings(self) -> None:
+        keys: list[_Key] = []
+        actions: set[str] = set()
+        palette: _Key | None = None
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+            if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
+                palette = _Key(binding.key, self.app.get_key_display(binding), "", enabled)
+            if not binding.show or binding.action in actions:
+                continue  # one entry per action, as its first key
+            actions.add(binding.action)
+            keys.append(_Key(binding.key, self.app.get_key_display(binding),
+                             binding.description, enabled))
+        if keys != self._keys or palette != self._palette:
+            self._keys, self._palette = keys, palette
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        label_style = self.get_component_rich_style("key-bar--label")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        for item in self._keys:
+            start = line.cell_len
+            line.append(f" {item.shown} ", key_style if item.enabled else key_style + _DIM)
+            line.append(item.label, label_style)
+            line.append(" ")
+            self._spans.append((start, line.cell_len, item.key))
+        if self._palette is not None:
+            right = Text(f"▏{self._palette.shown} ",
+                         self.get_component_rich_style("key-bar--palette"), end="")
+            width = self.size.width
+            room = width - right.cell_len
+            if line.cell_len <= room:
+                line.pad_right(room - line.cell_len)
+                self._spans.append((room, width, self._palette.key))
+                line.append_text(right)
+        return line
+
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
