@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
     from tui.fake import FakeGraph
+    from tui.fake.child import ChildGraph
     from tui.screens.cached import CacheOpener
 
 EPILOG = """\
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         print("cal365: --days must be between 1 and 1825", file=sys.stderr)
         return 2
 
-    fake: FakeGraph | None = None
+    fake: FakeGraph | ChildGraph | None = None
     cache: CacheOpener | None = None
     sync_every = 0.0
     cache_warning = ""
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ready = False  # a token at hand, without asking the user
     if args.demo:
         from tui.auth.config import ConfigError
-        from tui.fake import FakeGraph
+        from tui.fake.child import start_child
         from tui.sync import DEMO_OWNER, demo_settings, opener
 
         try:
@@ -211,6 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as error:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
+        # In a process of its own where that is safe: its start-up then runs beside ours.
+        fake = start_child(args.date)
+        if fake is None:
+            from tui.fake import FakeGraph
+
+            fake = FakeGraph(today=args.date).start()
+        base_url, token = fake.base_url, fake.token
         from tui.cache import cache_path, plaintext_warning
         from tui.paths import base_dir, demo_files
 
@@ -221,8 +229,6 @@ def main(argv: list[str] | None = None) -> int:
         # A cache file from an earlier run: the first screen comes from it, not the network.
         warm = demo.cache in ("keyring", "plaintext") and cache_path("demo", demo_cache).exists()
         sync_every = demo.sync_every
-        fake = FakeGraph(today=args.date).start()
-        base_url, token = fake.base_url, fake.token
         ready = True
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()

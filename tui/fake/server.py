@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import json
@@ -25,6 +24,7 @@ from .limits import MailboxGate
 from .model import Person
 from .service import _WWW_AUTH, Request, Response, Service
 from .store import Store
+from .token import DEMO_TOKEN
 
 JSON_TYPE = (
     "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false;"
@@ -32,20 +32,6 @@ JSON_TYPE = (
 )
 
 
-def _demo_token() -> str:
-    """A fixed, unsigned JWT-shaped token: obviously fake, but shaped like the real thing."""
-    def part(data: dict[str, object]) -> str:
-        raw = json.dumps(data, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    header = part({"typ": "JWT", "alg": "none"})
-    claims = part({"aud": "https://graph.microsoft.com", "iss": "cal365-fake-graph",
-                   "name": "Avery Quinn", "upn": "avery.quinn@fabrikam.onmicrosoft.com",
-                   "scp": "Calendars.ReadWrite Group.ReadWrite.All User.Read"})
-    return f"{header}.{claims}.fake-signature"
-
-
-DEMO_TOKEN = _demo_token()
 
 
 @dataclass
@@ -65,13 +51,19 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], fake: FakeGraph, ipv6: bool) -> None:
+    def __init__(self, address: tuple[str, int], fake: FakeGraph, ipv6: bool,
+                 listening: socket.socket | None = None) -> None:
         if ipv6:
             self.address_family = socket.AF_INET6
         self.fake = fake
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, bind_and_activate=listening is None)
+        if listening is not None:  # bound and listening already, by the process that forked us
+            self.socket.close()
+            self.socket = listening
+            self.server_address = listening.getsockname()
+            self.server_name, self.server_port = address[0], self.server_address[1]
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hung up (timed out, or was reset by a fault) is not an error."""
@@ -236,10 +228,13 @@ class FakeGraph:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> FakeGraph:
+    def start(self, listening: socket.socket | None = None) -> FakeGraph:
+        """Serve from a thread of this process, on `listening` if given (a socket bound and
+        listening already) or on a new one at host:port."""
         if self._server is not None:
             return self
-        server = _Server((self.host, self.port), self, ipv6=":" in self.host)
+        server = _Server((self.host, self.port), self, ipv6=":" in self.host,
+                         listening=listening)
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},

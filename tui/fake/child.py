@@ -1,0 +1,98 @@
+"""The demo's fake Graph in a child process of its own.
+
+`cal365 --demo` needs a server before its first screen: building the demo mailbox and importing
+the HTTP server take about 140 ms of interpreter time. In a thread of the app's process that
+time competes with Textual's start-up for the one interpreter lock; forked off, it runs on
+another core and the app starts as fast as it would against a remote Graph. The socket is bound
+before the fork, so the address is known at once and early requests wait in its backlog.
+
+Forking is safe only while the process has one thread, and only where `fork` is the platform's
+own way (not macOS, whose system libraries refuse to run in a forked child): elsewhere the
+caller serves from a thread as the tests do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+from .token import DEMO_TOKEN
+
+
+class ChildGraph:
+    """The fake Graph served by a forked child; it ends with `stop()` or with this process."""
+
+    def __init__(self, pid: int, lifeline: int, port: int, token: str) -> None:
+        self._pid = pid
+        self._lifeline = lifeline  # its closing, also by the kernel when we die, ends the child
+        self.port = port
+        self.token = token
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1.0"
+
+    def stop(self) -> None:
+        if self._lifeline < 0:
+            return
+        os.close(self._lifeline)
+        self._lifeline = -1
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(self._pid, os.WNOHANG)[0]:
+                    return
+            time.sleep(0.01)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+
+
+def can_fork() -> bool:
+    return (hasattr(os, "fork") and sys.platform.startswith(("linux", "freebsd", "openbsd"))
+            and threading.active_count() == 1)
+
+
+def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | None:
+    """The demo service in a forked child, or None where forking is not safe here."""
+    if not can_fork():
+        return None
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(128)
+    port = listening.getsockname()[1]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: serve until the lifeline closes, and never return
+        code = 1
+        try:
+            os.close(write_end)
+            _serve(listening, read_end, today, token)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(read_end)
+    listening.close()
+    return ChildGraph(pid, write_end, port, token)
+
+
+def _serve(listening: socket.socket, lifeline: int, today: dt.date | None, token: str) -> None:
+    # Nothing of ours may reach the app's terminal; a Ctrl+C there is the app's to handle.
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(quiet, fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .server import FakeGraph
+
+    FakeGraph(today=today, token=token, port=listening.getsockname()[1]).start(listening)
+    while os.read(lifeline, 1):  # blocks until the app's process closes it or dies
+        pass
+    # Then gone at once, its serving threads with it: it keeps nothing that needs saving.
