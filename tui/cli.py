@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         head_start = HeadStart(base_url, token, timezone=timezone, calendar=CalendarRef(ME),
                                start=start, end=end)
 
-    if cache is not None:
+    if cache is not None and head_start is None:  # with a head start it opens after
         from tui.sync import started
 
         cache = started(cache)  # the keyring lookup, too, runs while Textual is imported

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from tests.app.helpers import ZONE, cancel_posts, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.auth.config import Settings
-from tui.cache import Owner, cache_path, open_cache
+from tui.cache import CacheStore, Owner, cache_path, open_cache
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
@@ -335,3 +336,48 @@ async def test_opening_a_mailbox_while_offline_says_why_it_failed(fake_graph: Fa
         await wait_for(pilot, lambda: main.status.message.startswith(
             "Opening the mailbox failed:") and main.status.kind == "error")
         assert main.table.all_events  # the cached rows stay
+
+
+async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
+    fake_graph: FakeGraph,
+) -> None:
+    """No cache file yet: the rows come from the head start without waiting for the cache,
+    which opens after them, takes the window in with a sync, and makes the next start warm."""
+    from tui.graph.timezones import zone
+    from tui.headstart import HeadStart
+    from tui.window import Window
+
+    tz = zone(ZONE)
+    assert tz is not None
+    start, end = Window("agenda", DEMO_TODAY, agenda_days=14).bounds(tz)
+    head = HeadStart(fake_graph.base_url, fake_graph.token, timezone=ZONE,
+                     calendar=CalendarRef(ME), start=start, end=end)
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE)
+    keyring_answers = threading.Event()  # a keyring slow to answer holds the cache back
+    open_ = opener(SETTINGS, lambda: OWNER)
+
+    def slow_open() -> CacheStore | None:
+        keyring_answers.wait(30)
+        return open_()
+
+    app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE, days=14, head_start=head,
+                    cache=slow_open)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app.main
+        await wait_for(pilot, lambda: bool(main.table.all_events)
+                       and not main.streaming)
+        assert main.sync is None  # shown while the cache was still opening
+        first_rows = [e.id for e in main.table.all_events]
+        keyring_answers.set()
+        await synced(pilot)
+        # The sync that took the window into the cache kept the rows as they were.
+        assert [e.id for e in main.table.all_events] == first_rows
+        assert not main.cache_beside
+        deltas = [r for r in fake_graph.requests if r.path.endswith("/calendarView/delta")]
+        assert deltas, "the window was never synced into the cache"
+    # The next start paints from the cache, offline too.
+    fake_graph.stop()
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = pilot.app.main  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: main._offline and bool(main.table.all_events))
+        assert [e.id for e in main.table.all_events] == first_rows

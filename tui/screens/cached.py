@@ -75,6 +75,13 @@ class CachedScreen(Screen[None]):
 
     sync: SyncController | None = None
     cache_opener: CacheOpener | None = None
+    cache_beside = False
+    """The cache is opening while the first window streams from Graph: it had nothing to
+    start from, so the screen did not wait for it."""
+    streaming = False
+    """A calendarView listing (not the cache) is filling the table."""
+    _unsaved: dict[str, Section] | None = None
+    _beside_opening = False
     sync_every = 0.0
     """Minutes between background syncs while the app runs (0: only on start and `r`)."""
     _synced_at: dt.datetime | None = None
@@ -116,6 +123,10 @@ class CachedScreen(Screen[None]):
         if message.problem:
             self.notify(message.problem, title="No calendar cache this run",
                         severity="warning", timeout=60)
+        if self.cache_beside:
+            self.cache_beside = False
+            self._take_over(message.store)
+            return
         if message.store is not None:
             self.sync = SyncController(message.store, self.client, self.tz)
         name = "Calendar"
@@ -142,6 +153,34 @@ class CachedScreen(Screen[None]):
         if self.sync is not None and self.sync_every > 0:
             self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
 
+    def open_beside(self) -> None:
+        if self.cache_beside and not self._beside_opening:
+            self._beside_opening = True
+            self.open_cache()
+
+    def _take_over(self, store: CacheStore | None) -> None:
+        """The cache opened beside a window listed from Graph: from now on it keeps what the
+        screen shows, and the window goes into it with a sync (applied in place) once the
+        listing is done."""
+        if store is None:
+            return
+        self.sync = SyncController(store, self.client, self.tz)
+        for key, section in (self._unsaved or {}).items():
+            self.cache_tree(key, section)
+        self._unsaved = None
+        self._save_view()
+        if not self.streaming:
+            self.sync_now()
+        if self.sync_every > 0:
+            self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
+
+    def _save_view(self) -> None:
+        assert self.sync is not None
+        view = LastView(self.calendar, self.window.anchor, self.window.agenda_days,
+                        self.window.view)
+        self.run_worker(asyncio.to_thread(self.sync.save_view, view), group="save-view",
+                        exit_on_error=False)
+
     def _tree(self) -> CalendarTree:
         from tui.widgets.calendar_tree import CalendarTree
 
@@ -154,9 +193,7 @@ class CachedScreen(Screen[None]):
         assert self.sync is not None
         self._loading = True
         self._synced_at = None
-        view = LastView(ref, self.window.anchor, self.window.agenda_days, self.window.view)
-        self.run_worker(asyncio.to_thread(self.sync.save_view, view), group="save-view",
-                        exit_on_error=False)
+        self._save_view()
         self.load_window(ref, start, end, self._generation)
 
     @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
@@ -317,7 +354,11 @@ class CachedScreen(Screen[None]):
     def cache_tree(self, key: str, section: Section) -> None:
         """The calendars pane's own calendars or groups were listed: keep them for the next
         start (the tree is one record, so each part keeps the other's last listing)."""
-        if self.sync is None or key not in ("me", "groups"):
+        if key not in ("me", "groups"):
+            return
+        if self.sync is None:
+            if self.cache_beside:  # kept until the cache is open
+                self._unsaved = {**(self._unsaved or {}), key: section}
             return
         self._cached_tree = tree = with_section(self._cached_tree, key, list(section))
         self._tree_saves += 1

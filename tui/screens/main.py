@@ -173,11 +173,18 @@ class MainScreen(CachedScreen):
         # calendar list are asked for right after, in the same breath: asking later would
         # ask for a second sign-in after a user who declined the first.
         self._panes_pending = True
-        if self.cache_opener is not None:
+        if self.cache_opener is not None and self._head_start is None:
             self.open_cache()  # the cache's view and rows first, then the requests
             return
+        # No cache, or none to start from yet (a head start is made only then): the events
+        # come from Graph at once, and a cache opens beside them to take over when it can.
         self.open_calendar(CalendarRef(self.mailbox), "Calendar")
         self._load_panes()
+        if self.cache_opener is not None:
+            # Opened once the first rows are painted: asking the keyring and importing its
+            # backends would otherwise hold the interpreter while the first screen is built.
+            self.cache_beside = True
+            self.set_timer(1.0, self.open_beside)
 
     def _load_panes(self) -> None:
         if self._panes_pending:
@@ -227,6 +234,7 @@ class MainScreen(CachedScreen):
         if self.sync is not None:
             self._load_cached(ref, start, end)
         else:
+            self.streaming = True
             self.load_events(ref, start, end, self._generation)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
@@ -341,6 +349,8 @@ class MainScreen(CachedScreen):
 
     def on_events_page(self, message: EventsPage) -> None:
         self._load_panes()
+        if self.cache_beside:
+            self.call_after_refresh(self.open_beside)
         if message.generation != self._generation:
             return
         table = self.table
@@ -354,6 +364,9 @@ class MainScreen(CachedScreen):
         self._load_panes()
         if message.generation != self._generation:
             return
+        self.streaming = False
+        if self.sync is not None:  # the cache opened meanwhile: the window goes into it
+            self.sync_now()
         self._offline = False
         table = self.table
         count = len(table.all_events)
