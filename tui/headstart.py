@@ -2,10 +2,12 @@
 still being imported and built.
 
 Importing and starting Textual keeps the interpreter busy for a few hundred milliseconds; a
-request to Graph mostly waits on the network. Sent from a thread before the UI is imported, the
-request's round trip overlaps that work, and the events are usually there by the time the
-screen first paints. Only with a token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in
-that needs the user goes through the UI, in order, as before.
+request to Graph mostly waits on the network. Sent from a forked child process (a thread where
+forking is not safe, see `tui.forking`) before the UI is imported, the request's round trip
+overlaps that work, and the page is there by the time the screen first paints. The child hands
+the page's JSON back through a pipe; the app's own client makes the events of it. Only with a
+token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in that needs the user goes through
+the UI, in order, as before.
 
 No Textual in here: this runs before Textual is imported.
 """
@@ -13,18 +15,27 @@ No Textual in here: this runs before Textual is imported.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import datetime as dt
+import json
+import os
+import signal
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
+from typing import Any
 
+from tui.forking import can_fork, quiet_child
 from tui.graph import CalendarRef, Event, GraphClient
 
-_Page = tuple[list[Event], str | None]
+
+class HeadStartFailed(Exception):
+    """The early request gave no page (an error, or the child ended): ask the usual way."""
 
 
 class HeadStart:
-    """The first page of `calendar` in [start, end), fetched in a thread from now on."""
+    """The first page of `calendar` in [start, end), fetched from now on."""
 
     def __init__(
         self,
@@ -38,30 +49,71 @@ class HeadStart:
         page_size: int = 1000,
     ) -> None:
         self._key = (calendar, start, end)
-        self._page_size = page_size
         self._used = False
-        self._result: Future[_Page] = Future()
+        self._result: Future[dict[str, Any]] = Future()
         # Running from now on: a listing given up (the user moved on) cannot cancel it midway.
         self._result.set_running_or_notify_cancel()
-        threading.Thread(
-            target=self._run, args=(base_url, token, timezone), name="cal365-head-start",
-            daemon=True,
-        ).start()
 
-    def _run(self, base_url: str, token: str, timezone: str) -> None:
-        calendar, start, end = self._key
+        async def fetch() -> dict[str, Any]:
+            async with GraphClient(base_url, token, timezone=timezone,
+                                   page_size=page_size) as client:
+                return await client.page_json(client.calendar_view_url(calendar, start, end))
 
-        async def fetch() -> _Page:
-            async with GraphClient(
-                base_url, token, timezone=timezone, page_size=self._page_size
-            ) as client:
-                return await client.event_page(
-                    calendar, client.calendar_view_url(calendar, start, end)
-                )
+        if can_fork():
+            self._fork(fetch)
+        else:
+            threading.Thread(target=self._run, args=(fetch,), name="cal365-head-start",
+                             daemon=True).start()
 
+    def _run(self, fetch: Any) -> None:
         try:
             self._result.set_result(asyncio.run(fetch()))
         except BaseException as error:  # handed over to pages(), which asks again
+            self._result.set_exception(error)
+
+    def _fork(self, fetch: Any) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: one request, its JSON down the pipe, and gone
+            code = 1
+            try:
+                os.close(read_end)
+                quiet_child()
+                # In a thread of its own: the forking thread may be inside a running loop.
+                box: list[dict[str, Any]] = []
+                runner = threading.Thread(target=lambda: box.append(asyncio.run(fetch())))
+                runner.start()
+                runner.join()
+                data = json.dumps(box[0], separators=(",", ":")).encode() if box else b""
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+
+        def stop_child() -> None:  # the app quit before a slow network answered
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+
+        atexit.register(stop_child)
+        threading.Thread(target=self._collect, args=(pid, read_end), name="cal365-head-start",
+                         daemon=True).start()
+
+    def _collect(self, pid: int, read_end: int) -> None:
+        try:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()  # the lock is free while this waits
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                raise HeadStartFailed()
+            payload = json.loads(data)
+            if not isinstance(payload, dict):
+                raise HeadStartFailed()
+            self._result.set_result(payload)
+        except BaseException as error:
             self._result.set_exception(error)
 
     def pages(
@@ -77,13 +129,14 @@ class HeadStart:
     async def _pages(self, client: GraphClient) -> AsyncIterator[list[Event]]:
         calendar, start, end = self._key
         try:
-            events, link = await asyncio.wrap_future(self._result)
+            payload = await asyncio.wrap_future(self._result)
         except Exception:
             # Asked again the ordinary way: its retries, its sign-in and its message in the
             # status bar are then the usual ones.
             async for page in client.calendar_view(calendar, start, end):
                 yield page
             return
+        events, link = await client.events_in(payload, calendar)
         yield events
         if link is not None:
             async for page in client.event_pages(calendar, link):

@@ -1,14 +1,11 @@
 """The demo's fake Graph in a child process of its own.
 
 `cal365 --demo` needs a server before its first screen: building the demo mailbox and importing
-the HTTP server take about 140 ms of interpreter time. In a thread of the app's process that
-time competes with Textual's start-up for the one interpreter lock; forked off, it runs on
-another core and the app starts as fast as it would against a remote Graph. The socket is bound
-before the fork, so the address is known at once and early requests wait in its backlog.
-
-Forking is safe only while the process has one thread, and only where `fork` is the platform's
-own way (not macOS, whose system libraries refuse to run in a forked child): elsewhere the
-caller serves from a thread as the tests do.
+the HTTP server take about 60 ms of interpreter time, and serving competes with the app for the
+interpreter lock. Forked off (see `tui.forking`), it runs on another core and the app starts as
+it would against a remote Graph. The socket is bound before the fork, so the address is known
+at once and early requests wait in its backlog. Where forking is not safe the caller serves
+from a thread, as the tests do.
 """
 
 from __future__ import annotations
@@ -18,9 +15,9 @@ import datetime as dt
 import os
 import signal
 import socket
-import sys
-import threading
 import time
+
+from tui.forking import can_fork, quiet_child
 
 from .token import DEMO_TOKEN
 
@@ -55,11 +52,6 @@ class ChildGraph:
             os.waitpid(self._pid, 0)
 
 
-def can_fork() -> bool:
-    return (hasattr(os, "fork") and sys.platform.startswith(("linux", "freebsd", "openbsd"))
-            and threading.active_count() == 1)
-
-
 def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | None:
     """The demo service in a forked child, or None where forking is not safe here."""
     if not can_fork():
@@ -85,11 +77,7 @@ def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | 
 
 
 def _serve(listening: socket.socket, lifeline: int, today: dt.date | None, token: str) -> None:
-    # Nothing of ours may reach the app's terminal; a Ctrl+C there is the app's to handle.
-    quiet = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(quiet, fd)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_child()
     from .server import FakeGraph
 
     FakeGraph(today=today, token=token, port=listening.getsockname()[1]).start(listening)

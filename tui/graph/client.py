@@ -446,7 +446,15 @@ class GraphClient:
 
     async def event_page(self, calendar: CalendarRef, url: str) -> tuple[list[Event], str | None]:
         """One page of events from `url` and the nextLink to the rest (None: no more)."""
-        payload = await self._get_json(url)
+        return await self.events_in(await self._get_json(url), calendar)
+
+    async def page_json(self, url: str) -> dict[str, Any]:
+        """The JSON object at `url`, as Graph sent it (for a caller that hands it on)."""
+        return await self._get_json(url)
+
+    async def events_in(self, payload: dict[str, Any], calendar: CalendarRef
+                        ) -> tuple[list[Event], str | None]:
+        """The events of a calendarView page and its nextLink (None: no more)."""
         link = payload.get("@odata.nextLink")
         value = payload.get("value")
         items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
