@@ -308,14 +308,6 @@ def with_section(tree: CachedTree | None, key: str, section: Section,
     return dataclasses.replace(tree, calendar_groups=own)
 
 
-def without_section(tree: CachedTree | None, key: str) -> CachedTree | None:
-    """`tree` without the opened mailbox `key` (the user closed it)."""
-    if tree is None:
-        return None
-    return dataclasses.replace(tree, users=tuple(u for u in tree.users
-                                                 if user_key(u.mailbox) != key))
-
-
 def started(open_: Callable[[], CacheStore | None]) -> Callable[[], CacheStore | None]:
     """Begin opening the cache now, in a thread of its own, and hand over the result later.
 
