@@ -32,11 +32,15 @@ class CalendarsLoaded(Message):
         key: str,
         title: str | None,
         groups: Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]],
+        *,
+        announce: bool = True,
     ) -> None:
         super().__init__()
         self.key = key
         self.title = title
         self.groups = groups
+        self.announce = announce
+        """A mailbox the user just opened (`u`) says so; one listed again quietly does not."""
 
 
 class EventsPage(Message):

@@ -19,8 +19,17 @@ from pathlib import Path
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
-from tui.cache import Applied, CachedTree, CacheStore, LastView, Owner, open_cache
+from tui.cache import (
+    Applied,
+    CachedTree,
+    CacheStore,
+    LastView,
+    MailboxSection,
+    Owner,
+    open_cache,
+)
 from tui.graph.client import GraphClient
+from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import CalendarRef, Mailbox
 
@@ -178,9 +187,10 @@ DEMO_OWNER = Owner("demo", "demo@cal365.invalid", "demo")
 def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
     """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
 
-    Without a usable keyring the demo runs without a cache, quietly (see `opener`): never an
-    unencrypted file unless told to, and its first screen then comes from the network while
-    the app starts up, as it does with no cache at all.
+    Without a usable keyring the demo keeps its cache in memory for the run (see `opener`),
+    as a real account does once its tokens are kept for the session only: never an
+    unencrypted file unless told to. Nothing earlier to show, so its first screen comes
+    from the head start, as with no cache at all.
     """
     chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
     if chosen in ("false", "no", "0", "none"):
@@ -197,8 +207,9 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
     """What the app calls (in a worker thread) to open the cache: None when off, or when
     no account is known yet (the first run before any sign-in caches nothing).
 
-    `quiet`: with the keyring unusable, no cache (None) instead of KeyringUnavailable (the
-    demo's app only; a real account, and a script, get the explicit choice).
+    `quiet`: with the keyring unusable, a session (memory-only) cache instead of
+    KeyringUnavailable (the demo's app only; a real account, and a script, get the explicit
+    choice). Memory only: never a file in the clear that nobody asked for.
     """
     def open_() -> CacheStore | None:
         if settings.cache == "off":
@@ -211,7 +222,7 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
         except KeyringUnavailable:
             if not quiet:
                 raise
-            return None
+            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
 
     return open_
 
@@ -236,13 +247,62 @@ def groups_section(tree: CachedTree) -> Section:
     return [(None, found)] if found else []
 
 
-def with_section(tree: CachedTree | None, key: str, section: Section) -> CachedTree:
-    """`tree` with the pane's section `key` ("me" or "groups") replaced by what was listed."""
+def user_key(mailbox: Mailbox) -> str:
+    """The calendars pane's key of another person's section ("user:…", any case)."""
+    return f"user:{mailbox.id.lower()}"
+
+
+def user_sections(tree: CachedTree) -> list[tuple[str, str, Section]]:
+    """The opened mailboxes' sections (key, title, section) from a cached tree, in the order
+    they were opened."""
+    return [(user_key(user.mailbox), user.title,
+             [(group, list(calendars)) for group, calendars in user.calendar_groups])
+            for user in tree.users]
+
+
+async def list_mailbox(client: GraphClient, mailbox: Mailbox) -> tuple[str, Section]:
+    """Another user's calendars: all their groups when delegated, else the one they share;
+    with the title of their section (their name).
+
+    Each calendar is reached as `/users/{id}/calendars/{id}` and the default one as
+    `/users/{id}/calendar`: the forms Graph documents for calendarView delta, so their
+    windows sync like the user's own. Their name comes from their calendars' owner: reading
+    their profile would need one more permission (User.ReadBasic.All) than their calendars.
+    """
+    section: Section
+    try:
+        groups = await client.calendar_groups(mailbox)
+        section = []
+        for group in groups:
+            found = await client.calendars_in_group(mailbox, group.id)
+            section.append((group, [(CalendarRef(mailbox) if c.is_default
+                                     else CalendarRef(mailbox, c.id), c) for c in found]))
+    except GraphError:
+        # A shared (not delegated) calendar: only the default calendar is readable.
+        ref = CalendarRef(mailbox)
+        section = [(None, [(ref, await client.calendar(ref))])]
+    owners = [c.owner_name for _, calendars in section for _, c in calendars if c.owner_name]
+    return (owners[0] if owners else mailbox.id), section
+
+
+def with_section(tree: CachedTree | None, key: str, section: Section,
+                 title: str | None = None) -> CachedTree:
+    """`tree` with the pane's section `key` ("me", "groups" or "user:…", titled `title`)
+    replaced by what was listed; a mailbox opened for the first time goes last."""
     tree = tree or CachedTree(())
     if key == "groups":
         groups = tuple(Group(ref.mailbox.id, c.name, c.owner_address)
                        for _, calendars in section for ref, c in calendars)
         return dataclasses.replace(tree, groups=groups)
+    if key.startswith("user:"):
+        refs = [ref for _, calendars in section for ref, _ in calendars]
+        mailbox = refs[0].mailbox if refs else Mailbox("user", key.removeprefix("user:"))
+        user = MailboxSection(mailbox, title or mailbox.id, tuple(
+            (group, tuple(calendars)) for group, calendars in section))
+        users = [user if user_key(u.mailbox) == key else u for u in tree.users]
+        if user not in users:
+            users.append(user)
+        return dataclasses.replace(tree, users=tuple(users))
     own = tuple((group, tuple(c for _, c in calendars))
                 for group, calendars in section if group is not None)
     return dataclasses.replace(tree, calendar_groups=own)

@@ -12,7 +12,7 @@ import pytest
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
 from tui.auth.config import Settings, load_settings
 from tui.auth.keyring_access import KeyringUnavailable
-from tui.cache import CachedTree, CacheStore, LastView, cache_path, open_cache
+from tui.cache import CachedTree, CacheStore, LastView, MailboxSection, cache_path, open_cache
 from tui.graph.models import Calendar, CalendarGroup, Event
 from tui.graph.urls import CalendarRef, Mailbox
 
@@ -25,7 +25,8 @@ def settings(**flags: str) -> Settings:
 
 def _secrets(events: list[Event]) -> set[str]:
     words = {"adele.vance@contoso.test", "SECRETTOKEN123", "Quarterly layoffs planning",
-             "Private Calendar Name", OWNER.username}
+             "Private Calendar Name", OWNER.username, "Adele Vance-Holloway",
+             "Adele's offsite with the lawyers", "Adele Litigation Calendar"}
     for event in events[:20]:
         words.update({event.subject, event.location, event.body_preview.splitlines()[0], event.id,
                       event.organizer.name, event.organizer.address})
@@ -44,6 +45,15 @@ def _fill(cache: CacheStore) -> list[Event]:
         CalendarGroup("g", "My Calendars"),
         (Calendar("AAMkPrivate", "Private Calendar Name", "Adele", "adele.vance@contoso.test",
                   False, False),)),)))
+    # A mailbox opened with `u`: its section (under her name) in the user's tree, and events
+    # of hers reached through her default calendar.
+    hers = CalendarRef(Mailbox("user", "adele.vance@contoso.test"))
+    offsite = dataclasses.replace(events[7], subject="Adele's offsite with the lawyers")
+    cache.put_round(hers, START, END, Round([offsite]))
+    cache.put_tree(Mailbox(), CachedTree((), users=(MailboxSection(
+        hers.mailbox, "Adele Vance-Holloway", ((None, (
+            (hers, Calendar("AAMkLit", "Adele Litigation Calendar", "Adele Vance-Holloway",
+                            "adele.vance@contoso.test", False, True)),)),)),)))
     cache.save_last_view(LastView(other, START.date(), 14, "agenda"))
     return events
 

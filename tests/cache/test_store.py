@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
-from tui.cache import CachedTree, CacheStore, LastView
+from tui.cache import CachedTree, CacheStore, LastView, MailboxSection
 from tui.cache.cipher import FernetCipher
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import ME, CalendarRef, Mailbox
@@ -164,6 +164,38 @@ def test_tree_and_last_view_round_trip(store: CacheStore) -> None:
     view = LastView(CalendarRef(Mailbox("group", "grp")), dt.date(2026, 11, 23), 14, "week")
     store.save_last_view(view)
     assert store.last_view() == view
+
+
+def test_opened_mailboxes_round_trip_with_the_tree(store: CacheStore) -> None:
+    adele = Mailbox("user", "adele@contoso.test")
+    shared = Mailbox("user", "3f1c2a9e-0000-4e8a-9c61-2d5f8a0b7c14")
+    tree = CachedTree(((CalendarGroup("g1", "My Calendars"), ()),), users=(
+        MailboxSection(adele, "Adele Vance", ((CalendarGroup("ga", "My Calendars"), (
+            (CalendarRef(adele), Calendar("a1", "Calendar", "Adele Vance",
+                                          "adele@contoso.test", False, True)),
+            (CalendarRef(adele, "a2"), Calendar("a2", "Travel", "Adele Vance",
+                                                "adele@contoso.test", False, False)))),)),
+        # Only her default calendar shared: no calendar group.
+        MailboxSection(shared, "Lee Gu", ((None, ((CalendarRef(shared), Calendar(
+            "s1", "Calendar", "Lee Gu", "lee@contoso.test", False, True)),)),)),
+    ))
+    store.put_tree(ME, tree)
+    cached = store.tree(ME)
+    assert cached is not None and cached[0] == tree
+
+
+def test_a_calendar_is_one_whatever_url_form_or_case_reached_it(
+    store: CacheStore, events: list[Event]
+) -> None:
+    via_group = CalendarRef(Mailbox("user", "Adele@Contoso.test"), "cal-1", "group-1")
+    direct = CalendarRef(Mailbox("user", "adele@contoso.test"), "cal-1")
+    store.put_round(via_group, START, END, Round(events[:3]))
+    assert store.count(direct, START, END) == 3
+    assert store.synced_at(direct, START, END) is not None
+    assert store.count(CalendarRef(Mailbox("user", "adele@contoso.test"), "cal-2"),
+                       START, END) == 0
+    assert store.count(CalendarRef(Mailbox("user", "adele@contoso.test")), START, END) == 0
+    assert store.count(CalendarRef(ME, "cal-1"), START, END) == 0
 
 
 def test_clear_empties_everything(store: CacheStore, events: list[Event]) -> None:

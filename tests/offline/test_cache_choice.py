@@ -36,15 +36,20 @@ def no_keyring() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("no_keyring")
-def test_the_demo_without_a_keyring_runs_without_a_cache_and_writes_no_file() -> None:
+def test_the_demo_without_a_keyring_keeps_its_cache_in_memory_and_writes_no_file() -> None:
     settings = demo_settings()
     assert settings.cache == "keyring"
     with demo_files():
-        assert opener(settings, lambda: DEMO_OWNER, quiet=True)() is None
-        assert not cache_path("demo").exists()
-    # Asked for explicitly, a session cache it is.
+        store = opener(settings, lambda: DEMO_OWNER, quiet=True)()
+        assert store is not None and not store.persistent and not store.encrypted
+        folder = cache_path("demo").parent
+        assert not cache_path("demo").exists()  # at most the empty lock file
+        assert not [p for p in folder.glob("calendar.demo*") if p.stat().st_size]
+    # Asked for explicitly, a session cache it is too.
     store = opener(demo_settings("session"), lambda: DEMO_OWNER, quiet=True)()
     assert store is not None and not store.persistent
+    # And --no-cache still means none.
+    assert opener(demo_settings("off"), lambda: DEMO_OWNER, quiet=True)() is None
 
 
 @pytest.mark.usefixtures("no_keyring")

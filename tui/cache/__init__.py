@@ -19,7 +19,7 @@ from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
 from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
 from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
-from tui.cache.codec import CachedTree, LastView
+from tui.cache.codec import CachedTree, LastView, MailboxSection
 from tui.cache.store import (
     Applied,
     CachedWindow,
@@ -151,6 +151,7 @@ __all__ = [
     "CachedWindow",
     "DeltaRoundLike",
     "LastView",
+    "MailboxSection",
     "Owner",
     "Target",
     "cache_path",

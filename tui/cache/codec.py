@@ -131,11 +131,48 @@ def loads(data: bytes) -> Any:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class MailboxSection:
+    """Another person's calendars, opened with `u`: shown under their name. The refs are
+    kept as listed (a shared default calendar has no id), so a window keeps its cache key."""
+
+    mailbox: Mailbox
+    title: str
+    calendar_groups: tuple[tuple[CalendarGroup | None, tuple[tuple[CalendarRef, Calendar], ...]],
+                           ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class CachedTree:
-    """A mailbox's calendar groups with their calendars, and the user's Microsoft 365 groups."""
+    """A mailbox's calendar groups with their calendars, the user's Microsoft 365 groups, and
+    the other people's mailboxes the user opened."""
 
     calendar_groups: tuple[tuple[CalendarGroup, tuple[Calendar, ...]], ...]
     groups: tuple[Group, ...] = ()
+    users: tuple[MailboxSection, ...] = ()
+
+
+def _section_json(section: MailboxSection) -> JSON:
+    return {
+        "m": mailbox_json(section.mailbox),
+        "t": section.title,
+        "cg": [[None if group is None else dataclasses.astuple(group),
+                [[calendar_json(ref), dataclasses.astuple(c)] for ref, c in calendars]]
+               for group, calendars in section.calendar_groups],
+    }
+
+
+def _ref_from(raw: Any) -> CalendarRef:
+    ref = calendar_from(raw)
+    if ref is None:
+        raise ValueError("a calendar in a cached mailbox section has no reference")
+    return ref
+
+
+def _section_from(obj: JSON) -> MailboxSection:
+    return MailboxSection(mailbox_from(obj["m"]), str(obj["t"]), tuple(
+        (None if group is None else CalendarGroup(*group),
+         tuple((_ref_from(ref), Calendar(*c)) for ref, c in calendars))
+        for group, calendars in obj["cg"]))
 
 
 def tree_json(tree: CachedTree) -> JSON:
@@ -143,6 +180,7 @@ def tree_json(tree: CachedTree) -> JSON:
         "cg": [[dataclasses.astuple(group), [dataclasses.astuple(c) for c in calendars]]
                for group, calendars in tree.calendar_groups],
         "g": [dataclasses.astuple(g) for g in tree.groups],
+        "u": [_section_json(section) for section in tree.users],
     }
 
 
@@ -153,6 +191,7 @@ def tree_from(obj: JSON) -> CachedTree:
             for group, calendars in obj["cg"]
         ),
         groups=tuple(Group(*g) for g in obj["g"]),
+        users=tuple(_section_from(u) for u in obj.get("u", ())),  # none in older caches
     )
 
 

@@ -370,8 +370,12 @@ class CacheStore:
     # -- keys ---------------------------------------------------------------------------------
 
     def calendar_key(self, calendar: Target) -> bytes:
-        path = as_calendar(calendar).path
-        return self.cipher.digest(b"calendar\0" + path.encode("utf-8"))
+        """The calendar's key: its mailbox (user ids and UPNs in any case) and its id, not
+        the URL form it was reached through, so `cal365 events --user … --calendar …`
+        finds what the app cached from a calendar group's listing."""
+        ref = as_calendar(calendar)
+        name = f"{ref.mailbox.key}\0{ref.calendar_id or ''}"
+        return self.cipher.digest(b"calendar\0" + name.encode("utf-8"))
 
     def event_key(self, event_id: str) -> bytes:
         return self.cipher.digest(b"event\0" + event_id.encode("utf-8"))

@@ -24,14 +24,32 @@ from textual.timer import Timer
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import CachedTree, CacheError, CacheStore, LastView, keyring_advice
 from tui.graph import CalendarRef, Event, GraphClient, Mailbox
-from tui.graph.errors import GraphUnavailable
-from tui.messages import CachedEvents, CacheOpened, Section, SyncDone, SyncPage, SyncStarted
+from tui.graph.errors import GraphError, GraphUnavailable
+from tui.messages import (
+    CachedEvents,
+    CacheOpened,
+    CalendarsLoaded,
+    Section,
+    SyncDone,
+    SyncPage,
+    SyncStarted,
+)
 from tui.problems import describe
-from tui.sync import SyncController, calendars_section, freshness, groups_section, with_section
+from tui.sync import (
+    SyncController,
+    calendars_section,
+    freshness,
+    groups_section,
+    list_mailbox,
+    user_key,
+    user_sections,
+    with_section,
+)
 from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
+    from tui.headstart import HeadStart
     from tui.widgets.calendar_tree import CalendarTree
     from tui.widgets.event_table import EventTable
     from tui.widgets.status_bar import StatusBar
@@ -59,6 +77,7 @@ class CachedScreen(Screen[None]):
     offline_retry: float
     _keep_missing_ok: bool
     _startup_note: str
+    _head_start: HeadStart | None
 
     if TYPE_CHECKING:
         @property
@@ -80,7 +99,7 @@ class CachedScreen(Screen[None]):
     start from, so the screen did not wait for it."""
     streaming = False
     """A calendarView listing (not the cache) is filling the table."""
-    _unsaved: dict[str, Section] | None = None
+    _unsaved: dict[str, tuple[Section, str | None]] | None = None
     _beside_opening = False
     sync_every = 0.0
     """Minutes between background syncs while the app runs (0: only on start and `r`)."""
@@ -91,6 +110,7 @@ class CachedScreen(Screen[None]):
     _cached_tree: CachedTree | None = None
     _asked = False
     _tree_saves = 0
+    _relist_pending = False
     restore_view = True
     """Start on the view the cache remembers (not when the user named a start day)."""
 
@@ -133,20 +153,25 @@ class CachedScreen(Screen[None]):
         self._cached_tree = cached = message.tree
         own = calendars_section(self.mailbox, cached) if cached is not None else []
         groups = groups_section(cached) if cached is not None else []
+        users = user_sections(cached) if cached is not None else []
         if own:
             self._tree().set_section("me", None, own)
         if groups:
             self._tree().set_section("groups", GROUPS_TITLE, groups)
+        for key, title, section in users:  # the mailboxes opened with `u`, as last listed
+            self._tree().set_section(key, title, section)
+        # Listed again once the window's rows are up, quietly (the cached ones stay if not).
+        self._relist_pending = bool(users)
         view = message.view
+        known = {ref: calendar.name for sections in (own, groups, *(s for _, _, s in users))
+                 for _, calendars in sections for ref, calendar in calendars}
         if self.restore_view and view is not None and view.view in VIEWS and (
-                view.calendar.mailbox == self.mailbox or view.calendar.mailbox.kind == "group"):
+                view.calendar.mailbox == self.mailbox or view.calendar in known
+                or view.calendar.mailbox.kind == "group"):
             self.window = Window(view.view, view.start, agenda_days=view.days)
             self.calendar = view.calendar
-            for _, calendars in [*own, *groups]:
-                for ref, calendar in calendars:
-                    if ref == view.calendar:
-                        name = calendar.name
-        if own:
+            name = known.get(view.calendar, name)
+        if own or users:
             self._tree().select_ref(self.calendar)
         self._panes_pending = True
         self.open_calendar(self.calendar, name)
@@ -165,8 +190,8 @@ class CachedScreen(Screen[None]):
         if store is None:
             return
         self.sync = SyncController(store, self.client, self.tz)
-        for key, section in (self._unsaved or {}).items():
-            self.cache_tree(key, section)
+        for key, (section, title) in (self._unsaved or {}).items():
+            self.cache_tree(key, section, title)
         self._unsaved = None
         self._save_view()
         if not self.streaming:
@@ -202,9 +227,18 @@ class CachedScreen(Screen[None]):
         sync = self.sync
         assert sync is not None
         synced_at = await asyncio.to_thread(sync.synced_at, ref, start, end)
-        batches = sync.read(ref, start, end)
-        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-            self.post_message(CachedEvents(generation, batch, synced_at, False))
+        early = None
+        if synced_at is None and self._head_start is not None:
+            # Nothing cached for it (a session cache, a first run): the page asked for while
+            # the app started paints first; the delta round below then makes it cached.
+            early = self._head_start.pages(self.client, ref, start, end)
+        if early is not None:
+            async for page in early:
+                self.post_message(CachedEvents(generation, page, None, False))
+        else:
+            batches = sync.read(ref, start, end)
+            while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+                self.post_message(CachedEvents(generation, batch, synced_at, False))
         self.post_message(CachedEvents(generation, [], synced_at, True))
         await self._sync_window(ref, start, end, generation)
 
@@ -229,6 +263,8 @@ class CachedScreen(Screen[None]):
         if self.sync is None:
             return
         self._asked = asked
+        if asked:
+            self.relist_mailboxes()
         if self._loading:  # a load still reading the cache: start it over instead
             current = self.table.current
             self.open_calendar(self.calendar, self.calendar_name,
@@ -243,6 +279,9 @@ class CachedScreen(Screen[None]):
 
     def on_cached_events(self, message: CachedEvents) -> None:
         self._load_panes()
+        if self._relist_pending:
+            self._relist_pending = False
+            self.relist_mailboxes()
         if message.generation != self._generation:
             return
         self._synced_at = message.synced_at
@@ -253,8 +292,9 @@ class CachedScreen(Screen[None]):
             self._loading = False
             if self.table.all_events or message.synced_at is not None:
                 self.table.set_placeholder("No events in this window.")
+                source = " from the cache" if message.synced_at is not None else ""
                 self.status.show(f"{printable(self.calendar_name, 60)}: "
-                                 f"{len(self.table.all_events)} events from the cache; "
+                                 f"{len(self.table.all_events)} events{source}; "
                                  "syncing…", "info")
                 self._show_details(self.table.current)
         self._update_titles()
@@ -295,6 +335,8 @@ class CachedScreen(Screen[None]):
         note, self._startup_note = self._startup_note, ""
         was_offline, self._offline = self._offline, False
         back = " Back online." if was_offline else ""
+        if was_offline:
+            self.relist_mailboxes()
         keep, self._keep_id = self._keep_id, None
         if before is not None and (table.current is None or table.current.id != before.id):
             self.status.show(f"{name}: {len(table.all_events)} events{changes}. "
@@ -351,20 +393,43 @@ class CachedScreen(Screen[None]):
             self.run_worker(asyncio.to_thread(self.sync.cancelled, event_id), group="cache-edit",
                             exit_on_error=False)
 
-    def cache_tree(self, key: str, section: Section) -> None:
-        """The calendars pane's own calendars or groups were listed: keep them for the next
-        start (the tree is one record, so each part keeps the other's last listing)."""
-        if key not in ("me", "groups"):
+    def cache_tree(self, key: str, section: Section, title: str | None = None) -> None:
+        """A section of the calendars pane was listed (own calendars, groups, a mailbox
+        opened with `u`): keep it for the next start (the tree is one record, so each part
+        keeps the others' last listing)."""
+        if not (key in ("me", "groups") or key.startswith("user:")):
             return
         if self.sync is None:
             if self.cache_beside:  # kept until the cache is open
-                self._unsaved = {**(self._unsaved or {}), key: section}
+                self._unsaved = {**(self._unsaved or {}), key: (section, title)}
             return
-        self._cached_tree = tree = with_section(self._cached_tree, key, list(section))
+        self._save_tree(with_section(self._cached_tree, key, list(section), title))
+
+    def _save_tree(self, tree: CachedTree) -> None:
+        assert self.sync is not None
+        self._cached_tree = tree
         self._tree_saves += 1
         self.run_worker(asyncio.to_thread(self.sync.save_tree, self.mailbox, tree,
                                           self._tree_saves),
                         group="cache-edit", exit_on_error=False)
+
+    # -- mailboxes opened with `u` ---------------------------------------------------------
+
+    def relist_mailboxes(self) -> None:
+        """List the opened mailboxes again (at start, on `r`, back online): calendars added
+        or removed there show, and the cached tree follows."""
+        if self._cached_tree is None:
+            return
+        for user in self._cached_tree.users:
+            self.relist_mailbox(user.mailbox)
+
+    @work(exit_on_error=False, description="Listing an opened mailbox again")
+    async def relist_mailbox(self, mailbox: Mailbox) -> None:
+        try:
+            title, section = await list_mailbox(self.client, mailbox)
+        except (GraphError, GraphUnavailable):
+            return  # offline, or no longer readable: the cached section stays as it was
+        self.post_message(CalendarsLoaded(user_key(mailbox), title, section, announce=False))
 
 def _short(event: Event) -> str:
     from tui.screens.main import _short as short

@@ -53,7 +53,8 @@ from tui.messages import (
 )
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
-from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
+from tui.sync import list_mailbox, user_key
+from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
@@ -271,31 +272,9 @@ class MainScreen(CachedScreen):
 
     @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
     async def load_mailbox(self, mailbox: Mailbox) -> None:
-        """Another user's calendars: all their groups when delegated, else the one they share.
-
-        Their name comes from their calendars' owner: reading their profile would need one
-        more permission (User.ReadBasic.All) than their calendars do.
-        """
-        section: Section
-        try:
-            groups = await self.client.calendar_groups(mailbox)
-            section = [
-                (
-                    g,
-                    [
-                        (CalendarRef(mailbox, c.id, g.id), c)
-                        for c in await self.client.calendars_in_group(mailbox, g.id)
-                    ],
-                )
-                for g in groups
-            ]
-        except GraphError:
-            # A shared (not delegated) calendar: only the default calendar is readable.
-            ref = CalendarRef(mailbox)
-            section = [(None, [(ref, await self.client.calendar(ref))])]
-        owners = [c.owner_name for _, calendars in section for _, c in calendars if c.owner_name]
-        title = owners[0] if owners else mailbox.id
-        self.post_message(CalendarsLoaded(f"user:{mailbox.id.lower()}", title, section))
+        """Another user's calendars (see `tui.sync.list_mailbox`), as a section of the pane."""
+        title, section = await list_mailbox(self.client, mailbox)
+        self.post_message(CalendarsLoaded(user_key(mailbox), title, section))
 
     # The dialogs are imported on first use: the first screen does not need them.
 
@@ -339,10 +318,10 @@ class MainScreen(CachedScreen):
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
         tree.set_section(message.key, message.title, message.groups)
-        self.cache_tree(message.key, message.groups)
+        self.cache_tree(message.key, message.groups, message.title)
         if message.key == "me" and not tree.select_ref(self.calendar):
             tree.select_default()
-        if message.key.startswith("user:"):
+        if message.key.startswith("user:") and message.announce:
             # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
             # start must not cover a line about the events, an error above all.
             self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
