@@ -116,6 +116,18 @@ class HeadStart:
         except BaseException as error:
             self._result.set_exception(error)
 
+    def take(
+        self, client: GraphClient, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
+    ) -> tuple[list[Event], AsyncIterator[list[Event]] | None] | None:
+        """The first page's events now, and the pages after it (None: no more), when the
+        early request has answered for this window; None otherwise (see `pages`)."""
+        if (self._used or self._key != (calendar, start, end) or not self._result.done()
+                or self._result.exception() is not None):
+            return None
+        self._used = True
+        events, link = client.events_now(self._result.result(), calendar)
+        return events, client.event_pages(calendar, link) if link is not None else None
+
     def pages(
         self, client: GraphClient, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
     ) -> AsyncIterator[list[Event]] | None:

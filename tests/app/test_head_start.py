@@ -122,3 +122,26 @@ async def test_a_listing_given_up_lets_the_head_start_finish_quietly(
             await waiting
     events, _link = await asyncio.to_thread(head._result.result, 10)
     assert events and not errors
+
+
+async def test_a_page_already_there_is_taken_at_once_and_only_once(
+    fake_graph: FakeGraph,
+) -> None:
+    add_meetings(fake_graph.store, 45, day=DEMO_TODAY + dt.timedelta(days=1))
+    expected = await _listed_ids(fake_graph)
+    head = _head_start(fake_graph, fake_graph.token, page_size=10)
+    start, end = _bounds()
+    async with GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE,
+                           page_size=10) as client:
+        other = start + dt.timedelta(days=1)
+        await asyncio.wrap_future(head._result)
+        assert head.take(client, CalendarRef(ME), other, end) is None  # another window
+        taken = head.take(client, CalendarRef(ME), start, end)
+        assert taken is not None
+        first, rest = taken
+        assert [e.id for e in first] == expected[:10]
+        assert rest is not None
+        after = [e.id async for page in rest for e in page]
+        assert [e.id for e in first] + after == expected
+        assert head.take(client, CalendarRef(ME), start, end) is None  # served once
+        assert head.pages(client, CalendarRef(ME), start, end) is None

@@ -105,6 +105,23 @@ async def _in_thread(function: Callable[..., _T], *args: Any) -> _T:
     return box.pop()
 
 
+def _page_parts(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """A page's items (objects only) and its nextLink (None: the last page)."""
+    link = payload.get("@odata.nextLink")
+    value = payload.get("value")
+    items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
+    return items, link if isinstance(link, str) and link else None
+
+
+def _trusting_nothing() -> Future[ssl.SSLContext]:
+    """For a plain-HTTP Graph (loopback only: see the CLI's URL check) no trust store is
+    loaded: a TLS context that trusts no certificate, so a link to an https host fails
+    verification rather than carrying the token to a server nobody vouched for."""
+    box: Future[ssl.SSLContext] = Future()
+    box.set_result(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    return box
+
+
 def _tls_context_soon() -> Future[ssl.SSLContext]:
     """The TLS context, built in a thread: loading the trust store takes about 40 ms of C
     code that lets other threads run, so it overlaps the app's start-up instead of delaying
@@ -157,7 +174,10 @@ class GraphClient:
         self._cancels: dict[tuple[str, str], asyncio.Future[CancelOutcome]] = {}
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._tls = _tls_context_soon() if transport is None else None
+        self._tls: Future[ssl.SSLContext] | None = None
+        if transport is None:
+            self._tls = (_trusting_nothing() if self.base_url.startswith("http://")
+                         else _tls_context_soon())
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -455,11 +475,14 @@ class GraphClient:
     async def events_in(self, payload: dict[str, Any], calendar: CalendarRef
                         ) -> tuple[list[Event], str | None]:
         """The events of a calendarView page and its nextLink (None: no more)."""
-        link = payload.get("@odata.nextLink")
-        value = payload.get("value")
-        items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
-        events = await self._parse_events(items, calendar)
-        return events, link if isinstance(link, str) and link else None
+        items, link = _page_parts(payload)
+        return await self._parse_events(items, calendar), link
+
+    def events_now(self, payload: dict[str, Any], calendar: CalendarRef
+                   ) -> tuple[list[Event], str | None]:
+        """`events_in` on this thread, for a caller with nothing else to do meanwhile."""
+        items, link = _page_parts(payload)
+        return self._events_of(items, calendar), link
 
     def _events_of(
         self, page: list[dict[str, Any]], calendar: CalendarRef, in_thread: bool = False

@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from tui.widgets.status_bar import StatusBar
 
 CacheOpener = Callable[[], CacheStore | None]
+# Seconds after rows reach the table by which they are on the terminal (two frames at 60 Hz):
+# requests that would hold the loop are started then, not before the rows are painted.
+PAINTED = 0.035
 GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 
 
@@ -273,15 +276,19 @@ class CachedScreen(Screen[None]):
         start, end = self.window.bounds(self.tz)
         self.sync_in_place(self.calendar, start, end, self._generation)
 
+    def _after_first_rows(self) -> None:
+        """Requests for the other panes, once the rows from the cache are painted."""
+        self._load_panes()
+        if self._relist_pending:
+            self._relist_pending = False
+            self.relist_mailboxes()
+
     def _periodic_sync(self) -> None:
         if not self._syncing and not self._offline:
             self.sync_now()
 
     def on_cached_events(self, message: CachedEvents) -> None:
-        self._load_panes()
-        if self._relist_pending:
-            self._relist_pending = False
-            self.relist_mailboxes()
+        self.set_timer(PAINTED, self._after_first_rows)
         if message.generation != self._generation:
             return
         self._synced_at = message.synced_at

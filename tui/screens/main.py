@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
-from tui.screens.cached import CachedScreen, CacheOpener
+from tui.screens.cached import PAINTED, CachedScreen, CacheOpener
 from tui.sync import list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
@@ -179,13 +179,14 @@ class MainScreen(CachedScreen):
             return
         # No cache, or none to start from yet (a head start is made only then): the events
         # come from Graph at once, and a cache opens beside them to take over when it can.
-        self.open_calendar(CalendarRef(self.mailbox), "Calendar")
-        self._load_panes()
         if self.cache_opener is not None:
             # Opened once the first rows are painted: asking the keyring and importing its
             # backends would otherwise hold the interpreter while the first screen is built.
             self.cache_beside = True
             self.set_timer(1.0, self.open_beside)
+        self.open_calendar(CalendarRef(self.mailbox), "Calendar")
+        if self._head_start is None:
+            self._load_panes()  # else after the first rows: see on_events_page
 
     def _load_panes(self) -> None:
         if self._panes_pending:
@@ -236,7 +237,15 @@ class MainScreen(CachedScreen):
             self._load_cached(ref, start, end)
         else:
             self.streaming = True
-            self.load_events(ref, start, end, self._generation)
+            ready = (self._head_start.take(self.client, ref, start, end)
+                     if self._head_start is not None else None)
+            if ready is None:
+                self.load_events(ref, start, end, self._generation)
+                return
+            # The page asked for at start is here already: in this very frame, then the rest.
+            events, rest = ready
+            self.on_events_page(EventsPage(self._generation, events))
+            self.load_events(ref, start, end, self._generation, rest, after_first=True)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
     async def load_user(self) -> None:
@@ -300,11 +309,18 @@ class MainScreen(CachedScreen):
 
     @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
     async def load_events(
-        self, ref: CalendarRef, start: dt.datetime, end: dt.datetime, generation: int
+        self, ref: CalendarRef, start: dt.datetime, end: dt.datetime, generation: int,
+        rest: AsyncIterator[list[Event]] | None = None, *, after_first: bool = False,
     ) -> None:
-        early = self._head_start.pages(self.client, ref, start, end) if self._head_start else None
-        async for page in early or self.client.calendar_view(ref, start, end):
-            self.post_message(EventsPage(generation, page))
+        """The window's pages; `after_first`: the first is shown already, `rest` (None: no
+        more) are those after it."""
+        pages = rest
+        if not after_first:
+            pages = (self._head_start.pages(self.client, ref, start, end)
+                     if self._head_start else None) or self.client.calendar_view(ref, start, end)
+        if pages is not None:
+            async for page in pages:
+                self.post_message(EventsPage(generation, page))
         self.post_message(EventsLoaded(generation))
 
     def on_signed_in(self, message: SignedIn) -> None:
@@ -327,9 +343,11 @@ class MainScreen(CachedScreen):
             self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
-        self._load_panes()
+        # The other panes' requests start once these rows are painted: the first of them
+        # sets up the HTTP client, which would hold this frame back.
+        self.set_timer(PAINTED, self._load_panes)
         if self.cache_beside:
-            self.call_after_refresh(self.open_beside)
+            self.set_timer(PAINTED, self.open_beside)
         if message.generation != self._generation:
             return
         table = self.table
@@ -340,7 +358,7 @@ class MainScreen(CachedScreen):
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
-        self._load_panes()
+        self.set_timer(PAINTED, self._load_panes)
         if message.generation != self._generation:
             return
         self.streaming = False
