@@ -308,15 +308,29 @@ def with_section(tree: CachedTree | None, key: str, section: Section,
     return dataclasses.replace(tree, calendar_groups=own)
 
 
-def started(open_: Callable[[], CacheStore | None]) -> Callable[[], CacheStore | None]:
+class StartedOpen:
+    """A cache being opened in a thread of its own since the app began; calling it waits
+    for the store (or the error) from there."""
+
+    def __init__(self, open_: Callable[[], CacheStore | None]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cal365-cache")
+        self._future = pool.submit(open_)
+        pool.shutdown(wait=False)
+
+    def __call__(self) -> CacheStore | None:
+        return self._future.result()
+
+    def ready(self) -> bool:
+        """Opened (or failed) already: calling it will not wait."""
+        return self._future.done()
+
+
+def started(open_: Callable[[], CacheStore | None]) -> StartedOpen:
     """Begin opening the cache now, in a thread of its own, and hand over the result later.
 
     Asking the keyring (and importing its backends) takes a good part of a start; begun
     before the app's own imports and start-up, it overlaps them instead of following them.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cal365-cache")
-    future = pool.submit(open_)
-    pool.shutdown(wait=False)
-    return future.result
+    return StartedOpen(open_)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -36,6 +36,7 @@ from tui.messages import (
 )
 from tui.problems import describe
 from tui.sync import (
+    StartedOpen,
     SyncController,
     calendars_section,
     freshness,
@@ -55,9 +56,9 @@ if TYPE_CHECKING:
     from tui.widgets.status_bar import StatusBar
 
 CacheOpener = Callable[[], CacheStore | None]
-# Seconds after rows reach the table by which they are on the terminal (two frames at 60 Hz):
-# requests that would hold the loop are started then, not before the rows are painted.
-PAINTED = 0.035
+_Reading = tuple[dt.datetime | None, Iterator[list[Event]]]
+# At the latest, work waiting for a paint starts this many seconds after it was queued.
+PAINT_AT_LATEST = 0.5
 GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 
 
@@ -114,8 +115,47 @@ class CachedScreen(Screen[None]):
     _asked = False
     _tree_saves = 0
     _relist_pending = False
+    _read_now = False  # the first rows are read on the UI thread (see start_from_cache)
     restore_view = True
     """Start on the view the cache remembers (not when the user named a start day)."""
+
+    # -- after a paint ------------------------------------------------------------------------
+
+    _paint_waiters: list[Callable[[], object]] | None = None
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once what the screen holds now is on the terminal.
+
+        For start-up work that would hold the event loop (the HTTP client's set-up, the rest
+        of a cache read, the keyring): started before the frame that paints the first rows,
+        it delays those rows. A paint shows as the screen's layout signal, or as the app's
+        Ready event for its first frame; a timer stands in if neither comes."""
+        if self._paint_waiters is None:
+            self._paint_waiters = []
+            self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+        self._paint_waiters.append(callback)
+        self.set_timer(PAINT_AT_LATEST, self.painted)
+
+    def _laid_out(self, _screen: Screen[object]) -> None:
+        # Laid out inside a batch of updates (as at start-up), the frame is not written:
+        # Textual writes it when the batch ends, and lays out again then.
+        if not self.app._batch_count:
+            self.painted()
+
+    def painted(self) -> None:
+        waiters, self._paint_waiters = self._paint_waiters or [], []
+        for callback in waiters:
+            callback()
+
+    async def wait_for_paint(self) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def resolve() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.after_paint(resolve)
+        await done
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -123,22 +163,36 @@ class CachedScreen(Screen[None]):
           description="Opening the calendar cache")
     def open_cache(self) -> None:
         """Off the UI thread: the keyring may take seconds to answer."""
+        self.post_message(self._open_store())
+
+    def start_from_cache(self) -> None:
+        """At start: a cache whose opening began before the UI and is done shows its first
+        screen in this very frame, with no thread in between (each hand-over waits for the
+        interpreter lock while the UI is busy starting); else it is waited for in a worker."""
+        opener = self.cache_opener
+        if not (isinstance(opener, StartedOpen) and opener.ready()):
+            self.open_cache()
+            return
+        self._read_now = True
+        try:
+            self.on_cache_opened(self._open_store())
+        finally:
+            self._read_now = False
+
+    def _open_store(self) -> CacheOpened:
         assert self.cache_opener is not None
         try:
             store = self.cache_opener()
         except KeyringUnavailable as error:
-            self.post_message(CacheOpened(None, None, None, [], keyring_advice(error)))
-            return
+            return CacheOpened(None, None, None, [], keyring_advice(error))
         except CacheError as error:
-            self.post_message(CacheOpened(None, None, None, [], str(error)))
-            return
+            return CacheOpened(None, None, None, [], str(error))
         if store is None:
-            self.post_message(CacheOpened(None, None, None, []))
-            return
+            return CacheOpened(None, None, None, [])
         controller = SyncController(store, self.client, self.tz)
         view = controller.last_view()
         tree = controller.tree(self.mailbox)
-        self.post_message(CacheOpened(store, view, tree, store.take_notices()))
+        return CacheOpened(store, view, tree, store.take_notices())
 
     def on_cache_opened(self, message: CacheOpened) -> None:
         for notice in message.notices:
@@ -222,24 +276,44 @@ class CachedScreen(Screen[None]):
         self._loading = True
         self._synced_at = None
         self._save_view()
-        self.load_window(ref, start, end, self._generation)
+        first = self._read_first(ref, start, end) if self._read_now else None
+        self.load_window(ref, start, end, self._generation, first)
+
+    def _read_first(self, ref: CalendarRef, start: dt.datetime, end: dt.datetime
+                    ) -> _Reading | None:
+        """The window's first rows from the cache on this thread (a few milliseconds), and
+        the reading to go on with; None when there is nothing cached for it."""
+        assert self.sync is not None
+        synced_at = self.sync.synced_at(ref, start, end)
+        if synced_at is None:
+            return None
+        batches = self.sync.read(ref, start, end)
+        batch = next(batches, None)
+        if batch is not None:
+            self.on_cached_events(CachedEvents(self._generation, batch, synced_at, False))
+        return synced_at, batches
 
     @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
     async def load_window(self, ref: CalendarRef, start: dt.datetime, end: dt.datetime,
-                          generation: int) -> None:
+                          generation: int, first: _Reading | None = None) -> None:
+        """The window from the cache, then a sync; `first`: its reading begun already."""
         sync = self.sync
         assert sync is not None
-        synced_at = await asyncio.to_thread(sync.synced_at, ref, start, end)
         early = None
-        if synced_at is None and self._head_start is not None:
-            # Nothing cached for it (a session cache, a first run): the page asked for while
-            # the app started paints first; the delta round below then makes it cached.
-            early = self._head_start.pages(self.client, ref, start, end)
+        if first is not None:
+            synced_at, batches = first
+            await self.wait_for_paint()  # the rest, and the sync, once those rows are painted
+        else:
+            synced_at = await asyncio.to_thread(sync.synced_at, ref, start, end)
+            batches = sync.read(ref, start, end)
+            if synced_at is None and self._head_start is not None:
+                # Nothing cached for it (a session cache, a first run): the page asked for
+                # while the app started paints first; the delta round below caches it.
+                early = self._head_start.pages(self.client, ref, start, end)
         if early is not None:
             async for page in early:
                 self.post_message(CachedEvents(generation, page, None, False))
         else:
-            batches = sync.read(ref, start, end)
             while (batch := await asyncio.to_thread(next, batches, None)) is not None:
                 self.post_message(CachedEvents(generation, batch, synced_at, False))
         self.post_message(CachedEvents(generation, [], synced_at, True))
@@ -288,7 +362,7 @@ class CachedScreen(Screen[None]):
             self.sync_now()
 
     def on_cached_events(self, message: CachedEvents) -> None:
-        self.set_timer(PAINTED, self._after_first_rows)
+        self.after_paint(self._after_first_rows)
         if message.generation != self._generation:
             return
         self._synced_at = message.synced_at

@@ -52,7 +52,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
-from tui.screens.cached import PAINTED, CachedScreen, CacheOpener
+from tui.screens.cached import CachedScreen, CacheOpener
 from tui.sync import list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
@@ -175,7 +175,7 @@ class MainScreen(CachedScreen):
         # ask for a second sign-in after a user who declined the first.
         self._panes_pending = True
         if self.cache_opener is not None and self._head_start is None:
-            self.open_cache()  # the cache's view and rows first, then the requests
+            self.start_from_cache()  # the cache's view and rows first, then the requests
             return
         # No cache, or none to start from yet (a head start is made only then): the events
         # come from Graph at once, and a cache opens beside them to take over when it can.
@@ -345,9 +345,9 @@ class MainScreen(CachedScreen):
     def on_events_page(self, message: EventsPage) -> None:
         # The other panes' requests start once these rows are painted: the first of them
         # sets up the HTTP client, which would hold this frame back.
-        self.set_timer(PAINTED, self._load_panes)
+        self.after_paint(self._load_panes)
         if self.cache_beside:
-            self.set_timer(PAINTED, self.open_beside)
+            self.after_paint(self.open_beside)
         if message.generation != self._generation:
             return
         table = self.table
@@ -358,7 +358,7 @@ class MainScreen(CachedScreen):
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
-        self.set_timer(PAINTED, self._load_panes)
+        self.after_paint(self._load_panes)
         if message.generation != self._generation:
             return
         self.streaming = False
