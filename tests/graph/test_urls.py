@@ -82,3 +82,14 @@ def test_impossible_forms_are_refused() -> None:
         EventRef(EID, ME, CalendarRef(USER))
     with pytest.raises(ValueError):
         Mailbox("user", "")
+
+
+def test_a_calendar_in_a_calendar_group_is_tracked_through_its_calendars_form() -> None:
+    from tui.graph.urls import calendar_view_delta_path
+
+    grouped = CalendarRef(Mailbox("user", "avery@contoso.example"), "AAMk/cal=", "AAMk/grp=")
+    assert calendar_view_delta_path(grouped) == (
+        f"/users/avery@contoso.example/calendars/{segment('AAMk/cal=')}/calendarView/delta")
+    assert calendar_view_delta_path(CalendarRef(ME, "c1")) == "/me/calendars/c1/calendarView/delta"
+    assert calendar_view_delta_path(CalendarRef(ME)) == "/me/calendar/calendarView/delta"
+    assert calendar_view_delta_path(ME) == "/me/calendarView/delta"

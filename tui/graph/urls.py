@@ -136,7 +136,13 @@ def calendar_view_path(calendar: CalendarRef) -> str:
 
 
 def calendar_view_delta_path(target: CalendarRef | Mailbox) -> str:
-    """Change tracking of a calendar view: a calendar, or a mailbox (its default calendar)."""
+    """Change tracking of a calendar view: a calendar, or a mailbox (its default calendar).
+
+    A calendar in a calendar group is tracked through its `calendars/{id}` form: Graph
+    documents change tracking on a mailbox's calendars, not through its calendar groups, and
+    the calendar's id is the same either way."""
+    if isinstance(target, CalendarRef) and target.calendar_group_id is not None:
+        target = CalendarRef(target.mailbox, target.calendar_id)
     return f"{target.path}/calendarView/delta"
 
 
