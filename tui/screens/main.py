@@ -200,7 +200,11 @@ class MainScreen(CachedScreen):
 
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
-        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
+        name = printable(self.calendar_name, 60)
+        if self.calendar.mailbox.kind == "user":  # whose "Calendar" this is
+            owner = self.query_one(CalendarTree).section_title(user_key(self.calendar.mailbox))
+            name = f"{printable(owner or self.calendar.mailbox.label, 40)} · {name}"
+        pane.border_title = f"{name} · {self.window.label()}"
         table = self.table
         shown = len(table.visible_events)
         count = f"{shown} events"

@@ -35,6 +35,11 @@ class CalendarTree(Tree[CalendarNode | None]):
         self.guide_depth = 2
         self._sections: dict[str, tuple[str | None, Section]] = {}
 
+    def section_title(self, key: str) -> str | None:
+        """The heading of section `key` (another person's name, for a `user:` section)."""
+        entry = self._sections.get(key)
+        return entry[0] if entry is not None else None
+
     def set_section(self, key: str, title: str | None, section: Section) -> None:
         """Add or replace one part of the tree: `title=None` puts it at the top level."""
         self._sections[key] = (title, section)
