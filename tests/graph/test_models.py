@@ -203,3 +203,40 @@ def test_attendees_seen_before_are_the_same_objects() -> None:
     again = Event.from_json(obj, MAILBOX, CALENDAR, dt.UTC)
     assert first.attendees[0] is again.attendees[0]
     assert first.attendees[0] is Attendee.shared("Ana", "ana@contoso.com", "required", "accepted")
+
+
+def test_every_field_asked_for_is_read() -> None:
+    """`$select` asks for nothing the model leaves unread: each field changes the event."""
+    from tui.graph.models import EVENT_SELECT
+
+    full: JSON = {
+        "id": "AAMk1=", "subject": "s", "bodyPreview": "b", "webLink": "https://w",
+        "isAllDay": False, "isCancelled": False, "isOrganizer": False,
+        "seriesMasterId": None, "showAs": "busy", "type": "singleInstance",
+        "onlineMeetingUrl": None, "onlineMeeting": None, "recurrence": None,
+        "responseStatus": {"response": "accepted"},
+        "start": {"dateTime": "2026-11-23T07:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-11-23T08:00:00.0000000", "timeZone": "UTC"},
+        "location": {"displayName": "Room"}, "attendees": [],
+        "organizer": {"emailAddress": {"name": "O", "address": "o@x"}},
+    }
+    changed: JSON = {
+        "id": "AAMk2=", "subject": "t", "bodyPreview": "c", "webLink": "https://v",
+        "isAllDay": True, "isCancelled": True, "isOrganizer": True, "seriesMasterId": "M",
+        "showAs": "free", "type": "occurrence", "onlineMeetingUrl": "https://u",
+        "onlineMeeting": {"joinUrl": "https://j"},
+        "recurrence": {"pattern": {"type": "daily", "interval": 1}, "range": {"type": "noEnd"}},
+        "responseStatus": {"response": "declined"},
+        "start": {"dateTime": "2026-11-24T07:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-11-24T08:00:00.0000000", "timeZone": "UTC"},
+        "location": {"displayName": "Hall"},
+        "attendees": [{"type": "required", "status": {"response": "none"},
+                       "emailAddress": {"name": "A", "address": "a@x"}}],
+        "organizer": {"emailAddress": {"name": "P", "address": "p@x"}},
+    }
+    fields = EVENT_SELECT.split(",")
+    assert sorted(fields) == sorted(full)
+    base = Event.from_json(full, MAILBOX, CALENDAR, dt.UTC)
+    for name in fields:
+        other = Event.from_json({**full, name: changed[name]}, MAILBOX, CALENDAR, dt.UTC)
+        assert other != base, name

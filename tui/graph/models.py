@@ -17,10 +17,11 @@ from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
 JSON = dict[str, Any]
 
-# What the events pane and the detail pane show; nothing more is fetched.
+# What the events pane and the detail pane show, the filter matches, bulk cancel and the
+# cache need; nothing more is fetched (every field here is read by Event.from_json).
 EVENT_SELECT = (
     "id,subject,start,end,isAllDay,isOrganizer,isCancelled,type,seriesMasterId,organizer,"
-    "attendees,responseStatus,location,isOnlineMeeting,onlineMeeting,onlineMeetingUrl,"
+    "attendees,responseStatus,location,onlineMeeting,onlineMeetingUrl,"
     "bodyPreview,webLink,showAs,recurrence"
 )
 
