@@ -92,3 +92,19 @@ async def test_a_wrong_guess_is_dropped_and_the_decoded_link_followed() -> None:
     assert events == ["e1", "e2"]
     assert asked.count("/v1.0/second") == 1
     assert asked.count("/v1.0/wrong") <= 1
+
+
+async def test_a_big_first_page_comes_as_a_screenful_then_the_rest() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        body: dict[str, Any] = {"value": [_event(f"e{page}-{i}") for i in range(500)]}
+        if page == 0:
+            body["@odata.nextLink"] = f"{BASE}/me/calendar/calendarView?page=1"
+        return httpx.Response(200, json=body)
+
+    client = GraphClient(BASE, "tok", transport=httpx.MockTransport(handler),
+                         policy=RetryPolicy(sleep=_no_sleep))
+    pages = [[e.id for e in page]
+             async for page in client.event_pages(CalendarRef(), "/me/calendar/calendarView")]
+    assert [len(p) for p in pages] == [60, 440, 500]  # more than a tall terminal shows first
+    assert [i for page in pages for i in page] == [f"e{p}-{i}" for p in (0, 1) for i in range(500)]
