@@ -333,7 +333,9 @@ def _organizer(obj: JSON) -> Person:
 
 # Moments as parsed, by (dateTime, timeZone, viewer's zone, all day): a window's events
 # share start and end times (meetings begin on the hour), and parsing one costs more than
-# finding it. Bounded like the shared people.
+# finding it. Listings come sorted by start, so recent moments are the ones met again: a
+# small bound (about 4 MB when full) keeps nearly every hit.
+_MOMENTS_MAX = 16_384
 _moments: dict[tuple[str, str, dt.tzinfo, bool], dt.datetime | None] = {}
 
 
@@ -351,7 +353,7 @@ def _moment(value: Any, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
     except KeyError:
         pass
     moment = _parse_moment(value, tz, all_day)
-    if len(_moments) >= _SHARED_MAX:
+    if len(_moments) >= _MOMENTS_MAX:
         _moments.clear()
     _moments[key] = moment
     return moment
