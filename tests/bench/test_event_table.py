@@ -63,3 +63,35 @@ async def test_a_cursor_move_repaints_only_two_rows(fake_graph: FakeGraph) -> No
         await pilot.press("down")
         await pilot.pause(0.1)
         assert sorted(painted) == [1, 2]
+
+
+async def test_a_page_below_the_screen_grows_the_scrollbar_and_its_rows_can_be_reached(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        table = app.main.table
+        every = list(table.all_events)
+        first = table.size.height + 5  # more than the screen holds
+        assert len(every) > first + 10
+        table.clear()
+        table.extend(every[:first])
+        await pilot.pause(0.1)
+        painted: list[int] = []
+        original = table.render_line
+
+        def spy(y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return original(y)
+
+        table.render_line = spy  # type: ignore[method-assign]
+        table.extend(every[first:])
+        await pilot.pause(0.1)
+        assert painted == []  # no row on screen changed
+        assert table.virtual_size.height == len(every) + 1
+        assert table.vertical_scrollbar.window_virtual_size == len(every) + 1
+        await pilot.press("end")
+        await pilot.pause(0.1)
+        assert table.current == every[-1]
+        line = original(table.cursor - round(table.scroll_offset.y) + 1).text
+        assert every[-1].subject[:20] in line

@@ -9,7 +9,7 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
@@ -78,7 +78,25 @@ CancelState = Literal["cancelled", "live"]
 # Above these sizes a page is parsed in a worker thread, off the UI's event loop.
 _THREAD_PARSE_BYTES = 256 * 1024
 _THREAD_PARSE_ITEMS = 200
+# Events parsed ahead of the rest of a listing's first page: more than a tall terminal shows.
+_FIRST_ROWS = 60
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A response body as received, before decoding."""
+
+    content: bytes
+    status: int
+    request_id: str | None
+
+
+def _drop(task: asyncio.Task[Any]) -> None:
+    """Cancel a request nobody will read; an outcome it already had is not reported."""
+    task.cancel()
+    if task.done() and not task.cancelled():
+        task.exception()
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,11 +329,21 @@ class GraphClient:
         self, url: str, *, prefer: str | None = None, on_attempt: Callable[[], None] | None = None
     ) -> tuple[dict[str, Any], int]:
         """The JSON object Graph answered and the size of its body in bytes."""
+        body = await self._get_body(url, prefer=prefer, on_attempt=on_attempt)
+        return await self._decode(body), len(body.content)
+
+    async def _get_body(
+        self, url: str, *, prefer: str | None = None, on_attempt: Callable[[], None] | None = None
+    ) -> _Body:
         response = await self._send("GET", url, prefer=prefer, on_attempt=on_attempt)
         content = response.content
         # httpx links a response and its (finished) stream both ways, so the body would wait
         # for the cyclic collector; unlinking lets a megabyte page go as soon as it is parsed.
         response.stream = httpx.ByteStream(b"")
+        return _Body(content, response.status_code, response.headers.get("request-id"))
+
+    async def _decode(self, body: _Body) -> dict[str, Any]:
+        content = body.content
         try:
             # A page of events is megabytes of JSON: decoding it on the event loop would
             # freeze the UI for tens of milliseconds, so big bodies are decoded in a thread,
@@ -326,37 +354,62 @@ class GraphClient:
                 payload = json.loads(content)
         except ValueError as exc:
             raise GraphError(
-                response.status_code,
-                "InvalidResponse",
-                "Graph sent a body that is not JSON",
-                response.headers.get("request-id"),
+                body.status, "InvalidResponse", "Graph sent a body that is not JSON",
+                body.request_id,
             ) from exc
         if not isinstance(payload, dict):
             raise GraphError(
-                response.status_code,
-                "InvalidResponse",
-                "Graph sent an unexpected JSON value",
-                response.headers.get("request-id"),
+                body.status, "InvalidResponse", "Graph sent an unexpected JSON value",
+                body.request_id,
             )
-        return payload, len(content)
+        return payload
 
-    async def _pages(self, url: str) -> AsyncIterator[list[dict[str, Any]]]:
-        """Each page's items, following `@odata.nextLink` exactly as given until there is none.
+    async def _payloads(
+        self, url: str, *, prefer: str | None = None, on_attempt: Callable[[], None] | None = None
+    ) -> AsyncGenerator[tuple[dict[str, Any], int], None]:
+        """Each page's JSON object and body size, following `@odata.nextLink` exactly as
+        given until there is none.
 
-        The next page is requested before this one is handed over, so the server prepares
-        it while the caller parses and shows the current one.
+        The next page is asked for as soon as its link is known, so the server prepares it
+        while this one is decoded and parsed: the link is looked for in the raw body first
+        (`jsonpages.peek_next_link`, a few kilobytes at either end) and checked against the
+        decoded page, which wins; a wrong guess is dropped unread.
         """
-        pending: asyncio.Task[dict[str, Any]] | None = asyncio.ensure_future(
-            self._get_json(url)
-        )
+
+        def fetch(link: str) -> asyncio.Task[_Body]:
+            return asyncio.ensure_future(
+                self._get_body(link, prefer=prefer, on_attempt=on_attempt))
+
+        pending: asyncio.Task[_Body] | None = fetch(url)
         try:
             while pending is not None:
-                payload = await pending
+                body = await pending
                 pending = None
+                early = jsonpages.peek_next_link(body.content)
+                if early is not None:
+                    pending = fetch(early)
+                    await asyncio.sleep(0)  # let the request go out before the decoding
+                payload = await self._decode(body)
+                size = len(body.content)
+                del body
                 link = payload.get("@odata.nextLink")
-                if isinstance(link, str) and link:
-                    pending = asyncio.ensure_future(self._get_json(link))
+                link = link if isinstance(link, str) and link else None
+                if link != early:
+                    if pending is not None:
+                        _drop(pending)
+                    pending = fetch(link) if link is not None else None
                     await asyncio.sleep(0)  # let the request go out before the parsing
+                yield payload, size
+        finally:
+            if pending is not None:
+                _drop(pending)  # the caller stopped early: nobody wants this page
+
+    async def _pages(self, url: str) -> AsyncIterator[list[dict[str, Any]]]:
+        """Each page's items, following `@odata.nextLink` until there is none (the next
+        page on its way while the caller parses and shows this one)."""
+        payloads = self._payloads(url)
+        try:
+            async for payload, _size in payloads:
                 value = payload.get("value")
                 yield (
                     [item for item in value if isinstance(item, dict)]
@@ -364,10 +417,7 @@ class GraphClient:
                     else []
                 )
         finally:
-            if pending is not None:
-                pending.cancel()
-                if pending.done() and not pending.cancelled():
-                    pending.exception()  # the caller stopped early: nobody wants this page
+            await payloads.aclose()  # now, not when the collector finds it: drops a prefetch
 
     async def _all(self, url: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -454,8 +504,17 @@ class GraphClient:
 
     async def event_pages(self, calendar: CalendarRef, url: str) -> AsyncIterator[list[Event]]:
         """The events of `calendar` from `url` (a first page, or a nextLink to go on from),
-        one list per page."""
+        one list per page; the first big page comes as two lists, a screenful first.
+
+        A screenful of events is parsed in about a millisecond, a whole page of 1000 in
+        tens: the first rows can be shown that much sooner.
+        """
+        first = True
         async for page in self._pages(url):
+            if first and len(page) > _THREAD_PARSE_ITEMS:
+                yield self._events_of(page[:_FIRST_ROWS], calendar)
+                page = page[_FIRST_ROWS:]
+            first = False
             yield await self._parse_events(page, calendar)
 
     async def _parse_events(self, page: list[dict[str, Any]], calendar: CalendarRef) -> list[Event]:

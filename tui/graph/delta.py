@@ -13,7 +13,6 @@ link: the round then starts over from the window, silently, and says so with `fu
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,30 +101,21 @@ async def _round(
     tally: _Tally, on_page: Callable[[list[Event]], None] | None = None,
 ) -> DeltaRound:
     prefer = f"odata.maxpagesize={page_size}"
-
-    def fetch(link: str) -> asyncio.Task[tuple[dict[str, Any], int]]:
-        return asyncio.ensure_future(
-            client._get_json_sized(link, prefer=prefer, on_attempt=tally.sent))
-
     upserts: dict[str, Event] = {}
     removed: dict[str, None] = {}
     final_link = ""
-    pending: asyncio.Task[tuple[dict[str, Any], int]] | None = fetch(url)
+    # The next page is on its way while this one is parsed (see GraphClient._payloads).
+    pages = client._payloads(url, prefer=prefer, on_attempt=tally.sent)
     try:
-        while pending is not None:
-            payload, size = await pending
-            pending = None
+        async for payload, size in pages:
             tally.bytes += size
             next_link = payload.get("@odata.nextLink")
             delta_link = payload.get("@odata.deltaLink")
-            if isinstance(next_link, str) and next_link:
-                pending = fetch(next_link)  # on its way while this page is parsed
-                await asyncio.sleep(0)
-            elif isinstance(delta_link, str) and delta_link:
+            if not (isinstance(next_link, str) and next_link):  # else _payloads follows it
+                if not (isinstance(delta_link, str) and delta_link):
+                    raise GraphError(200, "InvalidResponse",
+                                     "Graph ended a sync round without a deltaLink")
                 final_link = delta_link
-            else:
-                raise GraphError(200, "InvalidResponse",
-                                 "Graph ended a sync round without a deltaLink")
             value = payload.get("value")
             items = [obj for obj in value if isinstance(obj, dict) and _has_id(obj)] \
                 if isinstance(value, list) else []
@@ -145,10 +135,7 @@ async def _round(
             if full and on_page is not None and page:
                 on_page(page)
     finally:
-        if pending is not None:
-            pending.cancel()
-            if pending.done() and not pending.cancelled():
-                pending.exception()
+        await pages.aclose()  # a page asked for ahead is dropped
     return DeltaRound(list(upserts.values()), list(removed), final_link, full,
                       tally.requests, tally.bytes)
 

@@ -9,6 +9,7 @@ waiting a millisecond at most; the value is the same.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -78,3 +79,27 @@ def loads(data: bytes | str) -> Any:
     if _skip(text, pos) != len(text):
         raise json.JSONDecodeError("Extra data", text, pos)
     return result
+
+
+# A member named @odata.nextLink and the quote opening its value. Inside a JSON string a
+# quote is escaped (\\"), so this can only match a key, though maybe one of a nested object:
+# the caller checks the guess against the decoded page.
+_NEXT_LINK = re.compile(rb'"@odata\.nextLink"\s*:\s*"')
+_PEEK_BYTES = 16 * 1024
+
+
+def peek_next_link(data: bytes) -> str | None:
+    """The `@odata.nextLink` of a page, looked for in the last and first 16 KB of its raw
+    body (Graph writes it after or before the items), without decoding the page: the next
+    request can then leave before this page is decoded. None when not found there."""
+    for window in (data[-_PEEK_BYTES:], data[:_PEEK_BYTES]):
+        for match in reversed(list(_NEXT_LINK.finditer(window))):
+            # A character cut by the window's edge decodes as U+FFFD, past the link.
+            text = window[match.end() - 1 :].decode("utf-8", "replace")
+            try:
+                link, _ = _DECODER.raw_decode(text)
+            except ValueError:
+                continue  # the link itself is cut off by the window's edge
+            if isinstance(link, str) and link:
+                return link
+    return None

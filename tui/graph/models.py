@@ -17,10 +17,11 @@ from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
 JSON = dict[str, Any]
 
-# What the events pane and the detail pane show; nothing more is fetched.
+# What the events pane and the detail pane show, the filter matches, bulk cancel and the
+# cache need; nothing more is fetched (every field here is read by Event.from_json).
 EVENT_SELECT = (
     "id,subject,start,end,isAllDay,isOrganizer,isCancelled,type,seriesMasterId,organizer,"
-    "attendees,responseStatus,location,isOnlineMeeting,onlineMeeting,onlineMeetingUrl,"
+    "attendees,responseStatus,location,onlineMeeting,onlineMeetingUrl,"
     "bodyPreview,webLink,showAs,recurrence"
 )
 
@@ -185,7 +186,17 @@ def parse_datetime(obj: JSON, fallback: dt.tzinfo) -> dt.datetime | None:
     raw = _str(obj, "dateTime")
     if not raw:
         return None
-    # Graph sends seven fractional digits; fromisoformat takes at most six.
+    if len(raw) == 27 and raw[19] == "." and raw[20:].isdigit():
+        # Graph's usual form, 2026-11-23T07:00:00.0000000: fromisoformat (3.11) reads it
+        # whole, the seventh digit cut off as below.
+        try:
+            parsed = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            pass  # read below, as any other form
+        else:
+            return parsed.replace(tzinfo=zone(_str(obj, "timeZone")) or fallback)
+    # Other forms: fromisoformat takes at most six fractional digits before 3.11 and
+    # accepts no stray characters after them.
     head, _, frac = raw.partition(".")
     try:
         parsed = dt.datetime.fromisoformat(head)
@@ -247,41 +258,110 @@ class Event:
     def from_json(
         cls, obj: JSON, mailbox: Mailbox, calendar: CalendarRef | None, tz: dt.tzinfo
     ) -> Event:
-        start = parse_datetime(_dict(obj, "start"), tz)
-        end = parse_datetime(_dict(obj, "end"), tz)
-        is_all_day = _bool(obj, "isAllDay")
-        if not is_all_day:
-            start = start.astimezone(tz) if start else None
-            end = end.astimezone(tz) if end else None
-        attendees_raw = obj.get("attendees")
-        attendees = tuple(
-            Attendee.from_json(a)
-            for a in (attendees_raw if isinstance(attendees_raw, list) else [])
-            if isinstance(a, dict)
-        )
-        online = _str(_dict(obj, "onlineMeeting"), "joinUrl") or _str(obj, "onlineMeetingUrl")
-        unreadable = _unreadable(obj, start, end)
+        # Built for every event of a window (10,000s at a time), so the usual case takes
+        # the short paths: shared attendees and moments found with one lookup, and the
+        # field-by-field check for unreadable values only when a quick one fails.
+        get = obj.get
+        is_all_day = get("isAllDay") is True
+        start = _moment(get("start"), tz, is_all_day)
+        end = _moment(get("end"), tz, is_all_day)
+        attendees_raw = get("attendees")
+        attendees = _attendee_tuple(attendees_raw) if isinstance(attendees_raw, list) else ()
+        subject, preview, link = get("subject"), get("bodyPreview"), get("webLink")
+        organizer, location, status = get("organizer"), get("location"), get("responseStatus")
+        unreadable: tuple[str, ...] = ()
+        if not (
+            isinstance(subject, str) and isinstance(preview, str) and isinstance(link, str)
+            and isinstance(organizer, dict) and isinstance(location, dict)
+            and isinstance(status, dict) and isinstance(attendees_raw, list)
+            and start is not None and end is not None
+        ):
+            unreadable = _unreadable(obj, start, end)
+            organizer = organizer if isinstance(organizer, dict) else {}
+            location = location if isinstance(location, dict) else {}
+            status = status if isinstance(status, dict) else {}
+        meeting = get("onlineMeeting")
+        online = meeting.get("joinUrl") if isinstance(meeting, dict) else None
+        if not isinstance(online, str) or not online:
+            online = _str(obj, "onlineMeetingUrl")
         return cls(
             ref=EventRef(_str(obj, "id"), mailbox, calendar),
-            subject=_str(obj, "subject"),
+            subject=subject if isinstance(subject, str) else "",
             start=start,
             end=end,
             is_all_day=is_all_day,
-            is_organizer=_bool(obj, "isOrganizer"),
-            is_cancelled=_bool(obj, "isCancelled"),
+            is_organizer=get("isOrganizer") is True,
+            is_cancelled=get("isCancelled") is True,
             type=sys.intern(_str(obj, "type") or "singleInstance"),
             series_master_id=_str(obj, "seriesMasterId") or None,
-            organizer=Person.from_recipient(_dict(obj, "organizer")),
+            organizer=_organizer(organizer),
             attendees=attendees,
-            my_response=sys.intern(_str(_dict(obj, "responseStatus"), "response") or "none"),
-            location=_str(_dict(obj, "location"), "displayName"),
+            my_response=sys.intern(_str(status, "response") or "none"),
+            location=_str(location, "displayName"),
             online_meeting_url=online,
-            body_preview=_str(obj, "bodyPreview"),
-            web_link=_str(obj, "webLink"),
+            body_preview=preview if isinstance(preview, str) else "",
+            web_link=link if isinstance(link, str) else "",
             show_as=sys.intern(_str(obj, "showAs")),
-            recurrence=Recurrence.from_json(obj.get("recurrence")),
+            recurrence=Recurrence.from_json(get("recurrence")),
             unreadable=unreadable,
         )
+
+
+def _attendee_tuple(items: list[Any]) -> tuple[Attendee, ...]:
+    """The attendees of a JSON list: one seen before (the usual case in a big window) is
+    found with a single lookup of its four values; any other goes the defensive way."""
+    pool = _attendees
+    found: list[Attendee] = []
+    for item in items:
+        try:
+            email = item["emailAddress"]
+            key = (email["name"], email["address"], item["type"], item["status"]["response"])
+            found.append(pool[key])
+        except (KeyError, TypeError):  # new, incomplete or odd: the defensive way
+            if isinstance(item, dict):
+                found.append(Attendee.from_json(item))
+    return tuple(found)
+
+
+def _organizer(obj: JSON) -> Person:
+    try:
+        email = obj["emailAddress"]
+        return _people[(email["name"], email["address"])]
+    except (KeyError, TypeError):
+        return Person.from_recipient(obj)
+
+
+# Moments as parsed, by (dateTime, timeZone, viewer's zone, all day): a window's events
+# share start and end times (meetings begin on the hour), and parsing one costs more than
+# finding it. Listings come sorted by start, so recent moments are the ones met again: a
+# small bound (about 4 MB when full) keeps nearly every hit.
+_MOMENTS_MAX = 16_384
+_moments: dict[tuple[str, str, dt.tzinfo, bool], dt.datetime | None] = {}
+
+
+def _moment(value: Any, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
+    """A start or end: a timed event's in the viewer's zone `tz`, an all-day one's as
+    Graph gives its dates."""
+    if not isinstance(value, dict):
+        return None
+    raw, name = value.get("dateTime"), value.get("timeZone")
+    if not (isinstance(raw, str) and isinstance(name, str)):
+        return _parse_moment(value, tz, all_day)
+    key = (raw, name, tz, all_day)
+    try:
+        return _moments[key]
+    except KeyError:
+        pass
+    moment = _parse_moment(value, tz, all_day)
+    if len(_moments) >= _MOMENTS_MAX:
+        _moments.clear()
+    _moments[key] = moment
+    return moment
+
+
+def _parse_moment(value: JSON, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
+    moment = parse_datetime(value, tz)
+    return moment if all_day or moment is None else moment.astimezone(tz)
 
 
 _TEXT_FIELDS = ("subject", "bodyPreview", "webLink")

@@ -219,7 +219,9 @@ class MainScreen(CachedScreen):
         who = f" · {self.user_label}" if self.user_label else ""
         fresh = self.freshness()
         title = f"cal365{who}" + (f" · {fresh}" if fresh else "")
-        self.query_one("#title-bar", Static).update(title)
+        bar = self.query_one("#title-bar", Static)
+        if bar.content != title:  # each page of a loading window asks; a new layout costs
+            bar.update(title)
 
     # -- loading ---------------------------------------------------------------------------
 

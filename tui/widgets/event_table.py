@@ -156,6 +156,7 @@ class EventTable(ScrollView, can_focus=True):
         if not added:
             return
         was_empty = not self._events
+        shown_before = len(self._events)
         first = len(self._all)
         self._all.extend(added)
         hays = [haystack(event) for event in added]
@@ -172,7 +173,10 @@ class EventTable(ScrollView, can_focus=True):
         # The rows live as long as the window: keep them out of the cyclic collector's
         # scans, whose full passes over a big window would stall the UI.
         gc.freeze()
-        self._resize()
+        if shown_before < round(self.scroll_offset.y) + self._visible_rows:
+            self._resize()  # new rows on screen: draw them
+        else:
+            self._grow()
         if was_empty and self._events:
             self.cursor = 0
 
@@ -286,6 +290,18 @@ class EventTable(ScrollView, can_focus=True):
             i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
         ]
         self._events = [every[i] for i in self._matches]
+
+    def _grow(self) -> None:
+        """More rows below the screen: only the scrollbar changes. The rows drawn and their
+        cached lines stay, and the screen is not laid out again (a ScrollView owns its
+        virtual size; Textual's own resize path does the same `_scroll_update`), which
+        keeps a page arriving at a refreshed scrollbar instead of a whole new layout."""
+        size = Size(self.size.width, len(self._events) + 1)
+        if not self.show_vertical_scrollbar or size.width != self.virtual_size.width:
+            self.virtual_size = size  # the scrollbar appears: that needs a layout
+            return
+        self.set_reactive(EventTable.virtual_size, size)
+        self._scroll_update(size)
 
     def _resize(self) -> None:
         self._strips.clear()
