@@ -185,6 +185,16 @@ def main(argv: list[str] | None = None) -> int:
         return script_code
     if args.command in ("login", "logout", "whoami"):
         return _account_command(args)
+    from tui.startup import pause_collection, resume_collection
+
+    pause_collection()  # until the first rows are painted: see tui/startup.py
+    try:
+        return _run_app(args)
+    finally:
+        resume_collection()
+
+
+def _run_app(args: argparse.Namespace) -> int:
     timezone = args.timezone or os.environ.get("CAL365_TIMEZONE") or local_zone_name()
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)

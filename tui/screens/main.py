@@ -53,6 +53,7 @@ from tui.messages import (
 )
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
+from tui.startup import resume_collection
 from tui.sync import list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 from tui.widgets.event_details import EventDetails
@@ -165,6 +166,7 @@ class MainScreen(CachedScreen):
         return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
+        self.after_paint(resume_collection)  # paused while the app started: tui/startup.py
         self.client.on_wait = self._graph_waits
         self.query_one(CalendarTree).border_title = "Calendars"
         self.details.border_title = "Details"
