@@ -417,3 +417,55 @@ async def test_each_request_asks_for_the_permissions_its_mailbox_needs() -> None
         ("group read", frozenset({"Group.Read.All"})),
         ("group cancel", frozenset({"Group.ReadWrite.All"})),
     ]
+
+
+async def test_a_link_to_another_server_is_refused_and_gets_no_token() -> None:
+    """A nextLink naming another host (or scheme, or port) would carry the bearer token
+    there: the client refuses it before sending anything."""
+    from tui.graph import ME, CalendarRef
+    from tui.graph.errors import GraphError
+
+    seen: list[str] = []
+    links = ["http://127.0.0.2:8080/v1.0/me/calendarView?$skiptoken=x",
+             "https://graph.example:8080/v1.0/me/calendarView?$skiptoken=x",
+             "http://graph.example:9090/v1.0/me/calendarView?$skiptoken=x"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"value": [], "@odata.nextLink": links[0]})
+
+    while links:
+        seen.clear()
+        client = GraphClient("http://graph.example:8080/v1.0", "SECRET",
+                             transport=httpx.MockTransport(handler))
+        start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+        with pytest.raises(GraphError) as raised:
+            async for _ in client.calendar_view(CalendarRef(ME), start,
+                                                start + dt.timedelta(days=7)):
+                pass
+        assert raised.value.code == "LinkToAnotherServer"
+        assert all(u.startswith("http://graph.example:8080/") for u in seen), seen
+        await client.aclose()
+        links.pop(0)
+
+
+async def test_a_link_to_the_same_server_is_followed_whatever_its_letter_case() -> None:
+    from tui.graph import ME, CalendarRef
+
+    pages = iter([
+        {"value": [], "@odata.nextLink": "HTTP://Graph.Example:8080/v1.0/me/calendarView?p=2"},
+        {"value": []},
+    ])
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json=next(pages))
+
+    client = GraphClient("http://graph.example:8080/v1.0", "SECRET",
+                         transport=httpx.MockTransport(handler))
+    start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+    async for _ in client.calendar_view(CalendarRef(ME), start, start + dt.timedelta(days=7)):
+        pass
+    assert len(seen) == 2
+    await client.aclose()

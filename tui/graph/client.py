@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -123,6 +124,17 @@ async def _in_thread(function: Callable[..., _T], *args: Any) -> _T:
     return box.pop()
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port, as compared to decide where a token may go."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: no origin of ours
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
 def _page_parts(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
     """A page's items (objects only) and its nextLink (None: the last page)."""
     link = payload.get("@odata.nextLink")
@@ -133,8 +145,8 @@ def _page_parts(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], str | No
 
 def _trusting_nothing() -> Future[ssl.SSLContext]:
     """For a plain-HTTP Graph (loopback only: see the CLI's URL check) no trust store is
-    loaded: a TLS context that trusts no certificate, so a link to an https host fails
-    verification rather than carrying the token to a server nobody vouched for."""
+    loaded: a TLS context that trusts no certificate (links to other servers are refused
+    before any request, see `_send`)."""
     box: Future[ssl.SSLContext] = Future()
     box.set_result(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
     return box
@@ -194,7 +206,7 @@ class GraphClient:
         self._client: httpx.AsyncClient | None = None
         self._tls: Future[ssl.SSLContext] | None = None
         if transport is None:
-            self._tls = (_trusting_nothing() if self.base_url.startswith("http://")
+            self._tls = (_trusting_nothing() if self.base_url.lower().startswith("http://")
                          else _tls_context_soon())
 
     @property
@@ -255,8 +267,15 @@ class GraphClient:
         the server cannot have processed it (429, or the connection was never made); any
         other failure after sending raises RequestOutcomeUnknown, never a second send.
         """
-        if not url.startswith(("http://", "https://")):
+        if not url.lower().startswith(("http://", "https://")):
             url = self.base_url + url
+        elif _origin(url) != _origin(self.base_url):
+            # A link from a response (nextLink, deltaLink) to another server: the token
+            # would go with it. Graph's own links stay on the server that sent them.
+            raise GraphError(
+                502, "LinkToAnotherServer",
+                f"Graph answered with a link to another server ({_origin(url)[1]}); cal365 "
+                "does not send your sign-in there", None)
         key = mailbox_key(url) if mailbox is None else mailbox
         scopes = permissions.needed(method, key)
         idempotent = method in ("GET", "HEAD")
