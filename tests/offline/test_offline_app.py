@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from pathlib import Path
@@ -381,3 +382,30 @@ async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
         main = pilot.app.main  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: main._offline and bool(main.table.all_events))
         assert [e.id for e in main.table.all_events] == first_rows
+
+
+async def test_a_cache_read_error_at_a_warm_start_is_reported_not_a_crash(
+    fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first rows of a warm start are read as the screen mounts; a read error there
+    (a database locked by another program) goes the way of any other: a status line."""
+    await first_run(fake_graph)
+    from tui.cache import CacheError
+    from tui.sync import SyncController, started
+
+    def locked(*_args: object) -> None:
+        raise CacheError("database is locked")
+
+    monkeypatch.setattr(SyncController, "synced_at", locked)
+    early = started(opener(SETTINGS, lambda: OWNER))
+    for _ in range(500):
+        if early.ready():
+            break
+        await asyncio.sleep(0.01)
+    assert early.ready()
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE)
+    app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE, cache=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "database is locked" in app.main.status.message)
+        assert app.main.status.kind == "error"
+        assert app.is_running

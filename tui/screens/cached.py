@@ -173,9 +173,14 @@ class CachedScreen(Screen[None]):
         if not (isinstance(opener, StartedOpen) and opener.ready()):
             self.open_cache()
             return
+        try:
+            opened = self._open_store()
+        except Exception:  # unforeseen: the worker meets it again and reports it as usual
+            self.open_cache()
+            return
         self._read_now = True
         try:
-            self.on_cache_opened(self._open_store())
+            self.on_cache_opened(opened)
         finally:
             self._read_now = False
 
@@ -276,7 +281,12 @@ class CachedScreen(Screen[None]):
         self._loading = True
         self._synced_at = None
         self._save_view()
-        first = self._read_first(ref, start, end) if self._read_now else None
+        first = None
+        if self._read_now:
+            try:
+                first = self._read_first(ref, start, end)
+            except Exception:  # read again in the worker, whose errors are reported as usual
+                first = None
         self.load_window(ref, start, end, self._generation, first)
 
     def _read_first(self, ref: CalendarRef, start: dt.datetime, end: dt.datetime
