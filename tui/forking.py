@@ -13,10 +13,12 @@ not Windows): elsewhere callers use a thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
+import time
 
 
 def can_fork() -> bool:
@@ -32,3 +34,44 @@ def quiet_child() -> None:
         os.dup2(devnull, fd)
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# Descriptors this process keeps for itself (a child's lifeline): a later child must not
+# hold them, or it would keep the first child alive after this process is gone.
+_private: set[int] = set()
+
+
+def keep_private(fd: int) -> None:
+    _private.add(fd)
+
+
+def forget_private(fd: int) -> None:
+    _private.discard(fd)
+
+
+def fork() -> int | None:
+    """`os.fork()`; None when the system refused (the caller then uses a thread)."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        for fd in _private:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _private.clear()
+    return pid
+
+
+def end_with_parent(limit: float | None = None) -> None:
+    """In a forked child: end it when the process that forked it is gone (killed too, so no
+    clean-up of its ran), or after `limit` seconds."""
+    parent = os.getppid()
+    deadline = None if limit is None else time.monotonic() + limit
+
+    def watch() -> None:
+        while os.getppid() == parent and (deadline is None or time.monotonic() < deadline):
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cal365-parent-watch", daemon=True).start()

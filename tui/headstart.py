@@ -26,8 +26,12 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from typing import Any
 
-from tui.forking import can_fork, quiet_child
+from tui.forking import can_fork, end_with_parent, fork, quiet_child
 from tui.graph import CalendarRef, Event, GraphClient
+
+# Seconds the early request may take; a slower one (retries, a network that hangs) is given
+# up and the page is asked for again through the app's client, which says why it waits.
+LIMIT = 15.0
 
 
 class HeadStartFailed(Exception):
@@ -73,12 +77,20 @@ class HeadStart:
 
     def _fork(self, fetch: Any) -> None:
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        pid = fork()
+        if pid is None:
+            os.close(read_end)
+            os.close(write_end)
+            threading.Thread(target=self._run, args=(fetch,), name="cal365-head-start",
+                             daemon=True).start()
+            return
         if pid == 0:  # the child: one request, its JSON down the pipe, and gone
             code = 1
             try:
                 os.close(read_end)
                 quiet_child()
+                # Past this the app asks the usual way, with its waits in the status bar.
+                end_with_parent(limit=LIMIT)
                 # In a thread of its own: the forking thread may be inside a running loop.
                 box: list[dict[str, Any]] = []
                 runner = threading.Thread(target=lambda: box.append(asyncio.run(fetch())))

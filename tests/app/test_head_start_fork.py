@@ -4,8 +4,11 @@ only means the page is asked for again the usual way."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -62,3 +65,51 @@ def test_a_refused_head_start_is_asked_again_the_usual_way() -> None:
     result = _run("bad")  # the child's request gets a 401; the app's own client asks again
     assert result["error"] == "HeadStartFailed"
     assert result["shown"] == result["direct"]
+
+
+HANGING = """
+import datetime as dt, os, socket, sys, time
+from tui.graph import ME, CalendarRef
+from tui.headstart import HeadStart
+
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(8)  # accepts, and never answers
+base = f"http://127.0.0.1:{server.getsockname()[1]}/v1.0"
+start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+HeadStart(base, "token", timezone="UTC", calendar=CalendarRef(ME), start=start,
+          end=start + dt.timedelta(days=7))
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def _with_marker(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    if marker.encode() in cmdline.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_the_head_start_child_ends_when_the_app_is_killed() -> None:
+    marker = f"cal365-head-start-test-{os.getpid()}"
+    proc = subprocess.Popen([sys.executable, "-c", HANGING, marker], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
+        assert len(_with_marker(marker)) == 2  # the app and its head-start child
+        proc.send_signal(signal.SIGKILL)  # no clean-up runs: the child must notice alone
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while _with_marker(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _with_marker(marker) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()

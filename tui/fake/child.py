@@ -17,7 +17,7 @@ import signal
 import socket
 import time
 
-from tui.forking import can_fork, quiet_child
+from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
 
 from .token import DEMO_TOKEN
 
@@ -39,6 +39,7 @@ class ChildGraph:
         if self._lifeline < 0:
             return
         os.close(self._lifeline)
+        forget_private(self._lifeline)
         self._lifeline = -1
         deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
@@ -62,7 +63,12 @@ def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | 
     listening.listen(128)
     port = listening.getsockname()[1]
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    pid = fork()
+    if pid is None:
+        for fd in (read_end, write_end):
+            os.close(fd)
+        listening.close()
+        return None
     if pid == 0:  # the child: serve until the lifeline closes, and never return
         code = 1
         try:
@@ -73,11 +79,13 @@ def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | 
             os._exit(code)
     os.close(read_end)
     listening.close()
+    keep_private(write_end)
     return ChildGraph(pid, write_end, port, token)
 
 
 def _serve(listening: socket.socket, lifeline: int, today: dt.date | None, token: str) -> None:
     quiet_child()
+    end_with_parent()  # also when the app was killed and a lifeline copy lingers somewhere
     from .server import FakeGraph
 
     FakeGraph(today=today, token=token, port=listening.getsockname()[1]).start(listening)
