@@ -51,3 +51,21 @@ async def test_a_click_on_a_key_presses_it(fake_graph: FakeGraph) -> None:
         dialog_bar = app.screen.query_one(KeyBar)
         assert "Send cancellation" in _line(dialog_bar)
         assert "Cancel event" not in _line(dialog_bar)
+
+
+async def test_a_narrow_bar_keeps_whole_keys_help_and_the_palette(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        app.main.table.focus()
+        await pilot.pause()
+        bar = app.main.query_one(KeyBar)
+        line = _line(bar)
+        assert len(line) <= 80
+        assert line.rstrip().endswith("Ctrl+P")
+        assert "? Help" in line
+        labels = [c.footer for c in commands_for("events") + commands_for("app") if c.footer]
+        shown = [label for label in labels if label in line]
+        assert shown and len(shown) < len(labels)  # some given up for, whole
+        # No key is cut: the keys part ends with a whole label.
+        keys_part = line.split("▏")[0].rstrip()
+        assert any(keys_part.endswith(label) for label in shown), keys_part

@@ -25,6 +25,7 @@ class _Key(NamedTuple):
     shown: str
     label: str
     enabled: bool
+    command: str | None = None  # its id in tui/commands.py
 
 
 class KeyBar(Widget):
@@ -60,7 +61,7 @@ class KeyBar(Widget):
                 continue  # one entry per action, as its first key
             actions.add(binding.action)
             keys.append(_Key(binding.key, self.app.get_key_display(binding),
-                             binding.description, enabled))
+                             binding.description, enabled, binding.id))
         if keys != self._keys or palette != self._palette:
             self._keys, self._palette = keys, palette
             self.refresh()
@@ -68,24 +69,44 @@ class KeyBar(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         label_style = self.get_component_rich_style("key-bar--label")
+        width = self.size.width
+        right = None
+        if self._palette is not None:
+            right = Text(f"▏{self._palette.shown} ",
+                         self.get_component_rich_style("key-bar--palette"), end="")
+        room = width - (right.cell_len if right is not None else 0)
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for item in self._keys:
+        for item in self._fitting(room):
             start = line.cell_len
             line.append(f" {item.shown} ", key_style if item.enabled else key_style + _DIM)
             line.append(item.label, label_style)
             line.append(" ")
             self._spans.append((start, line.cell_len, item.key))
-        if self._palette is not None:
-            right = Text(f"▏{self._palette.shown} ",
-                         self.get_component_rich_style("key-bar--palette"), end="")
-            width = self.size.width
-            room = width - right.cell_len
-            if line.cell_len <= room:
-                line.pad_right(room - line.cell_len)
-                self._spans.append((room, width, self._palette.key))
-                line.append_text(right)
+        if right is not None and room > 0:
+            line.pad_right(room - line.cell_len)
+            self._spans.append((room, width, self._palette.key if self._palette else ""))
+            line.append_text(right)
         return line
+
+    def _fitting(self, room: int) -> list[_Key]:
+        """The keys that fit in `room` cells, whole: in their order, but help first of the
+        ones given up for, as it lists all the others."""
+        def cells(item: _Key) -> int:
+            return Text(f" {item.shown} {item.label} ").cell_len
+
+        if sum(cells(item) for item in self._keys) <= room:
+            return self._keys
+        kept: set[int] = set()
+        used = 0
+        helps = [i for i, item in enumerate(self._keys) if item.command == "help"]
+        for index in helps + list(range(len(self._keys))):
+            if index in kept:
+                continue
+            if used + cells(self._keys[index]) <= room:
+                kept.add(index)
+                used += cells(self._keys[index])
+        return [item for i, item in enumerate(self._keys) if i in kept]
 
     async def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
