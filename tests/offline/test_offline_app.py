@@ -371,8 +371,11 @@ async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
         first_rows = [e.id for e in main.table.all_events]
         keyring_answers.set()
         await synced(pilot)
-        # The sync that took the window into the cache kept the rows as they were.
+        # The sync that took the window into the cache kept the rows as they were, and does
+        # not call rows the user has been looking at "new".
         assert [e.id for e in main.table.all_events] == first_rows
+        await wait_for(pilot, lambda: "events" in main.status.message)
+        assert " new," not in main.status.message, main.status.message
         assert not main.cache_beside
         deltas = [r for r in fake_graph.requests if r.path.endswith("/calendarView/delta")]
         assert deltas, "the window was never synced into the cache"

@@ -408,6 +408,9 @@ class CachedScreen(Screen[None]):
             return
         synced = message.synced
         self._syncing = self._loading = False
+        # Changes are news only against an earlier sync; a window's first round just fills
+        # the cache with what the screen may already show.
+        known_before = self._synced_at is not None
         self._synced_at = synced.synced_at
         table = self.table
         before = table.current
@@ -420,7 +423,7 @@ class CachedScreen(Screen[None]):
         name = printable(self.calendar_name, 60)
         applied = synced.applied
         changes = ""
-        if applied.added or applied.changed or applied.removed:
+        if known_before and (applied.added or applied.changed or applied.removed):
             changes = (f" ({applied.added} new, {applied.changed} changed, "
                        f"{applied.removed} removed)")
         note, self._startup_note = self._startup_note, ""
