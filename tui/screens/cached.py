@@ -50,7 +50,6 @@ from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
-    from tui.headstart import HeadStart
     from tui.widgets.calendar_tree import CalendarTree
     from tui.widgets.event_table import EventTable
     from tui.widgets.status_bar import StatusBar
@@ -81,7 +80,6 @@ class CachedScreen(Screen[None]):
     offline_retry: float
     _keep_missing_ok: bool
     _startup_note: str
-    _head_start: HeadStart | None
 
     if TYPE_CHECKING:
         @property
@@ -128,8 +126,8 @@ class CachedScreen(Screen[None]):
 
         For start-up work that would hold the event loop (the HTTP client's set-up, the rest
         of a cache read, the keyring): started before the frame that paints the first rows,
-        it delays those rows. A paint shows as the screen's layout signal, or as the app's
-        Ready event for its first frame; a timer stands in if neither comes."""
+        it delays those rows. A paint shows as the screen's layout signal outside a batch of
+        updates (Textual writes no frame inside one); a timer stands in if none comes."""
         if self._paint_waiters is None:
             self._paint_waiters = []
             self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
@@ -309,23 +307,14 @@ class CachedScreen(Screen[None]):
         """The window from the cache, then a sync; `first`: its reading begun already."""
         sync = self.sync
         assert sync is not None
-        early = None
         if first is not None:
             synced_at, batches = first
             await self.wait_for_paint()  # the rest, and the sync, once those rows are painted
         else:
             synced_at = await asyncio.to_thread(sync.synced_at, ref, start, end)
             batches = sync.read(ref, start, end)
-            if synced_at is None and self._head_start is not None:
-                # Nothing cached for it (a session cache, a first run): the page asked for
-                # while the app started paints first; the delta round below caches it.
-                early = self._head_start.pages(self.client, ref, start, end)
-        if early is not None:
-            async for page in early:
-                self.post_message(CachedEvents(generation, page, None, False))
-        else:
-            while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-                self.post_message(CachedEvents(generation, batch, synced_at, False))
+        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+            self.post_message(CachedEvents(generation, batch, synced_at, False))
         self.post_message(CachedEvents(generation, [], synced_at, True))
         await self._sync_window(ref, start, end, generation)
 
@@ -350,6 +339,7 @@ class CachedScreen(Screen[None]):
         if self.sync is None:
             return
         self._asked = asked
+        self.streaming = False  # a listing still going is cancelled by the sync (same group)
         if asked:
             self.relist_mailboxes()
         if self._loading:  # a load still reading the cache: start it over instead

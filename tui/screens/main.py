@@ -242,6 +242,7 @@ class MainScreen(CachedScreen):
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
         start, end = self.window.bounds(self.tz)
         if self.sync is not None:
+            self.streaming = False
             self._load_cached(ref, start, end)
         else:
             self.streaming = True
