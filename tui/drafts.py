@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,12 @@ class Drafts:
     def discard(self, mailbox: str, event_id: str) -> None:
         """Forget the draft (after its cancel went through), and save."""
         if self._entries.pop((mailbox, event_id), None) is not None:
+            self._save()
+
+    def discard_events(self, mailbox: str, event_ids: Iterable[str]) -> None:
+        """Forget the drafts of events that are cancelled or gone (one save for them all)."""
+        dropped = [self._entries.pop((mailbox, e), None) for e in set(event_ids)]
+        if any(text is not None for text in dropped):
             self._save()
 
     def __len__(self) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -72,6 +72,7 @@ class CachedScreen(Screen[None]):
                           missing_ok: bool = False) -> None: ...
         def load_calendars(self) -> object: ...
         def _retry_offline(self) -> None: ...
+        def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None: ...
 
     sync: SyncController | None = None
     cache_opener: CacheOpener | None = None
@@ -243,11 +244,13 @@ class CachedScreen(Screen[None]):
         self._synced_at = synced.synced_at
         table = self.table
         before = table.current
+        shown = {e.id for e in table.all_events}
         upserts = [e for e in synced.upserts if e.id not in self._gone]
         if synced.full:
             table.apply(upserts, keep_only={e.id for e in upserts})
         else:
             table.apply(upserts, synced.removed)
+        self.events_settled(upserts, shown - {e.id for e in table.all_events})
         table.set_placeholder("No events in this window.")
         name = printable(self.calendar_name, 60)
         applied = synced.applied

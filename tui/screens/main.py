@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from tui.messages import (
     CancelFailed,
     CancelFinished,
     CancelSucceeded,
+    DraftsSettled,
     EventsLoaded,
     EventsPage,
     GraphWaiting,
@@ -136,6 +137,7 @@ class MainScreen(CachedScreen):
         self._retry_pending = False
         self._panes_pending = False
         self._gone: set[str] = set()  # cancelled in this session
+        self._shown_before: set[str] = set()  # the calendar's events before a reload
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -214,6 +216,9 @@ class MainScreen(CachedScreen):
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
         unless `missing_ok` its absence is reported (it went away on the server)."""
+        # A reload: what vanishes from the calendar may take its drafts along.
+        same = ref == self.calendar
+        self._shown_before = {e.id for e in self.table.all_events} if same else set()
         self.calendar = ref
         self.calendar_name = name
         self._generation += 1
@@ -345,6 +350,7 @@ class MainScreen(CachedScreen):
         table = self.table
         # A page fetched before a cancel went through must not bring the event back.
         table.extend(e for e in message.events if e.id not in self._gone)
+        self.events_settled(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
@@ -355,6 +361,8 @@ class MainScreen(CachedScreen):
             return
         self._offline = False
         table = self.table
+        vanished, self._shown_before = self._shown_before, set()
+        self.events_settled((), vanished - {e.id for e in table.all_events})
         count = len(table.all_events)
         table.set_placeholder("No events in this window.")
         self._update_titles()
@@ -686,6 +694,8 @@ class MainScreen(CachedScreen):
     def on_bulk_progress(self, message: BulkProgress) -> None:
         event, outcome = message.event, message.outcome
         self.bulk_results.append((event, outcome))
+        if outcome.status == "cancelled":
+            self._drop_drafts(event.ref.mailbox.key, [event.id])
         if outcome.status in ("cancelled", "not_found"):
             self._gone.add(event.id)
             self.cache_cancelled(event.id)
@@ -728,6 +738,45 @@ class MainScreen(CachedScreen):
             self.drafts.put(*_BULK_DRAFT, text)
         except DraftsError as error:
             self.status.show(str(error), "error")
+
+    def _drop_drafts(self, mailbox: str, event_ids: list[str]) -> None:
+        """The events' cancels went through (by any route): their comments are done with."""
+        try:
+            self.drafts.discard_events(mailbox, event_ids)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
+    def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None:
+        """Events as Graph now has them, and ids no longer in the calendar on screen. A
+        cancelled one's draft goes; a vanished one's only once Graph confirms it is
+        cancelled or deleted (it may just have moved out of the window)."""
+        mailbox = self.calendar.mailbox.key
+        cancelled = [e.id for e in events if e.is_cancelled and self.drafts.get(mailbox, e.id)]
+        if cancelled:
+            self._drop_drafts(mailbox, cancelled)
+        check = [i for i in vanished if self.drafts.get(mailbox, i) is not None]
+        if check:
+            self.check_drafts([EventRef(i, self.calendar.mailbox, self.calendar)
+                               for i in check])
+
+    @work(group="drafts", exit_on_error=False, description="Checking drafts")
+    async def check_drafts(self, refs: list[EventRef]) -> None:
+        settled: list[str] = []
+        for ref in refs:
+            try:
+                event = await self.client.event(ref)
+            except NotFound:
+                settled.append(ref.event_id)
+                continue
+            except (GraphError, GraphUnavailable):
+                continue  # not known: the draft stays
+            if event.is_cancelled:
+                settled.append(ref.event_id)
+        if settled:
+            self.post_message(DraftsSettled(refs[0].mailbox.key, settled))
+
+    def on_drafts_settled(self, message: DraftsSettled) -> None:
+        self._drop_drafts(message.mailbox, message.event_ids)
 
     def _keep_draft(self, event: Event, text: str) -> None:
         """Remember (or, with empty text, forget) the comment typed for `event`."""
@@ -827,8 +876,13 @@ class MainScreen(CachedScreen):
 
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
-        self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
+        # Every occurrence of a cancelled series is cancelled: their drafts go too.
+        done = [event.id, message.outcome.event_id]
+        if series:
+            done += [e.id for e in self.table.all_events
+                     if e.series_master_id == event.series_master_id]
+        self._drop_drafts(event.ref.mailbox.key, done)
         self._gone.add(event.id)
         self.cache_cancelled(message.outcome.event_id if series else event.id)
         if series:
