@@ -136,8 +136,8 @@ class CachedScreen(Screen[None]):
                 for ref, calendar in calendars:
                     if ref == view.calendar:
                         name = calendar.name
-        if own:
-            self._tree().select_ref(self.calendar)
+        if own and not self._tree().select_ref(self.calendar):
+            self._tree().select_default()  # the default calendar, named by no id
         self._panes_pending = True
         self.open_calendar(self.calendar, name)
         if self.sync is not None and self.sync_every > 0:

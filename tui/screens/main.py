@@ -336,7 +336,8 @@ class MainScreen(CachedScreen):
         tree = self.query_one(CalendarTree)
         tree.set_section(message.key, message.title, message.groups)
         self.cache_tree(message.key, message.groups)
-        if message.key == "me" and not tree.select_ref(self.calendar):
+        # Show the open calendar, unless the user has taken the cursor somewhere else.
+        if message.key == "me" and not tree.placed_by_user and not tree.select_ref(self.calendar):
             tree.select_default()
         if message.key.startswith("user:"):
             # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
