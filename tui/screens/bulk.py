@@ -119,7 +119,8 @@ class BulkResultsScreen(ModalScreen[bool]):
         with Vertical(id="results-dialog"):
             yield Static(f"Bulk cancel: {summary}", id="results-title", markup=False)
             yield Static(
-                f"{len(self.outcomes)} meetings in {self.requests} batch requests. "
+                f"{_count(len(self.outcomes), 'meeting')} in "
+                f"{_count(self.requests, 'batch request')}. "
                 + ("r retries the failed ones · " if self.retryable else "")
                 + "Esc closes",
                 id="results-hint",
@@ -135,12 +136,20 @@ class BulkResultsScreen(ModalScreen[bool]):
                     yield Static(line, classes="bulk-row")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Retry failed" is offered only when something failed.
+        return bool(self.retryable) if action == "retry" else True
+
     def action_retry(self) -> None:
         if self.retryable:
             self.dismiss(True)
 
     def action_close(self) -> None:
         self.dismiss(False)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 _STYLE = {

@@ -28,6 +28,7 @@ from tui.graph.errors import GraphUnavailable
 from tui.messages import CachedEvents, CacheOpened, Section, SyncDone, SyncPage, SyncStarted
 from tui.problems import describe
 from tui.sync import SyncController, calendars_section, freshness, groups_section, with_section
+from tui.widgets.calendar_tree import shown_name
 from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
@@ -135,7 +136,7 @@ class CachedScreen(Screen[None]):
             for _, calendars in [*own, *groups]:
                 for ref, calendar in calendars:
                     if ref == view.calendar:
-                        name = calendar.name
+                        name = shown_name(ref, calendar)
         if own and not self._tree().select_ref(self.calendar):
             self._tree().select_default()  # the default calendar, named by no id
         self._panes_pending = True

@@ -54,7 +54,7 @@ from tui.messages import (
 )
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
-from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section
+from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
@@ -455,7 +455,7 @@ class MainScreen(CachedScreen):
         node = event.node.data
         if node is None:
             return
-        self.open_calendar(node.ref, node.calendar.name)
+        self.open_calendar(node.ref, shown_name(node.ref, node.calendar))
         self.table.focus()
 
     def _show_details(self, event: Event | None) -> None:
@@ -490,7 +490,9 @@ class MainScreen(CachedScreen):
 
     def action_open_web(self) -> None:
         event = self.table.current
-        if event is None or not event.web_link:
+        if event is None:
+            self.status.show("No event selected.", "info")
+        elif not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
         elif open_in_browser(event.web_link):
             self.status.show(f"Opened {_short(event)} in the browser.", "info")
@@ -504,7 +506,10 @@ class MainScreen(CachedScreen):
 
     def action_copy_link(self) -> None:
         event = self.table.current
-        if event is None or not event.web_link:
+        if event is None:
+            self.status.show("No event selected.", "info")
+            return
+        if not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
             return
         self.app.copy_to_clipboard(event.web_link)
@@ -617,6 +622,7 @@ class MainScreen(CachedScreen):
     def action_toggle_mark(self) -> None:
         event = self.table.current
         if event is None:
+            self.status.show("No event to mark here.", "info")
             return
         if self.marked.pop(event.id, None) is None:
             self.marked[event.id] = event
@@ -624,11 +630,17 @@ class MainScreen(CachedScreen):
         self.table.action_cursor_down()
 
     def action_mark_all(self) -> None:
+        if not self.table.visible_events:
+            self.status.show("No events shown: nothing to mark.", "info")
+            return
         for event in self.table.visible_events:
             self.marked.setdefault(event.id, event)
         self._marks_changed()
 
     def action_unmark_all(self) -> None:
+        if not self.marked:
+            self.status.show("No events are marked.", "info")
+            return
         self.marked.clear()
         self._marks_changed()
 

@@ -22,6 +22,15 @@ NodeKey = tuple[object, ...]
 Node = TreeNode["CalendarNode | None"]
 
 
+def shown_name(ref: CalendarRef, calendar: Calendar) -> str:
+    """The name for titles and the status line: with its owner's when it is someone else's
+    calendar, as a bare "Calendar" would not say whose it is."""
+    owner = calendar.owner_name
+    if owner and owner != calendar.name and (not calendar.can_edit or ref.mailbox.kind == "user"):
+        return f"{calendar.name} ({owner})"
+    return calendar.name
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarNode:
     """What a tree leaf stands for: a calendar and the URL form it was found through."""

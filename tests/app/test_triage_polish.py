@@ -1,0 +1,75 @@
+"""Small things a person triaging meetings runs into: every key answers, every line tells
+the truth, and titles say whose calendar is open."""
+
+from __future__ import annotations
+
+from tests.app.helpers import loaded, make_app, wait_for
+from tui.fake import FakeGraph
+from tui.fake.bulk import add_meetings
+from tui.fake.seed import JONAS_UPN
+from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
+from tui.screens.prompt import PromptScreen
+from tui.widgets.calendar_tree import CalendarTree
+
+
+async def test_keys_with_nothing_to_act_on_say_so(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        await pilot.press("/", *"zzzz-nothing", "enter")
+        await wait_for(pilot, lambda: not main.table.visible_events)
+        for key, said in [("space", "No event to mark here."),
+                          ("A", "No events shown: nothing to mark."),
+                          ("U", "No events are marked."),
+                          ("o", "No event selected."),
+                          ("y", "No event selected.")]:
+            main.status.show("", "info")
+            await pilot.press(key)
+            assert main.status.message == said, key
+        assert not main.marked
+
+
+async def test_bulk_results_count_in_the_singular_and_offer_retry_only_after_a_failure(
+    fake_graph: FakeGraph,
+) -> None:
+    [added] = add_meetings(fake_graph.store, 1)
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        await wait_for(pilot, lambda: any(e.id == added for e in main.table.all_events))
+        event = next(e for e in main.table.all_events if e.id == added)
+        main.marked[event.id] = event
+        main._marks_changed()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
+        results = app.screen
+        hint = str(results.query_one("#results-hint").render())
+        assert hint.startswith("1 meeting in 1 batch request. ")
+        assert results.check_action("retry", ()) is False
+        assert "retry" not in {b.binding.action for b in app.active_bindings.values()}
+        await pilot.press("escape")
+
+
+async def test_another_persons_calendar_says_whose_it_is_in_the_title(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*JONAS_UPN, "enter")
+        await wait_for(pilot, lambda: "Added" in main.status.message)
+        tree = main.query_one(CalendarTree)
+        [theirs] = [leaf for leaf in tree._leaves(tree.root)
+                    if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
+        tree.focus()
+        tree.move_cursor(theirs)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.status.kind == "info" and main.table.all_events
+                       and main.calendar == theirs.data.ref)  # type: ignore[union-attr]
+        title = str(main.query_one("#events-pane").border_title)
+        assert title.startswith("Calendar (Jonas Berg) · "), title
+        assert main.status.message.startswith("Calendar (Jonas Berg): ")
