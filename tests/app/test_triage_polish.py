@@ -73,3 +73,21 @@ async def test_another_persons_calendar_says_whose_it_is_in_the_title(
         title = str(main.query_one("#events-pane").border_title)
         assert title.startswith("Calendar (Jonas Berg) · "), title
         assert main.status.message.startswith("Calendar (Jonas Berg): ")
+
+
+async def test_the_kept_event_is_scrolled_into_view_when_the_window_grows(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        main, table = app.main, app.main.table
+        await pilot.press("j", "j", "j")
+        kept = table.current
+        assert kept is not None
+        await pilot.press("4")  # the month: the event is now far down the list
+        await wait_for(pilot, lambda: main.window.view == "month" and main.status.kind == "info"
+                       and "events" in main.status.message)
+        await pilot.pause()
+        assert table.current == kept and table.cursor > table._visible_rows
+        top = round(table.scroll_offset.y)
+        assert top <= table.cursor < top + table._visible_rows
