@@ -91,3 +91,21 @@ async def test_the_kept_event_is_scrolled_into_view_when_the_window_grows(
         assert table.current == kept and table.cursor > table._visible_rows
         top = round(table.scroll_offset.y)
         assert top <= table.cursor < top + table._visible_rows
+
+
+async def test_a_retry_notice_gives_way_once_the_background_request_got_through(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.fake.faults import Fault
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        before = (main.status.message, main.status.kind)
+        fake_graph.faults.add(Fault("throttle", path="/calendarGroups$", times=1,
+                                    retry_after="1"))
+        main.load_calendars()  # a background load: it says nothing when it works
+        await wait_for(pilot, lambda: "throttling" in main.status.message)
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        await wait_for(pilot, lambda: "throttling" not in main.status.message)
+        assert (main.status.message, main.status.kind) == before

@@ -138,6 +138,8 @@ class MainScreen(CachedScreen):
         self._panes_pending = False
         self._gone: set[str] = set()  # cancelled in this session
         self._shown_before: set[str] = set()  # the calendar's events before a reload
+        self._wait_lines: set[str] = set()  # "retrying in…" lines shown
+        self._before_wait: tuple[str, StatusKind] = ("", "info")
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -396,7 +398,18 @@ class MainScreen(CachedScreen):
     def on_graph_waiting(self, message: GraphWaiting) -> None:
         if self.sync is not None and self._offline:
             return  # retrying while offline: the title bar already says so
-        self.status.show(message.notice.message + "…", "busy")
+        status, line = self.status, message.notice.message + "…"
+        if status.message not in self._wait_lines:
+            self._before_wait = (status.message, status.kind)
+        self._wait_lines.add(line)
+        status.show(line, "busy")
+        # Nothing else may follow a retry that worked (a background load, say): once the
+        # wait is over, the line before it comes back unless something else was said since.
+        self.set_timer(message.notice.seconds + 0.5, partial(self._wait_over, line))
+
+    def _wait_over(self, line: str) -> None:
+        if self.status.message == line:
+            self.status.show(*self._before_wait)
 
     def _retry_offline(self) -> None:
         self._retry_pending = False
