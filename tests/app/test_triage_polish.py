@@ -109,3 +109,32 @@ async def test_a_retry_notice_gives_way_once_the_background_request_got_through(
         await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
         await wait_for(pilot, lambda: "throttling" not in main.status.message)
         assert (main.status.message, main.status.kind) == before
+
+
+async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: FakeGraph) -> None:
+    from tui.screens.cancel import CancelScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        assert "In the calendar of" not in str(app.screen.query_one("#cancel-summary").render())
+        await pilot.press("escape")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*JONAS_UPN, "enter")
+        await wait_for(pilot, lambda: "Added" in main.status.message)
+        tree = main.query_one(CalendarTree)
+        [theirs] = [leaf for leaf in tree._leaves(tree.root)
+                    if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
+        tree.focus()
+        tree.move_cursor(theirs)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.status.kind == "info" and main.table.all_events
+                       and main.calendar == theirs.data.ref)  # type: ignore[union-attr]
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        summary = str(app.screen.query_one("#cancel-summary").render())
+        assert f"In the calendar of {JONAS_UPN}." in summary
+        await pilot.press("escape")

@@ -32,6 +32,8 @@ def summary_text(event: Event, whole_series: bool = False) -> Text:
     text = Text()
     text.append(printable(event.subject) or "(no subject)", style="bold")
     text.append("\n" + when_label(event))
+    if event.ref.mailbox.kind == "user":  # opened with `u`: say whose calendar it is
+        text.append(f"\nIn the calendar of {printable(event.ref.mailbox.id, 200)}.")
     if event.is_occurrence and whole_series:
         text.append("\nThe whole recurring series, past and future occurrences.", style="bold")
     elif event.is_occurrence:
