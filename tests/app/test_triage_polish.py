@@ -138,3 +138,25 @@ async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: Fa
         summary = str(app.screen.query_one("#cancel-summary").render())
         assert f"In the calendar of {JONAS_UPN}." in summary
         await pilot.press("escape")
+
+
+def test_the_audit_view_tells_meetings_with_the_same_subject_apart() -> None:
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from tui import audit
+    from tui.screens.audit_view import audit_table
+
+    def entry(start: str | None) -> audit.AuditEntry:
+        return audit.AuditEntry(dt.datetime(2026, 11, 25, 16, 1, tzinfo=dt.UTC), "me", "E",
+                                "Design review", start, None, "cancelled", None)
+
+    log = audit.AuditLog([entry("2026-11-27T09:00:00+01:00"), entry("2026-12-08T13:30:00+01:00"),
+                          entry(None), entry("garbled\x1b[31m")], 0)
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(audit_table(log))
+    text = console.export_text()
+    assert "Fri 27 Nov 2026 09:00" in text and "Tue 08 Dec 2026 13:30" in text
+    assert "\x1b" not in text and text.count("Design review") == 4
