@@ -238,6 +238,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("details-down", "details", "down,j", "scroll_down", "", "Scroll down"),
     Command("details-up", "details", "up,k", "scroll_up", "", "Scroll up"),
     Command(
+        "details-cancel",
+        "details",
+        "c",
+        "screen.cancel_event",
+        "Cancel event",
+        "Cancel the meeting shown, or every marked one",
+    ),
+    Command(
         "details-back",
         "details",
         "escape",

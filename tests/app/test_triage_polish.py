@@ -160,3 +160,23 @@ def test_the_audit_view_tells_meetings_with_the_same_subject_apart() -> None:
     text = console.export_text()
     assert "Fri 27 Nov 2026 09:00" in text and "Tue 08 Dec 2026 13:30" in text
     assert "\x1b" not in text and text.count("Design review") == 4
+
+
+async def test_c_in_the_details_pane_cancels_the_meeting_shown(fake_graph: FakeGraph) -> None:
+    from tests.app.helpers import cancel_posts, select
+    from tui.screens.cancel import CancelScreen
+    from tui.widgets.event_details import EventDetails
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled
+                             and not e.series_master_id)
+        await pilot.press("enter")
+        assert isinstance(app.focused, EventDetails)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        assert app.screen.event == event  # type: ignore[attr-defined]
+        await pilot.press(*"read the agenda first", "ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        assert len(cancel_posts(fake_graph)) == 1
+        assert event not in app.main.table.all_events
