@@ -104,3 +104,25 @@ async def test_a_warm_start_keeps_the_cursor_when_the_live_tree_replaces_the_cac
         await pilot.pause()
         node = tree.cursor_node
         assert node is not None and node.data is not None and node.data.ref == chosen
+
+
+async def test_a_group_the_user_folded_stays_folded_when_the_tree_reloads(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        tree = app.main.query_one(CalendarTree)
+        await wait_for(pilot, lambda: {"me", "groups"} <= tree._sections.keys())
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        tree.focus()
+        await pilot.press("home", "enter")  # folds the first calendar group
+        await pilot.pause()
+        folded = tree.cursor_node
+        assert folded is not None and folded.data is None and not folded.is_expanded
+        label, lines = str(folded.label), tree.last_line
+        await pilot.press("r")
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        await pilot.pause()
+        node = tree.cursor_node
+        assert node is not None and str(node.label) == label and not node.is_expanded
+        assert tree.last_line == lines
