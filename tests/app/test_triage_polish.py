@@ -180,3 +180,52 @@ async def test_c_in_the_details_pane_cancels_the_meeting_shown(fake_graph: FakeG
         await wait_for(pilot, lambda: app.main.status.kind == "success")
         assert len(cancel_posts(fake_graph)) == 1
         assert event not in app.main.table.all_events
+
+
+async def test_the_cancel_dialogs_fit_a_24_row_terminal_and_offer_only_keys_that_apply(
+    fake_graph: FakeGraph,
+) -> None:
+    from textual.containers import Vertical
+    from textual.widgets import Button
+
+    from tests.app.helpers import select
+    from tui.screens.cancel import CancelScreen
+
+    def fits() -> None:
+        dialog = app.screen.query_one("#cancel-dialog", Vertical)
+        inside = dialog.content_region
+        for button in app.screen.query(Button):
+            assert inside.contains_region(button.region), button.id
+        assert inside.bottom <= app.screen.size.height
+
+    async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        # The tallest single dialog: an occurrence of a series someone else organizes.
+        await select(pilot, lambda e: e.is_occurrence and not e.is_organizer
+                     and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.pause()
+        fits()
+        assert app.screen.check_action("toggle_scope", ()) is True
+        await pilot.press("escape")
+        await select(pilot, lambda e: not e.is_occurrence and not e.series_master_id
+                     and e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.pause()
+        fits()
+        assert app.screen.check_action("toggle_scope", ()) is False
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CancelScreen))
+        await pilot.press("A", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        await pilot.pause()
+        fits()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
+        await pilot.press("U", "space", "c")  # one marked meeting: said in the singular
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        title = str(app.screen.query_one("#cancel-title").render())
+        assert title == "Cancel 1 marked meeting"
+        await pilot.press("escape")

@@ -65,7 +65,8 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
         mine, others = self.mine, self.others
         told = sum(len(e.notified_attendees) for e in mine)
         with Vertical(id="cancel-dialog"):
-            yield Static(f"Cancel {len(self.events)} marked meetings", id="cancel-title")
+            yield Static(f"Cancel {_count(len(self.events), 'marked meeting')}",
+                         id="cancel-title")
             summary = Text()
             summary.append(f"{len(mine)} you organize will be cancelled", style="bold")
             summary.append(f"; {told} attendee notices will go out with your comment.")

@@ -106,6 +106,10 @@ class CancelScreen(CommentDialog[CancelDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Occurrence/series is offered only for an occurrence.
+        return self._offers_series if action == "toggle_scope" else True
+
     def decision(self, send: bool) -> CancelDecision:
         return CancelDecision(send, self.comment, self.whole_series)
 
