@@ -229,3 +229,23 @@ async def test_the_cancel_dialogs_fit_a_24_row_terminal_and_offer_only_keys_that
         title = str(app.screen.query_one("#cancel-title").render())
         assert title == "Cancel 1 marked meeting"
         await pilot.press("escape")
+
+
+async def test_one_event_is_counted_in_the_singular(fake_graph: FakeGraph) -> None:
+    import datetime as dt
+
+    day = dt.date(2031, 3, 2)  # a Sunday, years ahead: nothing else of the demo's there
+    assert day.weekday() == 6
+    start = dt.datetime(2031, 3, 2, 10, tzinfo=dt.UTC)
+    fake_graph.add_event("Lone meeting", start, start + dt.timedelta(hours=1))
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        await pilot.press("1", "g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*day.isoformat(), "enter")
+        await wait_for(pilot, lambda: main.window.anchor == day and main.status.kind == "info"
+                       and "Lone meeting" in [e.subject for e in main.table.all_events])
+        assert len(main.table.all_events) == 1
+        assert main.status.message.startswith("Calendar: 1 event.")
+        assert str(main.query_one("#events-pane").border_subtitle) == "1 event"

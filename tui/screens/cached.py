@@ -29,7 +29,7 @@ from tui.messages import CachedEvents, CacheOpened, Section, SyncDone, SyncPage,
 from tui.problems import describe
 from tui.sync import SyncController, calendars_section, freshness, groups_section, with_section
 from tui.widgets.calendar_tree import shown_name
-from tui.widgets.format import printable
+from tui.widgets.format import counted, printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
@@ -219,8 +219,8 @@ class CachedScreen(Screen[None]):
             if self.table.all_events or message.synced_at is not None:
                 self.table.set_placeholder("No events in this window.")
                 self.status.show(f"{printable(self.calendar_name, 60)}: "
-                                 f"{len(self.table.all_events)} events from the cache; "
-                                 "syncing…", "info")
+                                 f"{counted(len(self.table.all_events), 'event')} from the "
+                                 "cache; syncing…", "info")
                 self._show_details(self.table.current)
         self._update_titles()
 
@@ -263,15 +263,16 @@ class CachedScreen(Screen[None]):
         was_offline, self._offline = self._offline, False
         back = " Back online." if was_offline else ""
         keep, self._keep_id = self._keep_id, None
+        events = counted(len(table.all_events), "event")
         if before is not None and (table.current is None or table.current.id != before.id):
-            self.status.show(f"{name}: {len(table.all_events)} events{changes}. "
+            self.status.show(f"{name}: {events}{changes}. "
                              f"{_short(before)} is no longer there (cancelled or deleted "
                              "elsewhere).", "info")
         elif keep is not None and not self._keep_missing_ok:
-            self.status.show(f"{name}: {len(table.all_events)} events. The event you had "
+            self.status.show(f"{name}: {events}. The event you had "
                              "selected is no longer there.", "info")
         else:
-            self.status.show(f"{name}: {len(table.all_events)} events{changes}.{back}{note}",
+            self.status.show(f"{name}: {events}{changes}.{back}{note}",
                              "info")
         self._show_details(table.current)
         self._update_titles()

@@ -58,7 +58,7 @@ from tui.widgets.calendar_tree import CalendarNode, CalendarTree, Section, shown
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
-from tui.widgets.format import day_label, printable
+from tui.widgets.format import counted, day_label, printable
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
@@ -197,7 +197,7 @@ class MainScreen(CachedScreen):
         pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
         table = self.table
         shown = len(table.visible_events)
-        count = f"{shown} events"
+        count = counted(shown, "event")
         if shown != len(table.all_events):
             count = f"{shown} of {len(table.all_events)} events"
         words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
@@ -373,11 +373,12 @@ class MainScreen(CachedScreen):
         if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
-                f"{name}: {count} events. The event you had selected is no longer there.", "info"
+                f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
+                "there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.{self._odd_note()}{self._startup_note}",
-                             "info")
+            self.status.show(f"{name}: {counted(count, 'event')}.{self._odd_note()}"
+                             f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
 
@@ -693,7 +694,7 @@ class MainScreen(CachedScreen):
         self.bulk_running = True
         self.bulk_results = []
         self._bulk_total = len(events)
-        self.status.show(f"Cancelling {len(events)} meetings…", "busy")
+        self.status.show(f"Cancelling {counted(len(events), 'meeting')}…", "busy")
         self.bulk_cancel(events, comment, check_first)
 
     @work(group="bulk", exit_on_error=False, description="Bulk cancel")
