@@ -249,3 +249,14 @@ async def test_one_event_is_counted_in_the_singular(fake_graph: FakeGraph) -> No
         assert len(main.table.all_events) == 1
         assert main.status.message.startswith("Calendar: 1 event.")
         assert str(main.query_one("#events-pane").border_subtitle) == "1 event"
+
+
+async def test_the_drafts_kept_from_last_time_are_counted_in_words(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.drafts import Drafts
+
+    Drafts.load().put("me", "some-event", "not sent yet")
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        assert app.main.status.message.endswith(" 1 comment draft kept from last time.")

@@ -121,7 +121,8 @@ class MainScreen(CachedScreen):
         if self.drafts.problem:
             self._startup_note = f" Note: {self.drafts.problem}."
         elif len(self.drafts):
-            self._startup_note = f" {len(self.drafts)} comment draft(s) kept from last time."
+            kept = counted(len(self.drafts), "comment draft")
+            self._startup_note = f" {kept} kept from last time."
         self.series: dict[str, Recurrence | None] = {}
         self.marked: dict[str, Event] = {}
         self.toggles: set[str] = set()
