@@ -260,3 +260,16 @@ async def test_the_drafts_kept_from_last_time_are_counted_in_words(
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         assert app.main.status.message.endswith(" 1 comment draft kept from last time.")
+
+
+async def test_c_in_the_calendars_pane_says_how_to_cancel_and_sends_nothing(
+    fake_graph: FakeGraph,
+) -> None:
+    from tests.app.helpers import cancel_posts
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        app.main.query_one(CalendarTree).focus()
+        await pilot.press("c")
+        assert app.main.status.message.startswith("To cancel, choose the event in the events")
+        assert app.screen is app.main and not cancel_posts(fake_graph)

@@ -813,6 +813,11 @@ class MainScreen(CachedScreen):
         except DraftsError as error:
             self.status.show(str(error), "error")
 
+    def action_cancel_from_tree(self) -> None:
+        # From the calendars pane a cancel would hit an event the user is not looking at.
+        self.status.show("To cancel, choose the event in the events pane (Tab goes there), "
+                         "then press c.", "info")
+
     def action_cancel_event(self) -> None:
         if self.marked:
             self._open_bulk()
