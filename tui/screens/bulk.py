@@ -14,7 +14,7 @@ from tui.commands import bindings
 from tui.graph import Event
 from tui.graph.batch import BatchItemOutcome
 from tui.screens.comment_dialog import CommentDialog
-from tui.widgets.format import day_label, printable
+from tui.widgets.format import counted, day_label, printable
 
 OUTCOME_WORDS = {
     "cancelled": "cancelled",
@@ -65,7 +65,7 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
         mine, others = self.mine, self.others
         told = sum(len(e.notified_attendees) for e in mine)
         with Vertical(id="cancel-dialog"):
-            yield Static(f"Cancel {_count(len(self.events), 'marked meeting')}",
+            yield Static(f"Cancel {counted(len(self.events), 'marked meeting')}",
                          id="cancel-title")
             summary = Text()
             summary.append(f"{len(mine)} you organize will be cancelled", style="bold")
@@ -120,8 +120,8 @@ class BulkResultsScreen(ModalScreen[bool]):
         with Vertical(id="results-dialog"):
             yield Static(f"Bulk cancel: {summary}", id="results-title", markup=False)
             yield Static(
-                f"{_count(len(self.outcomes), 'meeting')} in "
-                f"{_count(self.requests, 'batch request')}. "
+                f"{counted(len(self.outcomes), 'meeting')} in "
+                f"{counted(self.requests, 'batch request')}. "
                 + ("r retries the failed ones · " if self.retryable else "")
                 + "Esc closes",
                 id="results-hint",
@@ -147,10 +147,6 @@ class BulkResultsScreen(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(False)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 _STYLE = {
