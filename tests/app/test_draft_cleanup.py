@@ -4,6 +4,7 @@ longer: a single cancel, a bulk cancel, the whole series, or Graph showing it go
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 from tests.app.helpers import ZONE, loaded, make_app, select, wait_for
 from tests.conftest import DEMO_TODAY
@@ -113,3 +114,28 @@ async def test_a_sync_drops_drafts_of_events_gone_but_not_of_events_moved_away(
         await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
         assert main.drafts.get("me", moved.id) == f"about {moved.subject}"
         assert moved.id not in {e.id for e in main.table.all_events}
+
+
+async def test_without_a_cache_a_reload_drops_the_draft_of_a_deleted_event_only(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        deleted, kept = [e for e in main.table.all_events if _own(e)][:2]
+        for event in (deleted, kept):
+            main.drafts.put("me", event.id, f"about {event.subject}")
+        fake_graph.remove_event(deleted.id)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: main.drafts.get("me", deleted.id) is None)
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        assert main.drafts.get("me", kept.id) == f"about {kept.subject}"
+        # Moving to another window is no reload: its drafts are not looked up one by one.
+        fake_graph.clear_requests()
+        await pilot.press("]")
+        await wait_for(pilot, lambda: main.status.kind == "info"
+                       and kept.id not in {e.id for e in main.table.all_events})
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        assert not [r for r in fake_graph.requests if r.method == "GET"
+                    and unquote(r.path).endswith(kept.id)]
+        assert main.drafts.get("me", kept.id) == f"about {kept.subject}"

@@ -139,6 +139,7 @@ class MainScreen(CachedScreen):
         self._panes_pending = False
         self._gone: set[str] = set()  # cancelled in this session
         self._shown_before: set[str] = set()  # the calendar's events before a reload
+        self._shown_window: Window | None = None
         self._wait_lines: set[str] = set()  # "retrying in…" lines shown
         self._before_wait: tuple[str, StatusKind] = ("", "info")
 
@@ -219,9 +220,10 @@ class MainScreen(CachedScreen):
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
         unless `missing_ok` its absence is reported (it went away on the server)."""
-        # A reload: what vanishes from the calendar may take its drafts along.
-        same = ref == self.calendar
+        # A reload of the same window: what vanishes from it may take its drafts along.
+        same = ref == self.calendar and self.window == self._shown_window
         self._shown_before = {e.id for e in self.table.all_events} if same else set()
+        self._shown_window = self.window
         self.calendar = ref
         self.calendar_name = name
         self._generation += 1
