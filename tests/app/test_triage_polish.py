@@ -273,3 +273,29 @@ async def test_c_in_the_calendars_pane_says_how_to_cancel_and_sends_nothing(
         await pilot.press("c")
         assert app.main.status.message.startswith("To cancel, choose the event in the events")
         assert app.screen is app.main and not cancel_posts(fake_graph)
+
+
+async def test_q_while_a_cancel_is_on_its_way_asks_to_be_pressed_again(
+    fake_graph: FakeGraph,
+) -> None:
+    from tests.app.helpers import select
+    from tui.fake.faults import Fault
+    from tui.screens.cancel import CancelScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        exits: list[object] = []
+        app.exit = lambda *args, **kwargs: exits.append(args)  # type: ignore[method-assign]
+        await select(pilot, lambda e: e.is_organizer and not e.is_cancelled
+                     and not e.series_master_id)
+        fake_graph.faults.add(Fault("latency", method="POST", path="/cancel$", seconds=1.5))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"going out", "ctrl+s")
+        await wait_for(pilot, lambda: bool(main.sending))
+        await pilot.press("q")
+        assert not exits and "Press q again to quit anyway" in main.status.message
+        await wait_for(pilot, lambda: not main.sending and main.status.kind == "success")
+        await pilot.press("q")  # nothing on its way any more: q quits at once
+        assert len(exits) == 1

@@ -138,6 +138,7 @@ class MainScreen(CachedScreen):
         self._retry_pending = False
         self._panes_pending = False
         self._gone: set[str] = set()  # cancelled in this session
+        self._quit_warned = False
         self._shown_before: set[str] = set()  # the calendar's events before a reload
         self._shown_window: Window | None = None
         self._wait_lines: set[str] = set()  # "retrying in…" lines shown
@@ -739,6 +740,7 @@ class MainScreen(CachedScreen):
 
     def on_bulk_finished(self, message: BulkFinished) -> None:
         self.bulk_running = False
+        self._quit_warned = False
         self._marks_changed()
         self._show_details(self.table.current)
         results = list(self.bulk_results)
@@ -966,3 +968,14 @@ class MainScreen(CachedScreen):
 
     def on_cancel_finished(self, message: CancelFinished) -> None:
         self.sending.discard(message.event_id)
+        self._quit_warned = False
+
+    def may_quit(self) -> bool:
+        """False, and why said, the first time q comes while a cancel is on its way: quitting
+        then would leave its outcome unseen and out of the audit log."""
+        if not (self.sending or self.bulk_running) or self._quit_warned:
+            return True
+        self._quit_warned = True
+        self.status.show("A cancel is still on its way: quitting now leaves its outcome unseen "
+                         "and unaudited. Press q again to quit anyway.", "busy")
+        return False
