@@ -299,3 +299,23 @@ async def test_q_while_a_cancel_is_on_its_way_asks_to_be_pressed_again(
         await wait_for(pilot, lambda: not main.sending and main.status.kind == "success")
         await pilot.press("q")  # nothing on its way any more: q quits at once
         assert len(exits) == 1
+
+
+async def test_opening_a_mailbox_again_says_it_was_reloaded_not_added(
+    fake_graph: FakeGraph,
+) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        said = []
+        for _ in range(2):
+            main.status.show("", "info")
+            await pilot.press("u")
+            await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+            await pilot.press(*JONAS_UPN, "enter")
+            await wait_for(pilot, lambda: "calendars pane" in main.status.message)
+            said.append(main.status.message)
+        assert said == ["Added Jonas Berg to the calendars pane.",
+                        "Reloaded Jonas Berg in the calendars pane."]
+        tree = main.query_one(CalendarTree)
+        assert len([k for k in tree._sections if k.startswith("user:")]) == 1

@@ -340,6 +340,7 @@ class MainScreen(CachedScreen):
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
+        again = tree.has_section(message.key)
         tree.set_section(message.key, message.title, message.groups)
         self.cache_tree(message.key, message.groups)
         # Show the open calendar, unless the user has taken the cursor somewhere else.
@@ -348,7 +349,9 @@ class MainScreen(CachedScreen):
         if message.key.startswith("user:"):
             # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
             # start must not cover a line about the events, an error above all.
-            self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
+            who = printable(message.title or message.key, 80)
+            self.status.show(f"Reloaded {who} in the calendars pane." if again
+                             else f"Added {who} to the calendars pane.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
         self._load_panes()

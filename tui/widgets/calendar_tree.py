@@ -56,6 +56,9 @@ class CalendarTree(Tree[CalendarNode | None]):
         node = self.cursor_node
         return node is not None and self.cursor_line >= 0 and self._key(node) != self._auto
 
+    def has_section(self, key: str) -> bool:
+        return key in self._sections
+
     def set_section(self, key: str, title: str | None, section: Section) -> None:
         """Add or replace one part of the tree: `title=None` puts it at the top level.
 
