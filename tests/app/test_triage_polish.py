@@ -319,3 +319,16 @@ async def test_opening_a_mailbox_again_says_it_was_reloaded_not_added(
                         "Reloaded Jonas Berg in the calendars pane."]
         tree = main.query_one(CalendarTree)
         assert len([k for k in tree._sections if k.startswith("user:")]) == 1
+
+
+async def test_the_footer_packs_its_keys_tighter_on_a_narrow_terminal(
+    fake_graph: FakeGraph,
+) -> None:
+    from textual.widgets import Footer
+
+    async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        footer = app.main.query_one(Footer)
+        assert footer.compact
+        await pilot.resize_terminal(120, 40)
+        await wait_for(pilot, lambda: not footer.compact)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static, Tree
@@ -70,6 +70,7 @@ if TYPE_CHECKING:
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
+_COMPACT_BELOW = 100  # columns
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
 
@@ -156,6 +157,10 @@ class MainScreen(CachedScreen):
             yield EventDetails(id="details")
         yield StatusBar(id="status")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 100 columns the footer packs its keys tighter, so "? Help" still shows.
+        self.query_one(Footer).compact = event.size.width < _COMPACT_BELOW
 
     @property
     def table(self) -> EventTable:
