@@ -73,6 +73,12 @@ async def test_another_persons_calendar_says_whose_it_is_in_the_title(
         title = str(main.query_one("#events-pane").border_title)
         assert title.startswith("Calendar (Jonas Berg) · "), title
         assert main.status.message.startswith("Calendar (Jonas Berg): ")
+        # Graph's organizer flag and response there are Jonas's, and the details say so.
+        from tui.widgets.event_details import describe
+
+        theirs_organized = next(e for e in main.table.all_events if e.is_organizer)
+        text = describe(theirs_organized).plain
+        assert f"{JONAS_UPN}: organizes this meeting" in text and "You:" not in text
 
 
 async def test_the_kept_event_is_scrolled_into_view_when_the_window_grows(
