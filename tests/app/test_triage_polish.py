@@ -118,6 +118,7 @@ async def test_a_retry_notice_gives_way_once_the_background_request_got_through(
 
 
 async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: FakeGraph) -> None:
+    from tests.app.helpers import select
     from tui.screens.cancel import CancelScreen
 
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
@@ -143,6 +144,13 @@ async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: Fa
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         summary = str(app.screen.query_one("#cancel-summary").render())
         assert f"In the calendar of {JONAS_UPN}." in summary
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is main)
+        await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        warning = str(app.screen.query_one("#cancel-warning").render())
+        assert warning.startswith(f"{JONAS_UPN} does not organize this meeting ("), warning
         await pilot.press("escape")
 
 

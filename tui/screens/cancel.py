@@ -59,8 +59,12 @@ def warning(event: Event) -> str:
         )
     if not event.is_organizer:
         who = printable(event.organizer.label, 200)
+        mailbox = event.ref.mailbox  # elsewhere Graph's organizer flag is the owner's
+        owner = "You do" if mailbox.kind == "me" else "The group does"
+        if mailbox.kind == "user":
+            owner = f"{printable(mailbox.id, 200)} does"
         return (
-            f"You do not organize this meeting ({who} does). "
+            f"{owner} not organize this meeting ({who} does). "
             "Graph will refuse: only the organizer can cancel a meeting."
         )
     return ""
