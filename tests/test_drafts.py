@@ -95,3 +95,16 @@ def test_a_failed_save_raises_a_clear_error_and_keeps_the_draft_anywhere(tmp_pat
     with pytest.raises(DraftsError, match="could not save comment drafts"):
         drafts.put("me", "E1", "typed text")
     assert drafts.get("me", "E1") == "typed text"
+
+
+def test_two_running_copies_and_the_cli_never_undo_each_others_drafts(home: Path) -> None:
+    first, second = Drafts.load(), Drafts.load()  # two terminals, both started empty
+    first.put("me", "E1", "typed in the first terminal")
+    second.put("me", "E2", "typed in the second")
+    assert sorted(Drafts.load()) == [("me", "E1", "typed in the first terminal"),
+                                     ("me", "E2", "typed in the second")]
+    Drafts.load().discard_events("me", ["E1"])  # `cal365 cancel E1` went through
+    first.put("me", "E3", "another one")  # must not bring E1's draft back
+    assert sorted(Drafts.load()) == [("me", "E2", "typed in the second"),
+                                     ("me", "E3", "another one")]
+    assert first.get("me", "E1") is None and first.get("me", "E2") == "typed in the second"

@@ -116,6 +116,10 @@ class Cal365App(App[None]):
         )
         self._close_messages_no_wait()
 
+    async def action_quit(self) -> None:
+        if self.main.may_quit():
+            self.exit()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # on first use: off the start-up path
 

@@ -175,6 +175,14 @@ COMMANDS: tuple[Command, ...] = (
         "Open",
         "Open the calendar (or fold/unfold a group)",
     ),
+    Command(
+        "tree-cancel",
+        "tree",
+        "c",
+        "screen.cancel_from_tree",
+        "",
+        "Says how to cancel: c works on the events pane's selected event",
+    ),
     # Events pane
     Command("events-down", "events", "down,j", "cursor_down", "", "Next event"),
     Command("events-up", "events", "up,k", "cursor_up", "", "Previous event"),
@@ -237,6 +245,14 @@ COMMANDS: tuple[Command, ...] = (
     # Details pane
     Command("details-down", "details", "down,j", "scroll_down", "", "Scroll down"),
     Command("details-up", "details", "up,k", "scroll_up", "", "Scroll up"),
+    Command(
+        "details-cancel",
+        "details",
+        "c",
+        "screen.cancel_event",
+        "Cancel event",
+        "Cancel the meeting shown, or every marked one",
+    ),
     Command(
         "details-back",
         "details",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ class Drafts:
         self.path = path
         self._entries: dict[tuple[str, str], str] = dict(entries or {})
         self.recovered = recovered
+        # Changes not yet saved (the last save failed): applied again on the next save.
+        self._pending: dict[tuple[str, str], str | None] = {}
 
     @property
     def problem(self) -> str | None:
@@ -79,15 +81,33 @@ class Drafts:
         if text == "":
             self.discard(mailbox, event_id)
             return
-        if self._entries.get(key) == text:
+        if self._entries.get(key) == text and key not in self._pending:
             return
-        self._entries[key] = text
-        self._save()
+        self._change({key: text})
 
     def discard(self, mailbox: str, event_id: str) -> None:
         """Forget the draft (after its cancel went through), and save."""
-        if self._entries.pop((mailbox, event_id), None) is not None:
-            self._save()
+        self._change({(mailbox, event_id): None})
+
+    def discard_events(self, mailbox: str, event_ids: Iterable[str]) -> None:
+        """Forget the drafts of events that are cancelled or gone (one save for them all)."""
+        self._change({(mailbox, e): None for e in event_ids})
+
+    def _change(self, changes: dict[tuple[str, str], str | None]) -> None:
+        """Apply `changes` to the file as it is now, not as it was at load: another cal365
+        (a second terminal, `cal365 cancel`) may have saved or dropped drafts since."""
+        self._pending.update(changes)
+        on_disk = _read_quietly(self.path)
+        entries = dict(self._entries if on_disk is None else on_disk)
+        for key, text in self._pending.items():
+            if text is None:
+                entries.pop(key, None)
+            else:
+                entries[key] = text
+        self._entries = entries
+        if entries != on_disk:
+            self._save()  # on failure the changes stay pending, and in memory
+        self._pending.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -133,6 +153,16 @@ def _parse(raw: bytes) -> dict[tuple[str, str], str]:
             raise ValueError("a draft entry lacks its mailbox, event or text")
         entries[(mailbox, event_id)] = text
     return entries
+
+
+def _read_quietly(path: Path) -> dict[tuple[str, str], str] | None:
+    """The drafts in the file now; None if it cannot be read (then memory is the truth)."""
+    try:
+        return _parse(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return None
 
 
 def _move_aside(path: Path, reason: str) -> Recovered:

@@ -80,6 +80,15 @@ class CancelFinished(Message):
         self.event_id = event_id
 
 
+class DraftsSettled(Message):
+    """Events whose comment drafts can go: looked at on Graph, and cancelled or deleted."""
+
+    def __init__(self, mailbox: str, event_ids: list[str]) -> None:
+        super().__init__()
+        self.mailbox = mailbox
+        self.event_ids = event_ids
+
+
 class SeriesLoaded(Message):
     """The recurrence pattern of a series, fetched from its master for the details pane."""
 

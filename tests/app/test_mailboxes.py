@@ -31,8 +31,7 @@ async def test_open_a_colleagues_mailbox_and_browse_it(fake_graph: FakeGraph) ->
         assert all(e.ref.mailbox.id == JONAS_UPN for e in app.main.table.all_events)
         # The events pane says whose calendar this is, not just "Calendar".
         title = str(app.main.query_one("#events-pane").border_title)
-        owner = tree.section_title(f"user:{JONAS_UPN.lower()}")
-        assert owner and title.startswith(f"{owner} · ")
+        assert "Jonas Berg" in title, title
         assert any(r.path.startswith(f"/v1.0/users/{JONAS_UPN}/") for r in fake_graph.requests)
 
 

@@ -413,3 +413,20 @@ def test_many_cancels_travel_in_batches_of_at_most_twenty(
     ran = [r.path for r in cancels(fake_graph)]
     assert len(ran) == len(set(ran)) == 45  # each event cancelled exactly once
     assert len(audit.read().entries) == 45
+
+
+def test_a_cancel_that_went_through_clears_the_apps_draft_for_it_only(
+    cal365: Cal365, fake_graph: FakeGraph, home: Path
+) -> None:
+    from tui.drafts import Drafts
+
+    done, refused = organized(fake_graph, 0), attended(fake_graph)
+    drafts = Drafts.load()
+    drafts.put("me", done["id"], "typed in the app, send failed")
+    drafts.put("me", refused["id"], "still wanted")
+    drafts.put("user:adele@f.test", done["id"], "another mailbox's event")
+    run = cal365("cancel", done["id"], refused["id"], "--yes")
+    assert [row[0] for row in run.rows] == ["cancelled", "not-organizer"]
+    left = sorted(Drafts.load())
+    assert left == [("me", refused["id"], "still wanted"),
+                    ("user:adele@f.test", done["id"], "another mailbox's event")]

@@ -50,7 +50,7 @@ async def open_jonas(pilot, typed: str = JONAS_UPN) -> None:  # type: ignore[no-
     await pilot.press("u")
     await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
     await pilot.press(*typed, "enter")
-    await wait_for(pilot, lambda: main.status.message.startswith("Added"))
+    await wait_for(pilot, lambda: main.status.message.startswith(("Added", "Reloaded")))
     tree = main.query_one(CalendarTree)
     leaf = next(leaf for leaf in tree._leaves(tree.root)
                 if leaf.data is not None and leaf.data.ref.mailbox.kind == "user")
@@ -130,7 +130,7 @@ async def test_an_opened_mailbox_is_back_at_the_next_start_and_works_offline(
         listing = f"/v1.0/users/{JONAS_UPN}/calendarGroups"
         await wait_for(pilot, lambda: any(r.path.startswith(listing)
                                           for r in fake_graph.requests))
-        assert not main.status.message.startswith("Added")
+        assert not main.status.message.startswith(("Added", "Reloaded"))
 
 
 async def test_the_same_mailbox_typed_again_replaces_its_section(fake_graph: FakeGraph) -> None:

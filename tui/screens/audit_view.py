@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -35,11 +37,24 @@ def audit_table(log: audit.AuditLog) -> Table:
         table.add_row(
             entry.time.astimezone().strftime("%d %b %H:%M"),
             Text(entry.outcome, style=style),
-            Text(printable(entry.subject, 200) or "(no subject)"),
+            _subject(entry),
             Text(printable(entry.mailbox, 60)),
             Text(printable(entry.comment or "—", 120)),
         )
     return table
+
+
+def _subject(entry: audit.AuditEntry) -> Text:
+    """The subject, and below it when the meeting was: several share a subject."""
+    text = Text(printable(entry.subject, 200) or "(no subject)")
+    if entry.start:
+        try:
+            start = dt.datetime.fromisoformat(entry.start)
+            when = start.strftime("%a %d %b %Y %H:%M")
+        except ValueError:
+            when = printable(entry.start, 40)
+        text.append("\n" + when, style="dim")
+    return text
 
 
 class AuditScreen(ModalScreen[None]):

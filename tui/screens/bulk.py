@@ -14,7 +14,7 @@ from tui.commands import bindings
 from tui.graph import Event
 from tui.graph.batch import BatchItemOutcome
 from tui.screens.comment_dialog import CommentDialog
-from tui.widgets.format import day_label, printable
+from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
 
 OUTCOME_WORDS = {
@@ -66,7 +66,8 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
         mine, others = self.mine, self.others
         told = sum(len(e.notified_attendees) for e in mine)
         with Vertical(id="cancel-dialog"):
-            yield Static(f"Cancel {len(self.events)} marked meetings", id="cancel-title")
+            yield Static(f"Cancel {counted(len(self.events), 'marked meeting')}",
+                         id="cancel-title")
             summary = Text()
             summary.append(f"{len(mine)} you organize will be cancelled", style="bold")
             summary.append(f"; {told} attendee notices will go out with your comment.")
@@ -120,7 +121,8 @@ class BulkResultsScreen(ModalScreen[bool]):
         with Vertical(id="results-dialog"):
             yield Static(f"Bulk cancel: {summary}", id="results-title", markup=False)
             yield Static(
-                f"{len(self.outcomes)} meetings in {self.requests} batch requests. "
+                f"{counted(len(self.outcomes), 'meeting')} in "
+                f"{counted(self.requests, 'batch request')}. "
                 + ("r retries the failed ones · " if self.retryable else "")
                 + "Esc closes",
                 id="results-hint",
@@ -135,6 +137,10 @@ class BulkResultsScreen(ModalScreen[bool]):
                     line.append("  → " + words, style=f"bold {_STYLE[outcome.status]}")
                     yield Static(line, classes="bulk-row")
         yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Retry failed" is offered only when something failed.
+        return bool(self.retryable) if action == "retry" else True
 
     def action_retry(self) -> None:
         if self.retryable:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -46,7 +46,8 @@ from tui.sync import (
     user_sections,
     with_section,
 )
-from tui.widgets.format import printable
+from tui.widgets.calendar_tree import shown_name
+from tui.widgets.format import counted, printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ class CachedScreen(Screen[None]):
                           missing_ok: bool = False) -> None: ...
         def load_calendars(self) -> object: ...
         def _retry_offline(self) -> None: ...
+        def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None: ...
 
     sync: SyncController | None = None
     cache_opener: CacheOpener | None = None
@@ -223,7 +225,8 @@ class CachedScreen(Screen[None]):
         # Listed again once the window's rows are up, quietly (the cached ones stay if not).
         self._relist_pending = bool(users)
         view = message.view
-        known = {ref: calendar.name for sections in (own, groups, *(s for _, _, s in users))
+        known = {ref: shown_name(ref, calendar)
+                 for sections in (own, groups, *(s for _, _, s in users))
                  for _, calendars in sections for ref, calendar in calendars}
         if self.restore_view and view is not None and view.view in VIEWS and (
                 view.calendar.mailbox == self.mailbox or view.calendar in known
@@ -231,8 +234,8 @@ class CachedScreen(Screen[None]):
             self.window = Window(view.view, view.start, agenda_days=view.days)
             self.calendar = view.calendar
             name = known.get(view.calendar, name)
-        if own or users:
-            self._tree().select_ref(self.calendar)
+        if (own or users) and not self._tree().select_ref(self.calendar):
+            self._tree().select_default()  # the default calendar, named by no id
         self._panes_pending = True
         self.open_calendar(self.calendar, name)
         if self.sync is not None and self.sync_every > 0:
@@ -375,7 +378,7 @@ class CachedScreen(Screen[None]):
                 self.table.set_placeholder("No events in this window.")
                 source = " from the cache" if message.synced_at is not None else ""
                 self.status.show(f"{printable(self.calendar_name, 60)}: "
-                                 f"{len(self.table.all_events)} events{source}; "
+                                 f"{counted(len(self.table.all_events), 'event')}{source}; "
                                  "syncing…", "info")
                 self._show_details(self.table.current)
         self._update_titles()
@@ -404,11 +407,13 @@ class CachedScreen(Screen[None]):
         self._synced_at = synced.synced_at
         table = self.table
         before = table.current
+        shown = {e.id for e in table.all_events}
         upserts = [e for e in synced.upserts if e.id not in self._gone]
         if synced.full:
             table.apply(upserts, keep_only={e.id for e in upserts})
         else:
             table.apply(upserts, synced.removed)
+        self.events_settled(upserts, shown - {e.id for e in table.all_events})
         table.set_placeholder("No events in this window.")
         name = printable(self.calendar_name, 60)
         applied = synced.applied
@@ -422,15 +427,16 @@ class CachedScreen(Screen[None]):
         if was_offline:
             self.relist_mailboxes()
         keep, self._keep_id = self._keep_id, None
+        events = counted(len(table.all_events), "event")
         if before is not None and (table.current is None or table.current.id != before.id):
-            self.status.show(f"{name}: {len(table.all_events)} events{changes}. "
+            self.status.show(f"{name}: {events}{changes}. "
                              f"{_short(before)} is no longer there (cancelled or deleted "
                              "elsewhere).", "info")
         elif keep is not None and not self._keep_missing_ok:
-            self.status.show(f"{name}: {len(table.all_events)} events. The event you had "
+            self.status.show(f"{name}: {events}. The event you had "
                              "selected is no longer there.", "info")
         else:
-            self.status.show(f"{name}: {len(table.all_events)} events{changes}.{back}{note}",
+            self.status.show(f"{name}: {events}{changes}.{back}{note}",
                              "info")
         self._show_details(table.current)
         self._update_titles()

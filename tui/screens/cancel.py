@@ -33,6 +33,8 @@ def summary_text(event: Event, whole_series: bool = False) -> Text:
     text = Text()
     text.append(printable(event.subject) or "(no subject)", style="bold")
     text.append("\n" + when_label(event))
+    if event.ref.mailbox.kind == "user":  # opened with `u`: say whose calendar it is
+        text.append(f"\nIn the calendar of {printable(event.ref.mailbox.id, 200)}.")
     if event.is_occurrence and whole_series:
         text.append("\nThe whole recurring series, past and future occurrences.", style="bold")
     elif event.is_occurrence:
@@ -58,8 +60,12 @@ def warning(event: Event) -> str:
         )
     if not event.is_organizer:
         who = printable(event.organizer.label, 200)
+        mailbox = event.ref.mailbox  # elsewhere Graph's organizer flag is the owner's
+        owner = "You do" if mailbox.kind == "me" else "The group does"
+        if mailbox.kind == "user":
+            owner = f"{printable(mailbox.id, 200)} does"
         return (
-            f"You do not organize this meeting ({who} does). "
+            f"{owner} not organize this meeting ({who} does). "
             "Graph will refuse: only the organizer can cancel a meeting."
         )
     return ""
@@ -104,6 +110,10 @@ class CancelScreen(CommentDialog[CancelDecision]):
                 yield Button("Send cancellation  Ctrl+S", id="cancel-send", variant="error")
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Occurrence/series is offered only for an occurrence.
+        return self._offers_series if action == "toggle_scope" else True
 
     def decision(self, send: bool) -> CancelDecision:
         return CancelDecision(send, self.comment, self.whole_series)

@@ -21,6 +21,10 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     out dismisses with that decision, whose comment is kept by the caller either way.
     """
 
+    # A terminal of 24 rows or so gets a compact dialog (styles: `.-short`), so the comment
+    # box and the buttons still fit on the screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
     def __init__(self) -> None:
         super().__init__()
         self._decided = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from tui.messages import (
     CancelFailed,
     CancelFinished,
     CancelSucceeded,
+    DraftsSettled,
     EventsLoaded,
     EventsPage,
     GraphWaiting,
@@ -55,11 +56,11 @@ from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
 from tui.startup import resume_collection
 from tui.sync import list_mailbox, user_key
-from tui.widgets.calendar_tree import CalendarNode, CalendarTree
+from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput
-from tui.widgets.format import day_label, printable
+from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
@@ -123,7 +124,8 @@ class MainScreen(CachedScreen):
         if self.drafts.problem:
             self._startup_note = f" Note: {self.drafts.problem}."
         elif len(self.drafts):
-            self._startup_note = f" {len(self.drafts)} comment draft(s) kept from last time."
+            kept = counted(len(self.drafts), "comment draft")
+            self._startup_note = f" {kept} kept from last time."
         self.series: dict[str, Recurrence | None] = {}
         self.marked: dict[str, Event] = {}
         self.toggles: set[str] = set()
@@ -139,6 +141,11 @@ class MainScreen(CachedScreen):
         self._retry_pending = False
         self._panes_pending = False
         self._gone: set[str] = set()  # cancelled in this session
+        self._quit_warned = False
+        self._shown_before: set[str] = set()  # the calendar's events before a reload
+        self._shown_window: Window | None = None
+        self._wait_lines: set[str] = set()  # "retrying in…" lines shown
+        self._before_wait: tuple[str, StatusKind] = ("", "info")
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -202,14 +209,10 @@ class MainScreen(CachedScreen):
 
     def _update_titles(self) -> None:
         pane = self.query_one("#events-pane", Vertical)
-        name = printable(self.calendar_name, 60)
-        if self.calendar.mailbox.kind == "user":  # whose "Calendar" this is
-            owner = self.query_one(CalendarTree).section_title(user_key(self.calendar.mailbox))
-            name = f"{printable(owner or self.calendar.mailbox.label, 40)} · {name}"
-        pane.border_title = f"{name} · {self.window.label()}"
+        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
         table = self.table
         shown = len(table.visible_events)
-        count = f"{shown} events"
+        count = counted(shown, "event")
         if shown != len(table.all_events):
             count = f"{shown} of {len(table.all_events)} events"
         words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
@@ -232,6 +235,10 @@ class MainScreen(CachedScreen):
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
         unless `missing_ok` its absence is reported (it went away on the server)."""
+        # A reload of the same window: what vanishes from it may take its drafts along.
+        same = ref == self.calendar and self.window == self._shown_window
+        self._shown_before = {e.id for e in self.table.all_events} if same else set()
+        self._shown_window = self.window
         self.calendar = ref
         self.calendar_name = name
         self._generation += 1
@@ -342,14 +349,18 @@ class MainScreen(CachedScreen):
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         tree = self.query_one(CalendarTree)
+        again = tree.has_section(message.key)
         tree.set_section(message.key, message.title, message.groups)
         self.cache_tree(message.key, message.groups, message.title)
-        if message.key == "me" and not tree.select_ref(self.calendar):
+        # Show the open calendar, unless the user has taken the cursor somewhere else.
+        if message.key == "me" and not tree.placed_by_user and not tree.select_ref(self.calendar):
             tree.select_default()
         if message.key.startswith("user:") and message.announce:
             # Only a mailbox the user asked for (`u`) is announced: the sections loaded at
             # start must not cover a line about the events, an error above all.
-            self.status.show(f"Added {printable(message.title or message.key, 80)}.", "info")
+            who = printable(message.title or message.key, 80)
+            self.status.show(f"Reloaded {who} in the calendars pane." if again
+                             else f"Added {who} to the calendars pane.", "info")
 
     def on_events_page(self, message: EventsPage) -> None:
         # The other panes' requests start once these rows are painted: the first of them
@@ -362,6 +373,7 @@ class MainScreen(CachedScreen):
         table = self.table
         # A page fetched before a cancel went through must not bring the event back.
         table.extend(e for e in message.events if e.id not in self._gone)
+        self.events_settled(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
@@ -375,6 +387,8 @@ class MainScreen(CachedScreen):
             self.sync_now()
         self._offline = False
         table = self.table
+        vanished, self._shown_before = self._shown_before, set()
+        self.events_settled((), vanished - {e.id for e in table.all_events})
         count = len(table.all_events)
         table.set_placeholder("No events in this window.")
         self._update_titles()
@@ -382,11 +396,12 @@ class MainScreen(CachedScreen):
         if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
-                f"{name}: {count} events. The event you had selected is no longer there.", "info"
+                f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
+                "there.", "info"
             )
         else:
-            self.status.show(f"{name}: {count} events.{self._odd_note()}{self._startup_note}",
-                             "info")
+            self.status.show(f"{name}: {counted(count, 'event')}.{self._odd_note()}"
+                             f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
 
@@ -407,7 +422,18 @@ class MainScreen(CachedScreen):
     def on_graph_waiting(self, message: GraphWaiting) -> None:
         if self.sync is not None and self._offline:
             return  # retrying while offline: the title bar already says so
-        self.status.show(message.notice.message + "…", "busy")
+        status, line = self.status, message.notice.message + "…"
+        if status.message not in self._wait_lines:
+            self._before_wait = (status.message, status.kind)
+        self._wait_lines.add(line)
+        status.show(line, "busy")
+        # Nothing else may follow a retry that worked (a background load, say): once the
+        # wait is over, the line before it comes back unless something else was said since.
+        self.set_timer(message.notice.seconds + 0.5, partial(self._wait_over, line))
+
+    def _wait_over(self, line: str) -> None:
+        if self.status.message == line:
+            self.status.show(*self._before_wait)
 
     def _retry_offline(self) -> None:
         self._retry_pending = False
@@ -466,7 +492,7 @@ class MainScreen(CachedScreen):
         node = event.node.data
         if node is None:
             return
-        self.open_calendar(node.ref, node.calendar.name)
+        self.open_calendar(node.ref, shown_name(node.ref, node.calendar))
         self.table.focus()
 
     def _show_details(self, event: Event | None) -> None:
@@ -501,7 +527,9 @@ class MainScreen(CachedScreen):
 
     def action_open_web(self) -> None:
         event = self.table.current
-        if event is None or not event.web_link:
+        if event is None:
+            self.status.show("No event selected.", "info")
+        elif not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
         elif open_in_browser(event.web_link):
             self.status.show(f"Opened {_short(event)} in the browser.", "info")
@@ -515,7 +543,10 @@ class MainScreen(CachedScreen):
 
     def action_copy_link(self) -> None:
         event = self.table.current
-        if event is None or not event.web_link:
+        if event is None:
+            self.status.show("No event selected.", "info")
+            return
+        if not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
             return
         self.app.copy_to_clipboard(event.web_link)
@@ -628,6 +659,7 @@ class MainScreen(CachedScreen):
     def action_toggle_mark(self) -> None:
         event = self.table.current
         if event is None:
+            self.status.show("No event to mark here.", "info")
             return
         if self.marked.pop(event.id, None) is None:
             self.marked[event.id] = event
@@ -635,11 +667,17 @@ class MainScreen(CachedScreen):
         self.table.action_cursor_down()
 
     def action_mark_all(self) -> None:
+        if not self.table.visible_events:
+            self.status.show("No events shown: nothing to mark.", "info")
+            return
         for event in self.table.visible_events:
             self.marked.setdefault(event.id, event)
         self._marks_changed()
 
     def action_unmark_all(self) -> None:
+        if not self.marked:
+            self.status.show("No events are marked.", "info")
+            return
         self.marked.clear()
         self._marks_changed()
 
@@ -679,7 +717,7 @@ class MainScreen(CachedScreen):
         self.bulk_running = True
         self.bulk_results = []
         self._bulk_total = len(events)
-        self.status.show(f"Cancelling {len(events)} meetings…", "busy")
+        self.status.show(f"Cancelling {counted(len(events), 'meeting')}…", "busy")
         self.bulk_cancel(events, comment, check_first)
 
     @work(group="bulk", exit_on_error=False, description="Bulk cancel")
@@ -706,6 +744,8 @@ class MainScreen(CachedScreen):
     def on_bulk_progress(self, message: BulkProgress) -> None:
         event, outcome = message.event, message.outcome
         self.bulk_results.append((event, outcome))
+        if outcome.status == "cancelled":
+            self._drop_drafts(event.ref.mailbox.key, [event.id])
         if outcome.status in ("cancelled", "not_found"):
             self._gone.add(event.id)
             self.cache_cancelled(event.id)
@@ -719,6 +759,7 @@ class MainScreen(CachedScreen):
 
     def on_bulk_finished(self, message: BulkFinished) -> None:
         self.bulk_running = False
+        self._quit_warned = False
         self._marks_changed()
         self._show_details(self.table.current)
         results = list(self.bulk_results)
@@ -749,12 +790,56 @@ class MainScreen(CachedScreen):
         except DraftsError as error:
             self.status.show(str(error), "error")
 
+    def _drop_drafts(self, mailbox: str, event_ids: list[str]) -> None:
+        """The events' cancels went through (by any route): their comments are done with."""
+        try:
+            self.drafts.discard_events(mailbox, event_ids)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
+    def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None:
+        """Events as Graph now has them, and ids no longer in the calendar on screen. A
+        cancelled one's draft goes; a vanished one's only once Graph confirms it is
+        cancelled or deleted (it may just have moved out of the window)."""
+        mailbox = self.calendar.mailbox.key
+        cancelled = [e.id for e in events if e.is_cancelled and self.drafts.get(mailbox, e.id)]
+        if cancelled:
+            self._drop_drafts(mailbox, cancelled)
+        check = [i for i in vanished if self.drafts.get(mailbox, i) is not None]
+        if check:
+            self.check_drafts([EventRef(i, self.calendar.mailbox, self.calendar)
+                               for i in check])
+
+    @work(group="drafts", exit_on_error=False, description="Checking drafts")
+    async def check_drafts(self, refs: list[EventRef]) -> None:
+        settled: list[str] = []
+        for ref in refs:
+            try:
+                event = await self.client.event(ref)
+            except NotFound:
+                settled.append(ref.event_id)
+                continue
+            except (GraphError, GraphUnavailable):
+                continue  # not known: the draft stays
+            if event.is_cancelled:
+                settled.append(ref.event_id)
+        if settled:
+            self.post_message(DraftsSettled(refs[0].mailbox.key, settled))
+
+    def on_drafts_settled(self, message: DraftsSettled) -> None:
+        self._drop_drafts(message.mailbox, message.event_ids)
+
     def _keep_draft(self, event: Event, text: str) -> None:
         """Remember (or, with empty text, forget) the comment typed for `event`."""
         try:
             self.drafts.put(event.ref.mailbox.key, event.id, text)
         except DraftsError as error:
             self.status.show(str(error), "error")
+
+    def action_cancel_from_tree(self) -> None:
+        # From the calendars pane a cancel would hit an event the user is not looking at.
+        self.status.show("To cancel, choose the event in the events pane (Tab goes there), "
+                         "then press c.", "info")
 
     def action_cancel_event(self) -> None:
         if self.marked:
@@ -847,8 +932,13 @@ class MainScreen(CachedScreen):
 
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
-        self._keep_draft(event, "")
         series = message.outcome.event_id == event.series_master_id
+        # Every occurrence of a cancelled series is cancelled: their drafts go too.
+        done = [event.id, message.outcome.event_id]
+        if series:
+            done += [e.id for e in self.table.all_events
+                     if e.series_master_id == event.series_master_id]
+        self._drop_drafts(event.ref.mailbox.key, done)
         self._gone.add(event.id)
         self.cache_cancelled(message.outcome.event_id if series else event.id)
         if series:
@@ -897,3 +987,14 @@ class MainScreen(CachedScreen):
 
     def on_cancel_finished(self, message: CancelFinished) -> None:
         self.sending.discard(message.event_id)
+        self._quit_warned = False
+
+    def may_quit(self) -> bool:
+        """False, and why said, the first time q comes while a cancel is on its way: quitting
+        then would leave its outcome unseen and out of the audit log."""
+        if not (self.sending or self.bulk_running) or self._quit_warned:
+            return True
+        self._quit_warned = True
+        self.status.show("A cancel is still on its way: quitting now leaves its outcome unseen "
+                         "and unaudited. Press q again to quit anyway.", "busy")
+        return False

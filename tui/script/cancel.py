@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import audit
+from tui.drafts import Drafts, DraftsError
 from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, build_batch, cancel_body
 from tui.graph.client import GraphClient
 from tui.graph.errors import (
@@ -290,6 +291,20 @@ class _Auditor:
             self.failed = True
 
 
+def _forget_drafts(refs: list[EventRef]) -> None:
+    """The app keeps comments typed for a cancel that did not go through: these did."""
+    if not refs:
+        return
+    drafts = Drafts.load()
+    if drafts.problem:
+        warn(drafts.problem)
+    try:
+        for ref in refs:
+            drafts.discard_events(ref.mailbox.key, [ref.event_id])
+    except DraftsError as exc:
+        warn(str(exc))
+
+
 def _report(result: Result, as_json: bool) -> None:
     if not as_json:
         emit_line(result.outcome, result.when, printable(result.subject or "-"),
@@ -336,6 +351,7 @@ def execute(
                     _report(results[item.ref], args.json)
 
             runs.run(send)
+            _forget_drafts([r.ref for r in results.values() if r.outcome == "cancelled"])
     ordered = [results[ref] for ref in refs]
     code = worst([r.code for r in ordered])
     if args.json:

@@ -16,6 +16,19 @@ from tui.widgets.format import printable
 # Calendar groups with their calendars; a None group puts its calendars straight under the
 # section (Microsoft 365 groups have one calendar each and no calendar groups).
 Section = Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]]
+# What a node stands for, whatever line it is on: ("section", key), ("group", key, group id),
+# ("empty", key, group id) or ("calendar", key, ref).
+NodeKey = tuple[object, ...]
+Node = TreeNode["CalendarNode | None"]
+
+
+def shown_name(ref: CalendarRef, calendar: Calendar) -> str:
+    """The name for titles and the status line: with its owner's when it is someone else's
+    calendar, as a bare "Calendar" would not say whose it is."""
+    owner = calendar.owner_name
+    if owner and owner != calendar.name and (not calendar.can_edit or ref.mailbox.kind == "user"):
+        return f"{calendar.name} ({owner})"
+    return calendar.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,42 +47,107 @@ class CalendarTree(Tree[CalendarNode | None]):
         self.show_root = False
         self.guide_depth = 2
         self._sections: dict[str, tuple[str | None, Section]] = {}
+        self._keys: dict[int, NodeKey] = {}  # node id -> what it stands for
+        self._auto: NodeKey | None = None  # where cal365 (not the user) last put the cursor
 
-    def section_title(self, key: str) -> str | None:
-        """The heading of section `key` (another person's name, for a `user:` section)."""
-        entry = self._sections.get(key)
-        return entry[0] if entry is not None else None
+    @property
+    def placed_by_user(self) -> bool:
+        """The user moved the cursor off where cal365 put it (or put none)."""
+        node = self.cursor_node
+        return node is not None and self.cursor_line >= 0 and self._key(node) != self._auto
+
+    def has_section(self, key: str) -> bool:
+        return key in self._sections
 
     def set_section(self, key: str, title: str | None, section: Section) -> None:
-        """Add or replace one part of the tree: `title=None` puts it at the top level."""
+        """Add or replace one part of the tree: `title=None` puts it at the top level.
+
+        The cursor stays on the node it was on, found by what it stands for rather than by
+        line; if that node went away, it goes to the nearest one left (a sibling, else the
+        parent). Collapsed groups stay collapsed.
+        """
         self._sections[key] = (title, section)
-        selected = self.cursor_node.data if self.cursor_node is not None else None
+        path = self._path(self.cursor_node) if self.cursor_line >= 0 else []
+        line = self.cursor_line
+        collapsed = {self._key(n) for n in self._all(self.root) if not n.is_expanded}
+        self.unselect()  # no cursor while rebuilding: the old line means nothing now
         self.clear()
+        self._keys = {}
         # The user's own calendars stay on top whichever section loaded first.
         keys = sorted(self._sections, key=lambda k: k != "me")
-        for section_title, groups in (self._sections[k] for k in keys):
+        for section_key in keys:
+            section_title, groups = self._sections[section_key]
             parent = self.root
             if section_title is not None:
-                parent = self.root.add(
-                    Text(printable(section_title, 200), style="bold"), data=None, expand=True
-                )
-            self._add_groups(parent, groups)
-        if selected is not None:
-            self.select_ref(selected.ref)
+                parent = self._add(self.root, Text(printable(section_title, 200), style="bold"),
+                                   ("section", section_key), collapsed)
+            self._add_groups(parent, section_key, groups, collapsed)
+        if path:
+            self._restore(path, line)
 
-    def _add_groups(self, parent: TreeNode[CalendarNode | None], groups: Section) -> None:
+    def _add(self, parent: Node, label: Text, key: NodeKey, collapsed: set[NodeKey | None],
+             data: CalendarNode | None = None, *, leaf: bool = False) -> Node:
+        node = (parent.add_leaf(label, data=data) if leaf
+                else parent.add(label, data=data, expand=key not in collapsed))
+        self._keys[node.id] = key
+        return node
+
+    def _add_groups(self, parent: Node, section: str, groups: Section,
+                    collapsed: set[NodeKey | None]) -> None:
         for group, calendars in groups:
             node = parent
             if group is not None:
-                node = parent.add(Text(printable(group.name, 200)), data=None, expand=True)
+                node = self._add(parent, Text(printable(group.name, 200)),
+                                 ("group", section, group.id), collapsed)
                 if not calendars:
-                    node.add_leaf(Text("(no calendars)", style="dim"), data=None)
+                    self._add(node, Text("(no calendars)", style="dim"),
+                              ("empty", section, group.id), collapsed, leaf=True)
             for ref, calendar in calendars:
                 label = Text(printable(calendar.name, 200))
                 owner = calendar.owner_name
                 if owner and owner != calendar.name and not calendar.can_edit:
                     label.append(f" ({printable(owner, 100)})", style="dim")
-                node.add_leaf(label, data=CalendarNode(ref, calendar))
+                self._add(node, label, ("calendar", section, ref), collapsed,
+                          CalendarNode(ref, calendar), leaf=True)
+
+    def _key(self, node: Node | None) -> NodeKey | None:
+        return self._keys.get(node.id) if node is not None else None
+
+    def _all(self, node: Node) -> list[Node]:
+        found = []
+        for child in node.children:
+            found.append(child)
+            found.extend(self._all(child))
+        return found
+
+    def _path(self, node: Node | None) -> list[tuple[NodeKey, int]]:
+        """The node's key and place among its siblings, then its parent's, up to the top."""
+        path: list[tuple[NodeKey, int]] = []
+        while node is not None and node is not self.root and node.parent is not None:
+            key = self._key(node)
+            if key is not None:
+                path.append((key, list(node.parent.children).index(node)))
+            node = node.parent
+        return path
+
+    def _restore(self, path: list[tuple[NodeKey, int]], line: int) -> None:
+        nodes = {self._key(n): n for n in self._all(self.root)}
+        for depth, (key, _) in enumerate(path):
+            node = nodes.get(key)
+            if node is None:
+                continue
+            if depth > 0 and node.is_expanded and node.children:
+                # The node under the cursor went away: its sibling in the same place.
+                place = path[depth - 1][1]
+                node = node.children[min(place, len(node.children) - 1)]
+            self._move_to(node)
+            return
+        if self.last_line >= 0:  # nothing left of its branch: the same line, or the last
+            self.move_cursor_to_line(min(max(line, 0), self.last_line))
+
+    def _move_to(self, node: Node) -> None:
+        self.last_line  # noqa: B018 - lays out the new lines, so `node.line` is known
+        self.move_cursor(node)
 
     def _leaves(self, node: TreeNode[CalendarNode | None]) -> list[TreeNode[CalendarNode | None]]:
         found = []
@@ -83,7 +161,7 @@ class CalendarTree(Tree[CalendarNode | None]):
         for leaf in self._leaves(self.root):
             assert leaf.data is not None
             if leaf.data.ref == ref:
-                self.move_cursor(leaf)
+                self._place(leaf)
                 return True
         return False
 
@@ -91,6 +169,10 @@ class CalendarTree(Tree[CalendarNode | None]):
         for leaf in self._leaves(self.root):
             assert leaf.data is not None
             if leaf.data.calendar.is_default and leaf.data.ref.mailbox.kind == "me":
-                self.move_cursor(leaf)
+                self._place(leaf)
                 return True
         return False
+
+    def _place(self, node: Node) -> None:
+        self._move_to(node)
+        self._auto = self._key(node)

@@ -55,9 +55,15 @@ def describe(event: Event, series: Recurrence | None = None) -> Text:
         f" <{organizer.address}>" if organizer.name and organizer.address else ""
     )
     field("Organizer", who)
-    field(
-        "You", "organize this meeting" if event.is_organizer else response_label(event.my_response)
-    )
+    mailbox = event.ref.mailbox
+    if mailbox.kind == "me":
+        field("You", "organize this meeting" if event.is_organizer
+              else response_label(event.my_response))
+    else:
+        # In another mailbox Graph's isOrganizer and responseStatus are its owner's, not yours.
+        owner = mailbox.id if mailbox.kind == "user" else "The group"
+        field(owner, "organizes this meeting" if event.is_organizer
+              else response_label(event.my_response))
     if event.location:
         field("Location", event.location)
     if event.online_meeting_url:

@@ -184,8 +184,17 @@ class EventTable(ScrollView, can_focus=True):
         for index, event in enumerate(self._events):
             if event.id == event_id:
                 self.cursor = index
+                # Rows just added are not laid out yet, so the scroll above stopped short.
+                self.call_after_refresh(self._show_cursor)
                 return True
         return False
+
+    def _show_cursor(self) -> None:
+        top = round(self.scroll_offset.y)
+        if not top <= self.cursor < top + self._visible_rows:
+            self.scroll_to(y=max(self.cursor - self._visible_rows // 2, 0), animate=False,
+                           immediate=True)
+            self.refresh()
 
     def remove_id(self, event_id: str) -> Event | None:
         for index, event in enumerate(self._all):

@@ -148,3 +148,8 @@ def recurrence_label(rec: Recurrence) -> str:
     elif rec.range_type == "numbered" and rec.occurrences:
         text += f", {rec.occurrences} times"
     return text
+
+
+def counted(n: int, word: str) -> str:
+    """"1 event", "2 events": a count with its noun in the right number."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
