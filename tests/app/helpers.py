@@ -65,3 +65,28 @@ async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Even
 
 def cancel_posts(fake: FakeGraph) -> list[object]:
     return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/cancel")]
+
+
+async def open_their_calendar(pilot: Pilot[None], upn: str) -> None:
+    """`u`, a colleague's UPN, enter; then their one calendar opened from the pane and
+    loaded."""
+    from tui.screens.prompt import PromptScreen
+    from tui.widgets.calendar_tree import CalendarTree
+
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    main = app.main
+    await pilot.press("u")
+    await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+    await pilot.press(*upn, "enter")
+    await wait_for(pilot, lambda: "Added" in main.status.message)
+    tree = main.query_one(CalendarTree)
+    [theirs] = [leaf for leaf in tree._leaves(tree.root)
+                if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
+    assert theirs.data is not None
+    ref = theirs.data.ref
+    tree.focus()
+    tree.move_cursor(theirs)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: main.status.kind == "info" and bool(main.table.all_events)
+                   and main.calendar == ref)

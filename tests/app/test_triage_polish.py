@@ -3,7 +3,7 @@ the truth, and titles say whose calendar is open."""
 
 from __future__ import annotations
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import loaded, make_app, open_their_calendar, wait_for
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.seed import JONAS_UPN
@@ -58,18 +58,7 @@ async def test_another_persons_calendar_says_whose_it_is_in_the_title(
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         main = app.main
-        await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.press(*JONAS_UPN, "enter")
-        await wait_for(pilot, lambda: "Added" in main.status.message)
-        tree = main.query_one(CalendarTree)
-        [theirs] = [leaf for leaf in tree._leaves(tree.root)
-                    if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
-        tree.focus()
-        tree.move_cursor(theirs)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: main.status.kind == "info" and main.table.all_events
-                       and main.calendar == theirs.data.ref)  # type: ignore[union-attr]
+        await open_their_calendar(pilot, JONAS_UPN)
         title = str(main.query_one("#events-pane").border_title)
         assert title.startswith("Calendar (Jonas Berg) · "), title
         assert main.status.message.startswith("Calendar (Jonas Berg): ")
@@ -128,18 +117,7 @@ async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: Fa
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         assert "In the calendar of" not in str(app.screen.query_one("#cancel-summary").render())
         await pilot.press("escape")
-        await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.press(*JONAS_UPN, "enter")
-        await wait_for(pilot, lambda: "Added" in main.status.message)
-        tree = main.query_one(CalendarTree)
-        [theirs] = [leaf for leaf in tree._leaves(tree.root)
-                    if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
-        tree.focus()
-        tree.move_cursor(theirs)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: main.status.kind == "info" and main.table.all_events
-                       and main.calendar == theirs.data.ref)  # type: ignore[union-attr]
+        await open_their_calendar(pilot, JONAS_UPN)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         summary = str(app.screen.query_one("#cancel-summary").render())
