@@ -51,3 +51,21 @@ def test_styles_live_only_in_the_stylesheet() -> None:
             if isinstance(node, ast.Assign):
                 targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
                 assert not {"CSS", "DEFAULT_CSS"} & set(targets), path
+
+
+def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -> None:
+    """A warm start paints its sealed frame before the rest of cal365 is imported: the HTTP
+    stack, SQLite and the Graph models, the main screen and the stylesheet's widgets come
+    after it. An import added to this path costs every warm start its time."""
+    import subprocess
+    import sys
+
+    first_frame = ("tui.cli", "tui.app", "tui.opening", "tui.cache", "tui.screens.frame",
+                   "tui.widgets.sealed_frame", "tui.fake.child", "tui.paths", "tui.startup")
+    code = (f"import sys\nfor m in {first_frame!r}: __import__(m)\n"
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True, cwd=ROOT).stdout.split())
+    later = {"httpx", "sqlite3", "tui.graph.models", "tui.graph.client", "tui.sync",
+             "tui.cache.store", "tui.screens.main", "tui.widgets.event_table", "msal", "keyring"}
+    assert not later & loaded, sorted(later & loaded)

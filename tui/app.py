@@ -4,35 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
+from textual.strip import Strip
 
 from tui.commands import bindings
-from tui.graph import ME, GraphClient, Mailbox
+from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
+from tui.opening import StartedOpen
 from tui.palette import Cal365Commands
-from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.graph import GraphClient
     from tui.headstart import HeadStart
     from tui.screens.cached import CacheOpener
+    from tui.screens.frame import FrameScreen
+    from tui.screens.main import MainScreen
 
-
-def stylesheet() -> Path:
-    """The TCSS file: inside the package when installed from a wheel, beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "styles", here.parent / "styles"):
-        path = candidate / "cal365.tcss"
-        if path.is_file():
-            return path
-    raise FileNotFoundError("cal365.tcss is missing from this installation")
+# How long the first frame waits for the cache (opening since the process began) to hand
+# over the sealed last frame; a keyring slower than this costs only the quick first frame.
+FRAME_WAIT = 0.3
+# How long the main screen waits for the cache to open before it shows without its rows:
+# behind a sealed frame, and on a terminal that shows nothing yet (a keyring that asks for
+# a password must not leave it blank for long).
+MAIN_WAIT = 1.0
+MAIN_WAIT_BLANK = 0.25
 
 
 class Cal365App(App[None]):
-    CSS_PATH = stylesheet()
     TITLE = "cal365"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {Cal365Commands}
@@ -40,8 +43,9 @@ class Cal365App(App[None]):
 
     def __init__(
         self,
-        client: GraphClient,
+        client: GraphClient | None = None,
         *,
+        connect: Callable[[], GraphClient] | None = None,
         today: dt.date | None = None,
         timezone: str = "UTC",
         days: int = 14,
@@ -55,23 +59,87 @@ class Cal365App(App[None]):
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
+        self._timezone = timezone
         self.cache_warning = cache_warning
         if sign_in is not None:
             sign_in.on_sign_in_needed = self.ask_to_sign_in
         # Every repaint crosses an SSH link: no animations unless the user asks for them.
         self.animation_level = "none"
-        self.client = client
+        self._client, self._connect = client, connect
         tz = zone(timezone) or dt.UTC
-        self.main = MainScreen(
-            client, today=today or dt.datetime.now(tz).date(), tz=tz, days=days, mailbox=mailbox,
-            cache=cache, sync_every=sync_every,
-            head_start=head_start,
-        )
+        self._today = today or dt.datetime.now(tz).date()
+        self._tz, self._days, self._mailbox = tz, days, mailbox
+        self._cache, self._sync_every, self._head_start = cache, sync_every, head_start
+        self._main: MainScreen | None = None
         # An explicit start day (--date) wins over the view the cache remembers.
-        self.main.restore_view = restore_view
+        self.restore_view = restore_view
+        self.frame: FrameScreen | None = None
+
+    @property
+    def client(self) -> GraphClient:
+        """Given ready, or made on first use from `connect`: the HTTP stack (httpx, TLS) is
+        then imported after a sealed frame is painted, not before it."""
+        if self._client is None:
+            assert self._connect is not None, "Cal365App needs a client or a way to make one"
+            self._client = self._connect()
+        return self._client
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen, built on first use: with a sealed frame to show first, its
+        imports and layout come after that frame is painted."""
+        if self._main is None:
+            from tui.screens.main import MainScreen
+
+            self._main = MainScreen(
+                self.client, today=self._today, tz=self._tz, days=self._days,
+                mailbox=self._mailbox, cache=self._cache, sync_every=self._sync_every,
+                head_start=self._head_start)
+            self._main.restore_view = self.restore_view
+        return self._main
 
     def on_mount(self) -> None:
-        self.push_screen(self.main)
+        strips = self._sealed_frame()
+        if strips is None:
+            self._show_main()
+            return
+        from tui.screens.frame import FrameScreen
+
+        self.frame = FrameScreen(strips, then=self._show_main)
+        self.push_screen(self.frame)
+
+    def _sealed_frame(self) -> list[Strip] | None:
+        """The last frame kept in the cache, if this start may show it (see tui/sync.py)."""
+        cache = self._cache
+        if (not isinstance(cache, StartedOpen) or not self.restore_view
+                or self._head_start is not None):
+            return None
+        frame = cache.first_frame(FRAME_WAIT)
+        if frame is None:
+            return None
+        from tui.widgets.sealed_frame import FrameUnreadable, decode
+
+        try:
+            return decode(frame, self.size)
+        except FrameUnreadable:
+            return None
+
+    def _show_main(self) -> None:
+        frame, self.frame = self.frame, None
+        cache = self._cache
+        if isinstance(cache, StartedOpen):
+            cache.start()  # opening while the main screen's modules load, if it was not
+        main = self.main
+        if isinstance(cache, StartedOpen):
+            # The screen's first frame shows the cached rows, not an empty table before
+            # them: a moment, the cache opened while the main screen was imported.
+            cache.wait(MAIN_WAIT if frame is not None else MAIN_WAIT_BLANK)
+        if frame is None:
+            self.push_screen(main)
+        else:
+            self.switch_screen(main)
+            if frame.typed:  # typed while the frame showed: in order, once the screen is up
+                self.main.call_later(self._replay, frame.typed)
         warning = getattr(self.sign_in.store, "warning", "") if self.sign_in else ""
         if warning:
             # The user chose unencrypted token storage: say so for as long as the app runs.
@@ -81,8 +149,13 @@ class Cal365App(App[None]):
             self.notify(self.cache_warning, title="Calendar cache unencrypted",
                         severity="warning", timeout=24 * 3600)
 
+    def _replay(self, keys: list[events.Key]) -> None:
+        for key in keys:
+            self.post_message(key)
+
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def ask_to_sign_in(self, need: SignInNeeded) -> bool:
         """Put the sign-in screen on top of whatever is showing (a half-typed cancel comment
@@ -117,8 +190,17 @@ class Cal365App(App[None]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
-        if self.main.may_quit():
+        if self._main is None or self.screen is self.frame:
+            self.exit()  # quit while the sealed frame showed: nothing started yet
+        elif self.main.may_quit():
+            self.main.seal_frame(self.frame_fit())
             self.exit()
+
+    def frame_fit(self) -> str:
+        from tui.opening import frame_fit
+
+        return frame_fit(self.size.width, self.size.height, self._today, self._timezone,
+                         self._days)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # on first use: off the start-up path

@@ -10,17 +10,20 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, GraphClient, Mailbox, permissions
-from tui.graph.client import TokenProvider
+from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
+    from tui.cache import Owner
     from tui.fake import FakeGraph
     from tui.fake.child import ChildGraph
+    from tui.graph.client import GraphClient, TokenProvider
     from tui.screens.cached import CacheOpener
 
 EPILOG = """\
@@ -212,10 +215,13 @@ def _run_app(args: argparse.Namespace) -> int:
     mailbox = ME
     token: str | TokenProvider
     ready = False  # a token at hand, without asking the user
+    # What the sealed last frame must fit, and what reads it (see tui/opening.py).
+    fit = None if args.date else _frame_fit(timezone, args.days)
+    peek: Callable[[], bytes | None] | None = None
     if args.demo:
         from tui.auth.config import ConfigError
         from tui.fake.child import start_child
-        from tui.sync import DEMO_OWNER, demo_settings, opener
+        from tui.opening import demo_settings, frame_peek, opener
 
         try:
             demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
@@ -234,10 +240,12 @@ def _run_app(args: argparse.Namespace) -> int:
 
         with demo_files():
             demo_cache = base_dir("cache")  # the demo's own folder, fixed before any thread
-        cache = opener(demo, lambda: DEMO_OWNER, quiet=True, directory=demo_cache)
+        cache = opener(demo, _demo_owner, quiet=True, directory=demo_cache)
         cache_warning = plaintext_warning(demo, demo_cache) or ""
         # A cache file from an earlier run: the first screen comes from it, not the network.
         warm = demo.cache in ("keyring", "plaintext") and cache_path("demo", demo_cache).exists()
+        if warm and fit is not None:
+            peek = frame_peek(demo, _demo_owner, fit, directory=demo_cache)
         sync_every = demo.sync_every
         ready = True
     elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
@@ -259,7 +267,12 @@ def _run_app(args: argparse.Namespace) -> int:
             mailbox = Mailbox("user", settings.mailbox)
         storage_warning(settings, sys.stderr)
         provider = MsalProvider(settings, store_for(settings))
-        cache, sync_every = _cache_opener(settings, provider), settings.sync_every
+        from tui.opening import frame_peek, opener
+
+        owner = _account_owner(settings, provider)
+        cache, sync_every = opener(settings, owner), settings.sync_every
+        if fit is not None:
+            peek = frame_peek(settings, owner, fit)
         from tui.cache import plaintext_warning
 
         cache_warning = plaintext_warning(settings) or ""
@@ -282,18 +295,27 @@ def _run_app(args: argparse.Namespace) -> int:
                                start=start, end=end)
 
     if cache is not None and head_start is None:  # with a head start it opens after
-        from tui.sync import started
+        from tui.opening import ForkedRead, started
 
-        cache = started(cache)  # the keyring lookup, too, runs while Textual is imported
+        # The sealed last frame is read by a child of its own from now on; the app paints
+        # it first if it fits this start, and opens the cache itself once it is painted.
+        # Without a frame to read, the cache opens from now on (the keyring lookup, too,
+        # runs while Textual is imported).
+        frame = ForkedRead(peek) if peek is not None else None
+        cache = started(cache, frame, now=frame is None)
     from tui.app import Cal365App  # Textual: the longest import, while the head start runs
     from tui.paths import demo_files
 
-    client = GraphClient(base_url, token, timezone=timezone)
+    def connect() -> GraphClient:
+        from tui.graph.client import GraphClient  # httpx and TLS: once a request is near
+
+        return GraphClient(base_url, token, timezone=timezone)
+
     try:
         # The demo's drafts, audit lines and cache are kept apart from a real account's.
         with demo_files(args.demo):
             Cal365App(
-                client,
+                connect=connect,
                 today=args.date,
                 timezone=timezone,
                 days=args.days,
@@ -313,19 +335,38 @@ def _run_app(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cache_opener(settings: Settings, provider: MsalProvider) -> CacheOpener:
-    """The signed-in account's cache (its owner read from the token cache, offline). A bare
-    CAL365_ACCESS_TOKEN names no account, so that mode runs without a cache."""
-    from tui.cache import Owner
-    from tui.sync import app_only_owner, opener
+def _frame_fit(timezone: str, days: int) -> str | None:
+    import shutil
 
+    from tui.opening import frame_fit
+
+    try:
+        columns, lines = shutil.get_terminal_size()  # the size Textual's driver starts with
+    except (OSError, AttributeError, ValueError):
+        return None
+    today = dt.datetime.now(zone(timezone) or dt.UTC).date()
+    return frame_fit(columns, lines, today, timezone, days)
+
+
+def _demo_owner() -> Owner:
+    from tui.sync import DEMO_OWNER
+
+    return DEMO_OWNER
+
+
+def _account_owner(settings: Settings, provider: MsalProvider) -> Callable[[], Owner | None]:
+    """Who the signed-in account's cache belongs to (read from the token cache, offline).
+    A bare CAL365_ACCESS_TOKEN names no account, so that mode runs without a cache."""
     def owner() -> Owner | None:
+        from tui.cache import Owner
+        from tui.sync import app_only_owner
+
         if settings.app_only:
             return app_only_owner(settings)
         identity = provider.identity()
         return Owner.of(identity) if identity is not None else None
 
-    return opener(settings, owner)
+    return owner
 
 
 APP_ONLY_NEEDS_MAILBOX = (

@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
-from tui.auth.keyring_access import KeyringUnavailable
+from tui.auth.config import Settings
 from tui.cache import (
     Applied,
     CachedTree,
@@ -26,12 +24,13 @@ from tui.cache import (
     LastView,
     MailboxSection,
     Owner,
-    open_cache,
 )
-from tui.graph.client import GraphClient
 from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import CalendarRef, Mailbox
+
+if TYPE_CHECKING:
+    from tui.graph.client import GraphClient
 
 # Events decrypted per read: the first batch fills a tall screen, the rest follow in the
 # background (keyset paging in the store, so no batch costs more than the first).
@@ -184,49 +183,6 @@ def freshness(synced_at: dt.datetime | None, now: dt.datetime, *, offline: bool 
 DEMO_OWNER = Owner("demo", "demo@cal365.invalid", "demo")
 
 
-def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
-    """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
-
-    Without a usable keyring the demo keeps its cache in memory for the run (see `opener`),
-    as a real account does once its tokens are kept for the session only: never an
-    unencrypted file unless told to. Nothing earlier to show, so its first screen comes
-    from the head start, as with no cache at all.
-    """
-    chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
-    if chosen in ("false", "no", "0", "none"):
-        chosen = "off"
-    if chosen not in CACHE_MODES:
-        raise ConfigError(f"cache {chosen!r}: use one of {', '.join(CACHE_MODES)}")
-    every = sync_every or os.environ.get("CAL365_SYNC_EVERY", "").strip() or "5"
-    return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
-
-
-def opener(settings: Settings, owner: Callable[[], Owner | None], *,
-           quiet: bool = False, directory: Path | None = None
-           ) -> Callable[[], CacheStore | None]:
-    """What the app calls (in a worker thread) to open the cache: None when off, or when
-    no account is known yet (the first run before any sign-in caches nothing).
-
-    `quiet`: with the keyring unusable, a session (memory-only) cache instead of
-    KeyringUnavailable (the demo's app only; a real account, and a script, get the explicit
-    choice). Memory only: never a file in the clear that nobody asked for.
-    """
-    def open_() -> CacheStore | None:
-        if settings.cache == "off":
-            return None
-        who = owner()
-        if who is None:
-            return None
-        try:
-            return open_cache(settings, who, directory)
-        except KeyringUnavailable:
-            if not quiet:
-                raise
-            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
-
-    return open_
-
-
 def app_only_owner(settings: Settings) -> Owner:
     """App-only mode has no signed-in user: the cache belongs to the mailbox it opens."""
     return Owner(f"app-only:{settings.mailbox.lower()}", settings.mailbox, settings.tenant)
@@ -306,31 +262,3 @@ def with_section(tree: CachedTree | None, key: str, section: Section,
     own = tuple((group, tuple(c for _, c in calendars))
                 for group, calendars in section if group is not None)
     return dataclasses.replace(tree, calendar_groups=own)
-
-
-class StartedOpen:
-    """A cache being opened in a thread of its own since the app began; calling it waits
-    for the store (or the error) from there."""
-
-    def __init__(self, open_: Callable[[], CacheStore | None]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cal365-cache")
-        self._future = pool.submit(open_)
-        pool.shutdown(wait=False)
-
-    def __call__(self) -> CacheStore | None:
-        return self._future.result()
-
-    def ready(self) -> bool:
-        """Opened (or failed) already: calling it will not wait."""
-        return self._future.done()
-
-
-def started(open_: Callable[[], CacheStore | None]) -> StartedOpen:
-    """Begin opening the cache now, in a thread of its own, and hand over the result later.
-
-    Asking the keyring (and importing its backends) takes a good part of a start; begun
-    before the app's own imports and start-up, it overlaps them instead of following them.
-    """
-    return StartedOpen(open_)

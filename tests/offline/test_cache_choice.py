@@ -18,8 +18,9 @@ from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import Owner, cache_path
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
+from tui.opening import demo_settings, opener
 from tui.paths import demo_files
-from tui.sync import DEMO_OWNER, demo_settings, freshness, opener
+from tui.sync import DEMO_OWNER, freshness
 
 
 @pytest.fixture

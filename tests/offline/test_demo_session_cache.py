@@ -18,10 +18,11 @@ from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
 from tui.graph.timezones import zone
 from tui.headstart import HeadStart
+from tui.opening import demo_settings, opener
 from tui.paths import demo_files
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
-from tui.sync import DEMO_OWNER, demo_settings, opener
+from tui.sync import DEMO_OWNER
 from tui.window import Window
 
 DAYS = 14

@@ -17,9 +17,9 @@ from tui.cache import CacheStore, Owner, cache_path, open_cache
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
+from tui.opening import opener
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
-from tui.sync import opener
 
 SETTINGS = Settings(profile="pilot", cache="plaintext")
 OWNER = Owner("pilot-account", "pilot@contoso.example", "tenant")
@@ -394,7 +394,8 @@ async def test_a_cache_read_error_at_a_warm_start_is_reported_not_a_crash(
     (a database locked by another program) goes the way of any other: a status line."""
     await first_run(fake_graph)
     from tui.cache import CacheError
-    from tui.sync import SyncController, started
+    from tui.opening import started
+    from tui.sync import SyncController
 
     def locked(*_args: object) -> None:
         raise CacheError("database is locked")

@@ -11,7 +11,9 @@ UI-free (never imports Textual). `open_cache` picks the storage the settings nam
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tui import paths
 from tui.auth.cache import FileLock
@@ -19,20 +21,38 @@ from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
 from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
 from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
-from tui.cache.codec import CachedTree, LastView, MailboxSection
-from tui.cache.store import (
-    Applied,
-    CachedWindow,
-    CacheError,
-    CacheInfo,
-    CacheStore,
-    DeltaRoundLike,
-    Owner,
-    Target,
-    inspect,
-    moved_aside,
-    sidecars,
-)
+
+if TYPE_CHECKING:
+    from tui.cache.codec import CachedTree, LastView, MailboxSection
+    from tui.cache.store import (
+        Applied,
+        CachedWindow,
+        CacheError,
+        CacheInfo,
+        CacheStore,
+        DeltaRoundLike,
+        Owner,
+        Target,
+        inspect,
+    )
+
+# The store and its codec (SQLite, the Graph models) load on first use: a warm start's
+# first frame is read without them (see `peek_frame`, run in a child process).
+_LAZY = {
+    "codec": ("CachedTree", "LastView", "MailboxSection"),
+    "store": ("Applied", "CachedWindow", "CacheError", "CacheInfo", "CacheStore",
+              "DeltaRoundLike", "Owner", "Target", "inspect"),
+}
+_MODULE = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tui.cache' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tui.cache.{module}"), name)
+    globals()[name] = value
+    return value
 
 PLAINTEXT_WARNING = (
     "the calendar cache is stored UNENCRYPTED in {path} (you chose plaintext storage); "
@@ -82,6 +102,8 @@ def open_cache(
     moved aside or rebuilt is in the store's `take_notices()`. It may wait for the keyring
     (up to `timeout`) and another instance's write: call it from a worker thread.
     """
+    from tui.cache.store import CacheStore
+
     if settings.cache == "off":
         return None
     if settings.cache == "session":
@@ -107,6 +129,30 @@ def open_cache(
         return CacheStore(path, cipher, owner)
 
 
+def peek_frame(settings: Settings, owner: Owner, fit: str, directory: Path | None = None,
+               timeout: float = DEFAULT_TIMEOUT) -> bytes | None:
+    """The sealed last frame of `fit` in the profile's cache, read without changing or
+    creating anything: None if there is no such frame, or no cache file, or it cannot be
+    read as this account's with the key at hand."""
+    from tui.cache import store
+
+    if settings.cache not in ("keyring", "plaintext"):
+        return None
+    path = cache_path(settings.profile, directory)
+    if not path.is_file():
+        return None
+    cipher: Cipher = PlainCipher()
+    if settings.cache == "keyring":
+        try:
+            secret = key_for(settings.profile, timeout).get(create=False)
+        except KeyringUnavailable:
+            return None
+        if secret is None:
+            return None
+        cipher = FernetCipher(secret)
+    return store.peek_frame(path, cipher, owner, fit)
+
+
 def remove_cache(settings: Settings, directory: Path | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], str | None]:
     """Delete the profile's cache files (moved-aside ones too) and its keyring key.
@@ -115,6 +161,8 @@ def remove_cache(settings: Settings, directory: Path | None = None,
     not be asked to forget its key, why (the files are gone all the same, so the key
     unlocks nothing).
     """
+    from tui.cache.store import CacheError, inspect, moved_aside, sidecars
+
     path = cache_path(settings.profile, directory)
     try:
         encrypted = inspect(path).encrypted
@@ -159,6 +207,7 @@ __all__ = [
     "key_for",
     "keyring_advice",
     "open_cache",
+    "peek_frame",
     "plaintext_warning",
     "remove_cache",
 ]

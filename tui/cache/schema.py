@@ -7,6 +7,8 @@ told apart from an old or damaged cache.
 
 from __future__ import annotations
 
+import sqlite3
+
 APPLICATION_ID = 0x63616C33  # "cal3"
 
 MIGRATIONS: tuple[str, ...] = (
@@ -41,6 +43,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (calendar, start, end));
     CREATE TABLE state (key TEXT PRIMARY KEY, payload BLOB NOT NULL);
     """,
+    # 1 → 2: the sealed last frame (see tui/widgets/sealed_frame.py). The triggers forget it
+    # whenever what it shows may have changed, by whichever program writes: the app, a
+    # `cal365 sync` from cron or a second instance.
+    "CREATE TABLE frame (fit TEXT PRIMARY KEY, payload BLOB NOT NULL);\n" + "\n".join(
+        f"CREATE TRIGGER frame_{table}_{op.lower()} AFTER {op} ON {table} "
+        "BEGIN DELETE FROM frame; END;"
+        for table in ("events", "windows", "tree", "state")
+        for op in ("INSERT", "UPDATE", "DELETE")),
 )
 
 VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """`script` cut into whole statements: a trigger's body holds semicolons of its own."""
+    found: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip())
+            pending = ""
+    return found

@@ -161,6 +161,52 @@ def _tighten(path: Path) -> None:
         path.chmod(0o600)
 
 
+def _verify(meta: dict[str, bytes], cipher: Cipher, account: bytes) -> None:
+    """Raise _Unusable unless the cache's binding says: stored this way, this key, this
+    account."""
+    mode = b"encrypted" if cipher.encrypted else b"plain"
+    if bytes(meta.get("mode", b"")) != mode:
+        raise _Unusable("switched", "the calendar cache {path} was stored "
+                        + ("unencrypted" if mode == b"encrypted" else "encrypted")
+                        + ", unlike what is chosen now")
+    try:
+        ok = cipher.open(bytes(meta.get("key_check", b""))) == _KEY_CHECK
+    except SealBroken:
+        ok = False
+    if not ok:
+        raise _Unusable("unreadable", "the calendar cache {path} does not open with the key "
+                                      "in the keyring (the key was replaced or removed)")
+    if bytes(meta.get("account", b"")) != account:
+        raise _Unusable("other-account", "the calendar cache {path} belongs to another "
+                                         "account")
+
+
+def peek_frame(path: Path, cipher: Cipher, owner: Owner, fit: str) -> bytes | None:
+    """The sealed last frame for `fit`, read without changing anything (no schema step, no
+    moving aside: the app's own opening does those, and says so). None unless the file is
+    a cache of this schema, stored this way, of this account, and holds such a frame."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return None
+    try:
+        app_id, = conn.execute("PRAGMA application_id").fetchone()
+        version, = conn.execute("PRAGMA user_version").fetchone()
+        if (app_id, version) != (schema.APPLICATION_ID, schema.VERSION):
+            return None
+        meta = {k: bytes(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        _verify(meta, cipher, cipher.digest(owner.identity))
+        row = conn.execute("SELECT payload FROM frame WHERE fit = ?", (fit,)).fetchone()
+        return None if row is None else cipher.open(row[0])
+    except (sqlite3.Error, _Unusable, SealBroken):
+        return None
+    finally:
+        conn.close()
+
+
 def _create_private(path: Path) -> None:
     """Create the database file 0600 before SQLite does (it copies that mode to -wal/-shm)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -255,9 +301,8 @@ class CacheStore:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for step in schema.MIGRATIONS[version:]:
-                for statement in step.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                for statement in schema.statements(step):
+                    conn.execute(statement)
             if version < schema.VERSION:
                 conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {schema.VERSION}")
@@ -285,20 +330,7 @@ class CacheStore:
             }
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
             return
-        if bytes(meta.get("mode", b"")) != mode:
-            raise _Unusable("switched", "the calendar cache {path} was stored "
-                            + ("unencrypted" if mode == b"encrypted" else "encrypted")
-                            + ", unlike what is chosen now")
-        try:
-            ok = self.cipher.open(bytes(meta.get("key_check", b""))) == _KEY_CHECK
-        except SealBroken:
-            ok = False
-        if not ok:
-            raise _Unusable("unreadable", "the calendar cache {path} does not open with the key "
-                                          "in the keyring (the key was replaced or removed)")
-        if bytes(meta.get("account", b"")) != account:
-            raise _Unusable("other-account", "the calendar cache {path} belongs to another "
-                                             "account")
+        _verify(meta, self.cipher, account)
 
     def _discard(self, reason: str, message: str) -> None:
         """Move the file aside (or, on a switch of encryption, delete it) and say so."""
@@ -513,7 +545,7 @@ class CacheStore:
         def body(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for table in ("events", "spans", "windows", "tree", "state"):
+                for table in ("events", "spans", "windows", "tree", "state", "frame"):
                     conn.execute(f"DELETE FROM {table}")
                 conn.execute("DELETE FROM meta WHERE key = 'last_sync'")
                 conn.execute("COMMIT")
@@ -522,6 +554,32 @@ class CacheStore:
                 raise
 
         self._guarded(body, None)
+
+    def save_frame(self, fit: str, frame: bytes) -> None:
+        """Keep the screen the app showed last, sealed like every other payload, for the
+        next start of the same `fit` (terminal size, day, settings) to paint at once. Any
+        later write to what it shows forgets it (the schema's triggers)."""
+        payload = self.cipher.seal(frame)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM frame")
+                conn.execute("INSERT INTO frame (fit, payload) VALUES (?, ?)", (fit, payload))
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+        self._guarded(body, None)
+
+    def frame(self, fit: str) -> bytes | None:
+        """The sealed last frame if it was made for `fit` and nothing it shows changed since."""
+        def body(conn: sqlite3.Connection) -> bytes | None:
+            row = conn.execute("SELECT payload FROM frame WHERE fit = ?", (fit,)).fetchone()
+            return None if row is None else self.cipher.open(row[0])
+
+        return self._guarded(body, None)
 
     # -- reading ------------------------------------------------------------------------------
 

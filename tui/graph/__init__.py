@@ -1,20 +1,43 @@
-"""A UI-free async client for the parts of Microsoft Graph cal365 uses."""
+"""A UI-free async client for the parts of Microsoft Graph cal365 uses.
 
-from tui.graph.batch import BatchItemOutcome, BulkCancel
-from tui.graph.client import GLOBAL_GRAPH_URL, CancelOutcome, GraphClient
-from tui.graph.delta import DeltaRound
-from tui.graph.errors import (
-    AuthenticationRequired,
-    CancelNotSent,
-    CancelOutcomeUnknown,
-    GraphError,
-    GraphUnavailable,
-    NotFound,
-    OrganizerRequired,
-)
-from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person, User
-from tui.graph.policy import RetryPolicy, WaitNotice
-from tui.graph.urls import ME, CalendarRef, EventRef, Mailbox
+The names below load with their module on first use: the models and URL forms are wanted
+at once by the cache and the first screen, the HTTP client (httpx, TLS) only once a request
+is about to go out, which a warm start puts after its first frame.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.graph.batch import BatchItemOutcome, BulkCancel
+    from tui.graph.client import CancelOutcome, GraphClient
+    from tui.graph.delta import DeltaRound
+    from tui.graph.errors import (
+        AuthenticationRequired,
+        CancelNotSent,
+        CancelOutcomeUnknown,
+        GraphError,
+        GraphUnavailable,
+        NotFound,
+        OrganizerRequired,
+    )
+    from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person, User
+    from tui.graph.policy import RetryPolicy, WaitNotice
+    from tui.graph.urls import GLOBAL_GRAPH_URL, ME, CalendarRef, EventRef, Mailbox
+
+_WHERE = {
+    "batch": ("BatchItemOutcome", "BulkCancel"),
+    "client": ("CancelOutcome", "GraphClient"),
+    "delta": ("DeltaRound",),
+    "errors": ("AuthenticationRequired", "CancelNotSent", "CancelOutcomeUnknown", "GraphError",
+               "GraphUnavailable", "NotFound", "OrganizerRequired"),
+    "models": ("Attendee", "Calendar", "CalendarGroup", "Event", "Group", "Person", "User"),
+    "policy": ("RetryPolicy", "WaitNotice"),
+    "urls": ("GLOBAL_GRAPH_URL", "ME", "CalendarRef", "EventRef", "Mailbox"),
+}
+_MODULE = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
     "GLOBAL_GRAPH_URL",
@@ -44,3 +67,12 @@ __all__ = [
     "User",
     "WaitNotice",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE.get(name)
+    if module is None:  # a submodule (tui.graph.permissions) or a real AttributeError
+        raise AttributeError(f"module 'tui.graph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tui.graph.{module}"), name)
+    globals()[name] = value  # once: later lookups do not come here
+    return value

@@ -71,7 +71,6 @@ class StaticToken:
         return self._token
 
 
-GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # Graph allows windows of at most 1825 days in calendarView.
 MAX_WINDOW = dt.timedelta(days=1825)
 

@@ -61,6 +61,7 @@ class Mailbox:
 
 
 ME = Mailbox()
+GLOBAL_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,12 @@ changes in place: cursor, marks and filter stay.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.auth.keyring_access import KeyringUnavailable
@@ -34,9 +34,10 @@ from tui.messages import (
     SyncPage,
     SyncStarted,
 )
+from tui.opening import StartedOpen
 from tui.problems import describe
+from tui.screens.painting import PaintWatcher
 from tui.sync import (
-    StartedOpen,
     SyncController,
     calendars_section,
     freshness,
@@ -57,12 +58,10 @@ if TYPE_CHECKING:
 
 CacheOpener = Callable[[], CacheStore | None]
 _Reading = tuple[dt.datetime | None, Iterator[list[Event]]]
-# At the latest, work waiting for a paint starts this many seconds after it was queued.
-PAINT_AT_LATEST = 0.5
 GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 
 
-class CachedScreen(Screen[None]):
+class CachedScreen(PaintWatcher):
     """Cache and sync behaviour of the main screen (which defines the state used here)."""
 
     client: GraphClient
@@ -119,43 +118,22 @@ class CachedScreen(Screen[None]):
     restore_view = True
     """Start on the view the cache remembers (not when the user named a start day)."""
 
-    # -- after a paint ------------------------------------------------------------------------
+    # -- the sealed last frame ----------------------------------------------------------------
 
-    _paint_waiters: list[Callable[[], object]] | None = None
+    def seal_frame(self, fit: str) -> None:
+        """Keep what the screen shows now for the next start to paint before anything else
+        (tui/widgets/sealed_frame.py). Only a settled main screen with nothing on top: a
+        frame that shows a dialog or half-loaded rows would be the wrong first look."""
+        sync = self.sync
+        if (sync is None or not sync.store.persistent or self.app.screen is not self
+                or self._syncing or self._loading or self.streaming):
+            return
+        from tui.widgets.sealed_frame import encode
 
-    def after_paint(self, callback: Callable[[], object]) -> None:
-        """Run `callback` once what the screen holds now is on the terminal.
-
-        For start-up work that would hold the event loop (the HTTP client's set-up, the rest
-        of a cache read, the keyring): started before the frame that paints the first rows,
-        it delays those rows. A paint shows as the screen's layout signal outside a batch of
-        updates (Textual writes no frame inside one); a timer stands in if none comes."""
-        if self._paint_waiters is None:
-            self._paint_waiters = []
-            self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
-        self._paint_waiters.append(callback)
-        self.set_timer(PAINT_AT_LATEST, self.painted)
-
-    def _laid_out(self, _screen: Screen[object]) -> None:
-        # Laid out inside a batch of updates (as at start-up), the frame is not written:
-        # Textual writes it when the batch ends, and lays out again then.
-        if not self.app._batch_count:
-            self.painted()
-
-    def painted(self) -> None:
-        waiters, self._paint_waiters = self._paint_waiters or [], []
-        for callback in waiters:
-            callback()
-
-    async def wait_for_paint(self) -> None:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def resolve() -> None:
-            if not done.done():
-                done.set_result(None)
-
-        self.after_paint(resolve)
-        await done
+        update = self._compositor.render_full_update(simplify=True)
+        lines = [[segment for strip in line for segment in strip] for line in update.strips]
+        with contextlib.suppress(CacheError):  # the next start builds its screen as usual
+            sync.store.save_frame(fit, encode(lines, self.size))
 
     # -- opening ----------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ from tui.messages import (
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
 from tui.startup import resume_collection
+from tui.stylesheet import stylesheet
 from tui.sync import list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
@@ -89,6 +90,10 @@ def _short(event: Event) -> str:
 
 class MainScreen(CachedScreen):
     BINDINGS = bindings("main")
+    # The app's stylesheet comes with its first real screen: a sealed frame painted before
+    # it needs none, so the parsing waits until after that frame (every screen and dialog
+    # comes after this one).
+    CSS_PATH = stylesheet()
 
     offline_retry = 10.0
     """Seconds between attempts to reload while Graph cannot be reached."""

@@ -28,7 +28,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
     try:
         if getattr(args, "demo", False):  # the demo's own cache, as `cal365 --demo` keeps it
-            from tui.sync import demo_settings
+            from tui.opening import demo_settings
 
             return demo_settings(getattr(args, "cache", None))
         return load_settings(auth_flags(args))

@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tui.graph.client import GLOBAL_GRAPH_URL, GraphClient, TokenProvider
+from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
-from tui.graph.urls import ME, Mailbox
+from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
 from tui.problems import describe
 from tui.script.exits import Exit, exit_for
 

@@ -23,6 +23,8 @@ from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
 from tui.graph.urls import ME
+from tui.opening import demo_settings
+from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
     describe_error,
@@ -35,8 +37,7 @@ from tui.script.common import (
     warn,
 )
 from tui.script.exits import Exit, exit_for
-from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner, demo_settings
-from tui.sync import opener as cache_opener
+from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider

@@ -1,0 +1,237 @@
+"""Getting the local cache ready at start-up without holding up the first frame.
+
+Begun before Textual is imported, so that their waits overlap its start-up:
+
+* the sealed last frame (tui/widgets/sealed_frame.py) is read by a forked child (a thread
+  where forking is not safe, see tui/forking.py): the cache's modules, the keyring and the
+  account's identity cost this process nothing before that frame is painted;
+* the cache itself is opened in a thread of its own, for the main screen.
+
+No Textual and no cache modules are imported here at load: this runs before them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
+from tui.auth.keyring_access import KeyringUnavailable
+from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from tui.cache import CacheStore, Owner
+
+# Past this the child is given up: the app starts without the frame, as it would anyway.
+READ_LIMIT = 10.0
+
+
+def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
+    """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
+
+    Without a usable keyring the demo keeps its cache in memory for the run (see `opener`),
+    as a real account does once its tokens are kept for the session only: never an
+    unencrypted file unless told to. Nothing earlier to show, so its first screen comes
+    from the head start, as with no cache at all.
+    """
+    chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
+    if chosen in ("false", "no", "0", "none"):
+        chosen = "off"
+    if chosen not in CACHE_MODES:
+        raise ConfigError(f"cache {chosen!r}: use one of {', '.join(CACHE_MODES)}")
+    every = sync_every or os.environ.get("CAL365_SYNC_EVERY", "").strip() or "5"
+    return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
+
+
+def opener(settings: Settings, owner: Callable[[], Owner | None], *,
+           quiet: bool = False, directory: Path | None = None
+           ) -> Callable[[], CacheStore | None]:
+    """What the app calls (in a worker thread) to open the cache: None when off, or when
+    no account is known yet (the first run before any sign-in caches nothing).
+
+    `quiet`: with the keyring unusable, a session (memory-only) cache instead of
+    KeyringUnavailable (the demo's app only; a real account, and a script, get the explicit
+    choice). Memory only: never a file in the clear that nobody asked for.
+    """
+    def open_() -> CacheStore | None:
+        from tui.cache import open_cache
+
+        if settings.cache == "off":
+            return None
+        who = owner()
+        if who is None:
+            return None
+        try:
+            return open_cache(settings, who, directory)
+        except KeyringUnavailable:
+            if not quiet:
+                raise
+            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
+
+    return open_
+
+
+def frame_peek(settings: Settings, owner: Callable[[], Owner | None], fit: str, *,
+               directory: Path | None = None) -> Callable[[], bytes | None]:
+    """What reads the sealed last frame of `fit` without changing the cache (see
+    `tui.cache.peek_frame`); for a `ForkedRead`."""
+    def peek() -> bytes | None:
+        from tui.cache import peek_frame
+
+        who = owner()
+        return None if who is None else peek_frame(settings, who, fit, directory)
+
+    return peek
+
+
+def frame_fit(columns: int, lines: int, today: dt.date, timezone: str, days: int) -> str:
+    """What a sealed frame must have been made for to be shown at a start: the same
+    terminal size, day, zone, window length and cal365 version. Anything it shows from the
+    cache is guarded by the cache itself (a write forgets the frame)."""
+    from tui import __version__
+
+    return f"{__version__} {columns}x{lines} {today.isoformat()} {timezone} {days}"
+
+
+class ForkedRead:
+    """`read()` run from now on in a forked child, its bytes handed back through a pipe; in
+    a thread where forking is not safe. One answer, taken once with `result`."""
+
+    def __init__(self, read: Callable[[], bytes | None]) -> None:
+        self._fd: int | None = None
+        self._pid = 0
+        self._answer: Future[bytes | None] = Future()
+        self._answer.set_running_or_notify_cancel()
+        if can_fork():
+            read_end, write_end = os.pipe()
+            pid = fork()
+            if pid == 0:  # the child: the bytes down the pipe, and gone
+                code = 1
+                try:
+                    os.close(read_end)
+                    quiet_child()
+                    end_with_parent(limit=READ_LIMIT)
+                    data = read() or b""
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(data)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            if pid is not None:
+                self._fd, self._pid = read_end, pid
+                keep_private(read_end)  # not for a later child to hold
+                atexit.register(self._stop)
+                return
+            os.close(read_end)
+        threading.Thread(target=self._run, args=(read,), name="cal365-frame", daemon=True
+                         ).start()
+
+    def _run(self, read: Callable[[], bytes | None]) -> None:
+        try:
+            self._answer.set_result(read())
+        except BaseException:  # no frame: the start goes on without one
+            self._answer.set_result(None)
+
+    def result(self, wait: float) -> bytes | None:
+        """The bytes, if they come within `wait` seconds; None if not, or none came."""
+        if self._fd is not None:
+            self._answer.set_result(self._collect(self._fd, wait))
+            self._stop()
+        try:
+            return self._answer.result(timeout=wait)
+        except TimeoutError:
+            return None
+
+    def _collect(self, fd: int, wait: float) -> bytes | None:
+        deadline = time.monotonic() + wait
+        chunks: list[bytes] = []
+        while (left := deadline - time.monotonic()) > 0:
+            if not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:  # the child wrote it all and is gone
+                _, status = os.waitpid(self._pid, 0)
+                self._pid = 0
+                return b"".join(chunks) if status == 0 and chunks else None
+            chunks.append(chunk)
+        return None
+
+    def _stop(self) -> None:
+        """Close the pipe and end the child if it still runs (given up, or the app quit)."""
+        if self._fd is not None:
+            forget_private(self._fd)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
+                    os.kill(self._pid, signal.SIGKILL)
+                    os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+class StartedOpen:
+    """A cache being opened in a thread of its own (from now on, or from `start()`);
+    calling it waits for the store (or the error) from there. `frame` is the sealed last
+    frame's reader, begun at once (see `ForkedRead`)."""
+
+    def __init__(self, open_: Callable[[], CacheStore | None], *,
+                 frame: ForkedRead | None = None, now: bool = True) -> None:
+        self._open = open_
+        self._future: Future[CacheStore | None] | None = None
+        self._frame = frame
+        if now:
+            self.start()
+
+    def start(self) -> None:
+        if self._future is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cal365-cache")
+            self._future = pool.submit(self._open)
+            pool.shutdown(wait=False)
+
+    def __call__(self) -> CacheStore | None:
+        self.start()
+        assert self._future is not None
+        return self._future.result()
+
+    def ready(self) -> bool:
+        """Opened (or failed) already: calling it will not wait."""
+        return self._future is not None and self._future.done()
+
+    def wait(self, seconds: float) -> bool:
+        """Started if it was not, and waited for up to `seconds`: whether it is ready."""
+        self.start()
+        assert self._future is not None
+        with contextlib.suppress(TimeoutError):
+            self._future.exception(timeout=seconds)
+        return self._future.done()
+
+    def first_frame(self, wait: float) -> bytes | None:
+        """The sealed last frame, if it is read within `wait` seconds and there is one."""
+        return None if self._frame is None else self._frame.result(wait)
+
+
+def started(open_: Callable[[], CacheStore | None], frame: ForkedRead | None = None, *,
+            now: bool = True) -> StartedOpen:
+    """Begin opening the cache (now, or at `start()`), and hand over the result later.
+
+    Asking the keyring (and importing its backends) takes a good part of a start; begun
+    before the app's own imports and start-up, it overlaps them instead of following them.
+    """
+    return StartedOpen(open_, frame=frame, now=now)
