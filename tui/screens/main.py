@@ -374,6 +374,7 @@ class MainScreen(CachedScreen):
         # A page fetched before a cancel went through must not bring the event back.
         table.extend(e for e in message.events if e.id not in self._gone)
         self.events_settled(message.events, ())
+        self.marks_follow(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
@@ -388,7 +389,9 @@ class MainScreen(CachedScreen):
         self._offline = False
         table = self.table
         vanished, self._shown_before = self._shown_before, set()
-        self.events_settled((), vanished - {e.id for e in table.all_events})
+        vanished -= {e.id for e in table.all_events}
+        self.events_settled((), vanished)
+        marks = self.marks_follow((), vanished, how="on reload")
         count = len(table.all_events)
         table.set_placeholder("No events in this window.")
         self._update_titles()
@@ -397,10 +400,10 @@ class MainScreen(CachedScreen):
             self._keep_id = None
             self.status.show(
                 f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
-                "there.", "info"
+                f"there.{marks}", "info"
             )
         else:
-            self.status.show(f"{name}: {counted(count, 'event')}.{self._odd_note()}"
+            self.status.show(f"{name}: {counted(count, 'event')}.{marks}{self._odd_note()}"
                              f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
@@ -656,6 +659,23 @@ class MainScreen(CachedScreen):
         self.table.set_marked(set(self.marked))
         self._update_titles()
 
+    def marks_follow(self, events: Iterable[Event], vanished: Iterable[str], *,
+                     how: str = "in the sync") -> str:
+        """Marks follow a sync or reload: a marked event Graph sent again is kept as it is
+        now (a bulk cancel then judges it as it is), one that went away is unmarked, as a
+        cancel of it could only be "not found". Returns the line that says so ("" if none
+        went); its comment draft stays where it is."""
+        marked = self.marked
+        for event in events:
+            if event.id in marked:
+                marked[event.id] = event
+        gone = [i for i in vanished if marked.pop(i, None) is not None]
+        if not gone:
+            return ""
+        self._marks_changed()
+        left = f"{len(marked)} still marked" if marked else "none still marked"
+        return f" {counted(len(gone), 'marked event')} went away {how}; {left}."
+
     def action_toggle_mark(self) -> None:
         event = self.table.current
         if event is None:
@@ -688,7 +708,9 @@ class MainScreen(CachedScreen):
         from tui.screens.bulk import BulkCancelScreen
 
         draft = self.drafts.get(*_BULK_DRAFT) or ""
-        dialog = BulkCancelScreen(list(self.marked.values()), draft)
+        # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
+        dialog = BulkCancelScreen([e for e in self.marked.values() if e.id not in self._gone],
+                                  draft)
         self.app.push_screen(dialog, self._bulk_decided)
 
     def _bulk_decided(self, decision: BulkDecision | None) -> None:
@@ -703,11 +725,13 @@ class MainScreen(CachedScreen):
                              "Nothing was sent or queued; the marks and your comment are kept.",
                              "error")
             return
-        events = [
-            e
-            for e in self.marked.values()
-            if decision.include_others or (e.is_organizer and not e.is_cancelled)
-        ]
+        live = [e for e in self.marked.values() if e.id not in self._gone]
+        if not live:  # a sync while the dialog was open took them away
+            self.status.show("Nothing to send: the marked events went away meanwhile. "
+                             "Your comment is kept.", "info")
+            return
+        events = [e for e in live
+                  if decision.include_others or (e.is_organizer and not e.is_cancelled)]
         if not events:
             self.status.show("Nothing to send: you organize none of the marked meetings.", "info")
             return
