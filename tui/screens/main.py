@@ -19,7 +19,7 @@ from textual.widgets import Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
-from tui.commands import bindings
+from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
 from tui.drafts import Drafts, DraftsError
 from tui.graph import (
@@ -215,9 +215,9 @@ class MainScreen(CachedScreen):
         count = counted(shown, "event")
         if shown != len(table.all_events):
             count = f"{shown} of {len(table.all_events)} events"
-        words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
+        owner = self.owner_name() if self.toggles else None
         for toggle in sorted(self.toggles):
-            count += f" · {words[toggle]}"
+            count += f" · {quick_badge(toggle, owner)}"
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
@@ -227,6 +227,27 @@ class MainScreen(CachedScreen):
         bar = self.query_one("#title-bar", Static)
         if bar.content != title:  # each page of a loading window asks; a new layout costs
             bar.update(title)
+
+    def owner_name(self) -> str | None:
+        """The name of the person whose calendar is open, when it is not the user's own
+        (None then): Graph's organizer flag and response there are that person's, so the
+        words for ●/○, `m` and `d` name them instead of "you"."""
+        mailbox = self.calendar.mailbox
+        if mailbox.kind == "group":
+            return None
+        tree = self.query_one(CalendarTree)
+        calendar = tree.calendar_of(self.calendar)
+        if mailbox.kind != "user" or mailbox == self.mailbox:
+            # One's own mailbox: a read-only calendar in it owned by someone else is one
+            # they share (Graph's flags there are theirs too).
+            if calendar is None or calendar.can_edit or not calendar.owner_name:
+                return None
+            mine = {a.lower() for a in (tree.own_address(), self.account) if a}
+            return None if calendar.owner_address.lower() in mine else printable(
+                calendar.owner_name, 60)
+        name = (calendar.owner_name if calendar is not None else "") \
+            or tree.section_title(user_key(mailbox)) or mailbox.id
+        return printable(name, 60)
 
     # -- loading ---------------------------------------------------------------------------
 
