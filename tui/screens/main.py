@@ -49,13 +49,14 @@ from tui.messages import (
     EventsLoaded,
     EventsPage,
     GraphWaiting,
+    MailboxNamed,
     SeriesLoaded,
     SignedIn,
 )
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
 from tui.startup import resume_collection
-from tui.sync import list_mailbox, user_key
+from tui.sync import Section, list_mailbox, mailbox_names, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
@@ -322,6 +323,20 @@ class MainScreen(CachedScreen):
         title, section = await list_mailbox(self.client, mailbox)
         self.post_message(CalendarsLoaded(user_key(mailbox), title, section))
 
+    @work(group="names", exit_on_error=False, description="Looking up the mailbox's owner")
+    async def name_mailbox(self, mailbox: Mailbox, section: Section) -> None:
+        """Learn the other names of a mailbox opened with `u` (see `tui.sync.mailbox_names`),
+        so a comment draft is found whichever name its event was reached through."""
+        named = await mailbox_names(self.client, mailbox, section)
+        if named is not None:
+            self.post_message(MailboxNamed(*named))
+
+    def on_mailbox_named(self, message: MailboxNamed) -> None:
+        try:
+            self.drafts.same_mailbox(message.names, message.key)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
     # The dialogs are imported on first use: the first screen does not need them.
 
     def action_audit(self) -> None:
@@ -373,6 +388,10 @@ class MainScreen(CachedScreen):
         again = tree.has_section(message.key)
         tree.set_section(message.key, message.title, message.groups)
         self.cache_tree(message.key, message.groups, message.title)
+        refs = [ref for _, calendars in message.groups for ref, _ in calendars]
+        if message.key.startswith("user:") and refs and not self.drafts.knows(
+                refs[0].mailbox.key):
+            self.name_mailbox(refs[0].mailbox, list(message.groups))
         # Show the open calendar, unless the user has taken the cursor somewhere else.
         if message.key == "me" and not tree.placed_by_user and not tree.select_ref(self.calendar):
             tree.select_default()
