@@ -94,6 +94,12 @@ async def test_a_calendar_shared_into_ones_own_mailbox_names_its_owner(
                        and main.calendar == shared.data.ref and main.status.kind == "info")
         assert main.owner_name() == "Jonas Berg"
         assert "Jonas Berg organizes this meeting" in await _help_text(pilot)
+        # The details pane says it of him too, not "You: organize this meeting".
+        organized = next(e for e in main.table.all_events if e.is_organizer)
+        assert main.table.select_id(organized.id)
+        await wait_for(pilot, lambda: "Jonas Berg: organizes this meeting"
+                       in main.details._text.plain)
+        assert "You:" not in main.details._text.plain
 
 
 def test_every_wording_for_another_person_names_them_and_falls_back_to_one_own() -> None:

@@ -540,7 +540,9 @@ class MainScreen(CachedScreen):
 
     def _show_details(self, event: Event | None) -> None:
         master = event.series_master_id if event is not None else None
-        self.details.show(event, self.series.get(master) if master else None)
+        owner = self.owner_name() if event is not None and event.ref.mailbox.kind == "me" \
+            else None
+        self.details.show(event, self.series.get(master) if master else None, owner)
         if event is not None and master and master not in self.series:
             self.load_series(EventRef(master, event.ref.mailbox, event.ref.calendar))
 
@@ -566,7 +568,7 @@ class MainScreen(CachedScreen):
         self.series[message.master_id] = message.recurrence
         current = self.table.current
         if current is not None and current.series_master_id == message.master_id:
-            self.details.show(current, message.recurrence)
+            self._show_details(current)
 
     def action_open_web(self) -> None:
         event = self.table.current
