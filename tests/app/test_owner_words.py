@@ -98,8 +98,8 @@ async def test_a_calendar_shared_into_ones_own_mailbox_names_its_owner(
         organized = next(e for e in main.table.all_events if e.is_organizer)
         assert main.table.select_id(organized.id)
         await wait_for(pilot, lambda: "Jonas Berg: organizes this meeting"
-                       in main.details._text.plain)
-        assert "You:" not in main.details._text.plain
+                       in main.details.text)
+        assert "You:" not in main.details.text
 
 
 def test_every_wording_for_another_person_names_them_and_falls_back_to_one_own() -> None:
@@ -116,3 +116,37 @@ def test_every_wording_for_another_person_names_them_and_falls_back_to_one_own()
     # A name with braces is shown as it is, not taken for a template.
     only_mine = next(c for c in COMMANDS if c.id == "only-mine")
     assert only_mine.help_for("{x}") == "Only meetings {x} organizes"
+
+
+async def test_the_bulk_dialog_names_the_owner_of_the_marked_meetings(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.screens.bulk import BulkCancelScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        mine = next(e for e in main.table.all_events if e.is_organizer and not e.is_cancelled)
+        main.marked[mine.id] = mine
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        summary = str(app.screen.query_one("#cancel-summary").render())
+        assert summary.startswith("1 you organize will be cancelled"), summary
+        await pilot.press("escape")
+        main.marked.clear()
+        await open_their_calendar(pilot, JONAS_UPN)
+        theirs = [e for e in main.table.all_events if e.is_organizer and not e.is_cancelled]
+        others = [e for e in main.table.all_events if not e.is_organizer]
+        assert theirs and others
+        for event in (theirs[0], others[0]):
+            main.marked[event.id] = event
+        main._marks_changed()
+        main.table.focus()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        dialog = app.screen
+        summary = str(dialog.query_one("#cancel-summary").render())
+        assert summary.startswith("1 organized by Jonas Berg will be cancelled"), summary
+        headings = [str(w.render()) for w in dialog.query(".bulk-heading")]
+        assert headings == ["Left out: 1 Jonas Berg does not organize (Graph refuses those)"]
+        await pilot.press("escape")

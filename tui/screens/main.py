@@ -751,9 +751,16 @@ class MainScreen(CachedScreen):
 
         draft = self.drafts.get(*_BULK_DRAFT) or ""
         # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
-        dialog = BulkCancelScreen([e for e in self.marked.values() if e.id not in self._gone],
-                                  draft)
+        live = [e for e in self.marked.values() if e.id not in self._gone]
+        dialog = BulkCancelScreen(live, draft, self._marks_owner(live))
         self.app.push_screen(dialog, self._bulk_decided)
+
+    def _marks_owner(self, events: list[Event]) -> str | None:
+        """Whose organizer flag the marked events carry, when all are in the open calendar
+        and it is another person's (see `owner_name`); None otherwise."""
+        if events and all(e.ref.calendar == self.calendar for e in events):
+            return self.owner_name()
+        return None
 
     def _bulk_decided(self, decision: BulkDecision | None) -> None:
         if decision is None:
@@ -775,7 +782,9 @@ class MainScreen(CachedScreen):
         events = [e for e in live
                   if decision.include_others or (e.is_organizer and not e.is_cancelled)]
         if not events:
-            self.status.show("Nothing to send: you organize none of the marked meetings.", "info")
+            owner = self._marks_owner(live)
+            who = "you organize" if owner is None else f"{owner} organizes"
+            self.status.show(f"Nothing to send: {who} none of the marked meetings.", "info")
             return
         self._start_bulk(events, decision.comment, check_first=False)
 
