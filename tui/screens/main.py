@@ -232,7 +232,7 @@ class MainScreen(CachedScreen):
     def owner_name(self) -> str | None:
         """The name of the person whose calendar is open, when it is not the user's own
         (None then): Graph's organizer flag and response there are that person's, so the
-        words for ●/○, `m` and `d` name them instead of "you"."""
+        words for ●/○, `m`, `d`, the details and the bulk dialog name them, not "you"."""
         mailbox = self.calendar.mailbox
         if mailbox.kind == "group":
             return None
