@@ -108,3 +108,66 @@ def test_two_running_copies_and_the_cli_never_undo_each_others_drafts(home: Path
     assert sorted(Drafts.load()) == [("me", "E2", "typed in the second"),
                                      ("me", "E3", "another one")]
     assert first.get("me", "E1") is None and first.get("me", "E2") == "typed in the second"
+
+
+def test_drafts_of_one_mailbox_under_several_names_are_filed_under_one_key(home: Path) -> None:
+    upn, oid, address = "user:jonas@f.test", "user:b8a3-oid", "user:jonas.berg@f.test"
+    drafts = Drafts.load()
+    drafts.put(upn, "E1", "typed while opened by UPN")
+    drafts.put("me", "E1", "my own mailbox is not touched")
+    drafts.same_mailbox({upn, address}, oid)
+    for name in (upn, oid, address):
+        assert drafts.get(name, "E1") == "typed while opened by UPN"
+        assert drafts.mailbox_key(name) == oid and drafts.knows(name)
+    assert drafts.get("me", "E1") == "my own mailbox is not touched"
+    assert not drafts.knows("user:someone-else")
+    # The next start (or `cal365 cancel`) finds it by any name: the aliases are in the file.
+    restored = Drafts.load()
+    assert restored.get(address, "E1") == "typed while opened by UPN"
+    restored.put(upn, "E2", "second")
+    assert sorted(Drafts.load()) == [("me", "E1", "my own mailbox is not touched"),
+                                     (oid, "E1", "typed while opened by UPN"),
+                                     (oid, "E2", "second")]
+    restored.discard_events(address, ["E1", "E2"])
+    assert sorted(Drafts.load()) == [("me", "E1", "my own mailbox is not touched")]
+
+
+def test_two_drafts_of_one_event_under_two_names_are_both_kept(home: Path) -> None:
+    drafts = Drafts.load()
+    drafts.put("user:b8a3-oid", "E1", "typed by object id")
+    drafts.put("user:jonas@f.test", "E1", "typed by UPN")
+    drafts.same_mailbox({"user:jonas@f.test"}, "user:b8a3-oid")
+    assert drafts.get("user:jonas@f.test", "E1") == "typed by object id\n\ntyped by UPN"
+    assert len(Drafts.load()) == 1
+
+
+def test_the_key_chosen_first_stays_when_the_mailbox_is_named_again(home: Path) -> None:
+    # Without the profile permission the owner's address was the key; a later look-up that
+    # learns the object id keeps that key, and every name leads there.
+    drafts = Drafts.load()
+    drafts.put("user:b8a3-oid", "E1", "kept")
+    drafts.same_mailbox({"user:b8a3-oid"}, "user:jonas@f.test")
+    drafts.same_mailbox({"user:jonas@f.test", "user:jonas.berg@f.test"}, "user:b8a3-oid")
+    for name in ("user:b8a3-oid", "user:jonas@f.test", "user:jonas.berg@f.test"):
+        assert drafts.mailbox_key(name) == "user:jonas@f.test"
+        assert drafts.get(name, "E1") == "kept"
+
+
+def test_a_copy_that_learned_no_names_still_files_under_the_key(home: Path) -> None:
+    older = Drafts.load()  # e.g. a second terminal started before the mailbox was named
+    newer = Drafts.load()
+    newer.same_mailbox({"user:jonas@f.test"}, "user:b8a3-oid")
+    older.put("user:jonas@f.test", "E1", "from the other terminal")
+    assert Drafts.load().get("user:b8a3-oid", "E1") == "from the other terminal"
+    assert sorted(Drafts.load()) == [("user:b8a3-oid", "E1", "from the other terminal")]
+
+
+def test_a_file_without_aliases_still_loads_and_bad_aliases_are_moved_aside(home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / FILE_NAME
+    path.write_text(json.dumps({"version": 1, "drafts": [
+        {"mailbox": "user:jonas@f.test", "event": "E1", "text": "old"}]}))
+    assert Drafts.load().get("user:jonas@f.test", "E1") == "old"
+    path.write_text(json.dumps({"version": 1, "drafts": [], "aliases": {"user:x": 3}}))
+    broken = Drafts.load()
+    assert broken.problem is not None and "aliases" in broken.problem

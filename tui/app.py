@@ -206,4 +206,4 @@ class Cal365App(App[None]):
         from tui.screens.help import HelpScreen  # on first use: off the start-up path
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.main.owner_name()))

@@ -62,12 +62,30 @@ class Command:
     """Offered in the command palette (run on the main screen)."""
     key_display: str | None = None
     priority: bool = False
+    help_theirs: str = ""
+    """The help line when the open calendar is another person's, `{owner}` their name:
+    Graph's organizer flag and response are the calendar owner's, not the user's."""
+    badge: str = ""
+    """What the events pane's count says while this quick toggle is on."""
+    badge_theirs: str = ""
+    """`badge` when the open calendar is another person's (`{owner}` as above)."""
+
+    def help_for(self, owner: str | None) -> str:
+        """The help line for a calendar of `owner` (None: the user's own)."""
+        return _theirs(self.help, self.help_theirs, owner)
+
+    def badge_for(self, owner: str | None) -> str:
+        return _theirs(self.badge, self.badge_theirs, owner)
 
     @property
     def shown_keys(self) -> str:
         if self.key_display:
             return self.key_display
         return " / ".join(_pretty(k) for k in self.keys.split(","))
+
+
+def _theirs(mine: str, theirs: str, owner: str | None) -> str:
+    return theirs.format(owner=owner) if owner is not None and theirs else mine
 
 
 def _pretty(key: str) -> str:
@@ -157,9 +175,13 @@ COMMANDS: tuple[Command, ...] = (
         "Filter the events as you type (subject, organizer, attendee, location)",
         True,
     ),
-    Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True),
-    Command("hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True),
-    Command("hide-declined", "main", "d", "quick('declined')", "", "Hide events I declined", True),
+    Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True,
+            help_theirs="Only meetings {owner} organizes", badge="only mine",
+            badge_theirs="only {owner}'s"),
+    Command("hide-cancelled", "main", "x", "quick('cancelled')", "", "Hide cancelled events", True,
+            badge="no cancelled"),
+    Command("hide-declined", "main", "d", "quick('declined')", "", "Hide events I declined", True,
+            help_theirs="Hide events {owner} declined", badge="no declined"),
     Command("audit", "main", "L", "audit", "", "Show the audit log of every cancel", True),
     Command(
         "open-mailbox", "main", "u", "open_mailbox", "", "Open another person's calendars", True
@@ -380,3 +402,10 @@ def bindings(scope: Scope) -> list[BindingType]:
 
 def palette_commands() -> Iterable[Command]:
     return (c for c in COMMANDS if c.palette)
+
+
+def quick_badge(toggle: str, owner: str | None) -> str:
+    """The events pane's word for a quick toggle that is on ("only mine", "no cancelled")."""
+    action = f"quick('{toggle}')"
+    return next((c.badge_for(owner) for c in COMMANDS if c.action == action), toggle)
+

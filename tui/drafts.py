@@ -4,6 +4,11 @@ A comment the user typed must survive a refused or failed cancel, a crash and a 
 each change rewrites the drafts file atomically (`tui.paths.write_private`: 0600 in a 0700
 directory). A file that cannot be read is moved aside, never deleted, and the store starts
 empty with a message for the user (`Drafts.problem`); nothing here raises on bad data.
+
+One mailbox has several names in Graph's URLs (`/users/{upn}`, `/users/{object id}`, an
+address): the store keeps the names learned to be one mailbox (`same_mailbox`, saved in the
+file as "aliases") and files every draft under that mailbox's one key, whichever name the
+event was reached through. Older cal365 read such a file and ignore the aliases.
 """
 
 from __future__ import annotations
@@ -44,12 +49,15 @@ class Drafts:
     """Drafts keyed by (mailbox label, event id). Load with `Drafts.load()`."""
 
     def __init__(self, path: Path, entries: dict[tuple[str, str], str] | None = None,
-                 recovered: Recovered | None = None) -> None:
+                 recovered: Recovered | None = None,
+                 aliases: dict[str, str] | None = None) -> None:
         self.path = path
         self._entries: dict[tuple[str, str], str] = dict(entries or {})
+        self._aliases: dict[str, str] = dict(aliases or {})  # a mailbox name -> its key
         self.recovered = recovered
         # Changes not yet saved (the last save failed): applied again on the next save.
         self._pending: dict[tuple[str, str], str | None] = {}
+        self._pending_aliases: dict[str, str] = {}
 
     @property
     def problem(self) -> str | None:
@@ -67,17 +75,40 @@ class Drafts:
         except OSError as exc:
             return cls(path, recovered=_move_aside(path, exc.strerror or str(exc)))
         try:
-            entries = _parse(raw)
+            entries, aliases = _parse(raw)
         except ValueError as exc:
             return cls(path, recovered=_move_aside(path, str(exc)))
-        return cls(path, entries)
+        return cls(path, entries, aliases=aliases)
+
+    def mailbox_key(self, mailbox: str) -> str:
+        """The key drafts of `mailbox` (a `Mailbox.key`) are filed under."""
+        return self._aliases.get(mailbox, mailbox)
+
+    def knows(self, mailbox: str) -> bool:
+        """`mailbox` has been matched with its other names (`same_mailbox`)."""
+        return mailbox in self._aliases or mailbox in self._aliases.values()
+
+    def same_mailbox(self, names: Iterable[str], key: str) -> None:
+        """`names` (mailbox keys) and `key` are one mailbox, filed under `key` from now on
+        (under the key already chosen for it, if `key` has one): drafts kept under the other
+        names move there, and save. Two drafts of one event under two names are both kept,
+        one after the other: neither was sent."""
+        key = self._aliases.get(key, key)
+        given = set(names)
+        names = {n for n in given if n != key} | {
+            a for a, k in self._aliases.items() if k in given and a != key}
+        changes = {name: key for name in names if self._aliases.get(name) != key}
+        if not self.knows(key):
+            changes[key] = key  # known from now on, if only by the one name
+        if changes or any(m in names for m, _ in self._entries):
+            self._change({}, changes)
 
     def get(self, mailbox: str, event_id: str) -> str | None:
-        return self._entries.get((mailbox, event_id))
+        return self._entries.get((self.mailbox_key(mailbox), event_id))
 
     def put(self, mailbox: str, event_id: str, text: str) -> None:
         """Keep `text` as the draft for that event (an empty text removes it), and save."""
-        key = (mailbox, event_id)
+        key = (self.mailbox_key(mailbox), event_id)
         if text == "":
             self.discard(mailbox, event_id)
             return
@@ -87,27 +118,35 @@ class Drafts:
 
     def discard(self, mailbox: str, event_id: str) -> None:
         """Forget the draft (after its cancel went through), and save."""
-        self._change({(mailbox, event_id): None})
+        self._change({(self.mailbox_key(mailbox), event_id): None})
 
     def discard_events(self, mailbox: str, event_ids: Iterable[str]) -> None:
         """Forget the drafts of events that are cancelled or gone (one save for them all)."""
-        self._change({(mailbox, e): None for e in event_ids})
+        key = self.mailbox_key(mailbox)
+        self._change({(key, e): None for e in event_ids})
 
-    def _change(self, changes: dict[tuple[str, str], str | None]) -> None:
+    def _change(self, changes: dict[tuple[str, str], str | None],
+                aliases: dict[str, str] | None = None) -> None:
         """Apply `changes` to the file as it is now, not as it was at load: another cal365
         (a second terminal, `cal365 cancel`) may have saved or dropped drafts since."""
         self._pending.update(changes)
+        self._pending_aliases.update(aliases or {})
         on_disk = _read_quietly(self.path)
-        entries = dict(self._entries if on_disk is None else on_disk)
-        for key, text in self._pending.items():
+        old_entries, old_aliases = (self._entries, self._aliases) if on_disk is None \
+            else on_disk
+        known = {**old_aliases, **self._pending_aliases}
+        entries = _filed(old_entries, known)
+        for (mailbox, event_id), text in self._pending.items():
+            key = (known.get(mailbox, mailbox), event_id)
             if text is None:
                 entries.pop(key, None)
             else:
                 entries[key] = text
-        self._entries = entries
-        if entries != on_disk:
+        self._entries, self._aliases = entries, known
+        if on_disk is None or (entries, known) != on_disk:
             self._save()  # on failure the changes stay pending, and in memory
         self._pending.clear()
+        self._pending_aliases.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -117,10 +156,12 @@ class Drafts:
             yield mailbox, event_id, text
 
     def _save(self) -> None:
-        payload = {
+        payload: dict[str, object] = {
             "version": _VERSION,
             "drafts": [{"mailbox": m, "event": e, "text": t} for m, e, t in self],
         }
+        if self._aliases:
+            payload["aliases"] = dict(sorted(self._aliases.items()))
         data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
         try:
             write_private(self.path, data)
@@ -131,7 +172,19 @@ class Drafts:
             ) from exc
 
 
-def _parse(raw: bytes) -> dict[tuple[str, str], str]:
+def _filed(entries: dict[tuple[str, str], str], aliases: dict[str, str]
+           ) -> dict[tuple[str, str], str]:
+    """`entries` with each draft under its mailbox's key; two of one event are joined."""
+    filed: dict[tuple[str, str], str] = {}
+    for (mailbox, event_id), text in entries.items():
+        key = (aliases.get(mailbox, mailbox), event_id)
+        there = filed.get(key)
+        filed[key] = text if there is None or there == text else (  # the key's own first
+            f"{text}\n\n{there}" if key[0] == mailbox else f"{there}\n\n{text}")
+    return filed
+
+
+def _parse(raw: bytes) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     try:
         data: Any = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -152,15 +205,23 @@ def _parse(raw: bytes) -> dict[tuple[str, str], str]:
                 and isinstance(text, str)):
             raise ValueError("a draft entry lacks its mailbox, event or text")
         entries[(mailbox, event_id)] = text
-    return entries
+    found = data.get("aliases", {})
+    if not (isinstance(found, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
+        raise ValueError("the mailbox aliases are not names of mailboxes")
+    return entries, dict(found)
 
 
-def _read_quietly(path: Path) -> dict[tuple[str, str], str] | None:
-    """The drafts in the file now; None if it cannot be read (then memory is the truth)."""
+_Filed = tuple[dict[tuple[str, str], str], dict[str, str]]
+
+
+def _read_quietly(path: Path) -> _Filed | None:
+    """The drafts (and aliases) in the file now; None if it cannot be read (then memory is
+    the truth)."""
     try:
         return _parse(path.read_bytes())
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except (OSError, ValueError):
         return None
 

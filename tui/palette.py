@@ -18,18 +18,27 @@ class Cal365Commands(Provider):
             target = getattr(self.app, "main", None) or self.app.screen
             await self.app.run_action(command.action.removeprefix("screen."), target)
 
+    def _owner(self) -> str | None:
+        """Whose calendar is open, if another person's: the lines about roles name them."""
+        main = getattr(self.app, "main", None)
+        return main.owner_name() if main is not None else None
+
     async def discover(self) -> Hits:
+        owner = self._owner()
         for command in palette_commands():
-            yield DiscoveryHit(command.help, partial(self._run, command), help=command.shown_keys)
+            yield DiscoveryHit(command.help_for(owner), partial(self._run, command),
+                               help=command.shown_keys)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        owner = self._owner()
         for command in palette_commands():
-            score = matcher.match(command.help)
+            text = command.help_for(owner)
+            score = matcher.match(text)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(command.help),
+                    matcher.highlight(text),
                     partial(self._run, command),
                     help=command.shown_keys,
                 )

@@ -48,10 +48,13 @@ class BulkDecision:
 class BulkCancelScreen(CommentDialog[BulkDecision]):
     BINDINGS = bindings("bulk")
 
-    def __init__(self, events: list[Event], draft: str = "") -> None:
+    def __init__(self, events: list[Event], draft: str = "", owner: str | None = None) -> None:
         super().__init__()
         self.events = events
         self._draft = draft
+        self.owner = owner
+        """The marked meetings are all in another person's calendar: Graph's organizer flag
+        is theirs, and the dialog names them (None: "you")."""
         self._decided = False
 
     @property
@@ -69,15 +72,18 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
             yield Static(f"Cancel {counted(len(self.events), 'marked meeting')}",
                          id="cancel-title")
             summary = Text()
-            summary.append(f"{len(mine)} you organize will be cancelled", style="bold")
+            whose = "you organize" if self.owner is None else f"organized by {self.owner}"
+            summary.append(f"{len(mine)} {whose} will be cancelled", style="bold")
             summary.append(f"; {told} attendee notices will go out with your comment.")
             yield Static(summary, id="cancel-summary")
             with VerticalScroll(id="bulk-list"):
                 for event in mine:
                     yield Static(event_line(event), classes="bulk-row")
                 if others:
+                    not_theirs = ("you do not organize" if self.owner is None
+                                  else f"{self.owner} does not organize")
                     yield Static(
-                        f"Left out: {len(others)} you do not organize (Graph refuses those)",
+                        f"Left out: {len(others)} {not_theirs} (Graph refuses those)",
                         classes="bulk-heading",
                     )
                     for event in others:

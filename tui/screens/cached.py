@@ -94,6 +94,8 @@ class CachedScreen(PaintWatcher):
         def load_calendars(self) -> object: ...
         def _retry_offline(self) -> None: ...
         def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None: ...
+        def marks_follow(self, events: Iterable[Event], vanished: Iterable[str], *,
+                         how: str = ...) -> str: ...
 
     sync: SyncController | None = None
     cache_opener: CacheOpener | None = None
@@ -369,7 +371,9 @@ class CachedScreen(PaintWatcher):
     def on_sync_page(self, message: SyncPage) -> None:
         if message.generation != self._generation:
             return
-        self.table.apply(e for e in message.events if e.id not in self._gone)
+        events = [e for e in message.events if e.id not in self._gone]
+        self.table.apply(events)
+        self.marks_follow(events, ())
         if self._keep_id is not None and self.table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
@@ -391,7 +395,9 @@ class CachedScreen(PaintWatcher):
             table.apply(upserts, keep_only={e.id for e in upserts})
         else:
             table.apply(upserts, synced.removed)
-        self.events_settled(upserts, shown - {e.id for e in table.all_events})
+        vanished = shown - {e.id for e in table.all_events}
+        self.events_settled(upserts, vanished)
+        marks = self.marks_follow(upserts, vanished)
         table.set_placeholder("No events in this window.")
         name = printable(self.calendar_name, 60)
         applied = synced.applied
@@ -409,12 +415,12 @@ class CachedScreen(PaintWatcher):
         if before is not None and (table.current is None or table.current.id != before.id):
             self.status.show(f"{name}: {events}{changes}. "
                              f"{_short(before)} is no longer there (cancelled or deleted "
-                             "elsewhere).", "info")
+                             f"elsewhere).{marks}", "info")
         elif keep is not None and not self._keep_missing_ok:
             self.status.show(f"{name}: {events}. The event you had "
-                             "selected is no longer there.", "info")
+                             f"selected is no longer there.{marks}", "info")
         else:
-            self.status.show(f"{name}: {events}{changes}.{back}{note}",
+            self.status.show(f"{name}: {events}{changes}.{marks}{back}{note}",
                              "info")
         self._show_details(table.current)
         self._update_titles()

@@ -13,7 +13,22 @@ from tui.commands import COMMANDS, SCOPE_TITLES, bindings
 from tui.widgets.event_table import MARK_ATTENDEE, MARK_CANCELLED, MARK_ORGANIZER, MARK_RECURRING
 
 
-def help_table() -> Table:
+def legend(owner: str | None = None) -> list[tuple[str, str]]:
+    """The events pane's marks and what they mean. Graph's organizer flag and response are
+    the calendar owner's: in another person's calendar (`owner`, their name) they are said
+    of them, not of "you"."""
+    who, verb = (owner, "s") if owner is not None else ("you", "")
+    return [
+        (MARK_ORGANIZER, f"{who} organize{verb} this meeting"),
+        (MARK_ATTENDEE, f"{who} attend{verb} (someone else organizes)"),
+        (MARK_RECURRING, "part of a recurring series"),
+        (MARK_CANCELLED, "cancelled by its organizer"),
+    ]
+
+
+def help_table(owner: str | None = None) -> Table:
+    """Every key from the registry, then the marks; `owner`: the open calendar is that
+    person's, and the lines about roles name them."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -23,13 +38,11 @@ def help_table() -> Table:
             continue
         table.add_row(Text(title, style="bold underline"), "")
         for command in rows:
-            table.add_row(command.shown_keys, command.help)
+            table.add_row(command.shown_keys, command.help_for(owner))
         table.add_row("", "")
     table.add_row(Text("Marks in the events pane", style="bold underline"), "")
-    table.add_row(MARK_ORGANIZER, "you organize this meeting")
-    table.add_row(MARK_ATTENDEE, "you attend (someone else organizes)")
-    table.add_row(MARK_RECURRING, "part of a recurring series")
-    table.add_row(MARK_CANCELLED, "cancelled by its organizer")
+    for mark, meaning in legend(owner):
+        table.add_row(mark, meaning)
     table.add_row("", "")
     table.add_row("Mouse", "click a pane, a calendar or an event; double-click opens")
     return table
@@ -38,7 +51,12 @@ def help_table() -> Table:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
 
+    def __init__(self, owner: str | None = None) -> None:
+        super().__init__()
+        self.owner = owner
+        """Whose calendar is open, when it is another person's (None: the user's own)."""
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static("cal365 — keys", id="help-title")
-            yield Static(help_table(), id="help-body")
+            yield Static(help_table(self.owner), id="help-body")

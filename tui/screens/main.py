@@ -19,7 +19,7 @@ from textual.widgets import Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
-from tui.commands import bindings
+from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
 from tui.drafts import Drafts, DraftsError
 from tui.graph import (
@@ -49,6 +49,7 @@ from tui.messages import (
     EventsLoaded,
     EventsPage,
     GraphWaiting,
+    MailboxNamed,
     SeriesLoaded,
     SignedIn,
 )
@@ -56,7 +57,7 @@ from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
 from tui.startup import resume_collection
 from tui.stylesheet import stylesheet
-from tui.sync import list_mailbox, user_key
+from tui.sync import Section, list_mailbox, mailbox_names, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
@@ -220,9 +221,9 @@ class MainScreen(CachedScreen):
         count = counted(shown, "event")
         if shown != len(table.all_events):
             count = f"{shown} of {len(table.all_events)} events"
-        words = {"mine": "only mine", "cancelled": "no cancelled", "declined": "no declined"}
+        owner = self.owner_name() if self.toggles else None
         for toggle in sorted(self.toggles):
-            count += f" · {words[toggle]}"
+            count += f" · {quick_badge(toggle, owner)}"
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
@@ -232,6 +233,27 @@ class MainScreen(CachedScreen):
         bar = self.query_one("#title-bar", Static)
         if bar.content != title:  # each page of a loading window asks; a new layout costs
             bar.update(title)
+
+    def owner_name(self) -> str | None:
+        """The name of the person whose calendar is open, when it is not the user's own
+        (None then): Graph's organizer flag and response there are that person's, so the
+        words for ●/○, `m`, `d`, the details and the bulk dialog name them, not "you"."""
+        mailbox = self.calendar.mailbox
+        if mailbox.kind == "group":
+            return None
+        tree = self.query_one(CalendarTree)
+        calendar = tree.calendar_of(self.calendar)
+        if mailbox.kind != "user" or mailbox == self.mailbox:
+            # One's own mailbox: a read-only calendar in it owned by someone else is one
+            # they share (Graph's flags there are theirs too).
+            if calendar is None or calendar.can_edit or not calendar.owner_name:
+                return None
+            mine = {a.lower() for a in (tree.own_address(), self.account) if a}
+            return None if calendar.owner_address.lower() in mine else printable(
+                calendar.owner_name, 60)
+        name = (calendar.owner_name if calendar is not None else "") \
+            or tree.section_title(user_key(mailbox)) or mailbox.id
+        return printable(name, 60)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -306,6 +328,20 @@ class MainScreen(CachedScreen):
         title, section = await list_mailbox(self.client, mailbox)
         self.post_message(CalendarsLoaded(user_key(mailbox), title, section))
 
+    @work(group="names", exit_on_error=False, description="Looking up the mailbox's owner")
+    async def name_mailbox(self, mailbox: Mailbox, section: Section) -> None:
+        """Learn the other names of a mailbox opened with `u` (see `tui.sync.mailbox_names`),
+        so a comment draft is found whichever name its event was reached through."""
+        named = await mailbox_names(self.client, mailbox, section)
+        if named is not None:
+            self.post_message(MailboxNamed(*named))
+
+    def on_mailbox_named(self, message: MailboxNamed) -> None:
+        try:
+            self.drafts.same_mailbox(message.names, message.key)
+        except DraftsError as error:
+            self.status.show(str(error), "error")
+
     # The dialogs are imported on first use: the first screen does not need them.
 
     def action_audit(self) -> None:
@@ -357,6 +393,10 @@ class MainScreen(CachedScreen):
         again = tree.has_section(message.key)
         tree.set_section(message.key, message.title, message.groups)
         self.cache_tree(message.key, message.groups, message.title)
+        refs = [ref for _, calendars in message.groups for ref, _ in calendars]
+        if message.key.startswith("user:") and refs and not self.drafts.knows(
+                refs[0].mailbox.key):
+            self.name_mailbox(refs[0].mailbox, list(message.groups))
         # Show the open calendar, unless the user has taken the cursor somewhere else.
         if message.key == "me" and not tree.placed_by_user and not tree.select_ref(self.calendar):
             tree.select_default()
@@ -379,6 +419,7 @@ class MainScreen(CachedScreen):
         # A page fetched before a cancel went through must not bring the event back.
         table.extend(e for e in message.events if e.id not in self._gone)
         self.events_settled(message.events, ())
+        self.marks_follow(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
         self._update_titles()
@@ -393,7 +434,9 @@ class MainScreen(CachedScreen):
         self._offline = False
         table = self.table
         vanished, self._shown_before = self._shown_before, set()
-        self.events_settled((), vanished - {e.id for e in table.all_events})
+        vanished -= {e.id for e in table.all_events}
+        self.events_settled((), vanished)
+        marks = self.marks_follow((), vanished, how="on reload")
         count = len(table.all_events)
         table.set_placeholder("No events in this window.")
         self._update_titles()
@@ -402,10 +445,10 @@ class MainScreen(CachedScreen):
             self._keep_id = None
             self.status.show(
                 f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
-                "there.", "info"
+                f"there.{marks}", "info"
             )
         else:
-            self.status.show(f"{name}: {counted(count, 'event')}.{self._odd_note()}"
+            self.status.show(f"{name}: {counted(count, 'event')}.{marks}{self._odd_note()}"
                              f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
@@ -502,7 +545,9 @@ class MainScreen(CachedScreen):
 
     def _show_details(self, event: Event | None) -> None:
         master = event.series_master_id if event is not None else None
-        self.details.show(event, self.series.get(master) if master else None)
+        owner = self.owner_name() if event is not None and event.ref.mailbox.kind == "me" \
+            else None
+        self.details.show(event, self.series.get(master) if master else None, owner)
         if event is not None and master and master not in self.series:
             self.load_series(EventRef(master, event.ref.mailbox, event.ref.calendar))
 
@@ -528,7 +573,7 @@ class MainScreen(CachedScreen):
         self.series[message.master_id] = message.recurrence
         current = self.table.current
         if current is not None and current.series_master_id == message.master_id:
-            self.details.show(current, message.recurrence)
+            self._show_details(current)
 
     def action_open_web(self) -> None:
         event = self.table.current
@@ -661,6 +706,23 @@ class MainScreen(CachedScreen):
         self.table.set_marked(set(self.marked))
         self._update_titles()
 
+    def marks_follow(self, events: Iterable[Event], vanished: Iterable[str], *,
+                     how: str = "in the sync") -> str:
+        """Marks follow a sync or reload: a marked event Graph sent again is kept as it is
+        now (a bulk cancel then judges it as it is), one that went away is unmarked, as a
+        cancel of it could only be "not found". Returns the line that says so ("" if none
+        went); its comment draft stays where it is."""
+        marked = self.marked
+        for event in events:
+            if event.id in marked:
+                marked[event.id] = event
+        gone = [i for i in vanished if marked.pop(i, None) is not None]
+        if not gone:
+            return ""
+        self._marks_changed()
+        left = f"{len(marked)} still marked" if marked else "none still marked"
+        return f" {counted(len(gone), 'marked event')} went away {how}; {left}."
+
     def action_toggle_mark(self) -> None:
         event = self.table.current
         if event is None:
@@ -693,8 +755,17 @@ class MainScreen(CachedScreen):
         from tui.screens.bulk import BulkCancelScreen
 
         draft = self.drafts.get(*_BULK_DRAFT) or ""
-        dialog = BulkCancelScreen(list(self.marked.values()), draft)
+        # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
+        live = [e for e in self.marked.values() if e.id not in self._gone]
+        dialog = BulkCancelScreen(live, draft, self._marks_owner(live))
         self.app.push_screen(dialog, self._bulk_decided)
+
+    def _marks_owner(self, events: list[Event]) -> str | None:
+        """Whose organizer flag the marked events carry, when all are in the open calendar
+        and it is another person's (see `owner_name`); None otherwise."""
+        if events and all(e.ref.calendar == self.calendar for e in events):
+            return self.owner_name()
+        return None
 
     def _bulk_decided(self, decision: BulkDecision | None) -> None:
         if decision is None:
@@ -708,13 +779,17 @@ class MainScreen(CachedScreen):
                              "Nothing was sent or queued; the marks and your comment are kept.",
                              "error")
             return
-        events = [
-            e
-            for e in self.marked.values()
-            if decision.include_others or (e.is_organizer and not e.is_cancelled)
-        ]
+        live = [e for e in self.marked.values() if e.id not in self._gone]
+        if not live:  # a sync while the dialog was open took them away
+            self.status.show("Nothing to send: the marked events went away meanwhile. "
+                             "Your comment is kept.", "info")
+            return
+        events = [e for e in live
+                  if decision.include_others or (e.is_organizer and not e.is_cancelled)]
         if not events:
-            self.status.show("Nothing to send: you organize none of the marked meetings.", "info")
+            owner = self._marks_owner(live)
+            who = "you organize" if owner is None else f"{owner} organizes"
+            self.status.show(f"Nothing to send: {who} none of the marked meetings.", "info")
             return
         self._start_bulk(events, decision.comment, check_first=False)
 

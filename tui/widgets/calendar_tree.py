@@ -157,6 +157,26 @@ class CalendarTree(Tree[CalendarNode | None]):
             found.extend(self._leaves(child))
         return found
 
+    def calendar_of(self, ref: CalendarRef) -> Calendar | None:
+        """The calendar listed for `ref` (None when the pane does not list it)."""
+        for leaf in self._leaves(self.root):
+            assert leaf.data is not None
+            if leaf.data.ref == ref:
+                return leaf.data.calendar
+        return None
+
+    def own_address(self) -> str:
+        """The address owning the user's default calendar ("" before it is listed)."""
+        for leaf in self._leaves(self.root):
+            assert leaf.data is not None
+            if leaf.data.calendar.is_default and leaf.data.ref.mailbox.kind == "me":
+                return leaf.data.calendar.owner_address
+        return ""
+
+    def section_title(self, key: str) -> str | None:
+        found = self._sections.get(key)
+        return found[0] if found is not None else None
+
     def select_ref(self, ref: CalendarRef) -> bool:
         for leaf in self._leaves(self.root):
             assert leaf.data is not None

@@ -30,8 +30,9 @@ from tui.widgets.format import (
 )
 
 
-def describe(event: Event, series: Recurrence | None = None) -> Text:
-    """The event as styled text; server strings are appended as plain text, never markup."""
+def describe(event: Event, series: Recurrence | None = None, owner: str | None = None) -> Text:
+    """The event as styled text; server strings are appended as plain text, never markup.
+    `owner`: a calendar of one's own mailbox is another person's (one they share)."""
     text = Text()
     text.append(printable(event.subject) or "(no subject)", style="bold")
     text.append("\n")
@@ -56,8 +57,12 @@ def describe(event: Event, series: Recurrence | None = None) -> Text:
     )
     field("Organizer", who)
     mailbox = event.ref.mailbox
-    if mailbox.kind == "me":
+    if mailbox.kind == "me" and owner is None:
         field("You", "organize this meeting" if event.is_organizer
+              else response_label(event.my_response))
+    elif mailbox.kind == "me":
+        # A calendar shared with the user: Graph's flags there are its owner's.
+        field(owner or "", "organizes this meeting" if event.is_organizer
               else response_label(event.my_response))
     else:
         # In another mailbox Graph's isOrganizer and responseStatus are its owner's, not yours.
@@ -149,7 +154,7 @@ class EventDetails(ScrollView, can_focus=True):
         self._text = Text("No event selected.", style="dim")
         self._lines: list[Strip] = []
         self._width = -1  # the width _lines were wrapped at
-        self._showing: tuple[Event | None, Recurrence | None] = (None, None)
+        self._showing: tuple[Event | None, Recurrence | None, str | None] = (None, None, None)
         self._pending = False
 
     @property
@@ -157,22 +162,24 @@ class EventDetails(ScrollView, can_focus=True):
         """What the pane shows, as plain text."""
         return self._text.plain
 
-    def show(self, event: Event | None, series: Recurrence | None = None) -> None:
-        """Show `event`; `series` is its series' pattern when the event is an occurrence.
+    def show(self, event: Event | None, series: Recurrence | None = None,
+             owner: str | None = None) -> None:
+        """Show `event`; `series` is its series' pattern when the event is an occurrence;
+        `owner` as for `describe`.
 
         The pane follows in the frame after the one that moves the table's cursor: the
         cursor is not held up by the details, and moves faster than frames (a held key)
         draw the details once per frame, of the last event only."""
-        self._showing = (event, series)
+        self._showing = (event, series, owner)
         if not self._pending:
             self._pending = True
             self.call_after_refresh(self._show_now)
 
     def _show_now(self) -> None:
         self._pending = False
-        event, series = self._showing
+        event, series, owner = self._showing
         self._text = Text("No event selected.", style="dim") if event is None else (
-            describe(event, series))
+            describe(event, series, owner))
         if self.scroll_y:
             self.scroll_to(y=0, animate=False, immediate=True)  # repaints the whole pane
         self._rewrap(repaint_all=False)

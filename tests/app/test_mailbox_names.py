@@ -1,0 +1,106 @@
+"""One person's mailbox opened by UPN and by object id is one mailbox for the comment
+drafts: a comment typed in one is found in the other, with or without the permission to
+read their profile."""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.helpers import ZONE, loaded, make_app, wait_for
+from tests.conftest import DEMO_TODAY
+from tui.app import Cal365App
+from tui.drafts import Drafts
+from tui.fake import FakeGraph
+from tui.fake.seed import JONAS_ID, JONAS_UPN
+from tui.graph import GraphClient
+from tui.screens.cancel import CancelScreen
+from tui.screens.prompt import PromptScreen
+from tui.widgets.calendar_tree import CalendarTree
+
+
+async def _open(pilot, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """`u`, `typed`, enter; then that section's default calendar opened and loaded."""
+    app = pilot.app
+    main = app.main
+    await pilot.press("u")
+    await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+    await pilot.press(*typed, "enter")
+    await wait_for(pilot, lambda: "Added" in main.status.message)
+    tree = main.query_one(CalendarTree)
+    leaf = next(leaf for leaf in tree._leaves(tree.root) if leaf.data is not None
+                and leaf.data.ref.mailbox.id == typed and leaf.data.calendar.is_default)
+    assert leaf.data is not None
+    ref = leaf.data.ref
+    tree.focus()
+    tree.move_cursor(leaf)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: main.calendar == ref and main.status.kind == "info"
+                   and bool(main.table.all_events))
+    main.table.focus()
+
+
+async def _type_draft(pilot, event_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    main = pilot.app.main
+    assert main.table.select_id(event_id)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CancelScreen))
+    await pilot.press(*text, "escape")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CancelScreen))
+
+
+async def _draft_shown(pilot, event_id: str) -> str:  # type: ignore[no-untyped-def]
+    main = pilot.app.main
+    assert main.table.select_id(event_id)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CancelScreen))
+    text = pilot.app.screen.query_one("#cancel-comment").text
+    await pilot.press("escape")
+    return str(text)
+
+
+async def _typed_by_upn_found_by_id(pilot) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    main = pilot.app.main
+    await _open(pilot, JONAS_UPN)
+    event = main.table.all_events[0]
+    await _type_draft(pilot, event.id, "typed by UPN")
+    await wait_for(pilot, lambda: all(w.is_finished for w in pilot.app.workers))
+    await _open(pilot, JONAS_ID)
+    await wait_for(pilot, lambda: all(w.is_finished for w in pilot.app.workers))
+    assert await _draft_shown(pilot, event.id) == "typed by UPN"
+    return event.id, main.drafts.mailbox_key(f"user:{JONAS_ID}")
+
+
+async def test_a_draft_typed_by_upn_is_found_by_object_id(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        event_id, key = await _typed_by_upn_found_by_id(pilot)
+    # Filed under Graph's object id, and found by either name at the next start too.
+    assert key == f"user:{JONAS_ID}"
+    restored = Drafts.load()
+    assert restored.get(f"user:{JONAS_UPN}", event_id) == "typed by UPN"
+    assert restored.get(f"user:{JONAS_ID}", event_id) == "typed by UPN"
+    assert any(r.method == "GET" and r.path.endswith(f"/users/{JONAS_UPN}")
+               for r in fake_graph.requests)
+
+
+async def test_without_the_profile_permission_the_owner_address_joins_the_names(
+    fake_graph: FakeGraph,
+) -> None:
+    # Reading another person's profile needs User.ReadBasic.All, which cal365 does not ask
+    # for: Graph refuses it, and the calendar's owner address (read with it) serves.
+    fake_graph.grant("calendars-only", ["Calendars.ReadWrite", "Calendars.ReadWrite.Shared",
+                                        "User.Read"])
+    client = GraphClient(fake_graph.base_url, "calendars-only", timezone=ZONE)
+    async with Cal365App(client, today=DEMO_TODAY, timezone=ZONE).run_test(
+        size=(120, 40)
+    ) as pilot:
+        await loaded(pilot)
+        event_id, key = await _typed_by_upn_found_by_id(pilot)
+        refused = [r for r in fake_graph.requests
+                   if r.method == "GET" and r.path.endswith(f"/users/{JONAS_UPN}")]
+        assert refused and all(r.status == 403 for r in refused)
+        assert pilot.app.main.status.kind != "error"
+    assert key == f"user:{JONAS_UPN}"  # his calendar's owner address: his UPN here
+    saved = json.loads(Drafts.load().path.read_text())
+    assert saved["aliases"][f"user:{JONAS_ID}"] == key
+    assert Drafts.load().get(f"user:{JONAS_ID}", event_id) == "typed by UPN"
