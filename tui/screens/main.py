@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
@@ -59,6 +59,7 @@ from tui.sync import list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
+from tui.widgets.events_pane import EventsPane
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
@@ -153,7 +154,7 @@ class MainScreen(CachedScreen):
         yield Static("cal365", id="title-bar", markup=False)
         with Horizontal(id="panes"):
             yield CalendarTree(id="calendars")
-            with Vertical(id="events-pane"):
+            with EventsPane(id="events-pane"):
                 yield FilterInput(id="filter")
                 yield EventTable(id="events")
             yield EventDetails(id="details")
@@ -208,8 +209,8 @@ class MainScreen(CachedScreen):
             self.load_calendars()
 
     def _update_titles(self) -> None:
-        pane = self.query_one("#events-pane", Vertical)
-        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
+        pane = self.query_one(EventsPane)
+        pane.set_title(printable(self.calendar_name, 60), self.window.label_forms())
         table = self.table
         shown = len(table.visible_events)
         count = counted(shown, "event")
