@@ -307,7 +307,7 @@ class MainScreen(CachedScreen):
     def action_audit(self) -> None:
         from tui.screens.audit_view import AuditScreen
 
-        self.app.push_screen(AuditScreen())
+        self.app.push_screen(AuditScreen(self.tz))
 
     def action_open_mailbox(self) -> None:
         from tui.screens.prompt import PromptScreen
