@@ -224,7 +224,7 @@ def _run_app(args: argparse.Namespace) -> int:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
         # In a process of its own where that is safe: its start-up then runs beside ours,
-        # and whether it serves is known just before the app starts (ready_or_exit).
+        # and whether it serves is known just before the app starts (ChildGraph.wait_ready).
         try:
             fake = child = start_child(args.date)
             if fake is None:

@@ -88,6 +88,18 @@ def test_no_loopback_socket_is_said_before_any_child(tmp_path: Path) -> None:
 
 
 @linux
+def test_no_pipe_for_the_child_is_said_too(tmp_path: Path) -> None:
+    done = _demo_with(
+        "import tui.fake.child as child\n"
+        "def exhausted():\n"
+        "    raise OSError(24, 'Too many open files')\n"
+        "child.os.pipe = exhausted\n",
+        tmp_path,
+    )
+    _one_clear_line(done, "Too many open files")
+
+
+@linux
 def test_a_healthy_child_lets_the_app_start(tmp_path: Path) -> None:
     done = _demo_with("", tmp_path)
     assert done.returncode == 0, done.stderr

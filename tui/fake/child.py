@@ -127,8 +127,18 @@ def start_child(today: dt.date | None, token: str = DEMO_TOKEN) -> ChildGraph | 
     except OSError as error:
         raise DemoNotStarted(f"no loopback socket for it: {reason_for(error)}") from None
     port = listening.getsockname()[1]
-    read_end, write_end = os.pipe()
-    status_read, status_write = os.pipe()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError as error:
+        listening.close()
+        raise DemoNotStarted(reason_for(error)) from None
+    try:
+        status_read, status_write = os.pipe()
+    except OSError as error:
+        for fd in (read_end, write_end):
+            os.close(fd)
+        listening.close()
+        raise DemoNotStarted(reason_for(error)) from None
     pid = fork()
     if pid is None:
         for fd in (read_end, write_end, status_read, status_write):
