@@ -106,7 +106,7 @@ def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
     cache = _command(
-        commands, "cache", parents,
+        commands, "cache", [*parents, zone_options()],
         help="where the local calendar cache is, how big and old; or clear it",
         description="The local calendar cache of a profile (what cal365 has seen, so it "
                     "starts at once and works offline). `info` prints where it is, how big "
