@@ -158,3 +158,14 @@ async def test_the_events_title_keeps_the_window_dates_in_a_narrow_pane(
         await pilot.pause()
         await pilot.pause()
         assert str(pane.border_title) == wide_title
+
+
+@pytest.mark.parametrize("inner", [40, 45, 52, 71, 96, 200])
+def test_the_columns_fill_the_row_and_a_narrow_one_drops_the_organizer(inner: int) -> None:
+    widths = EventTable()._widths(inner)
+    # The lead cell, each column and the gap after it; the last gap may fall off the edge.
+    assert 1 + sum(w + 1 for w in widths) == inner + 1
+    day, time, marks, subject, organizer = widths
+    assert (day, time, marks) == (10, 11, 3)
+    assert subject >= 8
+    assert organizer == 0 if inner < 45 else 8 <= organizer <= 24

@@ -406,12 +406,12 @@ class EventTable(ScrollView, can_focus=True):
 
     def _widths(self, width: int) -> tuple[int, int, int, int, int]:
         # The lead column and a gap after each cell: 29 cells besides subject and organizer
-        # (the last gap may fall off the edge). A very narrow pane takes from the organizer.
+        # (the last gap may fall off the edge).
         rest = width - _DAY_W - _TIME_W - _MARKS_W - 5
+        if rest < 16:  # no room for both at 8 cells: the subject takes it all
+            return _DAY_W, _TIME_W, _MARKS_W, max(rest, 1), 0
         organizer = max(min(24, (width - _DAY_W - _TIME_W - _MARKS_W) // 4), 8)
-        subject = max(rest - organizer, 8)
-        organizer = min(organizer, max(rest - subject, 1))
-        return _DAY_W, _TIME_W, _MARKS_W, subject, organizer
+        return _DAY_W, _TIME_W, _MARKS_W, rest - organizer, organizer
 
     def _line(self, cells: list[str], inner: int, width: int, style: Style,
               lead: str = " ") -> Strip:
