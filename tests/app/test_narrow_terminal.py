@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from rich.cells import cell_len
 
-from tests.app.helpers import loaded, make_app
+from tests.app.helpers import loaded, make_app, wait_for
 from tui.fake import FakeGraph
 from tui.graph import Event
 from tui.widgets.event_table import EventTable
@@ -169,3 +169,38 @@ def test_the_columns_fill_the_row_and_a_narrow_one_drops_the_organizer(inner: in
     assert (day, time, marks) == (10, 11, 3)
     assert subject >= 8
     assert organizer == 0 if inner < 45 else 8 <= organizer <= 24
+
+
+WHO = "Avery Quinn <avery.quinn@fabrikam.onmicrosoft.com>"
+
+
+@pytest.mark.parametrize(
+    ("width", "fresh", "expected"),
+    [
+        (0, "as of 08:12", f"cal365 · {WHO} · as of 08:12"),  # not laid out yet
+        (80, "as of 08:12", f"cal365 · {WHO} · as of 08:12"),
+        (46, "offline — as of 17:40", "cal365 · Avery Quinn… · offline — as of 17:40"),
+        (40, "offline — as of 17:40", "cal365 · offline — as of 17:40"),  # the name goes
+        (20, "offline — as of 17:40", "offline — as of 17:…"),
+        (30, "", "cal365 · Avery Quinn <avery.q…"),
+    ],
+)
+def test_the_title_bar_keeps_the_freshness_and_shortens_the_name(
+    width: int, fresh: str, expected: str
+) -> None:
+    from tui.widgets.format import fit_bar
+
+    assert fit_bar(WHO, fresh, width) == expected
+
+
+async def test_the_title_bar_is_refitted_when_the_terminal_narrows(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        bar = app.main.query_one("#title-bar")
+        await wait_for(pilot, lambda: "Avery Quinn" in str(bar.render()))
+        await pilot.resize_terminal(40, 20)
+        await pilot.pause()
+        await pilot.pause()
+        text = str(bar.render())
+        assert text.startswith("cal365 · Avery Quinn") and text.endswith("…")
+        assert cell_len(text) == bar.size.width

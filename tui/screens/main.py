@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
@@ -64,6 +64,7 @@ from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar, StatusKind
+from tui.widgets.title_bar import TitleBar
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class MainScreen(CachedScreen):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("cal365", id="title-bar", markup=False)
+        yield TitleBar(id="title-bar")
         with Horizontal(id="panes"):
             yield CalendarTree(id="calendars")
             with EventsPane(id="events-pane"):
@@ -222,12 +223,7 @@ class MainScreen(CachedScreen):
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
-        who = f" · {self.user_label}" if self.user_label else ""
-        fresh = self.freshness()
-        title = f"cal365{who}" + (f" · {fresh}" if fresh else "")
-        bar = self.query_one("#title-bar", Static)
-        if bar.content != title:  # each page of a loading window asks; a new layout costs
-            bar.update(title)
+        self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
 
     # -- loading ---------------------------------------------------------------------------
 

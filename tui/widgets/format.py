@@ -64,6 +64,21 @@ def fit_title(name: str, window_forms: Sequence[str], width: int) -> str:
     return shorten(window_forms[-1], width)
 
 
+def fit_bar(who: str, fresh: str, width: int) -> str:
+    """"cal365 · who · fresh" in `width` cells (0: not laid out yet, the whole line). The
+    freshness ("offline — as of 17:40") is what the user must not miss: `who` is shortened,
+    then left out, before it is."""
+    tail = f" · {fresh}" if fresh else ""
+    full = f"cal365 · {who}{tail}" if who else f"cal365{tail}"
+    if width <= 0 or cell_len(full) <= width:
+        return full
+    room = width - cell_len(f"cal365 · {tail}")
+    if who and room >= TITLE_NAME_MIN:
+        return f"cal365 · {shorten(who, room)}{tail}"
+    bare = f"cal365{tail}"
+    return bare if cell_len(bare) <= width else shorten(fresh or bare, width)
+
+
 # In a comment, line breaks and tabs are text; any other control character is not.
 _COMMENT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
