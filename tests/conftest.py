@@ -30,3 +30,23 @@ def fake_graph() -> Iterator[FakeGraph]:
 
     with FakeGraph(today=DEMO_TODAY) as fake:
         yield fake
+
+
+@pytest.fixture
+def machine_zone() -> Iterator[str]:
+    """This machine's zone set to New York (TZ), unlike any zone a test configures: a time
+    shown in the machine's zone instead of the configured one then shows."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        yield "America/New_York"
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

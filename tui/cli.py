@@ -207,6 +207,7 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
 
     fake: FakeGraph | ChildGraph | None = None
+    child: ChildGraph | None = None  # the demo's fake Graph when it runs in a child process
     cache: CacheOpener | None = None
     sync_every = 0.0
     cache_warning = ""
@@ -220,7 +221,7 @@ def _run_app(args: argparse.Namespace) -> int:
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
         from tui.auth.config import ConfigError
-        from tui.fake.child import start_child
+        from tui.fake.child import DemoNotStarted, reason_for, start_child
         from tui.opening import demo_settings, frame_peek, opener
 
         try:
@@ -228,12 +229,18 @@ def _run_app(args: argparse.Namespace) -> int:
         except ConfigError as error:
             print(f"cal365: {error}", file=sys.stderr)
             return 2
-        # In a process of its own where that is safe: its start-up then runs beside ours.
-        fake = start_child(args.date)
-        if fake is None:
-            from tui.fake import FakeGraph
+        # In a process of its own where that is safe: its start-up then runs beside ours,
+        # and whether it serves is known just before the app starts (ChildGraph.wait_ready).
+        try:
+            fake = child = start_child(args.date)
+            if fake is None:
+                from tui.fake import FakeGraph
 
-            fake = FakeGraph(today=args.date).start()
+                fake = FakeGraph(today=args.date).start()
+        except DemoNotStarted as error:
+            return _demo_not_started(error)
+        except Exception as error:  # the in-process one: its mailbox or server did not build
+            return _demo_not_started(DemoNotStarted(reason_for(error)))
         base_url, token = fake.base_url, fake.token
         from tui.cache import cache_path, plaintext_warning
         from tui.paths import base_dir, demo_files
@@ -312,6 +319,13 @@ def _run_app(args: argparse.Namespace) -> int:
         return GraphClient(base_url, token, timezone=timezone)
 
     try:
+        if child is not None:
+            from tui.fake.child import DemoNotStarted
+
+            try:
+                child.wait_ready()
+            except DemoNotStarted as error:
+                return _demo_not_started(error)
         # The demo's drafts, audit lines and cache are kept apart from a real account's.
         with demo_files(args.demo):
             Cal365App(
@@ -333,6 +347,11 @@ def _run_app(args: argparse.Namespace) -> int:
         if provider is not None:
             storage_warning(provider.settings, sys.stderr)
     return 0
+
+
+def _demo_not_started(error: Exception) -> int:
+    print(f"cal365: {error}", file=sys.stderr)
+    return 1
 
 
 def _frame_fit(timezone: str, days: int) -> str | None:

@@ -82,12 +82,20 @@ class Window:
         return replace(self, anchor=day)
 
     def label(self) -> str:
+        return self.label_forms()[0]
+
+    def label_forms(self) -> tuple[str, str, str]:
+        """The window in words, longest first: with the view's name, without it, and
+        without weekdays; a narrow title drops words, never the dates."""
         name = VIEW_NAMES[self.view]
         if self.days == 1:
-            return f"{name} · {self.first.strftime('%a %d %b %Y')}"
-        if self.view == "month":
-            return f"{name} · {self.first.strftime('%B %Y')}"
-        return f"{name} · {self.first.strftime('%a %d %b')} – {self.last.strftime('%a %d %b %Y')}"
+            dates, short = self.first.strftime("%a %d %b %Y"), self.first.strftime("%d %b %Y")
+        elif self.view == "month":
+            dates, short = self.first.strftime("%B %Y"), self.first.strftime("%b %Y")
+        else:
+            dates = f"{self.first.strftime('%a %d %b')} – {self.last.strftime('%a %d %b %Y')}"
+            short = f"{self.first.strftime('%d %b')} – {self.last.strftime('%d %b %Y')}"
+        return f"{name} · {dates}", dates, short
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:

@@ -52,6 +52,13 @@ def test_main_screen(snap_compare: Callable[..., Any], fake_graph: FakeGraph) ->
     assert snap_compare(make_app(fake_graph), terminal_size=SIZE, run_before=_main)
 
 
+def test_main_screen_at_80_columns(
+    snap_compare: Callable[..., Any], fake_graph: FakeGraph
+) -> None:
+    # A common SSH terminal: cut subjects and organizers end in "…", the title keeps its dates.
+    assert snap_compare(make_app(fake_graph), terminal_size=(80, 24), run_before=_main)
+
+
 def test_cancel_dialog(snap_compare: Callable[..., Any], fake_graph: FakeGraph) -> None:
     assert snap_compare(make_app(fake_graph), terminal_size=SIZE, run_before=_modal)
 

@@ -135,6 +135,7 @@ async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: Fa
 def test_the_audit_view_tells_meetings_with_the_same_subject_apart() -> None:
     import datetime as dt
     import io
+    from zoneinfo import ZoneInfo
 
     from rich.console import Console
 
@@ -148,9 +149,9 @@ def test_the_audit_view_tells_meetings_with_the_same_subject_apart() -> None:
     log = audit.AuditLog([entry("2026-11-27T09:00:00+01:00"), entry("2026-12-08T13:30:00+01:00"),
                           entry(None), entry("garbled\x1b[31m")], 0)
     console = Console(width=120, record=True, file=io.StringIO())
-    console.print(audit_table(log))
+    console.print(audit_table(log, ZoneInfo("Europe/Berlin")))
     text = console.export_text()
-    assert "Fri 27 Nov 2026 09:00" in text and "Tue 08 Dec 2026 13:30" in text
+    assert "Fri 27 Nov 2026 09:00 CET" in text and "Tue 08 Dec 2026 13:30 CET" in text
     assert "\x1b" not in text and text.count("Design review") == 4
 
 

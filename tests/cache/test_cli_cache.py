@@ -205,3 +205,21 @@ def test_info_notes_a_cache_made_with_other_storage(capsys: pytest.CaptureFixtur
     out = run(capsys, "cache", "info")[1]
     assert "UNENCRYPTED" in out and "note:        made with other storage" in out
     assert "note:" not in run(capsys, "--cache", "plaintext", "cache", "info")[1]
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_info_shows_its_times_in_the_configured_zone(
+        capsys: pytest.CaptureFixture[str], machine_zone: str) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    _fill()
+    _, out, _ = run(capsys, "cache", "--json")
+    synced = dt.datetime.fromisoformat(json.loads(out)["lastSync"])
+    for argv, name in ((("cache", "info", "--timezone", "Asia/Tokyo"), "Asia/Tokyo"),
+                       (("--timezone", "Europe/Berlin", "cache", "info"), "Europe/Berlin"),
+                       (("cache", "info"), machine_zone)):  # neither: this machine's zone
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        shown = synced.astimezone(ZoneInfo(name)).strftime("%Y-%m-%d %H:%M %Z")
+        assert f"last sync:   {shown} (" in out, (name, out)

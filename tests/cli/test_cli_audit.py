@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Cal365
 from tui import audit
 from tui.graph.errors import OrganizerRequired
@@ -83,3 +85,32 @@ def test_demo_commands_keep_their_audit_log_apart(run_cli: Cal365, home: Path,
     assert [e["eventId"] for e in real_log] == ["REAL"]
     # The path is chosen per run: after a demo command, the real log is the real one again.
     assert run_cli("audit", "--path").out == f"{home / 'state' / 'audit.jsonl'}\n"
+
+
+def test_text_times_are_in_the_configured_zone_not_the_machines(
+    run_cli: Cal365, home: Path, machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    # Cancelled at 16:01 UTC, of a meeting logged while the app showed New York's time.
+    start = dt.datetime(2026, 11, 27, 3, 0, tzinfo=ZoneInfo("America/New_York"))
+    audit.append(audit.entry_for(EventRef("E1", ME), subject="Design review", start=start,
+                                 comment=None, source="cli",
+                                 when=dt.datetime(2026, 11, 25, 16, 1, tzinfo=dt.UTC)))
+    tokyo = run_cli("audit", "--timezone", "Asia/Tokyo")
+    assert tokyo.code == Exit.OK
+    assert tokyo.rows[0][0] == "2026-11-26T01:01:00+09:00"
+    assert tokyo.rows[0][3] == "2026-11-27T17:00:00+09:00"
+    monkeypatch.setenv("CAL365_TIMEZONE", "W. Europe Standard Time")  # a Windows name too
+    berlin = run_cli("audit")
+    assert berlin.rows[0][0] == "2026-11-25T17:01:00+01:00"
+    assert berlin.rows[0][3] == "2026-11-27T09:00:00+01:00"
+    monkeypatch.delenv("CAL365_TIMEZONE")
+    machine = run_cli("audit")  # neither set: this machine's zone, as every other command
+    assert machine.rows[0][0] == "2026-11-25T11:01:00-05:00"
+    # JSON keeps the log as written: the time in UTC, the start with its own offset.
+    assert run_cli("audit", "--json", "--timezone", "Asia/Tokyo").json[0]["time"] == (
+        "2026-11-25T16:01:00+00:00")
+    bad = run_cli("audit", "--timezone", "Mars/Olympus")
+    assert bad.code == Exit.USAGE and "unknown time zone" in bad.err

@@ -85,3 +85,17 @@ async def test_a_second_sync_is_incremental_and_reports_changes(fake_graph: Fake
     assert (summary.applied.added, summary.applied.changed, summary.applied.removed) == (1, 0, 0)
     await client.aclose()
     store.close()
+
+
+def test_offline_says_how_old_in_the_zone_the_events_are_shown_in(
+    run_cli: Cal365, home: Path, machine_zone: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    assert run_cli(*DEMO, "sync", *WINDOW).code == Exit.OK
+    offline = run_cli(*DEMO, "events", *WINDOW, "--offline", "--json")
+    synced = dt.datetime.fromisoformat(offline.json["cachedAsOf"])
+    text = run_cli(*DEMO, "events", *WINDOW, "--offline")
+    shown = synced.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")
+    assert f"offline: from the local cache, as of {shown} CET (" in text.err
+    assert text.out.startswith("2026-11-23 09:15")  # the events: Berlin time, as said

@@ -28,37 +28,51 @@ class AuditLoaded(Message):
         self.problem = problem
 
 
-def audit_table(log: audit.AuditLog) -> Table:
+def audit_table(log: audit.AuditLog, tz: dt.tzinfo) -> Table:
+    """The log, newest first, its times in `tz`: the zone every other time in the app is
+    shown in (the log stores UTC), each followed by the zone's name as the details pane does."""
     table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
     for name in ("When", "Outcome", "Subject", "Mailbox", "Comment"):
         table.add_column(name, no_wrap=name != "Subject", overflow="ellipsis")
     for entry in reversed(log.entries):
         style = _OUTCOME_STYLE.get(entry.outcome, "red")
         table.add_row(
-            entry.time.astimezone().strftime("%d %b %H:%M"),
+            _in_zone(entry.time, tz, "%d %b %H:%M"),
             Text(entry.outcome, style=style),
-            _subject(entry),
+            _subject(entry, tz),
             Text(printable(entry.mailbox, 60)),
             Text(printable(entry.comment or "—", 120)),
         )
     return table
 
 
-def _subject(entry: audit.AuditEntry) -> Text:
+def _in_zone(moment: dt.datetime, tz: dt.tzinfo, layout: str) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.strftime(layout)} {local.strftime('%Z')}".rstrip()
+
+
+def _subject(entry: audit.AuditEntry, tz: dt.tzinfo) -> Text:
     """The subject, and below it when the meeting was: several share a subject."""
     text = Text(printable(entry.subject, 200) or "(no subject)")
     if entry.start:
         try:
             start = dt.datetime.fromisoformat(entry.start)
-            when = start.strftime("%a %d %b %Y %H:%M")
         except ValueError:
             when = printable(entry.start, 40)
+        else:
+            # Written with the offset of the zone then shown; a bare time is taken as `tz`'s.
+            start = start if start.tzinfo else start.replace(tzinfo=tz)
+            when = _in_zone(start, tz, "%a %d %b %Y %H:%M")
         text.append("\n" + when, style="dim")
     return text
 
 
 class AuditScreen(ModalScreen[None]):
     BINDINGS = bindings("audit")
+
+    def __init__(self, tz: dt.tzinfo) -> None:
+        super().__init__()
+        self.tz = tz  # the app's zone (--timezone, CAL365_TIMEZONE or this machine's)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="audit-dialog"):
@@ -84,7 +98,7 @@ class AuditScreen(ModalScreen[None]):
         elif not message.log.entries:
             body.update("No cancels yet.")
         else:
-            body.update(audit_table(message.log))
+            body.update(audit_table(message.log, self.tz))
             if message.log.skipped:
                 self.query_one("#audit-title", Static).update(
                     f"Audit log — {audit.audit_path()} ({message.log.skipped} unreadable lines "

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Static, Tree
+from textual.containers import Horizontal
+from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
@@ -61,10 +61,12 @@ from tui.sync import Section, list_mailbox, mailbox_names, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
+from tui.widgets.events_pane import EventsPane
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar, StatusKind
+from tui.widgets.title_bar import TitleBar
 from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 if TYPE_CHECKING:
@@ -156,10 +158,10 @@ class MainScreen(CachedScreen):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("cal365", id="title-bar", markup=False)
+        yield TitleBar(id="title-bar")
         with Horizontal(id="panes"):
             yield CalendarTree(id="calendars")
-            with Vertical(id="events-pane"):
+            with EventsPane(id="events-pane"):
                 yield FilterInput(id="filter")
                 yield EventTable(id="events")
             yield EventDetails(id="details")
@@ -214,8 +216,8 @@ class MainScreen(CachedScreen):
             self.load_calendars()
 
     def _update_titles(self) -> None:
-        pane = self.query_one("#events-pane", Vertical)
-        pane.border_title = f"{printable(self.calendar_name, 60)} · {self.window.label()}"
+        pane = self.query_one(EventsPane)
+        pane.set_title(printable(self.calendar_name, 60), self.window.label_forms())
         table = self.table
         shown = len(table.visible_events)
         count = counted(shown, "event")
@@ -227,12 +229,7 @@ class MainScreen(CachedScreen):
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
-        who = f" · {self.user_label}" if self.user_label else ""
-        fresh = self.freshness()
-        title = f"cal365{who}" + (f" · {fresh}" if fresh else "")
-        bar = self.query_one("#title-bar", Static)
-        if bar.content != title:  # each page of a loading window asks; a new layout costs
-            bar.update(title)
+        self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
 
     def owner_name(self) -> str | None:
         """The name of the person whose calendar is open, when it is not the user's own
@@ -347,7 +344,7 @@ class MainScreen(CachedScreen):
     def action_audit(self) -> None:
         from tui.screens.audit_view import AuditScreen
 
-        self.app.push_screen(AuditScreen())
+        self.app.push_screen(AuditScreen(self.tz))
 
     def action_open_mailbox(self) -> None:
         from tui.screens.prompt import PromptScreen

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from tui import audit
-from tui.script.common import ScriptError, emit_json, emit_line, guard, warn
+from tui.graph.timezones import zone
+from tui.script.common import ScriptError, emit_json, emit_line, guard, timezone_name, warn
 from tui.script.exits import Exit
 from tui.widgets.format import printable
 
@@ -16,6 +18,9 @@ def run(args: argparse.Namespace) -> int:
         if args.path:
             emit_line(str(path))
             return 0
+        # Text shows times in the zone of every other command (--timezone, CAL365_TIMEZONE
+        # or this machine's), with their offset; --json keeps the log's own UTC.
+        tz = zone(timezone_name(args)) or dt.UTC
         try:
             log = audit.read(args.limit, path)
         except OSError as error:
@@ -26,14 +31,15 @@ def run(args: argparse.Namespace) -> int:
             warn(f"{log.skipped} unreadable line{s} in {path} skipped")
         if args.json:
             emit_json([entry.to_json() for entry in log.entries])
-        elif not log.entries:
+            return 0
+        if not log.entries:
             warn(f"no cancels recorded yet ({path})")
-        for entry in [] if args.json else log.entries:
+        for entry in log.entries:
             emit_line(
-                entry.time.isoformat(timespec="seconds"),
+                entry.time.astimezone(tz).isoformat(timespec="seconds"),
                 entry.outcome,
                 printable(entry.mailbox, 200),
-                entry.start or "-",
+                _start(entry.start, tz),
                 printable(entry.subject or "-", 200),
                 entry.request_id or "-",
                 printable(entry.event_id),
@@ -42,3 +48,16 @@ def run(args: argparse.Namespace) -> int:
 
     return guard(command)
 
+
+
+def _start(start: str | None, tz: dt.tzinfo) -> str:
+    """The meeting's start as logged (ISO 8601, with the offset of its day), moved to `tz`."""
+    if not start:
+        return "-"
+    try:
+        moment = dt.datetime.fromisoformat(start)
+    except ValueError:
+        return printable(start, 60)
+    if moment.tzinfo is None:
+        return moment.isoformat()
+    return moment.astimezone(tz).isoformat()

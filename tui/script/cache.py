@@ -12,7 +12,8 @@ from typing import Any
 
 from tui.auth.config import ConfigError, Settings, load_settings
 from tui.cache import CacheInfo, cache_path, inspect, key_for, remove_cache
-from tui.script.common import ScriptError, emit_json, guard, warn
+from tui.graph.timezones import zone
+from tui.script.common import ScriptError, emit_json, guard, timezone_name, warn
 from tui.script.exits import Exit
 
 _MODES = {
@@ -45,7 +46,7 @@ def _size(count: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _age(moment: dt.datetime | None, now: dt.datetime) -> str:
+def _age(moment: dt.datetime | None, now: dt.datetime, tz: dt.tzinfo) -> str:
     if moment is None:
         return "never"
     seconds = max(0, int((now - moment).total_seconds()))
@@ -57,7 +58,7 @@ def _age(moment: dt.datetime | None, now: dt.datetime) -> str:
         ago = f"{seconds // 3600} h"
     else:
         ago = f"{seconds // 86400} days"
-    return f"{moment.astimezone().strftime('%Y-%m-%d %H:%M %Z')} ({ago} ago)"
+    return f"{moment.astimezone(tz).strftime('%Y-%m-%d %H:%M %Z')} ({ago} ago)"
 
 
 def _storage(info: CacheInfo, settings: Settings) -> str:
@@ -89,6 +90,7 @@ def _info(args: argparse.Namespace) -> int:
         emit_json(_document(info, settings))
         return int(Exit.OK)
     now = dt.datetime.now(dt.UTC)
+    tz = zone(timezone_name(args)) or dt.UTC  # the zone every other command shows times in
     lines = [f"profile:     {settings.profile}",
              f"setting:     {settings.cache} ({_MODES[settings.cache]})"]
     if not info.exists:
@@ -105,8 +107,8 @@ def _info(args: argparse.Namespace) -> int:
         else:
             lines += [
                 f"storage:     {_storage(info, settings)}",
-                f"created:     {_age(info.created, now)}",
-                f"last sync:   {_age(info.last_sync, now)}",
+                f"created:     {_age(info.created, now, tz)}",
+                f"last sync:   {_age(info.last_sync, now, tz)}",
                 f"events:      {info.events} in {info.calendars} calendar(s)",
                 f"windows:     {info.windows} synced date window(s)",
             ]

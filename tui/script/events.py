@@ -149,7 +149,7 @@ def _offline(args: argparse.Namespace, calendar: CalendarRef, start: dt.datetime
                               "sync with the same --from/--to (or open it in cal365) first")
         events = [e for e in opened.store.events(calendar, start, end, tz)
                   if e.is_organizer or not args.mine]
-    warn(f"offline: from the local cache, {as_of(synced)}")
+    warn(f"offline: from the local cache, {as_of(synced, tz)}")
     _emit(args, calendar.mailbox, calendar, start, end, timezone_name(args), events,
           synced.isoformat(timespec="seconds"))
     return 0

@@ -43,9 +43,20 @@ def connection_options() -> argparse.ArgumentParser:
                         help="use the built-in demo mailbox (a local fake Graph)")
     parent.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Graph root URL (overrides CAL365_GRAPH_URL)")
-    parent.add_argument("--timezone", metavar="ZONE", default=argparse.SUPPRESS,
-                        help="show times in this zone (overrides CAL365_TIMEZONE)")
+    _timezone_option(parent)
     return parent
+
+
+def zone_options() -> argparse.ArgumentParser:
+    """--timezone alone, for commands that show times but ask Graph nothing (`audit`)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    _timezone_option(parent)
+    return parent
+
+
+def _timezone_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timezone", metavar="ZONE", default=argparse.SUPPRESS,
+                        help="show times in this zone (overrides CAL365_TIMEZONE)")
 
 
 def mailbox_options(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +106,7 @@ def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
     cache = _command(
-        commands, "cache", parents,
+        commands, "cache", [*parents, zone_options()],
         help="where the local calendar cache is, how big and old; or clear it",
         description="The local calendar cache of a profile (what cal365 has seen, so it "
                     "starts at once and works offline). `info` prints where it is, how big "
@@ -175,12 +186,14 @@ def add_all(commands: Any) -> None:
     _json_option(cancel)
 
     log = _command(
-        commands, "audit", [],
+        commands, "audit", [zone_options()],
         help="show the log of cancels cal365 has sent",
         description="Show the audit log: every cancel cal365 sent, from the app or the command "
-                    "line, oldest first. Text output: one tab-separated line per cancel: time "
-                    "(UTC), outcome, mailbox, start, subject, Graph request-id, event id. "
-                    "--json adds the comment, Graph's message and the URL path. The log is "
+                    "line, oldest first. Text output: one tab-separated line per cancel: time, "
+                    "outcome, mailbox, start, subject, Graph request-id, event id; the times "
+                    "in ISO 8601 in your time zone (--timezone, CAL365_TIMEZONE or this "
+                    "machine's), with its offset. --json adds the comment, Graph's message and "
+                    "the URL path, its times as logged (time in UTC). The log is "
                     "audit.jsonl in cal365's state directory (on Linux "
                     "~/.local/state/cal365/; $CAL365_HOME/state/ when that is set).",
     )

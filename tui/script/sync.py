@@ -104,10 +104,11 @@ def _ago(moment: dt.datetime, now: dt.datetime) -> str:
     return f"{minutes // 1440} days ago"
 
 
-def as_of(moment: dt.datetime) -> str:
-    """"as of 2026-11-25 08:12 (3 h ago)", in this machine's zone."""
+def as_of(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """"as of 2026-11-25 08:12 CET (3 h ago)", in `tz`: the zone the events are shown in."""
     now = dt.datetime.now(dt.UTC)
-    return f"as of {moment.astimezone():%Y-%m-%d %H:%M} ({_ago(moment, now)})"
+    local = moment.astimezone(tz)
+    return f"as of {local:%Y-%m-%d %H:%M %Z} ({_ago(moment, now)})"
 
 
 # -- cal365 sync ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from textual.strip import Strip
 
 from tui.commands import bindings
 from tui.graph import Event
-from tui.widgets.format import day_label, printable, time_label
+from tui.widgets.format import day_label, fit_cell, printable, time_label
 
 MARK_ORGANIZER = "●"
 MARK_ATTENDEE = "○"
@@ -112,7 +112,7 @@ class EventTable(ScrollView, can_focus=True):
         self._marked: set[str] = set()
         self._last_highlighted: str | None = None
         self._drawn_cursor = 0
-        self._strips: dict[tuple[int, int, bool, bool], Strip] = {}
+        self._strips: dict[tuple[int, int, int, bool, bool], Strip] = {}
 
     # -- data ------------------------------------------------------------------------------
 
@@ -405,25 +405,34 @@ class EventTable(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------------------
 
     def _widths(self, width: int) -> tuple[int, int, int, int, int]:
+        # The lead column and a gap after each cell: 29 cells besides subject and organizer
+        # (the last gap may fall off the edge).
+        rest = width - _DAY_W - _TIME_W - _MARKS_W - 5
+        if rest < 16:  # no room for both at 8 cells: the subject takes it all
+            return _DAY_W, _TIME_W, _MARKS_W, max(rest, 1), 0
         organizer = max(min(24, (width - _DAY_W - _TIME_W - _MARKS_W) // 4), 8)
-        subject = max(width - _DAY_W - _TIME_W - _MARKS_W - organizer - 5, 8)
-        return _DAY_W, _TIME_W, _MARKS_W, subject, organizer
+        return _DAY_W, _TIME_W, _MARKS_W, rest - organizer, organizer
 
-    def _line(self, cells: list[str], width: int, style: Style, lead: str = " ") -> Strip:
-        """One row as a single segment: one style run costs the terminal one escape code."""
-        widths = self._widths(width)
+    def _line(self, cells: list[str], inner: int, width: int, style: Style,
+              lead: str = " ") -> Strip:
+        """One row as a single segment: one style run costs the terminal one escape code.
+        The columns fill `inner` cells, what the scrollbar leaves of `width`; a cell too
+        long for its column ends in "…"."""
+        widths = self._widths(inner)
         text = lead + "".join(
-            set_cell_size(cell, cell_width) + " "
+            fit_cell(cell, cell_width) + " "
             for cell, cell_width in zip(cells, widths, strict=True)
         )
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        inner = self.scrollable_content_region.width  # the scrollbar covers the rest
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("event-table--header")
-            return self._line(["Day", "Time", "", "Subject", "Organizer"], width, base + header)
+            return self._line(["Day", "Time", "", "Subject", "Organizer"], inner, width,
+                              base + header)
         top = round(self.scroll_offset.y)
         row = top + y - 1
         if not self._events:
@@ -439,15 +448,15 @@ class EventTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if row >= len(self._events):
             return Strip.blank(width, base)
-        key = (row, width, row == top, row == self.cursor)
+        key = (row, inner, width, row == top, row == self.cursor)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > _CACHE_ROWS:
                 self._strips.clear()
-            strip = self._strips[key] = self._render_row(row, top, width, base)
+            strip = self._strips[key] = self._render_row(row, top, inner, width, base)
         return strip
 
-    def _render_row(self, row: int, top: int, width: int, base: Style) -> Strip:
+    def _render_row(self, row: int, top: int, inner: int, width: int, base: Style) -> Strip:
         event = self._events[row]
         style = base
         if event.is_cancelled:
@@ -475,4 +484,4 @@ class EventTable(ScrollView, can_focus=True):
             printable(event.subject, 500) or "(no subject)",
             printable(event.organizer.label, 200),
         ]
-        return self._line(cells, width, style, MARK_SELECTED if marked else " ")
+        return self._line(cells, inner, width, style, MARK_SELECTED if marked else " ")
