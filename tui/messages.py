@@ -80,16 +80,6 @@ class CancelFinished(Message):
         self.event_id = event_id
 
 
-class MailboxNamed(Message):
-    """Another person's mailbox as Graph names it: drafts are filed under `key`, whichever
-    of `names` (UPN, object id, address) an event was reached through."""
-
-    def __init__(self, key: str, names: set[str]) -> None:
-        super().__init__()
-        self.key = key
-        self.names = names
-
-
 class DraftsSettled(Message):
     """Events whose comment drafts can go: looked at on Graph, and cancelled or deleted."""
 

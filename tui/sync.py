@@ -25,7 +25,7 @@ from tui.cache import (
     MailboxSection,
     Owner,
 )
-from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import CalendarRef, Mailbox
 
@@ -241,30 +241,18 @@ async def list_mailbox(client: GraphClient, mailbox: Mailbox) -> tuple[str, Sect
     return (owners[0] if owners else mailbox.id), section
 
 
-async def mailbox_names(client: GraphClient, mailbox: Mailbox, section: Section
-                        ) -> tuple[str, set[str]] | None:
-    """Another person's mailbox as Graph names it, for keys that must not depend on how it
-    was typed (`/users/{upn}` or `/users/{object id}` is one mailbox): the key (their object
-    id's) and the other names (the typed one, their UPN and mail, their calendar's owner
-    address), all as `Mailbox.key`s. Their profile needs User.ReadBasic.All, which cal365
-    does not ask for: where Graph refuses it, their default calendar's owner address (read
-    with the calendars) is the key. None when neither is known."""
-    def key(name: str) -> str:
-        return Mailbox("user", name).key
-
-    names = {mailbox.key}
+def mailbox_names(mailbox: Mailbox, section: Section) -> tuple[str, set[str]] | None:
+    """Another person's mailbox under a key that does not depend on how it was typed
+    (`/users/{upn}` and `/users/{object id}` are one mailbox): the owner address of their
+    default calendar, read with the calendars, and the other names (the typed one), all as
+    `Mailbox.key`s. Their profile would give their object id, but Graph asks for
+    User.ReadBasic.All there, which cal365 does not ask for. None when no address is known."""
     address = next((c.owner_address for _, calendars in section for _, c in calendars
                     if c.is_default and c.owner_address), "")
-    if address:
-        names.add(key(address))
-    try:
-        user = await client.user(mailbox)
-    except (GraphError, GraphUnavailable):
-        user = None
-    if user is not None and user.id:
-        names |= {key(n) for n in (user.user_principal_name, user.mail) if n}
-        return key(user.id), names
-    return (key(address), names) if address else None
+    if not address:
+        return None
+    key = Mailbox("user", address).key
+    return key, {mailbox.key, key}
 
 
 def with_section(tree: CachedTree | None, key: str, section: Section,

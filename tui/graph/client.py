@@ -448,12 +448,6 @@ class GraphClient:
     async def me(self) -> User:
         return User.from_json(await self._get_json("/me"))
 
-    async def user(self, mailbox: Mailbox) -> User:
-        """Another user's basic profile (for a mailbox opened by UPN or id). Graph asks for
-        User.ReadBasic.All here, beyond what reading their calendars needs."""
-        query = httpx.QueryParams({"$select": "id,displayName,userPrincipalName,mail"})
-        return User.from_json(await self._get_json(f"{mailbox.path}?{query}"))
-
     async def member_groups(self) -> list[Group]:
         """The Microsoft 365 groups the signed-in user is a direct member of.
 

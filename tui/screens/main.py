@@ -49,7 +49,6 @@ from tui.messages import (
     EventsLoaded,
     EventsPage,
     GraphWaiting,
-    MailboxNamed,
     SeriesLoaded,
     SignedIn,
 )
@@ -325,17 +324,14 @@ class MainScreen(CachedScreen):
         title, section = await list_mailbox(self.client, mailbox)
         self.post_message(CalendarsLoaded(user_key(mailbox), title, section))
 
-    @work(group="names", exit_on_error=False, description="Looking up the mailbox's owner")
-    async def name_mailbox(self, mailbox: Mailbox, section: Section) -> None:
-        """Learn the other names of a mailbox opened with `u` (see `tui.sync.mailbox_names`),
-        so a comment draft is found whichever name its event was reached through."""
-        named = await mailbox_names(self.client, mailbox, section)
-        if named is not None:
-            self.post_message(MailboxNamed(*named))
-
-    def on_mailbox_named(self, message: MailboxNamed) -> None:
+    def _name_mailbox(self, mailbox: Mailbox, section: Section) -> None:
+        """File the drafts of a mailbox opened with `u` under one key, whichever name its
+        events are reached through (see `tui.sync.mailbox_names`)."""
+        named = mailbox_names(mailbox, section)
+        if named is None:
+            return
         try:
-            self.drafts.same_mailbox(message.names, message.key)
+            self.drafts.same_mailbox(named[1], named[0])
         except DraftsError as error:
             self.status.show(str(error), "error")
 
@@ -393,7 +389,7 @@ class MainScreen(CachedScreen):
         refs = [ref for _, calendars in message.groups for ref, _ in calendars]
         if message.key.startswith("user:") and refs and not self.drafts.knows(
                 refs[0].mailbox.key):
-            self.name_mailbox(refs[0].mailbox, list(message.groups))
+            self._name_mailbox(refs[0].mailbox, list(message.groups))
         # Show the open calendar, unless the user has taken the cursor somewhere else.
         if message.key == "me" and not tree.placed_by_user and not tree.select_ref(self.calendar):
             tree.select_default()
