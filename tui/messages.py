@@ -131,13 +131,15 @@ class CacheOpened(Message):
     """The calendar cache is open (or cannot be: `problem`), with what a start shows first."""
 
     def __init__(self, store: CacheStore | None, view: LastView | None, tree: CachedTree | None,
-                 notices: list[str], problem: str = "") -> None:
+                 notices: list[str], problem: str = "", signed_in: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.view = view
         self.tree = tree
         self.notices = notices
         self.problem = problem
+        self.signed_in = signed_in
+        """Who was signed in when the cache last heard from Graph (the title bar's name)."""
 
 
 class CachedEvents(Message):

@@ -97,3 +97,15 @@ def test_a_cache_of_the_first_schema_gains_the_frame_and_keeps_its_events(
     cache.mark_cancelled(events[0].id)
     assert cache.frame(FIT) is None
     cache.close()
+
+
+def test_the_signed_in_name_is_kept_and_rewritten_only_when_it_changes(
+        store: CacheStore) -> None:
+    assert store.signed_in() is None
+    store.save_signed_in("Avery Quinn <avery@contoso.test>")
+    store.save_frame(FIT, FRAME)
+    store.save_signed_in("Avery Quinn <avery@contoso.test>")  # the same: nothing written
+    assert store.frame(FIT) == FRAME
+    store.save_signed_in("Avery Q. <avery@contoso.test>")
+    assert store.signed_in() == "Avery Q. <avery@contoso.test>"
+    assert store.frame(FIT) is None

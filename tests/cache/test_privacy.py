@@ -27,7 +27,7 @@ def _secrets(events: list[Event]) -> set[str]:
     words = {"adele.vance@contoso.test", "SECRETTOKEN123", "Quarterly layoffs planning",
              "Private Calendar Name", OWNER.username, "Adele Vance-Holloway",
              "Adele's offsite with the lawyers", "Adele Litigation Calendar",
-             "Seen on the last screen only"}
+             "Seen on the last screen only", "Megan Bowen-Signed-In"}
     for event in events[:20]:
         words.update({event.subject, event.location, event.body_preview.splitlines()[0], event.id,
                       event.organizer.name, event.organizer.address})
@@ -57,6 +57,7 @@ def _fill(cache: CacheStore) -> list[Event]:
                             "adele.vance@contoso.test", False, True)),)),)),)))
     cache.save_last_view(LastView(other, START.date(), 14, "agenda"))
     # The last frame the app showed: screen text, sealed like the rest.
+    cache.save_signed_in("Megan Bowen-Signed-In <megan@contoso.test>")
     cache.save_frame("fit", b'{"lines":[["Seen on the last screen only",0]]}')
     return events
 

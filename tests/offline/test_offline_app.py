@@ -55,7 +55,8 @@ async def first_run(fake: FakeGraph, keys: tuple[str, ...] = ()) -> list[str]:
 
         def tree_cached() -> bool:
             found = store.tree(ME)
-            return found is not None and bool(found[0].calendar_groups and found[0].groups)
+            return (found is not None and bool(found[0].calendar_groups and found[0].groups)
+                    and store.signed_in() is not None)
 
         await wait_for(pilot, tree_cached)
         store.close()
@@ -88,6 +89,9 @@ async def test_a_second_start_paints_from_the_cache_and_works_offline(
         assert sections["me"][1] and sections["groups"][1]
         title = str(main.query_one("#title-bar").render())
         assert "offline — as of" in title
+        # Who is signed in, as Graph last named them: the cache remembers it.
+        assert "Avery Quinn <avery.quinn@fabrikam.onmicrosoft.com>" in title
+        assert main.account is None  # the account itself is asked for again once online
         # r while offline tries again and says so; the rows stay.
         main.status.show("", "info")
         await pilot.press("r")

@@ -7,21 +7,21 @@ from the details pane, which repaints the newly selected event's details on ever
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from tui.cli import main
 from tui.graph import Event
-from tui.graph.recurrence import Recurrence
 from tui.widgets.event_details import EventDetails
 
 
-def _first_only(show: object) -> object:
+def _first_only(show: Callable[..., None]) -> Callable[..., None]:
     shown: list[bool] = []
 
-    def show_once(self: EventDetails, event: Event | None,
-                  series: Recurrence | None = None) -> None:
+    def show_once(self: EventDetails, event: Event | None, *args: Any, **kwargs: Any) -> None:
         if not shown and event is not None:
             shown.append(True)
-            show(self, event, series)  # type: ignore[operator]
+            show(self, event, *args, **kwargs)
 
     return show_once
 

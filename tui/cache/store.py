@@ -555,6 +555,27 @@ class CacheStore:
 
         self._guarded(body, None)
 
+    def save_signed_in(self, label: str) -> None:
+        """Who is signed in, as the title bar names them, for a start that is offline or
+        shows the cache before Graph answers. Written only when it changed: a write forgets
+        the sealed frame."""
+        if self.signed_in() == label:
+            return
+        payload = self.cipher.seal(label.encode("utf-8"))
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR REPLACE INTO state (key, payload) VALUES ('signed_in', ?)",
+                         (payload,))
+
+        self._guarded(body, None)
+
+    def signed_in(self) -> str | None:
+        def body(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute("SELECT payload FROM state WHERE key = 'signed_in'").fetchone()
+            return None if row is None else self.cipher.open(row[0]).decode("utf-8")
+
+        return self._guarded(body, None)
+
     def save_frame(self, fit: str, frame: bytes) -> None:
         """Keep the screen the app showed last, sealed like every other payload, for the
         next start of the same `fit` (terminal size, day, settings) to paint at once. Any

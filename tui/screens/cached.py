@@ -80,6 +80,7 @@ class CachedScreen(PaintWatcher):
     offline_retry: float
     _keep_missing_ok: bool
     _startup_note: str
+    user_label: str
 
     if TYPE_CHECKING:
         @property
@@ -177,7 +178,8 @@ class CachedScreen(PaintWatcher):
         controller = SyncController(store, self.client, self.tz)
         view = controller.last_view()
         tree = controller.tree(self.mailbox)
-        return CacheOpened(store, view, tree, store.take_notices())
+        signed_in = store.signed_in() if self.mailbox.kind == "me" else None
+        return CacheOpened(store, view, tree, store.take_notices(), signed_in=signed_in)
 
     def on_cache_opened(self, message: CacheOpened) -> None:
         for notice in message.notices:
@@ -191,6 +193,8 @@ class CachedScreen(PaintWatcher):
             return
         if message.store is not None:
             self.sync = SyncController(message.store, self.client, self.tz)
+        if message.signed_in and not self.user_label:
+            self.user_label = message.signed_in  # until Graph names the user again
         name = "Calendar"
         self._cached_tree = cached = message.tree
         own = calendars_section(self.mailbox, cached) if cached is not None else []

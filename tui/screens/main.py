@@ -379,6 +379,9 @@ class MainScreen(CachedScreen):
         self.user_label = printable(user.display_name or user.user_principal_name, 80)
         if user.user_principal_name and user.display_name:
             self.user_label += f" <{printable(user.user_principal_name, 80)}>"
+        if self.sync is not None and self.mailbox.kind == "me":
+            self.run_worker(asyncio.to_thread(self.sync.store.save_signed_in, self.user_label),
+                            group="save-signed-in", exit_on_error=False)
         self._update_titles()
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
@@ -481,8 +484,8 @@ class MainScreen(CachedScreen):
         if self._offline:
             self.load_calendars()
             if self.sync is not None:
-                if not self.user_label and self.mailbox.kind == "me":
-                    self.load_user()
+                if self.account is None and self.mailbox.kind == "me":
+                    self.load_user()  # the title's name may be the cache's: the account is not
                 self.sync_now()
                 return
             self.open_calendar(
