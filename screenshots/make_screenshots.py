@@ -91,7 +91,7 @@ async def cache_scenes() -> None:
     from tui.auth.config import Settings
     from tui.cache import Owner
     from tui.screens.main import MainScreen
-    from tui.sync import opener
+    from tui.opening import opener
 
     cache = opener(Settings(profile="shots", cache="plaintext"),
                    lambda: Owner("shots"))
