@@ -90,8 +90,8 @@ async def cache_scenes() -> None:
     """A warm start (rows from the cache, a sync on its way) and the offline marker."""
     from tui.auth.config import Settings
     from tui.cache import Owner
-    from tui.screens.main import MainScreen
     from tui.opening import opener
+    from tui.screens.main import MainScreen
 
     cache = opener(Settings(profile="shots", cache="plaintext"),
                    lambda: Owner("shots"))
