@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,6 +230,8 @@ _FILE_KEYS = frozenset(ENV) - {"client_secret", "profile"}
 
 
 def _read_file(path: Path) -> dict[str, object]:
+    import tomllib  # only where there is a file to read: not on every start's path
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -20,9 +20,9 @@ from tui.auth.cache import FileLock
 from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
 from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
-from tui.cache.cipher import Cipher, FernetCipher, PlainCipher
 
 if TYPE_CHECKING:
+    from tui.cache.cipher import Cipher
     from tui.cache.codec import CachedTree, LastView, MailboxSection
     from tui.cache.store import (
         Applied,
@@ -102,6 +102,7 @@ def open_cache(
     moved aside or rebuilt is in the store's `take_notices()`. It may wait for the keyring
     (up to `timeout`) and another instance's write: call it from a worker thread.
     """
+    from tui.cache.cipher import FernetCipher, PlainCipher
     from tui.cache.store import CacheStore
 
     if settings.cache == "off":
@@ -135,6 +136,7 @@ def peek_frame(settings: Settings, owner: Owner, fit: str, directory: Path | Non
     creating anything: None if there is no such frame, or no cache file, or it cannot be
     read as this account's with the key at hand."""
     from tui.cache import store
+    from tui.cache.cipher import FernetCipher, PlainCipher
 
     if settings.cache not in ("keyring", "plaintext"):
         return None

@@ -177,6 +177,10 @@ def _listening_socket() -> socket.socket:
 def _serve(listening: socket.socket, lifeline: int, status: int, today: dt.date | None,
            token: str) -> None:
     quiet_child()
+    # It stands in for the network: on a machine with few cores it must not take CPU time
+    # from the app it serves while that starts (its requests still get the idle cores).
+    with contextlib.suppress(OSError):
+        os.nice(10)
     end_with_parent()  # also when the app was killed and a lifeline copy lingers somewhere
     try:
         from .server import FakeGraph
