@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import importlib
 import json
 import ssl
 import threading
@@ -167,6 +168,35 @@ def _tls_context_soon() -> Future[ssl.SSLContext]:
     return box
 
 
+_TRANSPORT = ("httpcore", "h11", "anyio._backends._asyncio", "httpcore._backends.anyio")
+_transport_lock = threading.Lock()
+_transport: Future[None] | None = None
+
+
+def _transport_soon() -> Future[None]:
+    """httpx loads its transport (httpcore, h11, anyio's asyncio backend: some 75 modules,
+    about 50 ms) at the first request, on the caller's event loop, where a UI then stalls.
+    They load in a thread from the first client's creation instead, and the first request
+    awaits that (the loop stays free meanwhile; the thread's imports interleave with it)."""
+    global _transport
+    with _transport_lock:
+        if _transport is not None:
+            return _transport
+        box: Future[None] = Future()
+        _transport = box
+
+    def load() -> None:
+        try:
+            for name in _TRANSPORT:
+                with contextlib.suppress(ImportError):
+                    importlib.import_module(name)
+        finally:  # whatever happened, the first request goes ahead (and imports the rest)
+            box.set_result(None)
+
+    threading.Thread(target=load, name="cal365-http-modules", daemon=True).start()
+    return box
+
+
 class GraphClient:
     """Talks to Graph over httpx; every method raises GraphError or GraphUnavailable.
 
@@ -204,9 +234,11 @@ class GraphClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._tls: Future[ssl.SSLContext] | None = None
+        self._modules: Future[None] | None = None
         if transport is None:
             self._tls = (_trusting_nothing() if self.base_url.lower().startswith("http://")
                          else _tls_context_soon())
+            self._modules = _transport_soon()
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -295,6 +327,10 @@ class GraphClient:
             if content is not None:
                 headers["Content-Type"] = "application/json"
             failure: httpx.TransportError | None = None
+            if self._modules is not None:
+                if not self._modules.done():
+                    await asyncio.wrap_future(self._modules)
+                self._modules = None
             async with self.limiter.slot(key):
                 try:
                     response = await self._http.request(

@@ -430,7 +430,8 @@ class MainScreen(CachedScreen):
         self._offline = False
         table = self.table
         vanished, self._shown_before = self._shown_before, set()
-        vanished -= {e.id for e in table.all_events}
+        if vanished:  # a reload: what it no longer holds (a first load holds it all)
+            vanished -= {e.id for e in table.all_events}
         self.events_settled((), vanished)
         marks = self.marks_follow((), vanished, how="on reload")
         count = len(table.all_events)
