@@ -74,6 +74,7 @@ class Cal365App(App[None]):
         # An explicit start day (--date) wins over the view the cache remembers.
         self.restore_view = restore_view
         self.frame: FrameScreen | None = None
+        self._held_keys: list[events.Key] | None = None
 
     @property
     def client(self) -> GraphClient:
@@ -106,10 +107,11 @@ class Cal365App(App[None]):
         from tui.screens.frame import FrameScreen
 
         self.frame = FrameScreen(strips, then=self._show_main)
+        self._held_keys = []  # typed from now on, until the main screen is up
         self.push_screen(self.frame)
 
     def _sealed_frame(self) -> list[Strip] | None:
-        """The last frame kept in the cache, if this start may show it (see tui/sync.py)."""
+        """The last frame kept in the cache, if this start may show it (see tui/opening.py)."""
         cache = self._cache
         if (not isinstance(cache, StartedOpen) or not self.restore_view
                 or self._head_start is not None):
@@ -138,8 +140,9 @@ class Cal365App(App[None]):
             self.push_screen(main)
         else:
             self.switch_screen(main)
-            if frame.typed:  # typed while the frame showed: in order, once the screen is up
-                self.main.call_later(self._replay, frame.typed)
+            # Once it is up and its first frame (the cached rows, the cursor on the event
+            # the frame showed) is painted: keys act on what the user saw.
+            main.call_later(main.after_paint, self._release_soon)
         warning = getattr(self.sign_in.store, "warning", "") if self.sign_in else ""
         if warning:
             # The user chose unencrypted token storage: say so for as long as the app runs.
@@ -149,8 +152,23 @@ class Cal365App(App[None]):
             self.notify(self.cache_warning, title="Calendar cache unencrypted",
                         severity="warning", timeout=24 * 3600)
 
-    def _replay(self, keys: list[events.Key]) -> None:
-        for key in keys:
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed while the sealed frame shows, and while the main screen is built
+        # behind it, are held here and handed to that screen in the order they came.
+        held = self._held_keys
+        if (held is not None and isinstance(event, events.Key) and not event.is_forwarded
+                and event.key not in ("ctrl+q", "ctrl+c")):
+            held.append(events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
+
+    def _release_soon(self) -> None:
+        # Through this app's own queue: a key already in it is held like the rest.
+        self.call_later(self._release_keys)
+
+    def _release_keys(self) -> None:
+        keys, self._held_keys = self._held_keys or [], None
+        for key in keys:  # ahead of any key still to come: the queue keeps the order
             self.post_message(key)
 
     async def on_unmount(self) -> None:

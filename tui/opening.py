@@ -148,7 +148,11 @@ class ForkedRead:
     def result(self, wait: float) -> bytes | None:
         """The bytes, if they come within `wait` seconds; None if not, or none came."""
         if self._fd is not None:
-            self._answer.set_result(self._collect(self._fd, wait))
+            try:
+                data = self._collect(self._fd, wait)
+            except (OSError, ValueError):  # an odd descriptor or child: no frame, no error
+                data = None
+            self._answer.set_result(data)
             self._stop()
         try:
             return self._answer.result(timeout=wait)
@@ -163,7 +167,10 @@ class ForkedRead:
                 return None
             chunk = os.read(fd, 1 << 16)
             if not chunk:  # the child wrote it all and is gone
-                _, status = os.waitpid(self._pid, 0)
+                try:
+                    _, status = os.waitpid(self._pid, 0)
+                except ChildProcessError:  # reaped already (SIGCHLD ignored): judged by
+                    status = 0  # its bytes, which the frame's decoding checks whole
                 self._pid = 0
                 return b"".join(chunks) if status == 0 and chunks else None
             chunks.append(chunk)

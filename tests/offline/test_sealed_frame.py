@@ -58,11 +58,12 @@ class FrameSpy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, hold: bool = False) -> None:
         self.shown: list[FrameScreen] = []
         spy = self
+        original = FrameScreen.on_mount
 
         def on_mount(screen: FrameScreen) -> None:
             spy.shown.append(screen)
             if not hold:
-                screen.after_paint(screen._then)
+                original(screen)
 
         monkeypatch.setattr(FrameScreen, "on_mount", on_mount)
 
@@ -112,12 +113,53 @@ async def test_keys_typed_while_the_frame_shows_reach_the_main_screen_in_order(
         assert isinstance(app, Cal365App)
         await wait_for(pilot, lambda: spy.shown)
         assert app.screen is spy.shown[0] and app._main is None  # nothing built yet
-        await pilot.press("j", "j")
+        await pilot.press("j", "j", "j", "home", "j")  # the order decides: row 1, not 0 or 3
         assert app._main is None
-        spy.shown[0]._then()
+        app.call_later(spy.shown[0]._then)  # the hand-over, as the frame's paint starts it
+        await pilot.press("j")  # typed while the main screen is being built: after the rest
         main = app.main
         await synced(pilot)
         await wait_for(pilot, lambda: main.table.cursor == 2)
+
+
+async def test_the_next_start_selects_the_event_the_cursor_was_on(
+        fake_graph: FakeGraph) -> None:
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = await synced(pilot)
+        await pilot.press("j", "j", "j")
+        chosen = app.main.table.current
+        assert chosen is not None
+        await pilot.press("q")
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = await synced(pilot)
+        current = app.main.table.current
+        assert current is not None and current.id == chosen.id
+
+
+@pytest.mark.parametrize("keys", [("space",), ("/", "s"), ("m",)],
+                         ids=["a mark", "a filter", "a toggle"])
+async def test_no_frame_of_a_screen_the_next_start_would_not_show(
+        fake_graph: FakeGraph, keys: tuple[str, ...]) -> None:
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = await synced(pilot)
+        await pilot.press(*keys)
+        app.main.seal_frame(fit())
+    store = the_store()
+    assert store.frame(fit()) is None
+    store.close()
+
+
+async def test_no_frame_when_another_program_wrote_since_the_screen_read(
+        fake_graph: FakeGraph) -> None:
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = await synced(pilot)
+        other = the_store()  # a `cal365 sync` from cron, say: a connection of its own
+        other.save_signed_in("Someone Else <someone@contoso.test>")
+        other.close()
+        app.main.seal_frame(fit())
+    store = the_store()
+    assert store.frame(fit()) is None
+    store.close()
 
 
 @pytest.mark.parametrize("case", ["another terminal size", "the cache changed since",
@@ -190,3 +232,9 @@ def test_a_frame_of_another_size_is_refused() -> None:
     frame = encode([[Segment("a")]] * 2, Size(20, 2))
     with pytest.raises(FrameUnreadable):
         decode(frame, Size(21, 2))
+
+
+def test_a_frame_with_control_characters_is_refused() -> None:
+    frame = encode([[Segment("a\x1b]52;c;bad\x07")], [Segment("b")]], Size(20, 2))
+    with pytest.raises(FrameUnreadable):
+        decode(frame, Size(20, 2))

@@ -46,13 +46,15 @@ _LAZY = {
 _MODULE = {name: module for module, names in _LAZY.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tui.cache' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tui.cache.{module}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the names imported above instead
+
+    def __getattr__(name: str) -> Any:
+        module = _MODULE.get(name)
+        if module is None:
+            raise AttributeError(f"module 'tui.cache' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"tui.cache.{module}"), name)
+        globals()[name] = value
+        return value
 
 PLAINTEXT_WARNING = (
     "the calendar cache is stored UNENCRYPTED in {path} (you chose plaintext storage); "

@@ -203,14 +203,20 @@ class LastView:
     start: dt.date
     days: int
     view: str = ""
+    selected: str = ""
+    """The event the cursor was on when the app quit (kept with the sealed frame)."""
 
 
 def view_json(view: LastView) -> JSON:
-    return {"c": calendar_json(view.calendar), "s": view.start.isoformat(), "d": view.days,
-            "v": view.view}
+    found: JSON = {"c": calendar_json(view.calendar), "s": view.start.isoformat(),
+                   "d": view.days, "v": view.view}
+    if view.selected:
+        found["e"] = view.selected
+    return found
 
 
 def view_from(obj: JSON) -> LastView:
     calendar = calendar_from(obj["c"])
     assert calendar is not None
-    return LastView(calendar, dt.date.fromisoformat(obj["s"]), int(obj["d"]), str(obj["v"]))
+    return LastView(calendar, dt.date.fromisoformat(obj["s"]), int(obj["d"]), str(obj["v"]),
+                    str(obj.get("e", "")))

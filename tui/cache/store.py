@@ -32,6 +32,7 @@ from tui.graph.urls import CalendarRef, Mailbox
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
+FRAME_BUSY_TIMEOUT_MS = 200
 # Moved-aside files kept per profile; older ones are deleted (they only help a diagnosis).
 KEEP_MOVED_ASIDE = 3
 # SQLite's primary result codes for "this is no (longer a) database".
@@ -232,6 +233,7 @@ class CacheStore:
             self._conn = self._open()
         except OSError as error:
             raise CacheError(f"the calendar cache {path} cannot be used: {error}") from error
+        self._read_version = self._data_version()
 
     # -- opening, checking, moving aside ----------------------------------------------------
 
@@ -385,6 +387,12 @@ class CacheStore:
             self._conn = self._open()
         except OSError as error:
             raise CacheError(f"the calendar cache {self.path} cannot be used: {error}") from error
+        self._read_version = self._data_version()
+
+    def _data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's `data_version`): what this
+        one read may then be behind the file."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
@@ -583,14 +591,23 @@ class CacheStore:
         payload = self.cipher.seal(frame)
 
         def body(conn: sqlite3.Connection) -> None:
-            conn.execute("BEGIN IMMEDIATE")
+            # At quit, on the UI thread: another writer gets a moment, not the usual wait.
+            conn.execute(f"PRAGMA busy_timeout = {FRAME_BUSY_TIMEOUT_MS}")
             try:
-                conn.execute("DELETE FROM frame")
-                conn.execute("INSERT INTO frame (fit, payload) VALUES (?, ?)", (fit, payload))
-                conn.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # Another program wrote since this one read (a sync from cron, a second
+                    # instance): the screen may show less than the cache holds. No frame.
+                    conn.execute("DELETE FROM frame")
+                    if conn.execute("PRAGMA data_version").fetchone()[0] == self._read_version:
+                        conn.execute("INSERT INTO frame (fit, payload) VALUES (?, ?)",
+                                     (fit, payload))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
         self._guarded(body, None)
 

@@ -69,10 +69,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE.get(name)
-    if module is None:  # a submodule (tui.graph.permissions) or a real AttributeError
-        raise AttributeError(f"module 'tui.graph' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tui.graph.{module}"), name)
-    globals()[name] = value  # once: later lookups do not come here
-    return value
+if not TYPE_CHECKING:  # type checkers see the names imported above instead
+
+    def __getattr__(name: str) -> Any:
+        module = _MODULE.get(name)
+        if module is None:  # a submodule (tui.graph.permissions) or a real AttributeError
+            raise AttributeError(f"module 'tui.graph' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"tui.graph.{module}"), name)
+        globals()[name] = value  # once: later lookups do not come here
+        return value

@@ -81,6 +81,10 @@ class CachedScreen(PaintWatcher):
     _keep_missing_ok: bool
     _startup_note: str
     user_label: str
+    marked: dict[str, Event]
+    toggles: set[str]
+    sending: set[str]
+    bulk_running: bool
 
     if TYPE_CHECKING:
         @property
@@ -128,14 +132,23 @@ class CachedScreen(PaintWatcher):
         (tui/widgets/sealed_frame.py). Only a settled main screen with nothing on top: a
         frame that shows a dialog or half-loaded rows would be the wrong first look."""
         sync = self.sync
+        table = self.table
         if (sync is None or not sync.store.persistent or self.app.screen is not self
                 or self._syncing or self._loading or self.streaming):
             return
+        # What the next start restores is the view and the selected event: marks, a filter
+        # or a toggle shown in the frame would be gone from the screen that replaces it.
+        if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
+            return
         from tui.widgets.sealed_frame import encode
 
+        current = table.current
         update = self._compositor.render_full_update(simplify=True)
         lines = [[segment for strip in line for segment in strip] for line in update.strips]
+        view = LastView(self.calendar, self.window.anchor, self.window.agenda_days,
+                        self.window.view, current.id if current is not None else "")
         with contextlib.suppress(CacheError):  # the next start builds its screen as usual
+            sync.store.save_last_view(view)  # the cursor's event: before the frame
             sync.store.save_frame(fit, encode(lines, self.size))
 
     # -- opening ----------------------------------------------------------------------------
@@ -221,7 +234,9 @@ class CachedScreen(PaintWatcher):
         if (own or users) and not self._tree().select_ref(self.calendar):
             self._tree().select_default()  # the default calendar, named by no id
         self._panes_pending = True
-        self.open_calendar(self.calendar, name)
+        # The event the cursor was on at the last quit, as the sealed frame showed it.
+        selected = view.selected if view is not None and view.calendar == self.calendar else ""
+        self.open_calendar(self.calendar, name, selected or None, missing_ok=True)
         if self.sync is not None and self.sync_every > 0:
             self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
 

@@ -12,6 +12,7 @@ Rich style definitions. Links and other metadata are left out: the frame is not 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from rich.segment import Segment
@@ -21,6 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 VERSION = 1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class FrameUnreadable(ValueError):
@@ -62,6 +64,9 @@ def decode(frame: bytes, size: Size) -> list[Strip]:
         styles = [Style.parse(text) if text else Style() for text in data["styles"]]
         strips = []
         for row in data["lines"]:
+            texts = row[0::2]
+            if any(not isinstance(t, str) or _CONTROL.search(t) for t in texts):
+                raise FrameUnreadable("a frame with control characters")  # not to the tty
             segments = [Segment(row[i], styles[row[i + 1]]) for i in range(0, len(row), 2)]
             strips.append(Strip(segments).crop_extend(0, size.width, None))
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
