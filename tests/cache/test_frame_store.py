@@ -109,3 +109,41 @@ def test_the_signed_in_name_is_kept_and_rewritten_only_when_it_changes(
     store.save_signed_in("Avery Q. <avery@contoso.test>")
     assert store.signed_in() == "Avery Q. <avery@contoso.test>"
     assert store.frame(FIT) is None
+
+
+def test_the_peek_reads_the_frame_only_of_this_account_and_key(
+        db_path: Path, key: bytes, events: list[Event]) -> None:
+    from cryptography.fernet import Fernet
+
+    from tui.cache.cipher import PlainCipher
+    from tui.cache.store import Owner, peek_frame
+
+    cache = CacheStore(db_path, FernetCipher(key), OWNER)
+    cache.put_round(CALENDAR, START, END, Round(events))
+    cache.save_frame(FIT, FRAME)
+    cache.close()
+    before = db_path.read_bytes()
+    assert peek_frame(db_path, FernetCipher(key), OWNER, FIT) == FRAME
+    assert peek_frame(db_path, FernetCipher(key), OWNER, "another fit") is None
+    other = Owner("someone-else.tenant", "someone@contoso.test", "tenant")
+    assert peek_frame(db_path, FernetCipher(key), other, FIT) is None  # another account
+    assert peek_frame(db_path, FernetCipher(Fernet.generate_key()), OWNER, FIT) is None
+    assert peek_frame(db_path, PlainCipher(), OWNER, FIT) is None  # stored encrypted
+    assert peek_frame(db_path.with_name("missing.sqlite3"), FernetCipher(key), OWNER,
+                      FIT) is None
+    assert not db_path.with_name("missing.sqlite3").exists()  # nothing created
+    assert db_path.read_bytes() == before  # nothing changed
+
+
+def test_the_peek_reads_nothing_from_another_schema(
+        db_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.cache import schema
+    from tui.cache.store import peek_frame
+
+    with monkeypatch.context() as patch:  # a cache the app will migrate: not peeked at
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        patch.setattr(schema, "VERSION", 1)
+        CacheStore(db_path, FernetCipher(key), OWNER).close()
+    assert peek_frame(db_path, FernetCipher(key), OWNER, FIT) is None
+    db_path.write_bytes(b"not a database at all, but long enough to look like one" * 100)
+    assert peek_frame(db_path, FernetCipher(key), OWNER, FIT) is None
