@@ -75,6 +75,7 @@ class Cal365App(App[None]):
         self.restore_view = restore_view
         self.frame: FrameScreen | None = None
         self._held_keys: list[events.Key] | None = None
+        self._start_theme = ""
 
     @property
     def client(self) -> GraphClient:
@@ -100,6 +101,7 @@ class Cal365App(App[None]):
         return self._main
 
     def on_mount(self) -> None:
+        self._start_theme = self.theme
         strips = self._sealed_frame()
         if strips is None:
             self._show_main()
@@ -211,7 +213,10 @@ class Cal365App(App[None]):
         if self._main is None or self.screen is self.frame:
             self.exit()  # quit while the sealed frame showed: nothing started yet
         elif self.main.may_quit():
-            self.main.seal_frame(self.frame_fit())
+            # A theme picked from the palette lasts for this run only: a frame in its
+            # colours would not be what the next start shows.
+            if self.theme == self._start_theme:
+                self.main.seal_frame(self.frame_fit())
             self.exit()
 
     def frame_fit(self) -> str:

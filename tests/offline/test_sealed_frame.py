@@ -238,3 +238,13 @@ def test_a_frame_with_control_characters_is_refused() -> None:
     frame = encode([[Segment("a\x1b]52;c;bad\x07")], [Segment("b")]], Size(20, 2))
     with pytest.raises(FrameUnreadable):
         decode(frame, Size(20, 2))
+
+
+async def test_no_frame_in_a_theme_picked_for_this_run_only(fake_graph: FakeGraph) -> None:
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = await synced(pilot)
+        app.theme = next(name for name in app.available_themes if name != app.theme)
+        await pilot.press("q")
+    store = the_store()
+    assert store.frame(fit()) is None
+    store.close()
