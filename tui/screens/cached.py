@@ -145,8 +145,7 @@ class CachedScreen(PaintWatcher):
         current = table.current
         update = self._compositor.render_full_update(simplify=True)
         lines = [[segment for strip in line for segment in strip] for line in update.strips]
-        view = LastView(self.calendar, self.window.anchor, self.window.agenda_days,
-                        self.window.view, current.id if current is not None else "")
+        view = self._last_view(current.id if current is not None else "")
         with contextlib.suppress(CacheError):  # the next start builds its screen as usual
             sync.store.save_last_view(view)  # the cursor's event: before the frame
             sync.store.save_frame(fit, encode(lines, self.size))
@@ -261,10 +260,13 @@ class CachedScreen(PaintWatcher):
         if self.sync_every > 0:
             self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
 
+    def _last_view(self, selected: str = "") -> LastView:
+        return LastView(self.calendar, self.window.anchor, self.window.agenda_days,
+                        self.window.view, selected)
+
     def _save_view(self) -> None:
         assert self.sync is not None
-        view = LastView(self.calendar, self.window.anchor, self.window.agenda_days,
-                        self.window.view)
+        view = self._last_view()
         self.run_worker(asyncio.to_thread(self.sync.save_view, view), group="save-view",
                         exit_on_error=False)
 
