@@ -113,3 +113,20 @@ def test_an_inert_stream_writes_only_inert_text_and_the_raw_one_is_reachable() -
     print("user \x1b]52;c;eA==\x07 \u202eok", file=stream)
     raw_stream(stream).write("\r")
     assert target.getvalue() == f"user {REPLACEMENT}]52;c;eA=={REPLACEMENT} {REPLACEMENT}ok\n\r"
+
+
+@pytest.mark.parametrize("hostile", ["a\x9b2J", "evil\u202etxt", "a\u200bb", "x\ud800",
+                                     "p\u2028q", "\x1b[2J"])
+def test_a_sealed_frame_from_the_cache_file_with_unsafe_text_is_refused(hostile: str) -> None:
+    """The cached last frame is a file's text painted as it is: anything `inert` would
+    change keeps the whole frame from the terminal."""
+    from rich.segment import Segment
+    from textual.geometry import Size
+
+    from tui.widgets.sealed_frame import FrameUnreadable, decode, encode
+
+    frame = encode([[Segment(hostile)], [Segment("b")]], Size(20, 2))
+    with pytest.raises(FrameUnreadable):
+        decode(frame, Size(20, 2))
+    assert len(decode(encode([[Segment("Zoë 🚀 ok")], [Segment("b")]], Size(20, 2)),
+                      Size(20, 2))) == 2

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.strip import Strip
 
 from tui.commands import bindings
@@ -16,6 +17,7 @@ from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
 from tui.opening import StartedOpen
 from tui.palette import Cal365Commands
+from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
@@ -153,6 +155,14 @@ class Cal365App(App[None]):
         if self.cache_warning:  # plaintext cache: as persistent as the tokens' warning
             self.notify(self.cache_warning, title="Calendar cache unencrypted",
                         severity="warning", timeout=24 * 3600)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast, from any screen, is inert text: its words may carry a path, a
+        keyring's or a server's text, so no markup and no control characters are read.
+        (`markup` is accepted for Textual's signature and ignored.)"""
+        super().notify(inert(message, 2000, lines=True), title=inert(title, 200),
+                       severity=severity, timeout=timeout, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys typed while the sealed frame shows, and while the main screen is built

@@ -145,3 +145,35 @@ async def test_y_says_how_to_get_the_copy_through_tmux(fake_graph: FakeGraph) ->
         assert app.clipboard == event.web_link
         text = shown(app.main.status, 400)
         assert text.startswith("Copied the Outlook link") and "set-clipboard on" in text
+
+
+async def test_every_toast_is_inert_text_whatever_screen_sends_it(
+    fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A toast's words may carry a path, a keyring's or a server's text: what reaches
+    Textual has no control, bidi or invisible characters and is never read as markup."""
+    from textual.app import App
+
+    from tests.app.helpers import ZONE
+    from tests.conftest import DEMO_TODAY
+    from tui.app import Cal365App
+    from tui.graph import GraphClient
+
+    sent: list[tuple[str, str, bool]] = []
+
+    def record(self: App[None], message: str, *, title: str = "", severity: str = "",
+               timeout: float | None = None, markup: bool = True) -> None:
+        sent.append((message, title, markup))
+
+    monkeypatch.setattr(App, "notify", record)
+    hostile = "/home/x\x1b]52;c;eA==\x07 [bold]not markup[/bold] \u202eevil\x9b"
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE)
+    app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE, cache_warning=hostile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.main.notify("title too", title="T\x1b[2J\u2066")
+    assert sent and all(markup is False for _, _, markup in sent)
+    for message, title, _ in sent:
+        for char in "\x1b\x07\x9b\u202e\u2066":
+            assert char not in message and char not in title
+    assert "[bold]not markup[/bold]" in sent[0][0]
