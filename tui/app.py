@@ -214,9 +214,11 @@ class Cal365App(App[None]):
 
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options))
-        )
+        # An exception's words may be a server's text: inert, as everything printed is.
+        self._exit_renderables.append(Segments(
+            segment if segment.control else segment._replace(text=inert(segment.text, None,
+                                                                          lines=True))
+            for segment in self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:

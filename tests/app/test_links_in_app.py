@@ -177,3 +177,24 @@ async def test_every_toast_is_inert_text_whatever_screen_sends_it(
         for char in "\x1b\x07\x9b\u202e\u2066":
             assert char not in message and char not in title
     assert "[bold]not markup[/bold]" in sent[0][0]
+
+
+async def test_a_crash_report_shows_the_exceptions_words_inert(
+    fake_graph: FakeGraph, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """An exception's message may be a server's text; the crash report printed at exit
+    carries it inert like every other output."""
+    app = make_app(fake_graph)
+
+    def boom() -> None:
+        raise ValueError("server said \x1b]52;c;eA==\x07 \u202eevil \x9b2J done")
+
+    with pytest.raises(ValueError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.call_later(boom)
+            await pilot.pause(0.3)
+    err = capfd.readouterr().err
+    assert "server said" in err and "evil" in err and "done" in err
+    for char in "\x1b\x07\x9b\u202e":
+        assert char not in err
