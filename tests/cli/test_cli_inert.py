@@ -182,3 +182,29 @@ def test_cache_info_shows_a_hostile_state_folder_inertly(
         assert run.code == Exit.OK, run.err
         assert_inert(run.out, run.err)
     assert json.loads(run.out)["path"].startswith(str(folder))
+
+
+@pytest.mark.parametrize("argv", [("events",), ("events", "--json"), ("calendars",)])
+def test_the_bytes_a_real_process_writes_carry_no_raw_control(
+    fake_graph: FakeGraph, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    """The same, as bytes on the pipes of a real `cal365` process: nothing raw, in UTF-8
+    (C2 9B is U+009B) or as a bare 8-bit byte."""
+    import os
+    import subprocess
+    import sys
+
+    refuse_everything(fake_graph)
+    env = {**os.environ, "CAL365_HOME": str(tmp_path / "home"),
+           "CAL365_ACCESS_TOKEN": fake_graph.token, "CAL365_TIMEZONE": "Europe/Berlin",
+           "PYTHONIOENCODING": "utf-8"}
+    env.pop("CAL365_GRAPH_URL", None)
+    done = subprocess.run([sys.executable, "-m", "tui", *argv, "--graph-url",
+                           fake_graph.base_url], capture_output=True, env=env, timeout=120)
+    assert done.returncode not in (0, None)
+    for stream in (done.stdout, done.stderr):
+        for raw in (b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xc2\x9d", b"\xe2\x80\xae",
+                    b"\xe2\x81\xa6", b"\xe2\x80\x8b", b"\xe2\x80\xa8"):
+            assert raw not in stream, (raw, stream)
+        stream.decode("utf-8")  # well-formed: no stray 8-bit byte
+    assert b"pwned" in done.stderr and b"Traceback" not in done.stderr
