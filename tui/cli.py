@@ -13,7 +13,7 @@ from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
-from tui.script.parsers import add_cache, add_sync
+from tui.script.parsers import add_cache, add_sync, add_window_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,13 +49,6 @@ environment (flags win over these, these win over the config file):
 
 keys inside the app: press ? for the full list.
 """
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 # Sign-in settings, accepted before or after a subcommand. SUPPRESS keeps a subcommand's
@@ -116,15 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="show times in this zone (overrides CAL365_TIMEZONE)",
     )
-    parser.add_argument(
-        "--date",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="first day of the window shown at start (default: today)",
-    )
-    parser.add_argument(
-        "--days", type=int, default=14, metavar="N", help="days in the window (default: 14)"
-    )
+    add_window_options(parser, default=None)
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     login = commands.add_parser(
@@ -174,8 +159,38 @@ def _account_command(args: argparse.Namespace) -> int:
     return commands.whoami(flags)
 
 
+# The options that name a day, as argparse spells them in its errors.
+DAY_OPTIONS = {"date": "--date", "from_date": "--from", "to_date": "--to"}
+
+
+def settle_days(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--date, --from and --to as dates, read as the app's `g` reads a day: relative forms
+    (`+3`, `friday`) count from today in the zone times are shown in, or from --date (the
+    day taken as today). A day out of range is a usage error, as any bad option."""
+    from tui.window import parse_day
+
+    if not any(isinstance(getattr(args, dest, None), str) for dest in DAY_OPTIONS):
+        return
+    name = (getattr(args, "timezone", None) or os.environ.get("CAL365_TIMEZONE")
+            or local_zone_name())
+    today = dt.datetime.now(zone(name) or dt.UTC).date()  # an unknown zone is refused later
+    for dest, flag in DAY_OPTIONS.items():
+        text = getattr(args, dest, None)
+        if not isinstance(text, str):
+            continue
+        try:
+            day = parse_day(text, today)
+        except ValueError as error:
+            parser.error(f"argument {flag}: {error}")
+        setattr(args, dest, day)
+        if dest == "date":
+            today = day
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settle_days(parser, args)
     debug_log = os.environ.get("CAL365_DEBUG_LOG", "").strip()
     if debug_log:
         from pathlib import Path
@@ -202,9 +217,10 @@ def _run_app(args: argparse.Namespace) -> int:
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)
         return 2
-    if not 1 <= args.days <= 1825:
-        print("cal365: --days must be between 1 and 1825", file=sys.stderr)
-        return 2
+    if args.days is None:
+        from tui.window import DEFAULT_DAYS
+
+        args.days = DEFAULT_DAYS
 
     fake: FakeGraph | ChildGraph | None = None
     child: ChildGraph | None = None  # the demo's fake Graph when it runs in a child process

@@ -4,6 +4,7 @@ anchor day. Pure date arithmetic, no UI, so it is easy to test."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -12,6 +13,11 @@ from typing import Literal
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 RANGE_NOTE = "cal365 shows dates from 1900 to 2999"
+# A window's length in days: Graph's calendarView shows at most 1825 days at once.
+DEFAULT_DAYS = 14
+MAX_DAYS = 1825
+DAYS_NOTE = f"must be a number of days from 1 to {MAX_DAYS}"
+DAY_FORMS = "2026-12-01, today, +3, -7 or friday"
 
 View = Literal["day", "workweek", "week", "month", "agenda"]
 VIEWS: tuple[View, ...] = ("day", "workweek", "week", "month", "agenda")
@@ -103,14 +109,14 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     name (`mon`, `friday`: the next such day, today included). Raises ValueError."""
     value = text.strip().lower()
     if not value:
-        raise ValueError("type a date, e.g. 2026-12-01, +3 or friday")
+        raise ValueError(f"type a date, e.g. {DAY_FORMS}")
     if value in ("today", "t"):
         return today
     if value == "tomorrow":
         return today + dt.timedelta(days=1)
     if value == "yesterday":
         return today - dt.timedelta(days=1)
-    if value[0] in "+-" and value[1:].isdigit():
+    if re.fullmatch(r"[+-][0-9]{1,9}", value):
         try:
             day = today + dt.timedelta(days=int(value))
         except OverflowError:
@@ -123,8 +129,39 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"not a date: {text.strip()!r} (try 2026-12-01, +3 or friday)") from None
+        raise ValueError(f"not a date: {text.strip()!r} (try {DAY_FORMS})") from None
     return _checked(day)
+
+
+def parse_days(text: str) -> int:
+    """A window's length typed by the user (`--days`), for the app and every command alike.
+    Raises ValueError."""
+    value = text.strip()
+    if not re.fullmatch(r"\+?[0-9]{1,6}", value) or not 1 <= int(value) <= MAX_DAYS:
+        raise ValueError(f"{DAYS_NOTE}, not {text!r}")
+    return int(value)
+
+
+def span(first: dt.date | None, last: dt.date | None, days: int | None,
+         today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day (both shown) that --from, --to and --days name: from `first`
+    (default: today) to `last`, or for `days` days (default: DEFAULT_DAYS). The same rules
+    for the app's window and every command's. Raises ValueError."""
+    if last is not None and days is not None:
+        raise ValueError("--to and --days both say where the window ends: give one of them")
+    first = _checked(first or today)
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"--days {DAYS_NOTE}, not {days}")
+    if last is None:
+        last = first + dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise ValueError(f"{RANGE_NOTE} (--from {first}, --to {last})")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValueError(f"a window is at most {MAX_DAYS} days long (Graph shows at most "
+                         f"{MAX_DAYS} days at once): --from {first}, --to {last}")
+    return first, last
 
 
 def _checked(day: dt.date) -> dt.date:

@@ -13,13 +13,45 @@ import textwrap
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP
+from tui.window import DAY_FORMS, DEFAULT_DAYS, MAX_DAYS, parse_day, parse_days
+
+DAY = "DAY"  # the metavar of every date option: the forms `g` takes in the app
 
 
-def parse_date(text: str) -> dt.date:
+class DayText(str):
+    """A day as typed (`2026-12-01`, `+3`, `friday`): its form is checked while parsing,
+    its date is settled once the zone (and so today) is known (`settle_days` in tui.cli)."""
+
+
+def parse_date(text: str) -> DayText:
     try:
-        return dt.date.fromisoformat(text)
+        parse_day(text, dt.date.today())  # the form; the date is settled later
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return DayText(text.strip())
+
+
+def parse_days_option(text: str) -> int:
+    try:
+        return parse_days(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def window_options() -> argparse.ArgumentParser:
+    """--date and --days, accepted after the subcommand name too (SUPPRESS: see
+    `connection_options`)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_window_options(parent, default=argparse.SUPPRESS)
+    return parent
+
+
+def add_window_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    parser.add_argument("--date", type=parse_date, metavar=DAY, default=default,
+                        help=f"the day taken as today: where the window starts ({DAY_FORMS}; "
+                             "default: today); with --demo, the day its mailbox is made around")
+    parser.add_argument("--days", type=parse_days_option, metavar="N", default=default,
+                        help=f"days in the window, 1 to {MAX_DAYS} (default: {DEFAULT_DAYS})")
 
 
 def parse_count(text: str) -> int:
@@ -85,21 +117,22 @@ def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *
 def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 sync`; `parents` carry the sign-in settings (--profile, --cache)."""
     sync = _command(
-        commands, "sync", [*parents, connection_options()],
+        commands, "sync", [*parents, connection_options(), window_options()],
         help="bring the local calendar cache up to date; print what changed",
         description="Sync the local calendar cache with Graph (calendarView delta: only what "
                     "changed since the last sync is sent): every date window cal365 has "
-                    "shown, or only --calendar's, or exactly the window --from/--to names "
+                    "shown, or only --calendar's, or exactly the window --from/--to/--days "
+                    "names "
                     "(which also adds it to the cache). For cron and for warming the cache. "
                     "Text output: one tab-separated line per window: calendar, first day, "
                     "last day, added N, changed N, removed N, full or incremental.",
     )
     sync.add_argument("--calendar", metavar="ID", help="only this calendar (an id from "
                       "`cal365 calendars`)")
-    sync.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
+    sync.add_argument("--from", dest="from_date", type=parse_date, metavar=DAY,
                       help="sync exactly this window, from this day (default: today)")
-    sync.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
-                      help="…to this day, included (default: 13 days after --from)")
+    sync.add_argument("--to", dest="to_date", type=parse_date, metavar=DAY,
+                      help="…to this day, included (default: --days after --from)")
     _json_option(sync)
 
 
@@ -138,7 +171,7 @@ def add_all(commands: Any) -> None:
     _json_option(calendars)
 
     events = _command(
-        commands, "events", connection,
+        commands, "events", [*connection, window_options()],
         help="list events in a date window, recurring series as their occurrences",
         description="List the events of a calendar between two dates (both included; 14 days "
                     "from today by default), recurring series expanded into occurrences. Text "
@@ -149,10 +182,10 @@ def add_all(commands: Any) -> None:
     events.add_argument("--calendar", metavar="ID",
                         help="a calendar id from `cal365 calendars` (default: the default "
                              "calendar)")
-    events.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="first day (default: today)")
-    events.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="last day, included (default: 13 days after --from)")
+    events.add_argument("--from", dest="from_date", type=parse_date, metavar=DAY,
+                        help=f"first day ({DAY_FORMS}; default: today, or --date)")
+    events.add_argument("--to", dest="to_date", type=parse_date, metavar=DAY,
+                        help="last day, included (default: --days after --from)")
     events.add_argument("--mine", action="store_true", help="only meetings the user organizes")
     events.add_argument("--offline", action="store_true",
                         help="answer from the local calendar cache alone (no request is sent); "

@@ -125,8 +125,8 @@ def run_sync(args: argparse.Namespace) -> int:
         from tui.script.events import calendar_from, window
 
         tz = zone(timezone_name(args)) or dt.UTC
-        named = args.from_date is not None or args.to_date is not None
-        span = window(args.from_date, args.to_date, tz) if named else None
+        named = any(getattr(args, d, None) is not None for d in ("from_date", "to_date", "days"))
+        span = window(args, tz) if named else None
         with opened_cache(args) as opened, fake_if_demo(args) as fake:
             token: str | TokenProvider
             if fake is not None:
