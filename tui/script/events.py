@@ -135,6 +135,11 @@ def _offline(args: argparse.Namespace, calendar: CalendarRef, start: dt.datetime
     from tui.script.sync import as_of, opened_cache
 
     with opened_cache(args) as opened:
+        if opened.memory_only:  # it starts empty with every command
+            raise ScriptError(Exit.ERROR, f"nothing is cached to answer offline from: "
+                              f"{opened.memory_only}; it starts empty every time. Run "
+                              "without --offline, or keep the cache with a working keyring "
+                              "or --cache plaintext")
         synced = opened.store.synced_at(calendar, start, end)
         if synced is None:
             raise ScriptError(Exit.ERROR, "the cache holds no copy of that window: run cal365 "
