@@ -130,9 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         "for them by itself when you first use them",
     )
     commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
-    commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
+    whoami = commands.add_parser("whoami", parents=[parent],
+                                 help="show who is signed in and where")
+    whoami.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
+                        help="Graph root URL to show (overrides CAL365_GRAPH_URL)")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
-    add_script_commands(commands)
+    add_script_commands(commands, [parent])
     add_sync(commands, [parent])
     add_cache(commands, [parent])
     return parser
@@ -157,6 +160,16 @@ def _account_command(args: argparse.Namespace) -> int:
     if args.command == "logout":
         return commands.logout(flags)
     return commands.whoami(flags)
+
+
+def _command_parser(parser: argparse.ArgumentParser,
+                    args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the subcommand the arguments name (its usage line in an error)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            sub: argparse.ArgumentParser | None = action.choices.get(args.command or "")
+            return sub or parser
+    return parser
 
 
 # The options that name a day, as argparse spells them in its errors.
@@ -190,6 +203,11 @@ def settle_days(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from tui.script.uses import unused_option
+
+    problem = unused_option(args)
+    if problem:
+        _command_parser(parser, args).error(problem)
     settle_days(parser, args)
     debug_log = os.environ.get("CAL365_DEBUG_LOG", "").strip()
     if debug_log:

@@ -148,7 +148,9 @@ def _info(args: argparse.Namespace) -> int:
 def _clear(args: argparse.Namespace) -> int:
     settings = _settings(args)
     removed, problem = remove_cache(settings)
-    if removed:
+    if args.json:
+        emit_json({"profile": settings.profile, "removed": removed, "keyringProblem": problem})
+    elif removed:
         print(f"Cleared the calendar cache of profile {settings.profile!r}. Removed:")
         for item in removed:
             print(f"  {item}")

@@ -70,12 +70,27 @@ def connection_options() -> argparse.ArgumentParser:
     SUPPRESS keeps a subcommand from overwriting the same option given before its name
     (`cal365 --demo events` and `cal365 events --demo` mean the same).
     """
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in demo mailbox (a local fake Graph)")
+    parent = demo_option()
     parent.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Graph root URL (overrides CAL365_GRAPH_URL)")
     _timezone_option(parent)
+    return parent
+
+
+def demo_option() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="use the built-in demo mailbox (a local fake Graph)")
+    return parent
+
+
+def demo_date_option() -> argparse.ArgumentParser:
+    """--date for a command that shows no window: with --demo, the day its mailbox is made
+    around (so ids found with `cal365 --date D --demo events` are the same)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--date", type=parse_date, metavar=DAY, default=argparse.SUPPRESS,
+                        help="with --demo: the day taken as today, which the demo's mailbox "
+                             f"is made around ({DAY_FORMS})")
     return parent
 
 
@@ -139,7 +154,7 @@ def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
     cache = _command(
-        commands, "cache", [*parents, zone_options()],
+        commands, "cache", [*parents, demo_option(), zone_options(), demo_date_option()],
         help="where the local calendar cache is, how big and old; or clear it",
         description="The local calendar cache of a profile (what cal365 has seen, so it "
                     "starts at once and works offline). `info` prints where it is, how big "
@@ -149,14 +164,15 @@ def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     cache.add_argument("cache_action", nargs="?", choices=("info", "clear"), default="info",
                        metavar="info|clear", help="what to do (default: info)")
-    _json_option(cache, "info as one JSON document")
+    _json_option(cache, "info (or what clear removed) as one JSON document")
 
 
-def add_all(commands: Any) -> None:
-    connection = [connection_options()]
+def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """The other script subcommands; `parents` carry the sign-in settings (--profile…)."""
+    connection = [*parents, connection_options()]
 
     calendars = _command(
-        commands, "calendars", connection,
+        commands, "calendars", [*connection, demo_date_option()],
         help="list calendar groups and their calendars, with ids",
         description="List calendar groups and the calendars in each, with the ids other "
                     "commands take. Text output: one tab-separated line per calendar: "
@@ -193,7 +209,7 @@ def add_all(commands: Any) -> None:
     _json_option(events)
 
     cancel = _command(
-        commands, "cancel", connection,
+        commands, "cancel", [*connection, demo_date_option()],
         help="cancel meetings you organize, by event id, with a comment",
         description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
                     "cancellation notice with the comment. Asks on the terminal unless --yes. "
@@ -219,7 +235,7 @@ def add_all(commands: Any) -> None:
     _json_option(cancel)
 
     log = _command(
-        commands, "audit", [zone_options()],
+        commands, "audit", [demo_option(), zone_options(), demo_date_option()],
         help="show the log of cancels cal365 has sent",
         description="Show the audit log: every cancel cal365 sent, from the app or the command "
                     "line, oldest first. Text output: one tab-separated line per cancel: time, "
