@@ -107,3 +107,15 @@ def test_span_refuses_windows_the_app_cannot_show(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         span(first, last, days, WED)
+
+
+@pytest.mark.parametrize(
+    ("text", "today"),
+    [("tomorrow", dt.date(2999, 12, 31)), ("+1", dt.date(2999, 12, 31)),
+     ("friday", dt.date(2999, 12, 31)), ("yesterday", dt.date(1900, 1, 1)),
+     ("-1", dt.date(1900, 1, 1))],
+)
+def test_every_form_of_a_day_keeps_to_the_range(text: str, today: dt.date) -> None:
+    assert today.weekday() != 4  # friday is days away
+    with pytest.raises(ValueError, match="cal365 shows dates from 1900 to 2999"):
+        parse_day(text, today)

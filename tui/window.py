@@ -110,22 +110,18 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     value = text.strip().lower()
     if not value:
         raise ValueError(f"type a date, e.g. {DAY_FORMS}")
-    if value in ("today", "t"):
-        return today
-    if value == "tomorrow":
-        return today + dt.timedelta(days=1)
-    if value == "yesterday":
-        return today - dt.timedelta(days=1)
-    if re.fullmatch(r"[+-][0-9]{1,9}", value):
-        try:
-            day = today + dt.timedelta(days=int(value))
-        except OverflowError:
-            raise ValueError(f"too far: {RANGE_NOTE}") from None
-        return _checked(day)
     names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    offset: int | None = {"today": 0, "t": 0, "tomorrow": 1, "yesterday": -1}.get(value)
+    if re.fullmatch(r"[+-][0-9]{1,9}", value):
+        offset = int(value)
     for index, name in enumerate(names):
         if len(value) >= 2 and name.startswith(value):
-            return today + dt.timedelta(days=(index - today.weekday()) % 7)
+            offset = (index - today.weekday()) % 7
+    if offset is not None:  # every form is held to the same range, near its edges too
+        try:
+            return _checked(today + dt.timedelta(days=offset))
+        except OverflowError:
+            raise ValueError(f"too far: {RANGE_NOTE}") from None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
