@@ -68,14 +68,21 @@ AUTH_FLAGS = {
 }
 
 
-def _auth_parent() -> argparse.ArgumentParser:
+def _auth_parent(command: str | None = None) -> argparse.ArgumentParser:
+    """The sign-in settings `command` uses (tui.script.uses), written after its name."""
+    from tui.script.uses import USES
+
+    uses = USES[command]
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("sign-in")
     for dest, (flag, metavar, text) in AUTH_FLAGS.items():
-        group.add_argument(flag, dest=dest, metavar=metavar, help=text, default=argparse.SUPPRESS)
-    group.add_argument("--no-cache", dest="cache", action="store_const", const="off",
-                       default=argparse.SUPPRESS, help="run without the local calendar cache "
-                       "(the same as --cache off)")
+        if dest in uses:
+            group.add_argument(flag, dest=dest, metavar=metavar, help=text,
+                               default=argparse.SUPPRESS)
+    if "cache" in uses:
+        group.add_argument("--no-cache", dest="cache", action="store_const", const="off",
+                           default=argparse.SUPPRESS, help="run without the local calendar "
+                           "cache (the same as --cache off)")
     return parent
 
 
@@ -113,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     login = commands.add_parser(
-        "login", parents=[parent], help="sign in with a device code and keep the tokens",
+        "login", parents=[_auth_parent("login")],
+        help="sign in with a device code and keep the tokens",
         description="Sign in with Microsoft's device code flow: open the URL shown on any "
         "device and enter the code.",
     )
@@ -129,15 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
         f"{permissions.GROUP_WRITE} to cancel in Microsoft 365 group calendars; the app asks "
         "for them by itself when you first use them",
     )
-    commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
-    whoami = commands.add_parser("whoami", parents=[parent],
+    commands.add_parser("logout", parents=[_auth_parent("logout")],
+                        help="forget this profile's sign-in")
+    whoami = commands.add_parser("whoami", parents=[_auth_parent("whoami")],
                                  help="show who is signed in and where")
     whoami.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Graph root URL to show (overrides CAL365_GRAPH_URL)")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
-    add_script_commands(commands, [parent])
-    add_sync(commands, [parent])
-    add_cache(commands, [parent])
+    add_script_commands(commands, [_auth_parent("events")])
+    add_sync(commands, [_auth_parent("sync")])
+    add_cache(commands, [_auth_parent("cache")])
     return parser
 
 

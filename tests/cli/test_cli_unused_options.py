@@ -64,6 +64,8 @@ def test_an_option_the_command_does_not_use_is_refused_before_its_name(
         (("audit", "--path", "--json"), "prints only where the log is: leave out --json"),
         (("cancel", "AAMkAD-x", "--dry-run", "--yes"), "--yes does nothing with --dry-run"),
         (("login", "--days", "3"), "unrecognized arguments: --days 3"),
+        (("login", "--sync-every", "3"), "unrecognized arguments: --sync-every 3"),
+        (("cache", "info", "--client-id", "x"), "unrecognized arguments: --client-id x"),
         (("audit", "--days", "3"), "unrecognized arguments: --days 3"),
     ],
 )
@@ -74,6 +76,21 @@ def test_an_option_that_would_do_nothing_here_is_refused(
     assert run.code == Exit.USAGE, (run.out, run.err)
     assert message in run.err
     assert run.out == "" and "Traceback" not in run.err
+
+
+USED = [(command, dest) for command in USES if command is not None
+        for dest in sorted(USES[command])]
+
+
+@pytest.mark.parametrize(("command", "dest"), USED)
+def test_every_option_a_command_uses_is_taken_after_its_name_too(command: str,
+                                                                 dest: str) -> None:
+    from tui.cli import build_parser
+
+    argv = [command, *REQUIRED.get(command, ()), *VALUES[dest]]
+    before = build_parser().parse_args([*VALUES[dest], command, *REQUIRED.get(command, ())])
+    after = build_parser().parse_args(argv)
+    assert getattr(after, dest) == getattr(before, dest) not in (None, False)
 
 
 @pytest.mark.parametrize(
