@@ -244,10 +244,14 @@ def _run_app(args: argparse.Namespace) -> int:
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)
         return 2
-    if args.days is None:
-        from tui.window import DEFAULT_DAYS
+    from tui.window import DEFAULT_DAYS, span
 
-        args.days = DEFAULT_DAYS
+    args.days = args.days or DEFAULT_DAYS
+    try:  # the window the app opens, held to the commands' rules
+        span(args.date, None, args.days, dt.datetime.now(zone(timezone) or dt.UTC).date())
+    except ValueError as error:
+        print(f"cal365: {error}", file=sys.stderr)
+        return 2
 
     fake: FakeGraph | ChildGraph | None = None
     child: ChildGraph | None = None  # the demo's fake Graph when it runs in a child process

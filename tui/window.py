@@ -153,7 +153,7 @@ def span(first: dt.date | None, last: dt.date | None, days: int | None,
     if last < first:
         raise ValueError(f"--to {last} is before --from {first}")
     if first < FIRST_DAY or last > LAST_DAY:
-        raise ValueError(f"{RANGE_NOTE} (--from {first}, --to {last})")
+        raise ValueError(f"{RANGE_NOTE}; the window {first} to {last} goes beyond")
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"a window is at most {MAX_DAYS} days long (Graph shows at most "
                          f"{MAX_DAYS} days at once): --from {first}, --to {last}")

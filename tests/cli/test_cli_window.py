@@ -100,3 +100,20 @@ def test_the_app_refuses_a_day_out_of_range_as_the_commands_do(run_cli: Cal365) 
     run = run_cli("--demo", "--date", "+999999")
     assert run.code == Exit.USAGE
     assert "argument --date: " in run.err and "cal365 shows dates from 1900 to 2999" in run.err
+
+
+def test_the_app_refuses_a_window_beyond_the_range_in_the_commands_words(
+    run_cli: Cal365, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import Cal365App
+
+    started: list[Cal365App] = []
+    monkeypatch.setattr(Cal365App, "run", lambda self, *a, **k: started.append(self))
+    words = "cal365 shows dates from 1900 to 2999; the window 2999-12-30 to 3000-01-12 goes beyond"
+    app = run_cli("--demo", "--date", "2999-12-30", "--days", "14")
+    events = run_cli("--demo", "--date", "2999-12-30", "events", "--days", "14")
+    assert app.code == events.code == Exit.USAGE
+    assert words in app.err and words in events.err
+    assert started == []
+    assert run_cli("--demo", "--date", "2999-12-18", "--days", "14").code == Exit.OK
+    assert len(started) == 1
