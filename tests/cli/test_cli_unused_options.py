@@ -60,6 +60,7 @@ def test_an_option_the_command_does_not_use_is_refused_before_its_name(
         (("cancel", "AAMkAD-x", "--date", "2026-11-23", "--yes"),
          "--date does nothing for `cal365 cancel` but with --demo"),
         (("--date", "2026-11-23", "audit"), "--date does nothing for `cal365 audit` but with"),
+        (("--date", "2026-11-23", "sync"), "--date does nothing for `cal365 sync` without"),
         (("audit", "--path", "--limit", "2"), "prints only where the log is: leave out --limit"),
         (("audit", "--path", "--json"), "prints only where the log is: leave out --json"),
         (("cancel", "AAMkAD-x", "--dry-run", "--yes"), "--yes does nothing with --dry-run"),

@@ -77,6 +77,10 @@ def unused_option(args: argparse.Namespace) -> str | None:
 
 def _own_options(command: str | None, args: argparse.Namespace) -> str | None:
     """A subcommand's own options that another of its options makes pointless."""
+    window = any(given(args, dest) for dest in ("from_date", "to_date", "days"))
+    if command == "sync" and given(args, "date") and not window and not given(args, "demo"):
+        return ("--date does nothing for `cal365 sync` without --from, --to or --days (it "
+                "syncs the windows cal365 has shown): name the window, or leave it out")
     if command == "audit" and given(args, "path"):
         for dest, flag in (("limit", "--limit"), ("json", "--json")):
             if given(args, dest):
