@@ -104,6 +104,10 @@ class Window:
         return f"{name} · {dates}", dates, short
 
 
+class OutOfRange(ValueError):
+    """A day written well, but outside the days cal365 shows."""
+
+
 def parse_day(text: str, today: dt.date) -> dt.date:
     """A day typed by the user: `2026-12-01`, `today`, `tomorrow`, `+3`, `-7`, or a weekday
     name (`mon`, `friday`: the next such day, today included). Raises ValueError."""
@@ -121,7 +125,7 @@ def parse_day(text: str, today: dt.date) -> dt.date:
         try:
             return _checked(today + dt.timedelta(days=offset))
         except OverflowError:
-            raise ValueError(f"too far: {RANGE_NOTE}") from None
+            raise OutOfRange(f"too far: {RANGE_NOTE}") from None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
@@ -162,5 +166,5 @@ def span(first: dt.date | None, last: dt.date | None, days: int | None,
 
 def _checked(day: dt.date) -> dt.date:
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{day.isoformat()} is too far: {RANGE_NOTE}")
+        raise OutOfRange(f"{day.isoformat()} is too far: {RANGE_NOTE}")
     return day

@@ -46,6 +46,8 @@ def test_events_honours_days_before_or_after_the_subcommand(
         (("--date", WED, "events", "--from", "-7", "--days", "1"), "2026-11-18", "2026-11-19"),
         (("--date", WED, "events", "--from", "tomorrow", "--days", "1"), "2026-11-26",
          "2026-11-27"),
+        (("--date", "1950-01-02", "events", "--from", "+365000", "--days", "1"), "2949-05-04",
+         "2949-05-05"),
         (("events", "--date", "2026-11-23", "--from", "today", "--days", "1"), "2026-11-23",
          "2026-11-24"),
     ],

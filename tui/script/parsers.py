@@ -13,7 +13,7 @@ import textwrap
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP
-from tui.window import DAY_FORMS, DEFAULT_DAYS, MAX_DAYS, parse_day, parse_days
+from tui.window import DAY_FORMS, DEFAULT_DAYS, MAX_DAYS, OutOfRange, parse_day, parse_days
 
 DAY = "DAY"  # the metavar of every date option: the forms `g` takes in the app
 
@@ -25,7 +25,9 @@ class DayText(str):
 
 def parse_date(text: str) -> DayText:
     try:
-        parse_day(text, dt.date.today())  # the form; the date is settled later
+        parse_day(text, dt.date.today())  # the form; the date and its range are settled
+    except OutOfRange:  # later, from --date and in the zone times are shown in
+        pass
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     return DayText(text.strip())
