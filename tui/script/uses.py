@@ -2,7 +2,8 @@
 a usage error, never silently ignored, wherever it is written (before or after the
 subcommand's name: both land in the same namespace).
 
-Pure (no argparse, no imports of the commands): `cal365` checks this on every start.
+Light (no command is imported): `cal365` checks this on every start, and builds each
+subcommand's sign-in options from the same table.
 """
 
 from __future__ import annotations
