@@ -13,7 +13,7 @@ from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
-from tui.script.parsers import add_cache, add_sync
+from tui.script.parsers import add_cache, add_sync, add_window_options
 from tui.text import inert
 
 if TYPE_CHECKING:
@@ -52,13 +52,6 @@ keys inside the app: press ? for the full list.
 """
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 # Sign-in settings, accepted before or after a subcommand. SUPPRESS keeps a subcommand's
 # parser from overwriting a value given before it with its own default.
 AUTH_FLAGS = {
@@ -76,14 +69,21 @@ AUTH_FLAGS = {
 }
 
 
-def _auth_parent() -> argparse.ArgumentParser:
+def _auth_parent(command: str | None = None) -> argparse.ArgumentParser:
+    """The sign-in settings `command` uses (tui.script.uses), written after its name."""
+    from tui.script.uses import USES
+
+    uses = USES[command]
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("sign-in")
     for dest, (flag, metavar, text) in AUTH_FLAGS.items():
-        group.add_argument(flag, dest=dest, metavar=metavar, help=text, default=argparse.SUPPRESS)
-    group.add_argument("--no-cache", dest="cache", action="store_const", const="off",
-                       default=argparse.SUPPRESS, help="run without the local calendar cache "
-                       "(the same as --cache off)")
+        if dest in uses:
+            group.add_argument(flag, dest=dest, metavar=metavar, help=text,
+                               default=argparse.SUPPRESS)
+    if "cache" in uses:
+        group.add_argument("--no-cache", dest="cache", action="store_const", const="off",
+                           default=argparse.SUPPRESS, help="run without the local calendar "
+                           "cache (the same as --cache off)")
     return parent
 
 
@@ -117,19 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="show times in this zone (overrides CAL365_TIMEZONE)",
     )
-    parser.add_argument(
-        "--date",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="first day of the window shown at start (default: today)",
-    )
-    parser.add_argument(
-        "--days", type=int, default=14, metavar="N", help="days in the window (default: 14)"
-    )
+    add_window_options(parser, default=None)
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     login = commands.add_parser(
-        "login", parents=[parent], help="sign in with a device code and keep the tokens",
+        "login", parents=[_auth_parent("login")],
+        help="sign in with a device code and keep the tokens",
         description="Sign in with Microsoft's device code flow: open the URL shown on any "
         "device and enter the code.",
     )
@@ -145,12 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
         f"{permissions.GROUP_WRITE} to cancel in Microsoft 365 group calendars; the app asks "
         "for them by itself when you first use them",
     )
-    commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
-    commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
+    commands.add_parser("logout", parents=[_auth_parent("logout")],
+                        help="forget this profile's sign-in")
+    whoami = commands.add_parser("whoami", parents=[_auth_parent("whoami")],
+                                 help="show who is signed in and where")
+    whoami.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
+                        help="Graph root URL to show (overrides CAL365_GRAPH_URL)")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
-    add_script_commands(commands)
-    add_sync(commands, [parent])
-    add_cache(commands, [parent])
+    add_script_commands(commands, [_auth_parent("events")])
+    add_sync(commands, [_auth_parent("sync")])
+    add_cache(commands, [_auth_parent("cache")])
     return parser
 
 
@@ -175,8 +172,53 @@ def _account_command(args: argparse.Namespace) -> int:
     return commands.whoami(flags)
 
 
+def _command_parser(parser: argparse.ArgumentParser,
+                    args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the subcommand the arguments name (its usage line in an error)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            sub: argparse.ArgumentParser | None = action.choices.get(args.command or "")
+            return sub or parser
+    return parser
+
+
+# The options that name a day, as argparse spells them in its errors.
+DAY_OPTIONS = {"date": "--date", "from_date": "--from", "to_date": "--to"}
+
+
+def settle_days(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--date, --from and --to as dates, read as the app's `g` reads a day: relative forms
+    (`+3`, `friday`) count from today in the zone times are shown in, or from --date (the
+    day taken as today). A day out of range is a usage error, as any bad option."""
+    from tui.window import parse_day
+
+    if not any(isinstance(getattr(args, dest, None), str) for dest in DAY_OPTIONS):
+        return
+    name = (getattr(args, "timezone", None) or os.environ.get("CAL365_TIMEZONE")
+            or local_zone_name())
+    today = dt.datetime.now(zone(name) or dt.UTC).date()  # an unknown zone is refused later
+    for dest, flag in DAY_OPTIONS.items():
+        text = getattr(args, dest, None)
+        if not isinstance(text, str):
+            continue
+        try:
+            day = parse_day(text, today)
+        except ValueError as error:
+            parser.error(f"argument {flag}: {error}")
+        setattr(args, dest, day)
+        if dest == "date":
+            today = day
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from tui.script.uses import unused_option
+
+    problem = unused_option(args)
+    if problem:
+        _command_parser(parser, args).error(problem)
+    settle_days(parser, args)
     debug_log = os.environ.get("CAL365_DEBUG_LOG", "").strip()
     if debug_log:
         from pathlib import Path
@@ -203,8 +245,13 @@ def _run_app(args: argparse.Namespace) -> int:
     if zone(timezone) is None:
         print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)
         return 2
-    if not 1 <= args.days <= 1825:
-        print("cal365: --days must be between 1 and 1825", file=sys.stderr)
+    from tui.window import DEFAULT_DAYS, span
+
+    args.days = args.days or DEFAULT_DAYS
+    try:  # the window the app opens, held to the commands' rules
+        span(args.date, None, args.days, dt.datetime.now(zone(timezone) or dt.UTC).date())
+    except ValueError as error:
+        print(f"cal365: {error}", file=sys.stderr)
         return 2
 
     fake: FakeGraph | ChildGraph | None = None

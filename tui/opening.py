@@ -55,6 +55,21 @@ def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Se
     return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
 
 
+def demo_storage(settings: Settings) -> str:
+    """The storage the demo's cache really uses, as `opener(quiet=True)` picks it for the
+    app and every command: the one chosen, but memory only ("session") when that is the
+    keyring and there is no usable one. Asks the keyring (bounded by its timeout)."""
+    from tui.cache import key_for
+
+    if settings.cache != "keyring":
+        return settings.cache
+    try:
+        key_for(settings.profile).get(create=False)
+    except KeyringUnavailable:
+        return "session"
+    return "keyring"
+
+
 def opener(settings: Settings, owner: Callable[[], Owner | None], *,
            quiet: bool = False, directory: Path | None = None
            ) -> Callable[[], CacheStore | None]:
@@ -62,8 +77,8 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
     no account is known yet (the first run before any sign-in caches nothing).
 
     `quiet`: with the keyring unusable, a session (memory-only) cache instead of
-    KeyringUnavailable (the demo's app only; a real account, and a script, get the explicit
-    choice). Memory only: never a file in the clear that nobody asked for.
+    KeyringUnavailable (the demo's, in the app and every command alike; a real account gets
+    the explicit choice). Memory only: never a file in the clear that nobody asked for.
     """
     def open_() -> CacheStore | None:
         from tui.cache import open_cache

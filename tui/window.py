@@ -4,6 +4,7 @@ anchor day. Pure date arithmetic, no UI, so it is easy to test."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -12,6 +13,11 @@ from typing import Literal
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 RANGE_NOTE = "cal365 shows dates from 1900 to 2999"
+# A window's length in days: Graph's calendarView shows at most 1825 days at once.
+DEFAULT_DAYS = 14
+MAX_DAYS = 1825
+DAYS_NOTE = f"must be a number of days from 1 to {MAX_DAYS}"
+DAY_FORMS = "2026-12-01, today, +3, -7 or friday"
 
 View = Literal["day", "workweek", "week", "month", "agenda"]
 VIEWS: tuple[View, ...] = ("day", "workweek", "week", "month", "agenda")
@@ -98,36 +104,67 @@ class Window:
         return f"{name} · {dates}", dates, short
 
 
+class OutOfRange(ValueError):
+    """A day written well, but outside the days cal365 shows."""
+
+
 def parse_day(text: str, today: dt.date) -> dt.date:
     """A day typed by the user: `2026-12-01`, `today`, `tomorrow`, `+3`, `-7`, or a weekday
     name (`mon`, `friday`: the next such day, today included). Raises ValueError."""
     value = text.strip().lower()
     if not value:
-        raise ValueError("type a date, e.g. 2026-12-01, +3 or friday")
-    if value in ("today", "t"):
-        return today
-    if value == "tomorrow":
-        return today + dt.timedelta(days=1)
-    if value == "yesterday":
-        return today - dt.timedelta(days=1)
-    if value[0] in "+-" and value[1:].isdigit():
-        try:
-            day = today + dt.timedelta(days=int(value))
-        except OverflowError:
-            raise ValueError(f"too far: {RANGE_NOTE}") from None
-        return _checked(day)
+        raise ValueError(f"type a date, e.g. {DAY_FORMS}")
     names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    offset: int | None = {"today": 0, "t": 0, "tomorrow": 1, "yesterday": -1}.get(value)
+    if re.fullmatch(r"[+-][0-9]{1,9}", value):
+        offset = int(value)
     for index, name in enumerate(names):
         if len(value) >= 2 and name.startswith(value):
-            return today + dt.timedelta(days=(index - today.weekday()) % 7)
+            offset = (index - today.weekday()) % 7
+    if offset is not None:  # every form is held to the same range, near its edges too
+        try:
+            return _checked(today + dt.timedelta(days=offset))
+        except OverflowError:
+            raise OutOfRange(f"too far: {RANGE_NOTE}") from None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"not a date: {text.strip()!r} (try 2026-12-01, +3 or friday)") from None
+        raise ValueError(f"not a date: {text.strip()!r} (try {DAY_FORMS})") from None
     return _checked(day)
+
+
+def parse_days(text: str) -> int:
+    """A window's length typed by the user (`--days`), for the app and every command alike.
+    Raises ValueError."""
+    value = text.strip()
+    if not re.fullmatch(r"\+?[0-9]{1,6}", value) or not 1 <= int(value) <= MAX_DAYS:
+        raise ValueError(f"{DAYS_NOTE}, not {text!r}")
+    return int(value)
+
+
+def span(first: dt.date | None, last: dt.date | None, days: int | None,
+         today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day (both shown) that --from, --to and --days name: from `first`
+    (default: today) to `last`, or for `days` days (default: DEFAULT_DAYS). The same rules
+    for the app's window and every command's. Raises ValueError."""
+    if last is not None and days is not None:
+        raise ValueError("--to and --days both say where the window ends: give one of them")
+    first = _checked(first or today)
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"--days {DAYS_NOTE}, not {days}")
+    if last is None:
+        last = first + dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise ValueError(f"{RANGE_NOTE}; the window {first} to {last} goes beyond")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValueError(f"a window is at most {MAX_DAYS} days long (Graph shows at most "
+                         f"{MAX_DAYS} days at once): --from {first}, --to {last}")
+    return first, last
 
 
 def _checked(day: dt.date) -> dt.date:
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{day.isoformat()} is too far: {RANGE_NOTE}")
+        raise OutOfRange(f"{day.isoformat()} is too far: {RANGE_NOTE}")
     return day

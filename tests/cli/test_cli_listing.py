@@ -130,7 +130,8 @@ def test_events_of_another_calendar_and_group(cal365: Cal365, fake_graph: FakeGr
     ("args", "message"),
     [
         (["--from", "2026-13-01"], "not a date"),
-        (["--from", "tomorrow"], "not a date"),
+        (["--from", "someday"], "not a date"),
+        (["--from", "2026-11-23", "--to", "2026-11-25", "--days", "3"], "give one of them"),
         (["--from", "2026-11-30", "--to", "2026-11-23"], "before --from"),
         (["--from", "2020-01-01", "--to", "2026-01-01"], "at most 1825 days"),
         (["--group", seed.GROUP_ID, "--calendar", "x"], "only its default calendar"),

@@ -24,9 +24,10 @@ _MODULES = {
 }
 
 
-def add_script_commands(commands: Any) -> None:
-    """Add the script subcommands to `commands` (what `add_subparsers()` returned)."""
-    add_all(commands)
+def add_script_commands(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the script subcommands to `commands` (what `add_subparsers()` returned);
+    `parents` carry the sign-in settings, accepted after a subcommand's name too."""
+    add_all(commands, parents)
 
 
 def run_script_command(args: argparse.Namespace) -> int | None:

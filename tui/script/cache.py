@@ -69,12 +69,23 @@ def _storage(info: CacheInfo, settings: Settings) -> str:
     return "UNENCRYPTED (plaintext was chosen when it was made)"
 
 
-def _document(info: CacheInfo, settings: Settings) -> dict[str, Any]:
+def _storage_in_use(args: argparse.Namespace, settings: Settings) -> str:
+    """What the cache is kept in: the setting, except for the demo with no usable keyring,
+    which keeps it in memory (the same choice its app and every command make)."""
+    if getattr(args, "demo", False):
+        from tui.opening import demo_storage
+
+        return demo_storage(settings)
+    return settings.cache
+
+
+def _document(info: CacheInfo, settings: Settings, storage: str) -> dict[str, Any]:
     def when(moment: dt.datetime | None) -> str | None:
         return None if moment is None else moment.isoformat(timespec="seconds")
 
     return {
-        "profile": settings.profile, "setting": settings.cache, "path": str(info.path),
+        "profile": settings.profile, "setting": settings.cache, "storage": storage,
+        "path": str(info.path),
         "exists": info.exists, "state": info.state if info.exists else None,
         "bytes": info.size, "encrypted": info.encrypted, "schema": info.schema,
         "created": when(info.created), "lastSync": when(info.last_sync),
@@ -86,14 +97,22 @@ def _document(info: CacheInfo, settings: Settings) -> dict[str, Any]:
 def _info(args: argparse.Namespace) -> int:
     settings = _settings(args)
     info = inspect(cache_path(settings.profile))
+    storage = _storage_in_use(args, settings)
     if args.json:
-        emit_json(_document(info, settings))
+        emit_json(_document(info, settings, storage))
         return int(Exit.OK)
     now = dt.datetime.now(dt.UTC)
     tz = zone(timezone_name(args)) or dt.UTC  # the zone every other command shows times in
-    lines = [f"profile:     {settings.profile}",
-             f"setting:     {settings.cache} ({_MODES[settings.cache]})"]
-    if not info.exists:
+    lines = [f"profile:     {settings.profile}"]
+    if storage == settings.cache:
+        lines.append(f"setting:     {settings.cache} ({_MODES[settings.cache]})")
+    else:
+        lines += [f"setting:     {settings.cache}, but there is no usable keyring here",
+                  f"in use:      {storage}: {_MODES[storage]}; what the demo does without "
+                  "a keyring"]
+    if not info.exists and storage == "session":
+        lines.append("file:        none: nothing is written")
+    elif not info.exists:
         lines.append(f"file:        none yet ({info.path})")
     else:
         lines.append(f"file:        {info.path} (with its -wal and -shm files)")
@@ -112,7 +131,10 @@ def _info(args: argparse.Namespace) -> int:
                 f"events:      {info.events} in {info.calendars} calendar(s)",
                 f"windows:     {info.windows} synced date window(s)",
             ]
-            if info.encrypted != (settings.cache == "keyring") and settings.cache != "off":
+            if storage == "session":
+                lines.append("note:        not in use: the calendar cache is kept in memory "
+                             "for each run")
+            elif info.encrypted != (storage == "keyring") and storage != "off":
                 lines.append(f"note:        made with other storage than the setting now "
                              f"({settings.cache}); the next start replaces it")
     if info.moved_aside:
@@ -126,7 +148,9 @@ def _info(args: argparse.Namespace) -> int:
 def _clear(args: argparse.Namespace) -> int:
     settings = _settings(args)
     removed, problem = remove_cache(settings)
-    if removed:
+    if args.json:
+        emit_json({"profile": settings.profile, "removed": removed, "keyringProblem": problem})
+    elif removed:
         tell(f"Cleared the calendar cache of profile {settings.profile!r}. Removed:")
         for item in removed:
             tell(f"  {item}")

@@ -24,9 +24,7 @@ from tui.script.common import (
 )
 from tui.script.exits import Exit
 from tui.widgets.format import printable
-from tui.window import FIRST_DAY, LAST_DAY, RANGE_NOTE
-
-DEFAULT_DAYS = 14
+from tui.window import span
 
 
 def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
@@ -41,21 +39,16 @@ def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
     return CalendarRef(mailbox, calendar_id.strip())
 
 
-def window(
-    first: dt.date | None, last: dt.date | None, tz: dt.tzinfo
-) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) for --from/--to: whole days in `tz`, --to included.
-
-    --from defaults to today and --to to 13 days after --from (two weeks, like the app).
-    """
-    if first is None:
-        first = dt.datetime.now(tz).date()
-    if last is None:
-        last = first + dt.timedelta(days=DEFAULT_DAYS - 1)
-    if last < first:
-        raise ScriptError(Exit.USAGE, f"--to {last} is before --from {first}")
-    if first < FIRST_DAY or last > LAST_DAY:
-        raise ScriptError(Exit.USAGE, f"{RANGE_NOTE} (--from {first}, --to {last})")
+def window(args: argparse.Namespace, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) for --from/--to/--days: whole days in `tz`, --to included, by the app's
+    rules (tui.window.span). --from defaults to --date (the day taken as today) or today,
+    and the window to 14 days, like the app's."""
+    today = getattr(args, "date", None) or dt.datetime.now(tz).date()
+    try:
+        first, last = span(getattr(args, "from_date", None), getattr(args, "to_date", None),
+                           getattr(args, "days", None), today)
+    except ValueError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
     start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     if end - start > MAX_WINDOW:
@@ -119,8 +112,7 @@ def run(args: argparse.Namespace) -> int:
         mailbox = mailbox_from(args)
         calendar = calendar_from(mailbox, args.calendar)
         tz = zone(timezone_name(args)) or dt.UTC
-        # `cal365 --date D events` starts at D, like the app's window.
-        start, end = window(args.from_date or getattr(args, "date", None), args.to_date, tz)
+        start, end = window(args, tz)
 
         if getattr(args, "offline", False):
             return _offline(args, calendar, start, end, tz)
@@ -143,6 +135,11 @@ def _offline(args: argparse.Namespace, calendar: CalendarRef, start: dt.datetime
     from tui.script.sync import as_of, opened_cache
 
     with opened_cache(args) as opened:
+        if opened.memory_only:  # it starts empty with every command
+            raise ScriptError(Exit.ERROR, f"nothing is cached to answer offline from: "
+                              f"{opened.memory_only}; it starts empty every time. Run "
+                              "without --offline, or keep the cache with a working keyring "
+                              "or --cache plaintext")
         synced = opened.store.synced_at(calendar, start, end)
         if synced is None:
             raise ScriptError(Exit.ERROR, "the cache holds no copy of that window: run cal365 "

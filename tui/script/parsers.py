@@ -13,13 +13,47 @@ import textwrap
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP
+from tui.window import DAY_FORMS, DEFAULT_DAYS, MAX_DAYS, OutOfRange, parse_day, parse_days
+
+DAY = "DAY"  # the metavar of every date option: the forms `g` takes in the app
 
 
-def parse_date(text: str) -> dt.date:
+class DayText(str):
+    """A day as typed (`2026-12-01`, `+3`, `friday`): its form is checked while parsing,
+    its date is settled once the zone (and so today) is known (`settle_days` in tui.cli)."""
+
+
+def parse_date(text: str) -> DayText:
     try:
-        return dt.date.fromisoformat(text)
+        parse_day(text, dt.date.today())  # the form; the date and its range are settled
+    except OutOfRange:  # later, from --date and in the zone times are shown in
+        pass
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return DayText(text.strip())
+
+
+def parse_days_option(text: str) -> int:
+    try:
+        return parse_days(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def window_options() -> argparse.ArgumentParser:
+    """--date and --days, accepted after the subcommand name too (SUPPRESS: see
+    `connection_options`)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_window_options(parent, default=argparse.SUPPRESS)
+    return parent
+
+
+def add_window_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    parser.add_argument("--date", type=parse_date, metavar=DAY, default=default,
+                        help=f"the day taken as today: where the window starts ({DAY_FORMS}; "
+                             "default: today); with --demo, the day its mailbox is made around")
+    parser.add_argument("--days", type=parse_days_option, metavar="N", default=default,
+                        help=f"days in the window, 1 to {MAX_DAYS} (default: {DEFAULT_DAYS})")
 
 
 def parse_count(text: str) -> int:
@@ -38,12 +72,27 @@ def connection_options() -> argparse.ArgumentParser:
     SUPPRESS keeps a subcommand from overwriting the same option given before its name
     (`cal365 --demo events` and `cal365 events --demo` mean the same).
     """
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in demo mailbox (a local fake Graph)")
+    parent = demo_option()
     parent.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Graph root URL (overrides CAL365_GRAPH_URL)")
     _timezone_option(parent)
+    return parent
+
+
+def demo_option() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="use the built-in demo mailbox (a local fake Graph)")
+    return parent
+
+
+def demo_date_option() -> argparse.ArgumentParser:
+    """--date for a command that shows no window: with --demo, the day its mailbox is made
+    around (so ids found with `cal365 --date D --demo events` are the same)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--date", type=parse_date, metavar=DAY, default=argparse.SUPPRESS,
+                        help="with --demo: the day taken as today, which the demo's mailbox "
+                             f"is made around ({DAY_FORMS})")
     return parent
 
 
@@ -85,28 +134,29 @@ def _command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *
 def add_sync(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 sync`; `parents` carry the sign-in settings (--profile, --cache)."""
     sync = _command(
-        commands, "sync", [*parents, connection_options()],
+        commands, "sync", [*parents, connection_options(), window_options()],
         help="bring the local calendar cache up to date; print what changed",
         description="Sync the local calendar cache with Graph (calendarView delta: only what "
                     "changed since the last sync is sent): every date window cal365 has "
-                    "shown, or only --calendar's, or exactly the window --from/--to names "
+                    "shown, or only --calendar's, or exactly the window --from/--to/--days "
+                    "names "
                     "(which also adds it to the cache). For cron and for warming the cache. "
                     "Text output: one tab-separated line per window: calendar, first day, "
                     "last day, added N, changed N, removed N, full or incremental.",
     )
     sync.add_argument("--calendar", metavar="ID", help="only this calendar (an id from "
                       "`cal365 calendars`)")
-    sync.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
+    sync.add_argument("--from", dest="from_date", type=parse_date, metavar=DAY,
                       help="sync exactly this window, from this day (default: today)")
-    sync.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
-                      help="…to this day, included (default: 13 days after --from)")
+    sync.add_argument("--to", dest="to_date", type=parse_date, metavar=DAY,
+                      help="…to this day, included (default: --days after --from)")
     _json_option(sync)
 
 
 def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """`cal365 cache info|clear`; `parents` carry the sign-in settings (--profile, --cache)."""
     cache = _command(
-        commands, "cache", [*parents, zone_options()],
+        commands, "cache", [*parents, demo_option(), zone_options(), demo_date_option()],
         help="where the local calendar cache is, how big and old; or clear it",
         description="The local calendar cache of a profile (what cal365 has seen, so it "
                     "starts at once and works offline). `info` prints where it is, how big "
@@ -116,14 +166,15 @@ def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     cache.add_argument("cache_action", nargs="?", choices=("info", "clear"), default="info",
                        metavar="info|clear", help="what to do (default: info)")
-    _json_option(cache, "info as one JSON document")
+    _json_option(cache, "info (or what clear removed) as one JSON document")
 
 
-def add_all(commands: Any) -> None:
-    connection = [connection_options()]
+def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """The other script subcommands; `parents` carry the sign-in settings (--profile…)."""
+    connection = [*parents, connection_options()]
 
     calendars = _command(
-        commands, "calendars", connection,
+        commands, "calendars", [*connection, demo_date_option()],
         help="list calendar groups and their calendars, with ids",
         description="List calendar groups and the calendars in each, with the ids other "
                     "commands take. Text output: one tab-separated line per calendar: "
@@ -138,7 +189,7 @@ def add_all(commands: Any) -> None:
     _json_option(calendars)
 
     events = _command(
-        commands, "events", connection,
+        commands, "events", [*connection, window_options()],
         help="list events in a date window, recurring series as their occurrences",
         description="List the events of a calendar between two dates (both included; 14 days "
                     "from today by default), recurring series expanded into occurrences. Text "
@@ -149,10 +200,10 @@ def add_all(commands: Any) -> None:
     events.add_argument("--calendar", metavar="ID",
                         help="a calendar id from `cal365 calendars` (default: the default "
                              "calendar)")
-    events.add_argument("--from", dest="from_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="first day (default: today)")
-    events.add_argument("--to", dest="to_date", type=parse_date, metavar="YYYY-MM-DD",
-                        help="last day, included (default: 13 days after --from)")
+    events.add_argument("--from", dest="from_date", type=parse_date, metavar=DAY,
+                        help=f"first day ({DAY_FORMS}; default: today, or --date)")
+    events.add_argument("--to", dest="to_date", type=parse_date, metavar=DAY,
+                        help="last day, included (default: --days after --from)")
     events.add_argument("--mine", action="store_true", help="only meetings the user organizes")
     events.add_argument("--offline", action="store_true",
                         help="answer from the local calendar cache alone (no request is sent); "
@@ -160,7 +211,7 @@ def add_all(commands: Any) -> None:
     _json_option(events)
 
     cancel = _command(
-        commands, "cancel", connection,
+        commands, "cancel", [*connection, demo_date_option()],
         help="cancel meetings you organize, by event id, with a comment",
         description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
                     "cancellation notice with the comment. Asks on the terminal unless --yes. "
@@ -186,7 +237,7 @@ def add_all(commands: Any) -> None:
     _json_option(cancel)
 
     log = _command(
-        commands, "audit", [zone_options()],
+        commands, "audit", [demo_option(), zone_options(), demo_date_option()],
         help="show the log of cancels cal365 has sent",
         description="Show the audit log: every cancel cal365 sent, from the app or the command "
                     "line, oldest first. Text output: one tab-separated line per cancel: time, "

@@ -48,14 +48,27 @@ class Opened:
     store: CacheStore
     settings: Settings
     provider: MsalProvider | None
+    # Why the cache lives in memory for this command only (None: it is kept on disk).
+    memory_only: str | None = None
+
+
+def _memory_only(store: CacheStore, settings: Settings, demo: bool) -> str | None:
+    if store.persistent:
+        return None
+    if settings.cache == "session":
+        return "the calendar cache is kept in memory for this command only (cache: session)"
+    who = "the demo keeps" if demo else "cal365 keeps"
+    return (f"there is no usable keyring, so {who} its calendar cache in memory for this "
+            "command only")
 
 
 @contextmanager
 def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     """The cache the options name, open; a clear ScriptError when there is none to use."""
     provider: MsalProvider | None = None
+    demo = bool(getattr(args, "demo", False))
     try:
-        if getattr(args, "demo", False):
+        if demo:
             settings = demo_settings(getattr(args, "cache", None))
             owner: Owner | None = DEMO_OWNER
         else:
@@ -81,7 +94,8 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
         raise ScriptError(Exit.AUTH, f"no account is signed in for profile "
                                      f"{settings.profile!r}: run cal365 login")
     try:
-        store = cache_opener(settings, lambda: owner)()
+        # The demo's choice is the app's: with no usable keyring, memory only (see opener).
+        store = cache_opener(settings, lambda: owner, quiet=demo)()
     except KeyringUnavailable as error:
         raise ScriptError(Exit.ERROR, keyring_advice(error)) from error
     except CacheError as error:
@@ -90,7 +104,7 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     for notice in store.take_notices():
         warn(notice)
     try:
-        yield Opened(store, settings, provider)
+        yield Opened(store, settings, provider, _memory_only(store, settings, demo))
     finally:
         store.close()
 
@@ -125,8 +139,8 @@ def run_sync(args: argparse.Namespace) -> int:
         from tui.script.events import calendar_from, window
 
         tz = zone(timezone_name(args)) or dt.UTC
-        named = args.from_date is not None or args.to_date is not None
-        span = window(args.from_date, args.to_date, tz) if named else None
+        named = any(getattr(args, d, None) is not None for d in ("from_date", "to_date", "days"))
+        span = window(args, tz) if named else None
         with opened_cache(args) as opened, fake_if_demo(args) as fake:
             token: str | TokenProvider
             if fake is not None:
@@ -152,15 +166,16 @@ def run_sync(args: argparse.Namespace) -> int:
                     await client.aclose()
 
             done = asyncio.run(main())
+            memory_only = opened.memory_only
         if args.json:
-            emit_json({"windows": [{
+            emit_json({"kept": memory_only is None, "windows": [{
                 "mailbox": mailbox_label(s.calendar.mailbox),
                 "calendarId": s.calendar.calendar_id,
                 "from": s.start.astimezone(tz).isoformat(), "to": s.end.astimezone(tz).isoformat(),
                 "added": s.applied.added, "changed": s.applied.changed,
                 "removed": s.applied.removed, "full": s.full} for s in done]})
         else:
-            if not done:
+            if not done and not memory_only:
                 warn("nothing to sync yet: the cache holds no window. Open cal365 once, or "
                      "name one with --from/--to")
             for s in done:
@@ -168,6 +183,12 @@ def run_sync(args: argparse.Namespace) -> int:
                           f"{(s.end - dt.timedelta(seconds=1)).astimezone(tz):%Y-%m-%d}",
                           f"added {s.applied.added}", f"changed {s.applied.changed}",
                           f"removed {s.applied.removed}", "full" if s.full else "incremental")
+        if memory_only and done:
+            warn(f"synced into a cache that is not kept: {memory_only}")
+        elif memory_only:
+            warn(f"nothing to sync: {memory_only}, and it holds no window yet. Name one "
+                 "with --from/--to/--days (synced for this command only), or keep the "
+                 "cache with a working keyring or --cache plaintext")
         return int(Exit.OK)
 
     return guard(command)
