@@ -319,9 +319,7 @@ class FakeIdP:
             del self._grants[state.device_code]
             self.scope_requests.append(permission_names(state.scope))
             self.consented |= permission_names(state.scope)  # the user consented on sign-in
-            scope = " ".join(s for s in state.scope.split() if s != "offline_access")
-            return 200, self._user_tokens(scope + " openid profile offline_access",
-                                          state.client_id)
+            return 200, self._user_tokens(_granted(state.scope), state.client_id)
         if grant == "authorization_code":
             issued = self._codes.pop(form.get("code", ""), None)  # a code works once
             if issued is None or form.get("client_id") != issued.client_id:
@@ -339,9 +337,8 @@ class FakeIdP:
                                    "request.")
             self.scope_requests.append(permission_names(issued.scope))
             self.consented |= permission_names(issued.scope)
-            scope = " ".join(s for s in issued.scope.split() if s != "offline_access")
-            return 200, self._user_tokens(scope + " openid profile offline_access",
-                                          issued.client_id, issued.nonce)
+            return 200, self._user_tokens(_granted(issued.scope), issued.client_id,
+                                          issued.nonce)
         if grant == "refresh_token":
             refresh = form.get("refresh_token", "")
             if self.reject_refresh or refresh not in self._refresh:
@@ -365,6 +362,13 @@ class FakeIdP:
                          "ext_expires_in": self.expires_in,
                          "access_token": self._new_access_token()}
         return self._error("unsupported_grant_type", f"AADSTS70003: grant {grant!r}")
+
+
+def _granted(scope: str) -> str:
+    """The scope of a token answer: what was asked for with the OpenID scopes, each once
+    (as Entra answers; a repeated name would file the token under another cache key)."""
+    names = [s for s in scope.split() if s not in ("openid", "profile", "offline_access")]
+    return " ".join([*dict.fromkeys(names), "openid", "profile", "offline_access"])
 
 
 def permission_names(scope: str) -> frozenset[str]:

@@ -40,6 +40,8 @@ class SignInNeeded:
     reason: str
     keyring_problem: KeyringUnavailable | None = None
     scopes: tuple[str, ...] = ()
+    # The identity provider refused the refresh token (revoked, expired, password changed).
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +270,14 @@ class MsalProvider:
         self, force_refresh: bool = False, extra: frozenset[str] = frozenset()
     ) -> str | None:
         """A valid access token without asking the user, or None (blocking)."""
-        token, self.last_problem = self._silent(force_refresh, extra)
+        token, self.last_problem, _ = self._silent(force_refresh, extra)
         return token
 
     def _silent(
         self, force_refresh: bool, extra: frozenset[str] = frozenset()
-    ) -> tuple[str | None, str]:
-        """The token, or None and why: per call, as several requests may ask at once.
+    ) -> tuple[str | None, str, bool]:
+        """The token, or None and why (and whether the identity provider refused): per
+        call, as several requests may ask at once.
 
         With `extra` permissions, MSAL uses the refresh token to ask for them; the identity
         provider grants them silently once consented, and refuses (consent_required) before.
@@ -300,13 +303,13 @@ class MsalProvider:
         with self._reaching_idp():
             result = self._transaction(acquire)
         if result and "access_token" in result:
-            return str(result["access_token"]), ""
+            return str(result["access_token"]), "", False
         if not result:
-            return None, missing or "no token for this account in the cache"
+            return None, missing or "no token for this account in the cache", False
         problem = _error_text(result, "the identity provider refused")
         if self.settings.app_only:
             raise SignInFailed(f"app-only sign-in failed: {problem}")
-        return None, problem
+        return None, problem, True
 
     # -- device code flow -----------------------------------------------------------------
 
@@ -400,12 +403,13 @@ class MsalProvider:
                 # or a sign-in that finished while this request was in flight), the refused
                 # token was the old one: use the new one rather than refreshing again or
                 # asking the user a second time.
-                current, _ = await asyncio.to_thread(self._silent, False, extra)
+                current, _, _ = await asyncio.to_thread(self._silent, False, extra)
                 fresh = time.monotonic() - self._renewed_at < RENEWAL_GRACE
                 digest = hashlib.sha256(current.encode()).digest() if current else b""
                 if current and (digest != self._last_handed or fresh):
                     return current
-            token, problem = await asyncio.to_thread(self._silent, force_refresh, extra)
+            token, problem, refused = await asyncio.to_thread(
+                self._silent, force_refresh, extra)
             if token and force_refresh:
                 self._renewed_at = time.monotonic()
         except KeyringUnavailable as exc:
@@ -417,18 +421,25 @@ class MsalProvider:
                 return token
             # With extra permissions the reason is usually consent_required: the account
             # is fine, this feature's permission was never granted.
-            need = SignInNeeded(problem or "not signed in", scopes=tuple(sorted(extra)))
+            need = SignInNeeded(problem or "not signed in", scopes=tuple(sorted(extra)),
+                                refused=refused and not extra)
         if self.on_sign_in_needed is None:
             if need.scopes:
                 raise SignInRequired(
                     f"this needs the permission {', '.join(need.scopes)} ({need.reason}): "
                     f"run cal365 login --permission {' --permission '.join(need.scopes)}"
                 )
+            if need.keyring_problem is not None:
+                raise SignInRequired(f"the saved sign-in cannot be read: "
+                                     f"{need.keyring_problem.advice()}")
+            if need.refused:
+                raise SignInRequired(f"the sign-in service no longer accepts this sign-in "
+                                     f"({need.reason}): sign in again with cal365 login")
             raise SignInRequired(f"sign-in needed ({need.reason}): run cal365 login")
         await self._interactive(need)
         if force_refresh:
             self._renewed_at = time.monotonic()
-        token, problem = await asyncio.to_thread(self._silent, False, extra)
+        token, problem, _ = await asyncio.to_thread(self._silent, False, extra)
         if not token:
             raise SignInRequired(f"still no token after sign-in ({problem})")
         return token
