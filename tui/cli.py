@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
-from tui.script import add_script_commands, run_script_command
+from tui.script import EXIT_CODE_HELP, add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync
 
 if TYPE_CHECKING:
@@ -127,10 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The account commands answer with the same exit-code table as the script commands.
+    table = argparse.RawDescriptionHelpFormatter
     login = commands.add_parser(
         "login", parents=[parent], help="sign in with a device code and keep the tokens",
         description="Sign in with Microsoft's device code flow: open the URL shown on any "
-        "device and enter the code.",
+        "device and enter the code.", epilog=EXIT_CODE_HELP, formatter_class=table,
     )
     login.add_argument(
         "--browser", action="store_true",
@@ -144,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         f"{permissions.GROUP_WRITE} to cancel in Microsoft 365 group calendars; the app asks "
         "for them by itself when you first use them",
     )
-    commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in")
-    commands.add_parser("whoami", parents=[parent], help="show who is signed in and where")
+    commands.add_parser("logout", parents=[parent], help="forget this profile's sign-in",
+                        epilog=EXIT_CODE_HELP, formatter_class=table)
+    commands.add_parser("whoami", parents=[parent], help="show who is signed in and where",
+                        epilog=EXIT_CODE_HELP, formatter_class=table)
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
     add_script_commands(commands)
     add_sync(commands, [parent])

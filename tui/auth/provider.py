@@ -21,7 +21,13 @@ from urllib.parse import urlsplit
 
 from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
 from tui.auth.config import Settings
-from tui.auth.errors import SignInCancelled, SignInFailed, SignInRequired, SignInUnavailable
+from tui.auth.errors import (
+    SignInCancelled,
+    SignInExpired,
+    SignInFailed,
+    SignInRequired,
+    SignInUnavailable,
+)
 from tui.auth.keyring_access import KeyringUnavailable
 
 # A request refused within this many seconds after the token was replaced was sent with
@@ -332,8 +338,11 @@ class MsalProvider:
         if sign_in.cancelled:
             raise SignInCancelled()
         if "access_token" not in result:
-            if result.get("error") == "authorization_pending":
-                raise SignInFailed("the code expired before sign-in finished; try again")
+            error = result.get("error")
+            if error == "authorization_pending":  # MSAL stopped polling at the expiry time
+                raise SignInExpired("the code expired before sign-in finished; try again")
+            if error in ("expired_token", "code_expired"):  # the server said so first
+                raise SignInExpired(_error_text(result, "the code expired"))
             raise SignInFailed(_error_text(result, "sign-in failed"))
 
         # MSAL already put the tokens in the in-memory cache; persist them under the lock.
