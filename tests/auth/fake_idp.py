@@ -73,6 +73,7 @@ class FakeIdP:
     interval: int = 1
     expires_in: int = 3600  # access token lifetime
     reject_refresh: bool = False
+    refusal: str = "invalid_grant"  # or interaction_required: how a refresh is refused
     user_code: str = ""  # a fixed code (screenshots); random otherwise
     access_tokens: list[str] = field(default_factory=list)  # issued first, in order
     requests: list[Request] = field(default_factory=list)
@@ -143,6 +144,12 @@ class FakeIdP:
         with self._lock:
             for grant in self._grants.values():
                 grant.pending = 0
+
+    def revoke(self) -> None:
+        """Every refresh token issued so far stops working (sessions revoked, password
+        changed); a new sign-in gets new ones that work."""
+        with self._lock:
+            self._refresh.clear()
 
     def grants(self, kind: str) -> list[Request]:
         return [r for r in self.requests if r.form.get("grant_type", "").endswith(kind)]
@@ -342,6 +349,11 @@ class FakeIdP:
         if grant == "refresh_token":
             refresh = form.get("refresh_token", "")
             if self.reject_refresh or refresh not in self._refresh:
+                if self.refusal == "interaction_required":  # e.g. a new MFA policy
+                    return self._error("interaction_required", "AADSTS50076: Due to a "
+                                       "configuration change made by your administrator, or "
+                                       "because you moved to a new location, you must use "
+                                       "multi-factor authentication to access the resource.")
                 return self._error("invalid_grant", "AADSTS700082: The refresh token has "
                                    "expired due to inactivity.")
             wanted = permission_names(form.get("scope", ""))

@@ -252,3 +252,54 @@ async def test_no_keyring_and_p_keeps_tokens_in_a_private_plaintext_file_with_a_
         assert FIRST in path.read_text()  # the user chose plaintext, knowingly
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("refusal", ["invalid_grant", "interaction_required"])
+async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str], refusal: str
+) -> None:
+    """The cached screen stays; the sign-in screen opens over it; after it, the sync runs."""
+    import dataclasses
+
+    from tui.cache import Owner
+    from tui.opening import opener
+
+    idp.pending_polls = 0
+    idp.refusal = refusal
+    settings = settings_for(idp)
+    cached = dataclasses.replace(settings, cache="plaintext")
+
+    def app_for(fake: FakeGraph) -> Cal365App:
+        provider = MsalProvider(settings, KeyringStore(settings.profile))
+
+        def owner() -> Owner | None:
+            identity = provider.identity()
+            return Owner.of(identity) if identity is not None else None
+
+        return Cal365App(GraphClient(fake.base_url, provider, timezone=ZONE),
+                         today=DEMO_TODAY, timezone=ZONE, sign_in=provider,
+                         cache=opener(cached, owner))
+
+    MsalProvider(settings, KeyringStore(settings.profile)).start_device_flow().wait()
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        # Graph takes the newest token only, as after a revocation.
+        fake.service.token = idp.access_issued[-1]
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        async with app_for(fake).run_test(size=(120, 40)) as pilot:
+            app = await loaded(pilot)
+            await wait_for(pilot, lambda: not app.main._syncing)
+            shown = [e.id for e in app.main.table.all_events]
+        idp.revoke()  # the password changed: every refresh token is refused
+        fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"  # and the access token too
+        idp.pending_polls = 10_000
+        app = app_for(fake)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            assert "no longer accepted" in screen_text(app)
+            assert [e.id for e in app.main.table.all_events] == shown  # kept on screen
+            idp.approve()
+            await wait_for(pilot, lambda: not isinstance(app.screen, SignInScreen)
+                           and app.main.status.kind == "info" and not app.main._syncing)
+            assert "Could not load" not in app.main.status.message
+            assert [e.id for e in app.main.table.all_events] == shown
