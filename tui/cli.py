@@ -263,6 +263,29 @@ def _run_app(args: argparse.Namespace) -> int:
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
         ready = True
+        from tui.auth.config import ConfigError, load_settings
+        from tui.auth.token_identity import identity_from_token
+
+        try:
+            token_settings = load_settings(auth_flags(args))
+        except ConfigError as error:
+            print(f"cal365: {error}", file=sys.stderr)
+            return 2
+        # The token's account has its cache, keyed as when it signs in (tenant and object
+        # id from the token's claims, offline: see tui/auth/token_identity.py). Graph checks
+        # those claims, so /me is the same account; a token naming none runs uncached.
+        identity = identity_from_token(token)
+        if identity is not None and token_settings.cache != "off":
+            from tui.cache import Owner, cache_path, plaintext_warning
+            from tui.opening import frame_peek, opener
+
+            account = Owner.of(identity)
+            cache, sync_every = opener(token_settings, lambda: account), token_settings.sync_every
+            if fit is not None:
+                peek = frame_peek(token_settings, lambda: account, fit)
+            cache_warning = plaintext_warning(token_settings) or ""
+            warm = (token_settings.cache in ("keyring", "plaintext")
+                    and cache_path(token_settings.profile).exists())
     else:
         from tui.auth.cache import store_for
         from tui.auth.commands import settings_or_exit, storage_warning
@@ -378,8 +401,7 @@ def _demo_owner() -> Owner:
 
 
 def _account_owner(settings: Settings, provider: MsalProvider) -> Callable[[], Owner | None]:
-    """Who the signed-in account's cache belongs to (read from the token cache, offline).
-    A bare CAL365_ACCESS_TOKEN names no account, so that mode runs without a cache."""
+    """Who the signed-in account's cache belongs to (read from the token cache, offline)."""
     def owner() -> Owner | None:
         from tui.cache import Owner
         from tui.sync import app_only_owner

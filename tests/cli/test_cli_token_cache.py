@@ -88,3 +88,36 @@ def test_a_token_whose_claims_name_another_account_writes_nothing(
     assert run.code == Exit.ERROR
     assert "another account than Graph's /me" in run.err
     assert [r.path for r in fake_graph.requests] == ["/v1.0/me"]
+
+
+def test_the_app_with_a_bare_token_starts_warm_from_its_cache(
+    cal365: Cal365, fake_graph: FakeGraph, run_cli: Cal365, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron job synced it; the app then shows it with Graph out of reach."""
+    import asyncio
+    import datetime as dt
+
+    from tests.app.helpers import wait_for
+    from tui.app import Cal365App
+
+    last = (DEMO_TODAY + dt.timedelta(days=13)).isoformat()
+    window = ("--from", DEMO_TODAY.isoformat(), "--to", last)
+    assert cal365("sync", *window).code == Exit.OK
+    cached = [row[-1] for row in cal365("events", "--offline", *window).rows]
+    assert cached
+    fake_graph.stop()  # the network is gone
+
+    shown: list[str] = []
+
+    def run(self: Cal365App, *args: object, **kwargs: object) -> None:
+        async def go() -> None:
+            async with self.run_test(size=(120, 40)) as pilot:
+                await wait_for(pilot, lambda: len(self.main.table.all_events) == len(cached))
+                shown.extend(e.id for e in self.main.table.all_events)
+
+        asyncio.run(go())
+
+    monkeypatch.setattr(Cal365App, "run", run)
+    result = run_cli("--date", DEMO_TODAY.isoformat(), "--graph-url", fake_graph.base_url)
+    assert result.code == 0, result.err
+    assert sorted(shown) == sorted(cached)
