@@ -128,3 +128,25 @@ def test_not_signed_in_says_to_sign_in(
     assert code == Exit.AUTH
     assert "run cal365 login" in err and out == ""
     assert graph.requests == []
+
+
+def test_app_only_scripts_open_the_configured_mailbox(
+    env: FakeIdP, graph: FakeGraph, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.auth.fake_idp import TENANT_ID
+    from tui.fake.seed import ME_UPN
+
+    env.access_tokens = [FIRST]
+    monkeypatch.setenv("CAL365_CLIENT_SECRET", env.client_secret)
+    monkeypatch.setenv("CAL365_TENANT", TENANT_ID)
+    code, _, err = run(capsys, graph, "events", *WINDOW)
+    assert code == Exit.USAGE and "--mailbox" in err  # an app has no "me"
+    assert graph.requests == []
+    monkeypatch.setenv("CAL365_MAILBOX", ME_UPN)
+    code, out, err = run(capsys, graph, "events", *WINDOW)
+    assert code == Exit.OK, err
+    assert out.strip()
+    assert graph.requests and all(r.path.startswith(f"/v1.0/users/{ME_UPN}/")
+                                  for r in graph.requests)
+    assert len(env.grants("client_credentials")) == 1

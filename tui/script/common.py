@@ -52,7 +52,27 @@ def mailbox_from(args: argparse.Namespace) -> Mailbox:
         if not group.strip():
             raise ScriptError(Exit.USAGE, "--group needs a group id")
         return Mailbox("group", group.strip())
-    return ME
+    return default_mailbox(args)
+
+
+def default_mailbox(args: argparse.Namespace) -> Mailbox:
+    """The mailbox when none is named: the user's own, or in app-only mode (an app has no
+    "me") the one the settings name, as the app opens it."""
+    if getattr(args, "demo", False) or os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
+        return ME
+    from tui.auth.config import ConfigError, load_settings
+    from tui.cli import APP_ONLY_NEEDS_MAILBOX, auth_flags  # late: tui.cli imports us
+
+    try:
+        settings = load_settings(auth_flags(args))
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    if not settings.app_only:
+        return ME
+    if not settings.mailbox:
+        raise ScriptError(Exit.USAGE, APP_ONLY_NEEDS_MAILBOX.removeprefix("cal365: ")
+                          + " (or --user)")
+    return Mailbox("user", settings.mailbox)
 
 
 def timezone_name(args: argparse.Namespace) -> str:

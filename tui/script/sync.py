@@ -29,12 +29,12 @@ from tui.cache import CacheError, CacheStore, Owner, keyring_advice
 from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
-from tui.graph.urls import ME
 from tui.opening import demo_settings
 from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
     credentials,
+    default_mailbox,
     describe_error,
     emit_json,
     emit_line,
@@ -169,7 +169,7 @@ def run_sync(args: argparse.Namespace) -> int:
                         if problem:
                             raise ScriptError(Exit.ERROR, problem)
                     if span is not None:
-                        ref = calendar_from(ME, args.calendar)
+                        ref = calendar_from(default_mailbox(args), args.calendar)
                         result = await controller.sync(ref, *span)
                         return [WindowSummary(ref, span[0], span[1], result.applied,
                                               result.full)]
