@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
-from tui.script import EXIT_CODE_HELP, add_script_commands, run_script_command
+from tui.script import EXIT_CODE_HELP, Exit, add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync
 
 if TYPE_CHECKING:
@@ -171,11 +171,15 @@ def _account_command(args: argparse.Namespace) -> int:
     from tui.auth import commands
 
     flags = auth_flags(args)
-    if args.command == "login":
-        return commands.login(flags, browser=args.browser, permissions=args.permission)
-    if args.command == "logout":
-        return commands.logout(flags)
-    return commands.whoami(flags)
+    try:
+        if args.command == "login":
+            return commands.login(flags, browser=args.browser, permissions=args.permission)
+        if args.command == "logout":
+            return commands.logout(flags)
+        return commands.whoami(flags)
+    except KeyboardInterrupt:  # outside the device code wait too (asking for the code)
+        print("\ncal365: interrupted", file=sys.stderr)
+        return Exit.INTERRUPTED
 
 
 def main(argv: list[str] | None = None) -> int:

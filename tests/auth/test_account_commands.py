@@ -168,3 +168,29 @@ def test_whoami_without_a_registration_answers_first_and_points_to_the_setup(
     assert len(lines) == 2 and "README.md" in lines[1] and "Signing in" in lines[1]
     assert "Allow public client flows" not in out + err  # the guide is not printed
     assert err == ""
+
+
+def test_ctrl_c_during_login_is_interrupted(idp: FakeIdP, tmp_path: Path) -> None:
+    import signal
+
+    idp.pending_polls = 10_000  # the user never finishes
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith("CAL365_") and k not in ("REQUESTS_CA_BUNDLE",
+                                                            "CURL_CA_BUNDLE")}
+    environ.update(CAL365_HOME=str(tmp_path / "home"), CAL365_CLIENT_ID=idp.client_id,
+                   CAL365_AUTHORITY_HOST=idp.host, CAL365_CA_BUNDLE=idp.ca_path,
+                   CAL365_TOKEN_STORAGE="plaintext", PYTHONUNBUFFERED="1")
+    child = subprocess.Popen([sys.executable, "-m", "tui", "login"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=environ, cwd=ROOT)
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if "Ctrl-C" in line:
+                break
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == Exit.INTERRUPTED == 130
+    # Cancelled while waiting, or interrupted while asking for the code: 130 either way.
+    assert ("sign-in cancelled" in err or "interrupted" in err) and "Traceback" not in err

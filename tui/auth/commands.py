@@ -133,8 +133,8 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
             result.append(exc)
 
     worker = threading.Thread(target=wait, name="cal365-device-flow", daemon=True)
-    worker.start()
     try:
+        worker.start()
         while worker.is_alive():
             if tty:
                 left = _countdown(code.expires_at - time.time())
@@ -143,7 +143,8 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
             worker.join(timeout=1)
     except KeyboardInterrupt:
         flow.cancel()
-        worker.join(timeout=10)
+        if worker.ident is not None:  # started
+            worker.join(timeout=10)
     if tty:
         out.write("\n")
     outcome = result[0] if result else SignInCancelled()
