@@ -150,3 +150,22 @@ def test_app_only_scripts_open_the_configured_mailbox(
     assert graph.requests and all(r.path.startswith(f"/v1.0/users/{ME_UPN}/")
                                   for r in graph.requests)
     assert len(env.grants("client_credentials")) == 1
+
+
+def test_a_keyring_gone_after_login_is_one_line_and_exit_5(
+    env: FakeIdP, graph: FakeGraph, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    env.access_tokens = [FIRST]
+    assert cli.main(["login"]) == 0
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, out, err = run(capsys, graph, "events", *WINDOW)
+    finally:
+        keyring.set_keyring(previous)
+    assert code == Exit.AUTH
+    assert err.count("\n") == 1 and "the saved sign-in cannot be read" in err
+    assert "keyring" in err and out == "" and graph.requests == []

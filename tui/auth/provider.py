@@ -438,9 +438,11 @@ class MsalProvider:
                     f"this needs the permission {', '.join(need.scopes)} ({need.reason}): "
                     f"run cal365 login --permission {' --permission '.join(need.scopes)}"
                 )
-            if need.keyring_problem is not None:
-                raise SignInRequired(f"the saved sign-in cannot be read: "
-                                     f"{need.keyring_problem.advice()}")
+            if need.keyring_problem is not None:  # one line: cal365 login gives the advice
+                raise SignInRequired(
+                    f"the saved sign-in cannot be read: the OS keyring is not usable "
+                    f"({need.keyring_problem.reason}); unlock it and run the command again "
+                    "(cal365 login says how), or sign in with --token-storage plaintext")
             if need.refused:
                 raise SignInRequired(f"the sign-in service no longer accepts this sign-in "
                                      f"({need.reason}): sign in again with cal365 login")
