@@ -169,3 +169,16 @@ def test_a_keyring_gone_after_login_is_one_line_and_exit_5(
     assert code == Exit.AUTH
     assert err.count("\n") == 1 and "the saved sign-in cannot be read" in err
     assert "keyring" in err and out == "" and graph.requests == []
+
+
+def test_a_permission_never_granted_names_the_login_that_grants_it(
+    env: FakeIdP, graph: FakeGraph, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.fake.seed import JONAS_UPN
+
+    env.access_tokens = [FIRST]
+    assert cli.main(["login"]) == 0
+    code, out, err = run(capsys, graph, "events", "--user", JONAS_UPN, *WINDOW)
+    assert code == Exit.AUTH
+    assert "cal365 login --permission Calendars.ReadWrite.Shared" in err
+    assert out == "" and graph.requests == []
