@@ -303,3 +303,55 @@ async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
                            and app.main.status.kind == "info" and not app.main._syncing)
             assert "Could not load" not in app.main.status.message
             assert [e.id for e in app.main.table.all_events] == shown
+
+
+def test_cal365_after_login_reopens_the_sign_in_when_the_refresh_is_refused(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole start-up path of `cal365` (settings, token store, cache), twice."""
+    import asyncio
+
+    from tui import cli
+
+    for name in ("CAL365_ACCESS_TOKEN", "CAL365_PROFILE", "CAL365_TOKEN_STORAGE",
+                 "CAL365_CLIENT_SECRET", "CAL365_CLIENT_CERTIFICATE", "CAL365_MAILBOX",
+                 "CAL365_CLOUD", "CAL365_TENANT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CAL365_CLIENT_ID", idp.client_id)
+    monkeypatch.setenv("CAL365_AUTHORITY_HOST", idp.host)
+    monkeypatch.setenv("CAL365_CA_BUNDLE", idp.ca_path)
+    monkeypatch.setenv("CAL365_CACHE", "plaintext")
+    monkeypatch.setenv("CAL365_SYNC_EVERY", "0")
+    idp.pending_polls = 0
+    seen: list[tuple[str, list[str]]] = []
+
+    def run(self: Cal365App, *args: object, **kwargs: object) -> None:
+        async def go() -> None:
+            async with self.run_test(size=(120, 40)) as pilot:
+                if seen:  # the second start
+                    await wait_for(pilot, lambda: isinstance(self.screen, SignInScreen)
+                                   and self.screen.state == "waiting")
+                    seen.append(("sign-in", [e.id for e in self.main.table.all_events]))
+                    idp.approve()
+                await wait_for(pilot, lambda: not isinstance(self.screen, SignInScreen)
+                               and self.main.status.kind == "info"
+                               and bool(self.main.table.all_events)
+                               and not self.main._syncing)
+                seen.append(("loaded", [e.id for e in self.main.table.all_events]))
+
+        asyncio.run(go())
+
+    monkeypatch.setattr(Cal365App, "run", run)
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        monkeypatch.setenv("CAL365_GRAPH_URL", fake.base_url)
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        assert cli.main(["login"]) == 0
+        start = ["--date", DEMO_TODAY.isoformat(), "--timezone", ZONE]
+        assert cli.main(start) == 0
+        idp.revoke()
+        fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"
+        idp.pending_polls = 10_000
+        assert cli.main(start) == 0
+    assert [kind for kind, _ in seen] == ["loaded", "sign-in", "loaded"]
+    assert seen[1][1] == seen[0][1] == seen[2][1]  # the cached rows stayed on screen
