@@ -38,3 +38,9 @@ def test_anything_else_names_no_account(value: str) -> None:
 
 def test_claims_of_a_non_jwt_are_empty() -> None:
     assert claims("not a token") == {}
+
+
+def test_the_name_claim_is_kept_printable() -> None:
+    identity = identity_from_token(token({"tid": TID, "oid": OID,
+                                          "upn": "a\x1b]52;c;eA==\x07\u202eb@c.d"}))
+    assert identity is not None and identity.username == "a]52;c;eA==b@c.d"

@@ -71,7 +71,9 @@ def identity_from_token(token: str) -> TokenIdentity | None:
         return None
     name = next((v for k in ("upn", "preferred_username", "unique_name")
                  if isinstance(v := data.get(k), str) and v), "")
-    return TokenIdentity(name[:320], tenant.lower(), oid.lower())
+    # Untrusted text: printable characters only (it may be shown one day), and bounded.
+    name = "".join(ch for ch in name[:320] if ch.isprintable())
+    return TokenIdentity(name, tenant.lower(), oid.lower())
 
 
 def check_against_me(identity: TokenIdentity, me_id: str) -> str | None:
