@@ -73,6 +73,8 @@ class FakeIdP:
     interval: int = 1
     expires_in: int = 3600  # access token lifetime
     reject_refresh: bool = False
+    user_oid: str = USER_OID  # who signs in next (the device code and browser flows)
+    username: str = USERNAME
     refusal: str = "invalid_grant"  # or interaction_required: how a refresh is refused
     user_code: str = ""  # a fixed code (screenshots); random otherwise
     access_tokens: list[str] = field(default_factory=list)  # issued first, in order
@@ -292,8 +294,8 @@ class FakeIdP:
         id_token = ".".join([
             _b64({"typ": "JWT", "alg": "none"}),
             _b64({"iss": f"{self.host}/{TENANT_ID}/v2.0", "aud": client_id, "iat": now,
-                  "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": USER_OID,
-                  "sub": "fake-subject", "preferred_username": USERNAME,
+                  "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": self.user_oid,
+                  "sub": "fake-subject", "preferred_username": self.username,
                   "name": "Megan Bowen", "ver": "2.0", **({"nonce": nonce} if nonce else {})}),
             "",
         ])
@@ -302,7 +304,7 @@ class FakeIdP:
             "token_type": "Bearer", "scope": scope, "expires_in": self.expires_in,
             "ext_expires_in": self.expires_in, "access_token": access_token,
             "refresh_token": refresh, "id_token": id_token,
-            "client_info": _b64({"uid": USER_OID, "utid": TENANT_ID}),
+            "client_info": _b64({"uid": self.user_oid, "utid": TENANT_ID}),
         }
 
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:

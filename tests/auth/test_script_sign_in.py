@@ -182,3 +182,21 @@ def test_a_permission_never_granted_names_the_login_that_grants_it(
     assert code == Exit.AUTH
     assert "cal365 login --permission Calendars.ReadWrite.Shared" in err
     assert out == "" and graph.requests == []
+
+
+def test_signing_in_as_someone_else_replaces_the_refused_account(
+    env: FakeIdP, graph: FakeGraph, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.access_tokens = [FIRST, SECOND]
+    env.expires_in = 60
+    assert cli.main(["login"]) == 0
+    env.revoke()  # Megan's sign-in is refused from now on
+    env.user_oid, env.username = "7d1c0a52-5b7e-4e0f-9a61-0c8f3e2b4d90", "adele@contoso.example"
+    env.on_access_token = lambda token, _: setattr(graph.service, "token", token)
+    code, out, _ = run(capsys, graph, "login")
+    assert code == Exit.OK and "Signed in as adele@contoso.example" in out
+    code, out, _ = run(capsys, graph, "whoami")
+    assert code == Exit.OK and "user:      adele@contoso.example" in out
+    code, out, err = run(capsys, graph, "events", *WINDOW)
+    assert code == Exit.OK, err
+    assert out.strip()

@@ -355,3 +355,28 @@ def test_cal365_after_login_reopens_the_sign_in_when_the_refresh_is_refused(
         assert cli.main(start) == 0
     assert [kind for kind, _ in seen] == ["loaded", "sign-in", "loaded"]
     assert seen[1][1] == seen[0][1] == seen[2][1]  # the cached rows stayed on screen
+
+
+async def test_signing_in_as_someone_else_after_a_refusal_uses_the_new_account(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    idp.pending_polls = 0
+    idp.expires_in = 60  # each start refreshes
+    settings = settings_for(idp)
+    MsalProvider(settings, KeyringStore(settings.profile)).start_device_flow().wait()
+    idp.revoke()  # the first account's sign-in is refused from now on
+    idp.user_oid, idp.username = "7d1c0a52-5b7e-4e0f-9a61-0c8f3e2b4d90", "adele@contoso.example"
+    idp.pending_polls = 10_000
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+            app = pilot.app
+            assert isinstance(app, Cal365App)
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            idp.approve()  # signed in as Adele this time
+            await loaded(pilot)
+            assert "still no token" not in app.main.status.message
+    identity = MsalProvider(settings, KeyringStore(settings.profile)).identity()
+    assert identity is not None and identity.username == "adele@contoso.example"

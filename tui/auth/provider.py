@@ -346,7 +346,7 @@ class MsalProvider:
             raise SignInFailed(_error_text(result, "sign-in failed"))
 
         # MSAL already put the tokens in the in-memory cache; persist them under the lock.
-        return self._persist_new_sign_in()
+        return self._persist_new_sign_in(result)
 
     def browser_sign_in(self, timeout: float = 300, extra: Iterable[str] = ()) -> Identity:
         """The interactive flow in a local browser (blocking). Callers check
@@ -371,16 +371,34 @@ class MsalProvider:
                 raise SignInFailed(f"browser sign-in failed: {exc}") from None
         if "access_token" not in result:
             raise SignInFailed(_error_text(result, "browser sign-in failed"))
-        return self._persist_new_sign_in()
+        return self._persist_new_sign_in(result)
 
-    def _persist_new_sign_in(self) -> Identity:
+    def _persist_new_sign_in(self, result: dict[str, Any]) -> Identity:
         with self._lock, self.store.lock():
+            self._keep_only_the_new_account(result)
             self.store.save(self._cache.serialize())
             self._cache.has_state_changed = False
         identity = self.identity()
         if identity is None:
             raise SignInFailed("the identity provider returned no account")
         return identity
+
+    def _keep_only_the_new_account(self, result: dict[str, Any]) -> None:
+        """A profile holds one account (its calendar cache is bound to it): one who signs in
+        as someone else (after a refused sign-in, say) replaces the earlier account, whose
+        tokens would otherwise be found first and refused again."""
+        claims = result.get("id_token_claims") or {}
+        oid, tid = claims.get("oid"), claims.get("tid")
+        if not (isinstance(oid, str) and isinstance(tid, str)):
+            return
+        new = f"{oid}.{tid}".lower()
+        app = self._application()
+        accounts = app.get_accounts()
+        if not any(str(a.get("home_account_id", "")).lower() == new for a in accounts):
+            return  # not the shape expected: change nothing
+        for account in accounts:
+            if str(account.get("home_account_id", "")).lower() != new:
+                app.remove_account(account)
 
     # -- sign-out -------------------------------------------------------------------------
 
