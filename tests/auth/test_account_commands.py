@@ -194,3 +194,14 @@ def test_ctrl_c_during_login_is_interrupted(idp: FakeIdP, tmp_path: Path) -> Non
     assert child.returncode == Exit.INTERRUPTED == 130
     # Cancelled while waiting, or interrupted while asking for the code: 130 either way.
     assert ("sign-in cancelled" in err or "interrupted" in err) and "Traceback" not in err
+
+
+def test_whoami_says_when_the_access_token_variable_wins(
+    env: FakeIdP, memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run(capsys, "login")[0] == Exit.OK
+    assert "CAL365_ACCESS_TOKEN" not in run(capsys, "whoami")[1]
+    monkeypatch.setenv("CAL365_ACCESS_TOKEN", "eyJ0eXAiOiJKV1QifQ.x.y")
+    code, out, _ = run(capsys, "whoami")
+    assert code == Exit.OK and "CAL365_ACCESS_TOKEN is set" in out

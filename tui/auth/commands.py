@@ -8,6 +8,7 @@ Each returns its exit status from the one table of every command (tui/script/exi
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -263,6 +264,9 @@ def whoami(
     lines.insert(0, f"user:      {identity.username}")
     lines.append(f"tenant:    {identity.tenant_id} (configured: {settings.tenant})")
     lines.append(f"tokens:    {provider.store.description}")
+    if os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
+        lines.append("note:      CAL365_ACCESS_TOKEN is set: the app and the script commands "
+                     "use it, not this sign-in")
     print("\n".join(lines), file=out)
     storage_warning(settings, err)
     return Exit.OK
