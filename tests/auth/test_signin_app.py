@@ -380,3 +380,33 @@ async def test_signing_in_as_someone_else_after_a_refusal_uses_the_new_account(
             assert "still no token" not in app.main.status.message
     identity = MsalProvider(settings, KeyringStore(settings.profile)).identity()
     assert identity is not None and identity.username == "adele@contoso.example"
+
+
+async def test_a_refused_refresh_under_the_bulk_dialog_keeps_its_comment(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    from tui.screens.bulk import BulkCancelScreen
+
+    idp.pending_polls = 0
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    provider.start_device_flow().wait()
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        fake.service.token = idp.access_issued[-1]
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        app = make_app(fake, provider)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("A")  # everything marked; Graph refuses what is not mine
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+            await pilot.press(*"Offsite week")
+            idp.revoke()
+            fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"
+            idp.pending_polls = 10_000
+            app.main.action_refresh()  # a background reload meets the refusal
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            idp.approve()
+            await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+            assert app.screen.query_one(TextArea).text == "Offsite week"
