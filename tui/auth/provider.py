@@ -340,7 +340,7 @@ class MsalProvider:
         if "access_token" not in result:
             error = result.get("error")
             if error == "authorization_pending":  # MSAL stopped polling at the expiry time
-                raise SignInExpired("the code expired before sign-in finished; try again")
+                raise SignInExpired("the code expired before sign-in finished")
             if error in ("expired_token", "code_expired"):  # the server said so first
                 raise SignInExpired(_error_text(result, "the code expired"))
             raise SignInFailed(_error_text(result, "sign-in failed"))
