@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from tui import __version__
 from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
-from tui.script import add_script_commands, run_script_command
+from tui.script import EXIT_CODE_HELP, Exit, add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync, add_window_options
 from tui.text import inert
 
@@ -120,11 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_window_options(parser, default=None)
     parser.add_argument("--version", action="version", version=f"cal365 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The account commands answer with the same exit-code table as the script commands.
+    table = argparse.RawDescriptionHelpFormatter
     login = commands.add_parser(
         "login", parents=[_auth_parent("login")],
         help="sign in with a device code and keep the tokens",
         description="Sign in with Microsoft's device code flow: open the URL shown on any "
-        "device and enter the code.",
+        "device and enter the code.", epilog=EXIT_CODE_HELP, formatter_class=table,
     )
     login.add_argument(
         "--browser", action="store_true",
@@ -139,9 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         "for them by itself when you first use them",
     )
     commands.add_parser("logout", parents=[_auth_parent("logout")],
-                        help="forget this profile's sign-in")
+                        help="forget this profile's sign-in",
+                        epilog=EXIT_CODE_HELP, formatter_class=table)
     whoami = commands.add_parser("whoami", parents=[_auth_parent("whoami")],
-                                 help="show who is signed in and where")
+                                 help="show who is signed in and where",
+                                 epilog=EXIT_CODE_HELP, formatter_class=table)
     whoami.add_argument("--graph-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Graph root URL to show (overrides CAL365_GRAPH_URL)")
     # Subcommands for scripts (cal365 calendars|events|cancel|audit|cache): tui/script/.
@@ -165,11 +169,15 @@ def _account_command(args: argparse.Namespace) -> int:
     from tui.auth import commands
 
     flags = auth_flags(args)
-    if args.command == "login":
-        return commands.login(flags, browser=args.browser, permissions=args.permission)
-    if args.command == "logout":
-        return commands.logout(flags)
-    return commands.whoami(flags)
+    try:
+        if args.command == "login":
+            return commands.login(flags, browser=args.browser, permissions=args.permission)
+        if args.command == "logout":
+            return commands.logout(flags)
+        return commands.whoami(flags)
+    except KeyboardInterrupt:  # outside the device code wait too (asking for the code)
+        print("\ncal365: interrupted", file=sys.stderr)
+        return Exit.INTERRUPTED
 
 
 def _command_parser(parser: argparse.ArgumentParser,
@@ -307,6 +315,29 @@ def _run_app(args: argparse.Namespace) -> int:
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
         ready = True
+        from tui.auth.config import ConfigError, load_settings
+        from tui.auth.token_identity import identity_from_token
+
+        try:
+            token_settings = load_settings(auth_flags(args))
+        except ConfigError as error:
+            print(f"cal365: {error}", file=sys.stderr)
+            return 2
+        # The token's account has its cache, keyed as when it signs in (tenant and object
+        # id from the token's claims, offline: see tui/auth/token_identity.py). Graph checks
+        # those claims, so /me is the same account; a token naming none runs uncached.
+        identity = identity_from_token(token)
+        if identity is not None and token_settings.cache != "off":
+            from tui.cache import Owner, cache_path, plaintext_warning
+            from tui.opening import frame_peek, opener
+
+            account = Owner.of(identity)
+            cache, sync_every = opener(token_settings, lambda: account), token_settings.sync_every
+            if fit is not None:
+                peek = frame_peek(token_settings, lambda: account, fit)
+            cache_warning = plaintext_warning(token_settings) or ""
+            warm = (token_settings.cache in ("keyring", "plaintext")
+                    and cache_path(token_settings.profile).exists())
     else:
         from tui.auth.cache import store_for
         from tui.auth.commands import settings_or_exit, storage_warning
@@ -422,8 +453,7 @@ def _demo_owner() -> Owner:
 
 
 def _account_owner(settings: Settings, provider: MsalProvider) -> Callable[[], Owner | None]:
-    """Who the signed-in account's cache belongs to (read from the token cache, offline).
-    A bare CAL365_ACCESS_TOKEN names no account, so that mode runs without a cache."""
+    """Who the signed-in account's cache belongs to (read from the token cache, offline)."""
     def owner() -> Owner | None:
         from tui.cache import Owner
         from tui.sync import app_only_owner

@@ -73,6 +73,9 @@ class FakeIdP:
     interval: int = 1
     expires_in: int = 3600  # access token lifetime
     reject_refresh: bool = False
+    user_oid: str = USER_OID  # who signs in next (the device code and browser flows)
+    username: str = USERNAME
+    refusal: str = "invalid_grant"  # or interaction_required: how a refresh is refused
     user_code: str = ""  # a fixed code (screenshots); random otherwise
     access_tokens: list[str] = field(default_factory=list)  # issued first, in order
     requests: list[Request] = field(default_factory=list)
@@ -143,6 +146,12 @@ class FakeIdP:
         with self._lock:
             for grant in self._grants.values():
                 grant.pending = 0
+
+    def revoke(self) -> None:
+        """Every refresh token issued so far stops working (sessions revoked, password
+        changed); a new sign-in gets new ones that work."""
+        with self._lock:
+            self._refresh.clear()
 
     def grants(self, kind: str) -> list[Request]:
         return [r for r in self.requests if r.form.get("grant_type", "").endswith(kind)]
@@ -285,8 +294,8 @@ class FakeIdP:
         id_token = ".".join([
             _b64({"typ": "JWT", "alg": "none"}),
             _b64({"iss": f"{self.host}/{TENANT_ID}/v2.0", "aud": client_id, "iat": now,
-                  "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": USER_OID,
-                  "sub": "fake-subject", "preferred_username": USERNAME,
+                  "nbf": now, "exp": now + 3600, "tid": TENANT_ID, "oid": self.user_oid,
+                  "sub": "fake-subject", "preferred_username": self.username,
                   "name": "Megan Bowen", "ver": "2.0", **({"nonce": nonce} if nonce else {})}),
             "",
         ])
@@ -295,7 +304,7 @@ class FakeIdP:
             "token_type": "Bearer", "scope": scope, "expires_in": self.expires_in,
             "ext_expires_in": self.expires_in, "access_token": access_token,
             "refresh_token": refresh, "id_token": id_token,
-            "client_info": _b64({"uid": USER_OID, "utid": TENANT_ID}),
+            "client_info": _b64({"uid": self.user_oid, "utid": TENANT_ID}),
         }
 
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -319,9 +328,7 @@ class FakeIdP:
             del self._grants[state.device_code]
             self.scope_requests.append(permission_names(state.scope))
             self.consented |= permission_names(state.scope)  # the user consented on sign-in
-            scope = " ".join(s for s in state.scope.split() if s != "offline_access")
-            return 200, self._user_tokens(scope + " openid profile offline_access",
-                                          state.client_id)
+            return 200, self._user_tokens(_granted(state.scope), state.client_id)
         if grant == "authorization_code":
             issued = self._codes.pop(form.get("code", ""), None)  # a code works once
             if issued is None or form.get("client_id") != issued.client_id:
@@ -339,12 +346,16 @@ class FakeIdP:
                                    "request.")
             self.scope_requests.append(permission_names(issued.scope))
             self.consented |= permission_names(issued.scope)
-            scope = " ".join(s for s in issued.scope.split() if s != "offline_access")
-            return 200, self._user_tokens(scope + " openid profile offline_access",
-                                          issued.client_id, issued.nonce)
+            return 200, self._user_tokens(_granted(issued.scope), issued.client_id,
+                                          issued.nonce)
         if grant == "refresh_token":
             refresh = form.get("refresh_token", "")
             if self.reject_refresh or refresh not in self._refresh:
+                if self.refusal == "interaction_required":  # e.g. a new MFA policy
+                    return self._error("interaction_required", "AADSTS50076: Due to a "
+                                       "configuration change made by your administrator, or "
+                                       "because you moved to a new location, you must use "
+                                       "multi-factor authentication to access the resource.")
                 return self._error("invalid_grant", "AADSTS700082: The refresh token has "
                                    "expired due to inactivity.")
             wanted = permission_names(form.get("scope", ""))
@@ -365,6 +376,13 @@ class FakeIdP:
                          "ext_expires_in": self.expires_in,
                          "access_token": self._new_access_token()}
         return self._error("unsupported_grant_type", f"AADSTS70003: grant {grant!r}")
+
+
+def _granted(scope: str) -> str:
+    """The scope of a token answer: what was asked for with the OpenID scopes, each once
+    (as Entra answers; a repeated name would file the token under another cache key)."""
+    names = [s for s in scope.split() if s not in ("openid", "profile", "offline_access")]
+    return " ".join([*dict.fromkeys(names), "openid", "profile", "offline_access"])
 
 
 def permission_names(scope: str) -> frozenset[str]:

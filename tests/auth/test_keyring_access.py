@@ -148,3 +148,37 @@ def test_login_without_dbus_says_why_and_stops(tmp_path: Path) -> None:
     assert "--token-storage session" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("token-*"))
+
+
+@pytest.mark.parametrize(
+    ("bus_error", "text"),
+    [("org.freedesktop.DBus.Error.ServiceUnknown", "no Secret Service keyring"),
+     ("org.freedesktop.DBus.Error.NoReply", "did not answer"),
+     ("org.freedesktop.DBus.Error.AccessDenied", "refused access"),
+     ("org.freedesktop.Secret.Error.Odd", "answered with an error (Odd)")],
+)
+def test_a_d_bus_error_is_said_in_words(backend: None, bus_error: str, text: str) -> None:
+    from keyring.backend import KeyringBackend
+
+    class BusError(Exception):
+        def __init__(self) -> None:
+            super().__init__("[%s] ('The name org.freedesktop.secrets was not provided',)")
+            self.name = bus_error
+
+    class Failing(KeyringBackend):
+        priority = 5  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            raise BusError()
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise BusError()
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise BusError()
+
+    _install(Failing)
+    with pytest.raises(KeyringUnavailable) as caught:
+        KeyringStore("default").check()
+    assert text in caught.value.reason
+    assert "org.freedesktop" not in caught.value.reason

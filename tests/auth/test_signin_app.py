@@ -252,3 +252,161 @@ async def test_no_keyring_and_p_keeps_tokens_in_a_private_plaintext_file_with_a_
         assert FIRST in path.read_text()  # the user chose plaintext, knowingly
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("refusal", ["invalid_grant", "interaction_required"])
+async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str], refusal: str
+) -> None:
+    """The cached screen stays; the sign-in screen opens over it; after it, the sync runs."""
+    import dataclasses
+
+    from tui.cache import Owner
+    from tui.opening import opener
+
+    idp.pending_polls = 0
+    idp.refusal = refusal
+    settings = settings_for(idp)
+    cached = dataclasses.replace(settings, cache="plaintext")
+
+    def app_for(fake: FakeGraph) -> Cal365App:
+        provider = MsalProvider(settings, KeyringStore(settings.profile))
+
+        def owner() -> Owner | None:
+            identity = provider.identity()
+            return Owner.of(identity) if identity is not None else None
+
+        return Cal365App(GraphClient(fake.base_url, provider, timezone=ZONE),
+                         today=DEMO_TODAY, timezone=ZONE, sign_in=provider,
+                         cache=opener(cached, owner))
+
+    MsalProvider(settings, KeyringStore(settings.profile)).start_device_flow().wait()
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        # Graph takes the newest token only, as after a revocation.
+        fake.service.token = idp.access_issued[-1]
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        async with app_for(fake).run_test(size=(120, 40)) as pilot:
+            app = await loaded(pilot)
+            await wait_for(pilot, lambda: not app.main._syncing)
+            shown = [e.id for e in app.main.table.all_events]
+        idp.revoke()  # the password changed: every refresh token is refused
+        fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"  # and the access token too
+        idp.pending_polls = 10_000
+        app = app_for(fake)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            assert "no longer accepted" in screen_text(app)
+            assert [e.id for e in app.main.table.all_events] == shown  # kept on screen
+            idp.approve()
+            await wait_for(pilot, lambda: not isinstance(app.screen, SignInScreen)
+                           and app.main.status.kind == "info" and not app.main._syncing)
+            assert "Could not load" not in app.main.status.message
+            assert [e.id for e in app.main.table.all_events] == shown
+
+
+def test_cal365_after_login_reopens_the_sign_in_when_the_refresh_is_refused(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole start-up path of `cal365` (settings, token store, cache), twice."""
+    import asyncio
+
+    from tui import cli
+
+    for name in ("CAL365_ACCESS_TOKEN", "CAL365_PROFILE", "CAL365_TOKEN_STORAGE",
+                 "CAL365_CLIENT_SECRET", "CAL365_CLIENT_CERTIFICATE", "CAL365_MAILBOX",
+                 "CAL365_CLOUD", "CAL365_TENANT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CAL365_CLIENT_ID", idp.client_id)
+    monkeypatch.setenv("CAL365_AUTHORITY_HOST", idp.host)
+    monkeypatch.setenv("CAL365_CA_BUNDLE", idp.ca_path)
+    monkeypatch.setenv("CAL365_CACHE", "plaintext")
+    monkeypatch.setenv("CAL365_SYNC_EVERY", "0")
+    idp.pending_polls = 0
+    seen: list[tuple[str, list[str]]] = []
+
+    def run(self: Cal365App, *args: object, **kwargs: object) -> None:
+        async def go() -> None:
+            async with self.run_test(size=(120, 40)) as pilot:
+                if seen:  # the second start
+                    await wait_for(pilot, lambda: isinstance(self.screen, SignInScreen)
+                                   and self.screen.state == "waiting")
+                    seen.append(("sign-in", [e.id for e in self.main.table.all_events]))
+                    idp.approve()
+                await wait_for(pilot, lambda: not isinstance(self.screen, SignInScreen)
+                               and self.main.status.kind == "info"
+                               and bool(self.main.table.all_events)
+                               and not self.main._syncing)
+                seen.append(("loaded", [e.id for e in self.main.table.all_events]))
+
+        asyncio.run(go())
+
+    monkeypatch.setattr(Cal365App, "run", run)
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        monkeypatch.setenv("CAL365_GRAPH_URL", fake.base_url)
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        assert cli.main(["login"]) == 0
+        start = ["--date", DEMO_TODAY.isoformat(), "--timezone", ZONE]
+        assert cli.main(start) == 0
+        idp.revoke()
+        fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"
+        idp.pending_polls = 10_000
+        assert cli.main(start) == 0
+    assert [kind for kind, _ in seen] == ["loaded", "sign-in", "loaded"]
+    assert seen[1][1] == seen[0][1] == seen[2][1]  # the cached rows stayed on screen
+
+
+async def test_signing_in_as_someone_else_after_a_refusal_uses_the_new_account(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    idp.pending_polls = 0
+    idp.expires_in = 60  # each start refreshes
+    settings = settings_for(idp)
+    MsalProvider(settings, KeyringStore(settings.profile)).start_device_flow().wait()
+    idp.revoke()  # the first account's sign-in is refused from now on
+    idp.user_oid, idp.username = "7d1c0a52-5b7e-4e0f-9a61-0c8f3e2b4d90", "adele@contoso.example"
+    idp.pending_polls = 10_000
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+            app = pilot.app
+            assert isinstance(app, Cal365App)
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            idp.approve()  # signed in as Adele this time
+            await loaded(pilot)
+            assert "still no token" not in app.main.status.message
+    identity = MsalProvider(settings, KeyringStore(settings.profile)).identity()
+    assert identity is not None and identity.username == "adele@contoso.example"
+
+
+async def test_a_refused_refresh_under_the_bulk_dialog_keeps_its_comment(
+    idp: FakeIdP, home: Path, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    from tui.screens.bulk import BulkCancelScreen
+
+    idp.pending_polls = 0
+    settings = settings_for(idp)
+    provider = MsalProvider(settings, KeyringStore(settings.profile))
+    provider.start_device_flow().wait()
+    with FakeGraph(today=DEMO_TODAY) as fake:
+        fake.service.token = idp.access_issued[-1]
+        idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
+        app = make_app(fake, provider)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("A")  # everything marked; Graph refuses what is not mine
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+            await pilot.press(*"Offsite week")
+            idp.revoke()
+            fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"
+            idp.pending_polls = 10_000
+            app.main.action_refresh()  # a background reload meets the refusal
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
+                           and app.screen.state == "waiting")
+            idp.approve()
+            await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+            assert app.screen.query_one(TextArea).text == "Offsite week"

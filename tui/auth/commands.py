@@ -1,10 +1,14 @@
 """`cal365 login`, `logout` and `whoami`: plain terminal output, no Textual.
 
-Each returns the process exit status: 0 done, 1 not signed in / refused, 2 bad setup.
+Each returns its exit status from the one table of every command (tui/script/exits.py):
+0 done; 1 refused (a declined or failed sign-in, or `whoami` with nobody signed in);
+2 bad setup (no app registration, no usable keyring and no explicit storage choice);
+5 sign-in still needed (the device code expired); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -14,10 +18,14 @@ from typing import TextIO
 from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stores, store_for
 from tui.auth.clipboard import osc52
 from tui.auth.config import ConfigError, Settings, load_settings
-from tui.auth.errors import SignInCancelled, SignInRequired, SignInUnavailable
+from tui.auth.errors import SignInCancelled, SignInExpired, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
+from tui.script.exits import Exit
 from tui.text import inert_stream, raw_stream
+
+# Where the registration steps are written down (whoami points there rather than print them).
+SETUP_DOCS = 'README.md, section "Signing in", step "1. Register the app"'
 
 
 def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings | None:
@@ -55,25 +63,25 @@ def login(
     out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
     settings = settings_or_exit(flags, err)
     if settings is None:
-        return 2
+        return Exit.USAGE
     if settings.app_only:
         try:
             return _check_app_only(MsalProvider(settings, MemoryStore()), out)
         except (SignInRequired, SignInUnavailable) as exc:
             print(f"cal365: app-only sign-in failed: {exc}", file=err)
-            return 1
+            return Exit.ERROR
     store = store_for(settings)
     if isinstance(store, MemoryStore):
         print("cal365: --token-storage session keeps nothing once this command ends; start the "
               "app instead (cal365 --token-storage session) and sign in there.", file=err)
-        return 2
+        return Exit.USAGE
     storage_warning(settings, err)
     try:
         if isinstance(store, KeyringStore):
             store.check()
     except KeyringUnavailable as exc:
         print(f"cal365: {exc.advice()}", file=err)
-        return 2
+        return Exit.USAGE
     provider = MsalProvider(settings, store)
     try:
         if browser:
@@ -82,26 +90,30 @@ def login(
             if not gui_browser_available():
                 print("cal365: no local graphical browser here (over SSH, or no display); "
                       "use the device code: cal365 login", file=err)
-                return 2
+                return Exit.USAGE
             identity = provider.browser_sign_in(extra=permissions)
         else:
             identity = _device_login(provider, out, permissions)
     except SignInCancelled:
         print("\ncal365: sign-in cancelled.", file=err)
-        return 1
+        return Exit.INTERRUPTED
+    except SignInExpired as exc:
+        print(f"\ncal365: not signed in: {exc}. Run cal365 login again.", file=err)
+        return Exit.AUTH  # still "sign-in needed", as for every command
     except SignInRequired as exc:
         print(f"\ncal365: sign-in failed: {exc}", file=err)
-        return 1
+        return Exit.ERROR
     except SignInUnavailable as exc:
+        # Not Graph unreachable (6): nothing but the sign-in was tried; run it again.
         print(f"\ncal365: {exc}", file=err)
-        return 1
+        return Exit.ERROR
     except KeyringUnavailable as exc:
         print(f"cal365: {exc.advice()}", file=err)
-        return 2
+        return Exit.USAGE
     print(f"Signed in as {identity.username} (tenant {identity.tenant_id}, "
           f"{settings.cloud.label}).", file=out)
     print(f"Tokens kept in: {provider.store.description}", file=out)
-    return 0
+    return Exit.OK
 
 
 def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()) -> Identity:
@@ -124,8 +136,8 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
             result.append(exc)
 
     worker = threading.Thread(target=wait, name="cal365-device-flow", daemon=True)
-    worker.start()
     try:
+        worker.start()
         while worker.is_alive():
             if tty:
                 left = _countdown(code.expires_at - time.time())
@@ -134,7 +146,8 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
             worker.join(timeout=1)
     except KeyboardInterrupt:
         flow.cancel()
-        worker.join(timeout=10)
+        if worker.ident is not None:  # started
+            worker.join(timeout=10)
     if tty:
         out.write("\n")
     outcome = result[0] if result else SignInCancelled()
@@ -151,39 +164,42 @@ def _check_app_only(provider: MsalProvider, out: TextIO) -> int:
     print(f"App-only credentials accepted for tenant {settings.tenant} "
           f"({settings.cloud.label}). Nothing is stored: app-only mode signs in each run.",
           file=out)
-    return 0
+    return Exit.OK
 
 
 def logout(
     flags: Mapping[str, str | None], out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    """Forget the profile's sign-in and calendar cache on this machine.
+
+    Nothing to remove is success (one line). A keyring that cannot be reached matters only
+    when an encrypted file was removed: its key may stay behind, which is said (exit 1),
+    although it unlocks nothing once the file is gone.
+    """
     # Every line here may carry text from the sign-in service, the token cache or a file.
     out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
     try:
         settings = load_settings(flags)
     except ConfigError as exc:
         print(f"cal365: {exc}", file=err)
-        return 2
+        return Exit.USAGE
     removed: list[str] = []
-    status = 0
-    if settings.client_id:
-        provider = MsalProvider(settings, store_for(settings))
+    status = Exit.OK
+    # The whole profile's token cache goes (file and key): no MSAL and no network needed.
+    store = store_for(settings)
+    if isinstance(store, KeyringStore):
+        files = store.remove_files()
+        removed += files
         try:
-            removed += provider.sign_out()
+            if store.key.delete():
+                removed.append(store.key.label)
         except KeyringUnavailable as exc:
-            status = 1
-            store = provider.store
-            if isinstance(store, KeyringStore):
-                removed += store.remove_files()
-            print(f"cal365: the keyring entry could not be removed: {exc.reason}. The encrypted "
-                  "file is gone, so the key alone unlocks nothing.", file=err)
+            if files:
+                status = Exit.ERROR
+                print(f"cal365: the keyring entry could not be removed: {exc.reason}. The "
+                      "encrypted file is gone, so the key alone unlocks nothing.", file=err)
     else:
-        store = store_for(settings)
-        try:
-            removed += store.wipe()
-        except KeyringUnavailable as exc:
-            status = 1
-            print(f"cal365: the keyring entry could not be removed: {exc.reason}", file=err)
+        removed += store.wipe()
     for other in other_stores(settings):
         removed += other.wipe()
     from tui.cache import remove_cache  # late: the app's start imports this module
@@ -191,15 +207,16 @@ def logout(
     cache_removed, problem = remove_cache(settings)
     removed += cache_removed
     if problem:
-        status = 1
+        status = Exit.ERROR
         print(f"cal365: the calendar cache's keyring entry could not be removed: {problem}. "
               "The cache files are gone, so the key alone unlocks nothing.", file=err)
-    if removed:
-        print(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
-        for item in removed:
-            print(f"  {item}", file=out)
-    else:
-        print(f"Nothing to remove for profile {settings.profile!r}.", file=out)
+    if not removed:
+        print(f"Nothing to remove for profile {settings.profile!r}: nobody is signed in.",
+              file=out)
+        return status
+    print(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
+    for item in removed:
+        print(f"  {item}", file=out)
     print("Note: this forgets the sign-in on this machine only; the refresh token stays valid "
           "at Microsoft until it expires or an administrator revokes your sessions.", file=out)
     return status
@@ -210,9 +227,18 @@ def whoami(
 ) -> int:
     # Every line here may carry text from the sign-in service, the token cache or a file.
     out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
-    settings = settings_or_exit(flags, err)
-    if settings is None:
-        return 2
+    try:
+        settings = load_settings(flags)
+    except ConfigError as exc:
+        print(f"cal365: {exc}", file=err)
+        return Exit.USAGE
+    if not settings.client_id:
+        # The answer first, in one line; the setup steps are for when one wants them.
+        print(f"Not signed in (profile {settings.profile!r}): no app registration is "
+              "configured.", file=out)
+        print(f"How to set one up: {SETUP_DOCS}; or look around with cal365 --demo.",
+              file=out)
+        return Exit.ERROR
     provider = MsalProvider(settings, store_for(settings))
     cloud = settings.cloud
     lines = [
@@ -226,20 +252,23 @@ def whoami(
         lines.append(f"tenant:    {settings.tenant}")
         lines.append("tokens:    memory only (app-only mode signs in each run)")
         print("\n".join(lines), file=out)
-        return 0
+        return Exit.OK
     try:
         identity = provider.identity()
     except KeyringUnavailable as exc:
         print(f"cal365: {exc.advice()}", file=err)
-        return 2
+        return Exit.USAGE
     if identity is None:
         print(f"Not signed in (profile {settings.profile!r}). Run: cal365 login", file=out)
         if provider.load_problem:
             print(f"({provider.load_problem})", file=out)
-        return 1
+        return Exit.ERROR
     lines.insert(0, f"user:      {identity.username}")
     lines.append(f"tenant:    {identity.tenant_id} (configured: {settings.tenant})")
     lines.append(f"tokens:    {provider.store.description}")
+    if os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
+        lines.append("note:      CAL365_ACCESS_TOKEN is set: the app and the script commands "
+                     "use it, not this sign-in")
     print("\n".join(lines), file=out)
     storage_warning(settings, err)
-    return 0
+    return Exit.OK

@@ -28,5 +28,9 @@ class SignInFailed(SignInRequired):
         super().__init__(message, "SignInFailed")
 
 
+class SignInExpired(SignInFailed):
+    """The device code expired before the user finished: sign-in is still needed."""
+
+
 class SignInUnavailable(GraphUnavailable):
     """The identity provider could not be reached (network, DNS, TLS)."""

@@ -131,7 +131,24 @@ def _describe(exc: BaseException) -> str:
         return f"the keyring could not be opened ({exc})"
     if isinstance(exc, errors.NoKeyringError):
         return "no usable keyring backend"
+    bus_error = getattr(exc, "name", None)  # jeepney's DBusErrorResponse: a D-Bus error name
+    if isinstance(bus_error, str) and bus_error.startswith("org.freedesktop."):
+        return _bus_problem(bus_error)
+    if type(exc).__name__ == "SecretServiceNotAvailableException":
+        return "no Secret Service keyring (such as gnome-keyring) answers on this D-Bus session"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _bus_problem(name: str) -> str:
+    """A D-Bus error name in words: the user needs what to fix, not the bus's own text."""
+    if name.endswith((".ServiceUnknown", ".NameHasNoOwner")):
+        return "no Secret Service keyring (such as gnome-keyring) runs on this D-Bus session"
+    if name.endswith((".NoReply", ".Timeout", ".TimedOut")):
+        return "the keyring on the D-Bus session did not answer"
+    if name.endswith(".AccessDenied"):
+        return "the D-Bus session refused access to the keyring"
+    short = name.rsplit(".", 1)[-1][:80]
+    return f"the keyring on the D-Bus session answered with an error ({short})"
 
 
 def _guard(fn: Callable[..., T], *args: Any, timeout: float) -> T:

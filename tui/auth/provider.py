@@ -21,7 +21,13 @@ from urllib.parse import urlsplit
 
 from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
 from tui.auth.config import Settings
-from tui.auth.errors import SignInCancelled, SignInFailed, SignInRequired, SignInUnavailable
+from tui.auth.errors import (
+    SignInCancelled,
+    SignInExpired,
+    SignInFailed,
+    SignInRequired,
+    SignInUnavailable,
+)
 from tui.auth.keyring_access import KeyringUnavailable
 
 # A request refused within this many seconds after the token was replaced was sent with
@@ -40,6 +46,8 @@ class SignInNeeded:
     reason: str
     keyring_problem: KeyringUnavailable | None = None
     scopes: tuple[str, ...] = ()
+    # The identity provider refused the refresh token (revoked, expired, password changed).
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +276,14 @@ class MsalProvider:
         self, force_refresh: bool = False, extra: frozenset[str] = frozenset()
     ) -> str | None:
         """A valid access token without asking the user, or None (blocking)."""
-        token, self.last_problem = self._silent(force_refresh, extra)
+        token, self.last_problem, _ = self._silent(force_refresh, extra)
         return token
 
     def _silent(
         self, force_refresh: bool, extra: frozenset[str] = frozenset()
-    ) -> tuple[str | None, str]:
-        """The token, or None and why: per call, as several requests may ask at once.
+    ) -> tuple[str | None, str, bool]:
+        """The token, or None and why (and whether the identity provider refused): per
+        call, as several requests may ask at once.
 
         With `extra` permissions, MSAL uses the refresh token to ask for them; the identity
         provider grants them silently once consented, and refuses (consent_required) before.
@@ -300,13 +309,13 @@ class MsalProvider:
         with self._reaching_idp():
             result = self._transaction(acquire)
         if result and "access_token" in result:
-            return str(result["access_token"]), ""
+            return str(result["access_token"]), "", False
         if not result:
-            return None, missing or "no token for this account in the cache"
+            return None, missing or "no token for this account in the cache", False
         problem = _error_text(result, "the identity provider refused")
         if self.settings.app_only:
             raise SignInFailed(f"app-only sign-in failed: {problem}")
-        return None, problem
+        return None, problem, True
 
     # -- device code flow -----------------------------------------------------------------
 
@@ -329,12 +338,15 @@ class MsalProvider:
         if sign_in.cancelled:
             raise SignInCancelled()
         if "access_token" not in result:
-            if result.get("error") == "authorization_pending":
-                raise SignInFailed("the code expired before sign-in finished; try again")
+            error = result.get("error")
+            if error == "authorization_pending":  # MSAL stopped polling at the expiry time
+                raise SignInExpired("the code expired before sign-in finished")
+            if error in ("expired_token", "code_expired"):  # the server said so first
+                raise SignInExpired(_error_text(result, "the code expired"))
             raise SignInFailed(_error_text(result, "sign-in failed"))
 
         # MSAL already put the tokens in the in-memory cache; persist them under the lock.
-        return self._persist_new_sign_in()
+        return self._persist_new_sign_in(result)
 
     def browser_sign_in(self, timeout: float = 300, extra: Iterable[str] = ()) -> Identity:
         """The interactive flow in a local browser (blocking). Callers check
@@ -359,16 +371,34 @@ class MsalProvider:
                 raise SignInFailed(f"browser sign-in failed: {exc}") from None
         if "access_token" not in result:
             raise SignInFailed(_error_text(result, "browser sign-in failed"))
-        return self._persist_new_sign_in()
+        return self._persist_new_sign_in(result)
 
-    def _persist_new_sign_in(self) -> Identity:
+    def _persist_new_sign_in(self, result: dict[str, Any]) -> Identity:
         with self._lock, self.store.lock():
+            self._keep_only_the_new_account(result)
             self.store.save(self._cache.serialize())
             self._cache.has_state_changed = False
         identity = self.identity()
         if identity is None:
             raise SignInFailed("the identity provider returned no account")
         return identity
+
+    def _keep_only_the_new_account(self, result: dict[str, Any]) -> None:
+        """A profile holds one account (its calendar cache is bound to it): one who signs in
+        as someone else (after a refused sign-in, say) replaces the earlier account, whose
+        tokens would otherwise be found first and refused again."""
+        claims = result.get("id_token_claims") or {}
+        oid, tid = claims.get("oid"), claims.get("tid")
+        if not (isinstance(oid, str) and isinstance(tid, str)):
+            return
+        new = f"{oid}.{tid}".lower()
+        app = self._application()
+        accounts = app.get_accounts()
+        if not any(str(a.get("home_account_id", "")).lower() == new for a in accounts):
+            return  # not the shape expected: change nothing
+        for account in accounts:
+            if str(account.get("home_account_id", "")).lower() != new:
+                app.remove_account(account)
 
     # -- sign-out -------------------------------------------------------------------------
 
@@ -400,12 +430,13 @@ class MsalProvider:
                 # or a sign-in that finished while this request was in flight), the refused
                 # token was the old one: use the new one rather than refreshing again or
                 # asking the user a second time.
-                current, _ = await asyncio.to_thread(self._silent, False, extra)
+                current, _, _ = await asyncio.to_thread(self._silent, False, extra)
                 fresh = time.monotonic() - self._renewed_at < RENEWAL_GRACE
                 digest = hashlib.sha256(current.encode()).digest() if current else b""
                 if current and (digest != self._last_handed or fresh):
                     return current
-            token, problem = await asyncio.to_thread(self._silent, force_refresh, extra)
+            token, problem, refused = await asyncio.to_thread(
+                self._silent, force_refresh, extra)
             if token and force_refresh:
                 self._renewed_at = time.monotonic()
         except KeyringUnavailable as exc:
@@ -417,18 +448,27 @@ class MsalProvider:
                 return token
             # With extra permissions the reason is usually consent_required: the account
             # is fine, this feature's permission was never granted.
-            need = SignInNeeded(problem or "not signed in", scopes=tuple(sorted(extra)))
+            need = SignInNeeded(problem or "not signed in", scopes=tuple(sorted(extra)),
+                                refused=refused and not extra)
         if self.on_sign_in_needed is None:
             if need.scopes:
                 raise SignInRequired(
                     f"this needs the permission {', '.join(need.scopes)} ({need.reason}): "
                     f"run cal365 login --permission {' --permission '.join(need.scopes)}"
                 )
+            if need.keyring_problem is not None:  # one line: cal365 login gives the advice
+                raise SignInRequired(
+                    f"the saved sign-in cannot be read: the OS keyring is not usable "
+                    f"({need.keyring_problem.reason}); unlock it and run the command again "
+                    "(cal365 login says how), or sign in with --token-storage plaintext")
+            if need.refused:
+                raise SignInRequired(f"the sign-in service no longer accepts this sign-in "
+                                     f"({need.reason}): sign in again with cal365 login")
             raise SignInRequired(f"sign-in needed ({need.reason}): run cal365 login")
         await self._interactive(need)
         if force_refresh:
             self._renewed_at = time.monotonic()
-        token, problem = await asyncio.to_thread(self._silent, False, extra)
+        token, problem, _ = await asyncio.to_thread(self._silent, False, extra)
         if not token:
             raise SignInRequired(f"still no token after sign-in ({problem})")
         return token

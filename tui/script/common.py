@@ -54,7 +54,27 @@ def mailbox_from(args: argparse.Namespace) -> Mailbox:
         if not group.strip():
             raise ScriptError(Exit.USAGE, "--group needs a group id")
         return Mailbox("group", group.strip())
-    return ME
+    return default_mailbox(args)
+
+
+def default_mailbox(args: argparse.Namespace) -> Mailbox:
+    """The mailbox when none is named: the user's own, or in app-only mode (an app has no
+    "me") the one the settings name, as the app opens it."""
+    if getattr(args, "demo", False) or os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
+        return ME
+    from tui.auth.config import ConfigError, load_settings
+    from tui.cli import APP_ONLY_NEEDS_MAILBOX, auth_flags  # late: tui.cli imports us
+
+    try:
+        settings = load_settings(auth_flags(args))
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    if not settings.app_only:
+        return ME
+    if not settings.mailbox:
+        raise ScriptError(Exit.USAGE, APP_ONLY_NEEDS_MAILBOX.removeprefix("cal365: ")
+                          + " (or --user)")
+    return Mailbox("user", settings.mailbox)
 
 
 def timezone_name(args: argparse.Namespace) -> str:
@@ -115,18 +135,41 @@ def _tell_wait(notice: WaitNotice) -> None:
 def credentials(args: argparse.Namespace) -> tuple[str, str | TokenProvider]:
     """The Graph root and the token (or token provider) outside the demo.
 
-    The one place the script commands learn how to authenticate: today the bearer token in
-    CAL365_ACCESS_TOKEN; interactive sign-in plugs in here as a TokenProvider.
+    The one place the script commands learn how to authenticate: the bearer token in
+    CAL365_ACCESS_TOKEN when set (it wins), else the profile's signed-in account through
+    the app's own provider (cached tokens, silent refresh; it never asks: a sign-in it would
+    need ends the command with exit 5 and says to run `cal365 login`).
     """
-    base_url = graph_root(args)
     token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
-    if not token:
-        raise ScriptError(
-            Exit.AUTH,
-            "no access token. Set CAL365_ACCESS_TOKEN to a Microsoft Graph token with "
-            "Calendars.ReadWrite, or try the demo with --demo",
-        )
-    return base_url, token
+    if token:
+        return graph_root(args), token
+    return signed_in(args)
+
+
+NOT_SIGNED_IN = (
+    "not signed in: no app registration is configured and CAL365_ACCESS_TOKEN is not set. "
+    "Set one up and run cal365 login (README, section \"Signing in\"), set "
+    "CAL365_ACCESS_TOKEN, or try the demo with --demo"
+)
+
+
+def signed_in(args: argparse.Namespace) -> tuple[str, TokenProvider]:
+    """The profile's sign-in, as the app uses it (tui.auth.provider.MsalProvider)."""
+    from tui.auth.cache import store_for
+    from tui.auth.config import ConfigError, load_settings
+    from tui.auth.provider import MsalProvider
+    from tui.cli import _check_graph_url, auth_flags  # late: tui.cli imports this package
+
+    try:
+        settings = load_settings(auth_flags(args))
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    if not settings.client_id:
+        raise ScriptError(Exit.AUTH, NOT_SIGNED_IN)
+    problem = _check_graph_url(settings.graph_root)  # the cloud's, or --graph-url's
+    if problem:
+        raise ScriptError(Exit.USAGE, problem)
+    return settings.graph_root, MsalProvider(settings, store_for(settings))
 
 
 def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:

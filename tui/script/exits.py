@@ -31,12 +31,15 @@ EXIT_CODE_HELP = """\
 exit codes:
   0    done
   1    other error (Graph refused for another reason; a cancel that certainly did not go
-       through; you answered no at the prompt; the audit log cannot be read)
+       through; you answered no at the prompt; the audit log cannot be read; login
+       declined or refused; whoami with nobody signed in)
   2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
-       and without a terminal)
+       and without a terminal; no app registration set up for login; no usable keyring
+       and no explicit --token-storage choice)
   3    not the organizer: Graph refused to cancel a meeting the user does not organize
   4    not found: no such event, calendar, user or group (or already cancelled)
-  5    sign-in needed: no access token, or Graph rejected it
+  5    sign-in needed: not signed in, the sign-in is no longer accepted, Graph rejected
+       the token, or login's code expired
   6    Graph unreachable or no answer (a cancel may or may not have gone through)
   130  interrupted (Ctrl+C)
   With several events the worst outcome wins: 5 > 6 > 1 > 3 > 4 > 0.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,15 +19,22 @@ from typing import TYPE_CHECKING
 from tui.audit import mailbox_label
 from tui.auth.config import ConfigError, Settings
 from tui.auth.keyring_access import KeyringUnavailable
+from tui.auth.token_identity import (
+    NO_CLAIMS,
+    TokenIdentity,
+    check_against_me,
+    identity_from_token,
+)
 from tui.cache import CacheError, CacheStore, Owner, keyring_advice
 from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
-from tui.graph.urls import ME
 from tui.opening import demo_settings
 from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
+    credentials,
+    default_mailbox,
     describe_error,
     emit_json,
     emit_line,
@@ -50,6 +58,8 @@ class Opened:
     provider: MsalProvider | None
     # Why the cache lives in memory for this command only (None: it is kept on disk).
     memory_only: str | None = None
+    # CAL365_ACCESS_TOKEN's account, when the cache is that token's (no provider then).
+    token: TokenIdentity | None = None
 
 
 def _memory_only(store: CacheStore, settings: Settings, demo: bool) -> str | None:
@@ -67,6 +77,8 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     """The cache the options name, open; a clear ScriptError when there is none to use."""
     provider: MsalProvider | None = None
     demo = bool(getattr(args, "demo", False))
+    from_token: TokenIdentity | None = None
+    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
     try:
         if demo:
             settings = demo_settings(getattr(args, "cache", None))
@@ -78,10 +90,18 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
             from tui.cli import auth_flags  # late: tui.cli imports this package
 
             settings = load_settings(auth_flags(args))
-            provider = MsalProvider(settings, store_for(settings))
-            if settings.app_only:
+            if token:
+                # The token wins, as for every command: its own account's cache, keyed as
+                # a signed-in user's (see tui/auth/token_identity.py).
+                from_token = identity_from_token(token)
+                if from_token is None:
+                    raise ScriptError(Exit.ERROR, NO_CLAIMS)
+                owner = Owner.of(from_token)
+            elif settings.app_only:
+                provider = MsalProvider(settings, store_for(settings))
                 owner = app_only_owner(settings)
             else:
+                provider = MsalProvider(settings, store_for(settings))
                 identity = provider.identity()
                 owner = Owner.of(identity) if identity is not None else None
     except ConfigError as error:
@@ -104,7 +124,7 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     for notice in store.take_notices():
         warn(notice)
     try:
-        yield Opened(store, settings, provider, _memory_only(store, settings, demo))
+        yield Opened(store, settings, provider, _memory_only(store, settings, demo), from_token)
     finally:
         store.close()
 
@@ -145,6 +165,8 @@ def run_sync(args: argparse.Namespace) -> int:
             token: str | TokenProvider
             if fake is not None:
                 base_url, token = fake.base_url, fake.token
+            elif opened.token is not None:
+                base_url, token = credentials(args)
             else:
                 assert opened.provider is not None
                 base_url, token = opened.settings.graph_root, opened.provider
@@ -154,8 +176,14 @@ def run_sync(args: argparse.Namespace) -> int:
 
             async def main() -> list[WindowSummary]:
                 try:
+                    if opened.token is not None:
+                        # Before anything is written: the claims chose the cache, /me says
+                        # whose the token is.
+                        problem = check_against_me(opened.token, (await client.me()).id)
+                        if problem:
+                            raise ScriptError(Exit.ERROR, problem)
                     if span is not None:
-                        ref = calendar_from(ME, args.calendar)
+                        ref = calendar_from(default_mailbox(args), args.calendar)
                         result = await controller.sync(ref, *span)
                         return [WindowSummary(ref, span[0], span[1], result.applied,
                                               result.full)]
