@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.text import REPLACEMENT, inert, inert_json, inert_stream, raw_stream
+from tui.text import REPLACEMENT, has_unsafe, inert, inert_json, inert_stream, raw_stream
 
 # Every category a terminal could obey, or that hides or reorders text.
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -55,6 +55,16 @@ def test_every_unsafe_character_of_unicode_is_covered() -> None:
     assert len(everything) > 2000  # surrogates alone are 2048: the scan did run
     assert unsafe_in(inert(everything, None)) == []
     assert unsafe_in(inert(everything, None, lines=True).replace("\n", "")) == []
+
+
+def test_the_quick_check_finds_every_unsafe_character_in_any_company() -> None:
+    """The fast path (ASCII, then the BMP, then beyond it) misses none: each unsafe
+    character alone, after ASCII, after other scripts and after an emoji is found."""
+    for char in every_unsafe_character():
+        for text in (char, f"plain {char}", f"Zürich {char}", f"🚀{char}x", f"{char}🚀"):
+            assert has_unsafe(text), f"U+{ord(char):04X} in {text!r}"
+    for text in ("plain", "Zürich 会議 🚀 שלום", "👨‍👩‍👧"[0] + "🏴", ""):
+        assert not has_unsafe(text)
 
 
 @pytest.mark.parametrize("plain", [
