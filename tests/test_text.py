@@ -140,3 +140,18 @@ def test_a_sealed_frame_from_the_cache_file_with_unsafe_text_is_refused(hostile:
         decode(frame, Size(20, 2))
     assert len(decode(encode([[Segment("Zoë 🚀 ok")], [Segment("b")]], Size(20, 2)),
                       Size(20, 2))) == 2
+
+
+def test_an_error_line_is_one_bounded_inert_line_that_keeps_its_request_id() -> None:
+    from tui.auth.errors import SignInFailed
+    from tui.graph.errors import GraphError
+    from tui.problems import LINE_LIMIT, describe
+
+    huge = GraphError(500, "Err\x1b[2J" * 1000, "line one\nline two\u202e " * 100_000,
+                      "req-\x9b-42")
+    line = describe(huge)
+    assert len(line) <= LINE_LIMIT and "\n" not in line and unsafe_in(line) == []
+    assert line.endswith("(request-id req-�-42)")
+    aadsts = SignInFailed("AADSTS70000: The grant was refused.\r\nTrace ID: t-1\r\n"
+                          "Correlation ID: c-2\r\nTimestamp: 2026-12-07 " + "x" * 600)
+    assert "Correlation ID: c-2 Timestamp" in describe(aadsts)
