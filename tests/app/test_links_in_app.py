@@ -134,6 +134,9 @@ async def test_over_ssh_o_shows_the_link_whole_and_says_the_copy_may_not_arrive(
         drawn = url.render_lines(Region(0, 0, url.size.width, url.size.height))
         assert len(event.web_link) > 80 and len(drawn) > 1
         assert "".join(s.text.rstrip() for s in drawn) == event.web_link  # folded, not cut
+        # Edge to edge, with no frame beside it: the terminal's own selection across its
+        # lines picks up the link and line breaks only.
+        assert url.region.x == 0 and url.region.width == app.size.width
         assert "tmux" in shown(dialog.query_one("#link-explain"))
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LinkScreen))
