@@ -208,3 +208,27 @@ def test_the_bytes_a_real_process_writes_carry_no_raw_control(
             assert raw not in stream, (raw, stream)
         stream.decode("utf-8")  # well-formed: no stray 8-bit byte
     assert b"pwned" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_script_commands_write_only_through_the_inert_writers() -> None:
+    """Only tui/script/common.py writes to stdout or stderr; every other command module uses
+    its writers (warn, tell, prompt, emit_line, emit_json), which make text inert. A new
+    `print` elsewhere would be a path that could forget."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "tui" / "script"
+    offenders = []
+    for path in sorted(root.glob("*.py")):
+        if path.name == "common.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "print":
+                offenders.append(f"{path.name}:{node.lineno} print")
+            elif (isinstance(func, ast.Attribute) and func.attr == "write"
+                  and isinstance(func.value, ast.Attribute)
+                  and func.value.attr in ("stdout", "stderr")):
+                offenders.append(f"{path.name}:{node.lineno} {func.value.attr}.write")
+    assert offenders == []
