@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.commands import bindings
+from tui.widgets.key_bar import KeyBar
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -38,13 +39,17 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(self._value, placeholder=self._hint, id="prompt-input")
             yield Static("", id="prompt-error", markup=False)
             yield Static("Enter to confirm · Esc to close", id="prompt-hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+    def _submitted(self) -> None:
+        self.action_answer()
+
+    def action_answer(self) -> None:
+        value = self.query_one(Input).value.strip()
         problem = self._check(value) if self._check else None
         if problem:
             self.query_one("#prompt-error", Static).update(problem)
