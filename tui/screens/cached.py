@@ -48,7 +48,7 @@ from tui.sync import (
     with_section,
 )
 from tui.widgets.calendar_tree import shown_name
-from tui.widgets.format import counted, printable
+from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ class CachedScreen(PaintWatcher):
         @property
         def status(self) -> StatusBar: ...
         def _update_titles(self) -> None: ...
+        def shown_count(self) -> str: ...
         def _load_panes(self) -> None: ...
         def _show_details(self, event: Event | None) -> None: ...
         def open_calendar(self, ref: CalendarRef, name: str, keep_id: str | None = None, *,
@@ -379,7 +380,7 @@ class CachedScreen(PaintWatcher):
                 self.table.set_placeholder("No events in this window.")
                 source = " from the cache" if message.synced_at is not None else ""
                 self.status.show(f"{printable(self.calendar_name, 60)}: "
-                                 f"{counted(len(self.table.all_events), 'event')}{source}; "
+                                 f"{self.shown_count()}{source}; "
                                  "syncing…", "info")
                 self._show_details(self.table.current)
         self._update_titles()
@@ -432,7 +433,7 @@ class CachedScreen(PaintWatcher):
         if was_offline:
             self.relist_mailboxes()
         keep, self._keep_id = self._keep_id, None
-        events = counted(len(table.all_events), "event")
+        events = self.shown_count()
         if before is not None and (table.current is None or table.current.id != before.id):
             self.status.show(f"{name}: {events}{changes}. "
                              f"{_short(before)} is no longer there (cancelled or deleted "

@@ -217,11 +217,7 @@ class MainScreen(CachedScreen):
     def _update_titles(self) -> None:
         pane = self.query_one(EventsPane)
         pane.set_title(printable(self.calendar_name, 60), self.window.label_forms())
-        table = self.table
-        shown = len(table.visible_events)
-        count = counted(shown, "event")
-        if shown != len(table.all_events):
-            count = f"{shown} of {len(table.all_events)} events"
+        count = self.shown_count()
         owner = self.owner_name() if self.toggles else None
         for toggle in sorted(self.toggles):
             count += f" · {quick_badge(toggle, owner)}"
@@ -229,6 +225,15 @@ class MainScreen(CachedScreen):
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = count
         self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
+
+    def shown_count(self) -> str:
+        """How many events the table shows, in the words every count on screen uses: "78
+        events", or "17 of 78 events" while a filter or a quick toggle hides some."""
+        table = self.table
+        shown, total = len(table.visible_events), len(table.all_events)
+        if shown == total and not table.filtering:
+            return counted(total, "event")
+        return f"{shown} of {counted(total, 'event')}"
 
     def owner_name(self) -> str | None:
         """The name of the person whose calendar is open, when it is not the user's own
@@ -434,18 +439,18 @@ class MainScreen(CachedScreen):
             vanished -= {e.id for e in table.all_events}
         self.events_settled((), vanished)
         marks = self.marks_follow((), vanished, how="on reload")
-        count = len(table.all_events)
+        count = self.shown_count()
         table.set_placeholder("No events in this window.")
         self._update_titles()
         name = printable(self.calendar_name, 60)
         if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
-                f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
+                f"{name}: {count}. The event you had selected is no longer "
                 f"there.{marks}", "info"
             )
         else:
-            self.status.show(f"{name}: {counted(count, 'event')}.{marks}{self._odd_note()}"
+            self.status.show(f"{name}: {count}.{marks}{self._odd_note()}"
                              f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
@@ -622,6 +627,29 @@ class MainScreen(CachedScreen):
         text = self.query_one(FilterInput).value
         self.table.set_filter(text, self._keep_filter)
         self._update_titles()
+        self.refresh_bindings()  # Esc in the events pane clears a filter only when one is on
+        if self.status.kind == "info":
+            # The count said last must agree with the rows shown (an error stays in sight).
+            self.status.show(self._filter_words(), "info")
+
+    def _filter_words(self) -> str:
+        """The open calendar's count as the filter and toggles leave it, and what hides
+        events: "Calendar: 17 of 78 events match “review” (only mine)."."""
+        table = self.table
+        words = f"{printable(self.calendar_name, 60)}: {self.shown_count()}"
+        if table.filter_text:
+            words += f" match “{printable(table.filter_text, 80)}”"
+        if self.toggles:
+            owner = self.owner_name()
+            words += f" ({', '.join(quick_badge(t, owner) for t in sorted(self.toggles))})"
+        return words + "."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_kept_filter":
+            # Offered only while there is a filter to clear (and once the table is there).
+            tables = self.query(EventTable)
+            return bool(tables) and bool(tables.first().filter_text)
+        return True
 
     def action_filter(self) -> None:
         line = self.query_one(FilterInput)
@@ -642,6 +670,11 @@ class MainScreen(CachedScreen):
         line.remove_class("-shown")
         self._refilter()
         self.table.focus()
+
+    def action_clear_kept_filter(self) -> None:
+        """Esc in the events pane: the filter kept with Enter goes, every event shows again
+        (the quick toggles stay: each has its own key)."""
+        self.action_clear_filter()
 
     def action_quick(self, name: str) -> None:
         if name in self.toggles:

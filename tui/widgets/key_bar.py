@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 _DIM = Style(dim=True)
+# Kept in a narrow bar before the others (ids in tui/commands.py).
+_FIRST = ("help", "clear-kept-filter")
 
 
 class _Key(NamedTuple):
@@ -110,8 +112,9 @@ class KeyBar(Widget):
         return line
 
     def _fitting(self, room: int) -> list[_Key]:
-        """The keys that fit in `room` cells, whole: in their order, but help first of the
-        ones given up for, as it lists all the others."""
+        """The keys that fit in `room` cells, whole: in their order, but help (it lists all
+        the others) and the way out of a state the user is in (a kept filter) first of the
+        ones given up for."""
         def cells(item: _Key) -> int:
             return Text(f" {item.shown} {item.label} ").cell_len
 
@@ -119,7 +122,7 @@ class KeyBar(Widget):
             return self._keys
         kept: set[int] = set()
         used = 0
-        helps = [i for i, item in enumerate(self._keys) if item.command == "help"]
+        helps = [i for i, item in enumerate(self._keys) if item.command in _FIRST]
         for index in helps + list(range(len(self._keys))):
             if index in kept:
                 continue
