@@ -143,6 +143,10 @@ class MainScreen(CachedScreen):
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
+        # The day asked for with `g` or `t`: the cursor goes to its first event as the
+        # window's rows come in (`_landed`: the event it was put on, while it stays there).
+        self._land_on: dt.date | None = None
+        self._landed: str | None = None
         self._keep_missing_ok = False
         self._offline = False
         self._retry_pending = False
@@ -259,10 +263,12 @@ class MainScreen(CachedScreen):
     # -- loading ---------------------------------------------------------------------------
 
     def open_calendar(
-        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False
+        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False,
+        land_on: dt.date | None = None,
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
-        unless `missing_ok` its absence is reported (it went away on the server)."""
+        unless `missing_ok` its absence is reported (it went away on the server); `land_on`:
+        a day the user asked for, whose first event the cursor goes to instead."""
         # A reload of the same window: what vanishes from it may take its drafts along.
         same = ref == self.calendar and self.window == self._shown_window
         self._shown_before = {e.id for e in self.table.all_events} if same else set()
@@ -272,6 +278,7 @@ class MainScreen(CachedScreen):
         self._generation += 1
         self._keep_id = keep_id
         self._keep_missing_ok = missing_ok
+        self._land_on, self._landed = land_on, None
         self.table.clear("Loading events…")
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
@@ -423,6 +430,7 @@ class MainScreen(CachedScreen):
         self.marks_follow(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
+        self.land(message.events)
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
@@ -441,6 +449,7 @@ class MainScreen(CachedScreen):
         marks = self.marks_follow((), vanished, how="on reload")
         count = self.shown_count()
         table.set_placeholder("No events in this window.")
+        landing = self.landed(final=True)
         self._update_titles()
         name = printable(self.calendar_name, 60)
         if self._keep_id is not None and not self._keep_missing_ok:
@@ -450,10 +459,56 @@ class MainScreen(CachedScreen):
                 f"there.{marks}", "info"
             )
         else:
-            self.status.show(f"{name}: {count}.{marks}{self._odd_note()}"
+            self.status.show(f"{name}: {count}.{landing}{marks}{self._odd_note()}"
                              f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
+
+    def land(self, arrived: Iterable[Event]) -> None:
+        """Rows came in: the cursor goes to the first shown one on or after the day asked
+        for (they come in order of start), unless it is there already or the user has
+        moved it since."""
+        day = self._land_on
+        if day is None or self._landed is not None:
+            return
+        table = self.table
+        for event in arrived:
+            if event.start is not None and event.start.date() >= day and \
+                    table.select_id(event.id):
+                self._landed = event.id
+                return
+
+    def landed(self, *, final: bool) -> str:
+        """The window's rows are all in (`final`: nothing more will change them): the
+        cursor is put on the day's first event, or on the next one when the day has none,
+        and that is said (the words returned, for the status line; "" when the day has
+        events or no day was asked for)."""
+        day = self._land_on
+        if day is None:
+            return ""
+        if final:
+            self._land_on = None
+        table = self.table
+        current = table.current
+        if self._landed is not None and (current is None or current.id != self._landed):
+            return ""  # the user moved on: the cursor stays where they put it
+        events = table.visible_events
+        target = next((e for e in events if e.start is not None and e.start.date() >= day),
+                      None)
+        shown = " shown" if table.filtering else ""
+        if target is None:
+            if not events:
+                return ""  # an empty window says so itself
+            table.select_id(events[-1].id)
+            self._landed = events[-1].id
+            return f" Nothing{shown} on or after {day_label(day)} in this window."
+        table.select_id(target.id)
+        self._landed = target.id
+        assert target.start is not None
+        if target.start.date() == day:
+            return ""
+        return f" Nothing{shown} on {day_label(day)}: the cursor is on the next event, " \
+               f"{_short(target)}."
 
     def _odd_note(self) -> str:
         """A word on events Graph sent partly unreadable: shown, but not all of them."""
@@ -684,14 +739,17 @@ class MainScreen(CachedScreen):
         self._keep_filter = self._keep()
         self._refilter()
 
-    def _move_window(self, window: Window) -> None:
+    def _move_window(self, window: Window, land_on: dt.date | None = None) -> None:
+        """Show `window`; the cursor stays on its event, or with `land_on` goes to that
+        day's first event."""
         if not window.in_range:
             self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
             return
         current = self.table.current
         self.window = window
-        keep = current.id if current else None
-        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True)
+        keep = current.id if current and land_on is None else None
+        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True,
+                           land_on=land_on)
 
     def action_view(self, view: str) -> None:
         if view in VIEWS:
@@ -701,7 +759,7 @@ class MainScreen(CachedScreen):
         self._move_window(self.window.shifted(steps))
 
     def action_today(self) -> None:
-        self._move_window(self.window.at(self.today))
+        self._move_window(self.window.at(self.today), land_on=self.today)
 
     def action_goto(self) -> None:
         from tui.screens.prompt import PromptScreen
@@ -715,7 +773,8 @@ class MainScreen(CachedScreen):
 
         def chosen(text: str | None) -> None:
             if text:
-                self._move_window(self.window.at(parse_day(text, self.today)))
+                day = parse_day(text, self.today)
+                self._move_window(self.window.at(day), land_on=day)
 
         prompt = PromptScreen("Go to date", "2026-12-01, today, +3, -7, friday…", check=check)
         self.app.push_screen(prompt, chosen)
