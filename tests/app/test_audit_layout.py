@@ -63,3 +63,25 @@ async def test_every_line_names_its_meeting(fake_graph: FakeGraph, size: tuple[i
             assert "users/jonas.ber" in text and "Fri 27 Nov 2026 10:29 CET" in text
         # The keys under the dialog are the dialog's.
         assert "Close" in lines[-1] and "Cancel event" not in lines[-1]
+
+
+def test_room_the_subject_leaves_brings_a_hidden_comment_back() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tui.screens.audit_view import audit_table
+
+    entry = audit.AuditEntry(dt.datetime(2026, 12, 7, 20, 13, tzinfo=dt.UTC), "me", "E",
+                             "Budget review", "2026-12-07T09:00:00+00:00", COMMENT,
+                             "cancelled", None)
+    for width, shown in ((72, "Sorry — moving"), (50, None)):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(audit_table(audit.AuditLog([entry], 0), dt.UTC))
+        lines = console.export_text().splitlines()
+        row = next(line for line in lines if "Budget review" in line)
+        assert len(row) <= width
+        if shown:
+            assert shown in row and "hidden: mailbox (see cal365 audit)" in lines[0]
+        else:
+            assert "Sorry" not in row and "comment" in lines[0]

@@ -90,6 +90,7 @@ _HEADERS = {"when": "When", "outcome": "Outcome", "subject": "Subject",
 # Cells a shrinkable column keeps before it goes (its longest cell, if shorter).
 _SUBJECT_MIN, _COMMENT_MIN, _COMMENT_SHORT, _MAILBOX_MIN = 30, 20, 12, 16
 _COMMENT_MAX, _MAILBOX_MAX = 60, 40
+_TAKE_UP = 8  # the fewest cells a hidden column comes back in (see `_take_up`)
 # What gives way, in order, when a line would not fit: the subject never does (each line
 # must name its meeting), then the outcome; the mailbox (mostly "me") goes first.
 _STEPS = ("mailbox", "meeting_short", "when_short", "comment_short", "comment", "meeting",
@@ -125,11 +126,23 @@ class AuditTable:
                 steps.add(step)
             layout = self._fit(width, steps)
             if layout is not None:
-                return layout
+                return self._take_up(layout, width)
         # Not even the subject and the outcome at their least: the subject takes what is left.
         rest = width - self._want("outcome") - 1
         return _Layout({"outcome": self._want("outcome"), "subject": max(rest, 1)},
                        frozenset(), tuple(n for n in _HEADERS if n not in ("outcome", "subject")))
+
+    def _take_up(self, layout: _Layout, width: int) -> _Layout:
+        """Cells the subject did not need bring a hidden comment or mailbox back, short."""
+        widths = dict(layout.widths)
+        for name in ("comment", "mailbox"):
+            spare = width - sum(widths.values()) - len(widths)  # the gap before it too
+            if name in widths or spare < _TAKE_UP:
+                continue
+            widths[name] = min(spare, self._want(name))
+        order = [n for n in _HEADERS if n in widths]
+        return _Layout({n: widths[n] for n in order}, layout.short,
+                       tuple(n for n in _HEADERS if n not in widths))
 
     def _fit(self, width: int, steps: set[str]) -> _Layout | None:
         shown = [n for n in _HEADERS if n not in steps]
