@@ -381,8 +381,8 @@ COMMANDS: tuple[Command, ...] = (
     # Audit log
     Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts
-    Command("prompt-answer", "prompt", "enter", "answer", "Confirm", "Take the answer typed",
-            priority=True),
+    Command("prompt-answer", "prompt", "enter", "screen.answer", "Confirm",
+            "Take the answer typed"),
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     # Help
     Command("help-close", "help", "escape,q,question_mark", "dismiss", "Close", "Close help"),

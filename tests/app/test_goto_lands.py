@@ -114,3 +114,27 @@ async def test_with_the_cache_the_cursor_lands_and_stays_after_the_sync(
         await wait_for(pilot, lambda: "Nothing on or after Sat 28 Nov in this window."
                        in _status(app))
         assert app.main.table.current == app.main.table.visible_events[-1]
+
+
+async def test_a_date_typed_in_one_burst_with_enter_is_taken_whole(
+    fake_graph: FakeGraph,
+) -> None:
+    """Over SSH a typed word and its Enter arrive in one read: Enter must see every
+    character before it."""
+    from textual import events
+
+    from tui.screens.prompt import PromptScreen
+
+    async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("3")
+        await loaded(pilot)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        for character in "2026-11-26":
+            app.post_message(events.Key(character if character.isalnum() else "minus",
+                                        character))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_for(pilot, lambda: not isinstance(app.screen, PromptScreen))
+        await loaded(pilot)
+        assert app.main.table.current == _first_on_or_after(app, dt.date(2026, 11, 26))
