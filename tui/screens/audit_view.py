@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -203,6 +204,15 @@ class AuditTable:
         return Measurement(1, options.max_width)
 
 
+def _where() -> str:
+    """The log's path, under the home folder as "~/…": one line even in a narrow terminal."""
+    path = audit.audit_path()
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
+        return str(path)
+
+
 def _zone_name(tz: dt.tzinfo) -> str:
     """The zone's name as configured ("Europe/Berlin"), else its abbreviation now."""
     key = getattr(tz, "key", None)
@@ -220,7 +230,7 @@ class AuditScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="audit-dialog"):
-            yield Static(f"Audit log — {audit.audit_path()}", id="audit-title", markup=False)
+            yield Static(f"Audit log — {_where()}", id="audit-title", markup=False)
             with VerticalScroll(id="audit-body"):
                 yield Static("Reading…", id="audit-table", markup=False)
         yield KeyBar()
@@ -245,7 +255,7 @@ class AuditScreen(ModalScreen[None]):
             body.update(audit_table(message.log, self.tz))
             if message.log.skipped:
                 self.query_one("#audit-title", Static).update(
-                    f"Audit log — {audit.audit_path()} ({message.log.skipped} unreadable lines "
+                    f"Audit log — {_where()} ({message.log.skipped} unreadable lines "
                     "skipped)"
                 )
 
