@@ -3,17 +3,25 @@
     .venv/bin/python screenshots/make_screenshots.py
 
 Each scene drives the real app with the keyboard against the fake Graph, on a fixed day and
-zone so that the pictures only change when the app does.
+zone so that the pictures only change when the app does. Text is typed as a terminal sends
+it (see `type_text`), and each picture is read back: the script fails if what was typed, or
+another line a scene is meant to show, is not in the SVG.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import os
+import re
+import sys
 import tempfile
 from pathlib import Path
 
+from rich.cells import cell_len
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from tui.app import Cal365App
@@ -24,6 +32,44 @@ HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 23)
 ZONE = "Europe/Berlin"
 SIZE = (120, 36)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type `text` as a terminal delivers it: one key event per character, carrying that
+    character. `pilot.press(*text)` cannot: it names a key by its character and looks the
+    character up again from that name, which only works for the few names Textual knows,
+    so an em dash ("em_dash") or an emoji arrives with no character and is dropped."""
+    for character in text:
+        pilot.app.post_message(events.Key(_character_to_key(character), character))
+        await pilot.pause()
+
+
+# Rich writes a picture's text as <text x=… y=…> runs, with spaces as &#160;.
+_TEXT = re.compile(r'<text[^>]*?\bx="([\d.]+)"[^>]*?\by="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+_CELL = 12.2  # the width of one cell in Rich's SVG (0.61 × its 20-pixel font)
+
+
+def svg_lines(path: Path) -> list[str]:
+    """The lines of text a screenshot shows, each run placed at its cell."""
+    rows: dict[float, list[str]] = {}
+    for x, y, raw in _TEXT.findall(path.read_text(encoding="utf-8")):
+        row = rows.setdefault(float(y), [])
+        column = round(float(x) / _CELL)
+        text = html.unescape(raw).replace("\xa0", " ")
+        row.extend(" " * (column - len(row)))  # a run starts at its own cell
+        for character in text:
+            row.append(character)
+            row.extend("" for _ in range(cell_len(character) - 1))  # a wide one takes two
+    return ["".join(cells) for _, cells in sorted(rows.items())]
+
+
+def check(path: Path, shown: list[str]) -> None:
+    """Fail loudly unless every text in `shown` is on one line of the picture."""
+    lines = svg_lines(path)
+    missing = [text for text in shown if not any(text in line for line in lines)]
+    if missing:
+        sys.exit(f"{path.name}: not in the picture: {missing!r}. It shows:\n"
+                 + "\n".join(lines))
 
 
 async def settle(pilot: Pilot[None], app: Cal365App, kind: str | None = None) -> None:
@@ -47,6 +93,7 @@ async def to_event(pilot: Pilot[None], app: Cal365App, organizer: bool) -> None:
 async def scene(name: str, fake: FakeGraph) -> None:
     client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
     app = Cal365App(client, today=TODAY, timezone=ZONE)
+    shown: list[str] = []  # what the picture must show
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         if name == "main":
@@ -55,20 +102,25 @@ async def scene(name: str, fake: FakeGraph) -> None:
             await to_event(pilot, app, organizer=True)
             await pilot.press("c")
             await pilot.pause(0.2)
-            await pilot.press(*"Sorry — moving this to Friday, details to follow.")
+            shown.append("Sorry — moving this to Friday, details to follow.")
+            await type_text(pilot, shown[-1])
         elif name == "organizer-rejection":
             await to_event(pilot, app, organizer=False)
             await pilot.press("c")
             await pilot.pause(0.2)
-            await pilot.press(*"Could we skip this week?", "ctrl+s")
+            await type_text(pilot, "Could we skip this week?")
+            await pilot.press("ctrl+s")
             await settle(pilot, app, "error")
+            shown.append("✗ Not cancelled: “")
         elif name == "week":
             await pilot.press("3")
             await settle(pilot, app)
+            shown.append("Calendar · Week · Mon 23 Nov – Sun 29 Nov 2026")
         elif name == "bulk-modal":
             await pilot.press("space", "space", "space", "j", "space", "c")
             await pilot.pause(0.3)
-            await pilot.press(*"The project is stopped; these meetings are off.")
+            shown.append("The project is stopped; these meetings are off.")
+            await type_text(pilot, shown[-1])
         elif name == "bulk-results":
             for index, event in enumerate(app.main.table.all_events[:12]):
                 if index % 3 != 1:
@@ -76,14 +128,17 @@ async def scene(name: str, fake: FakeGraph) -> None:
             app.main._marks_changed()
             await pilot.press("c")
             await pilot.pause(0.3)
-            await pilot.press(*"Cancelled: project stopped.", "ctrl+s")
+            await type_text(pilot, "Cancelled: project stopped.")
+            await pilot.press("ctrl+s")
             for _ in range(500):
                 if app.screen.__class__.__name__ == "BulkResultsScreen":
                     break
                 await pilot.pause(0.02)
+            shown.append("✓ Bulk cancel:")
         await pilot.pause(0.2)
         app.save_screenshot(f"{name}.svg", str(HERE))
-        print(HERE / f"{name}.svg")
+    check(HERE / f"{name}.svg", shown)
+    print(HERE / f"{name}.svg")
 
 
 async def cache_scenes() -> None:
@@ -121,6 +176,7 @@ async def cache_scenes() -> None:
                     break
                 await pilot.pause(0.005)
             app.save_screenshot("warm-start.svg", str(HERE))
+            check(HERE / "warm-start.svg", ["· syncing…"])
             print(HERE / "warm-start.svg")
             await settle(pilot, app)
         fake.stop()
@@ -133,6 +189,7 @@ async def cache_scenes() -> None:
             await pilot.press("j", "j")
             await pilot.pause(0.2)
             app.save_screenshot("offline.svg", str(HERE))
+            check(HERE / "offline.svg", ["· offline — as of", "✗ Offline:"])
             print(HERE / "offline.svg")
 
 

@@ -177,6 +177,14 @@ COMMANDS: tuple[Command, ...] = (
         "Filter the events as you type (subject, organizer, attendee, location)",
         True,
     ),
+    Command(
+        "clear-kept-filter",
+        "main",
+        "escape",
+        "clear_kept_filter",
+        "Clear filter",
+        "Clear the filter kept with Enter and show every event again",
+    ),
     Command("only-mine", "main", "m", "quick('mine')", "", "Only meetings I organize", True,
             help_theirs="Only meetings {owner} organizes", badge="only mine",
             badge_theirs="only {owner}'s"),
@@ -375,6 +383,8 @@ COMMANDS: tuple[Command, ...] = (
     # Audit log
     Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts
+    Command("prompt-answer", "prompt", "enter", "screen.answer", "Confirm",
+            "Take the answer typed"),
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
     Command("link-close", "link", "escape,enter,q", "close", "Close", "Close the link"),
     # Help

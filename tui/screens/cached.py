@@ -48,7 +48,7 @@ from tui.sync import (
     with_section,
 )
 from tui.widgets.calendar_tree import shown_name
-from tui.widgets.format import counted, printable
+from tui.widgets.format import printable
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
@@ -92,10 +92,13 @@ class CachedScreen(PaintWatcher):
         @property
         def status(self) -> StatusBar: ...
         def _update_titles(self) -> None: ...
+        def shown_count(self) -> str: ...
         def _load_panes(self) -> None: ...
         def _show_details(self, event: Event | None) -> None: ...
         def open_calendar(self, ref: CalendarRef, name: str, keep_id: str | None = None, *,
-                          missing_ok: bool = False) -> None: ...
+                          missing_ok: bool = False, land_on: dt.date | None = None) -> None: ...
+        def land(self, arrived: Iterable[Event]) -> None: ...
+        def landed(self, *, final: bool) -> str: ...
         def load_calendars(self) -> object: ...
         def _retry_offline(self) -> None: ...
         def events_settled(self, events: Iterable[Event], vanished: Iterable[str]) -> None: ...
@@ -373,14 +376,17 @@ class CachedScreen(PaintWatcher):
         self.table.extend(e for e in message.events if e.id not in self._gone)
         if self._keep_id is not None and self.table.select_id(self._keep_id):
             self._keep_id = None
+        self.land(message.events)
         if message.last:
             self._loading = False
             if self.table.all_events or message.synced_at is not None:
                 self.table.set_placeholder("No events in this window.")
                 source = " from the cache" if message.synced_at is not None else ""
+                # The sync may still bring the day's events: the landing is looked at again.
+                landing = self.landed(final=False)
                 self.status.show(f"{printable(self.calendar_name, 60)}: "
-                                 f"{counted(len(self.table.all_events), 'event')}{source}; "
-                                 "syncing…", "info")
+                                 f"{self.shown_count()}{source}; "
+                                 f"syncing…{landing}", "info")
                 self._show_details(self.table.current)
         self._update_titles()
 
@@ -397,6 +403,7 @@ class CachedScreen(PaintWatcher):
         self.marks_follow(events, ())
         if self._keep_id is not None and self.table.select_id(self._keep_id):
             self._keep_id = None
+        self.land(events)
         self._update_titles()
 
     def on_sync_done(self, message: SyncDone) -> None:
@@ -432,8 +439,10 @@ class CachedScreen(PaintWatcher):
         if was_offline:
             self.relist_mailboxes()
         keep, self._keep_id = self._keep_id, None
-        events = counted(len(table.all_events), "event")
-        if before is not None and (table.current is None or table.current.id != before.id):
+        lost = before is not None and (table.current is None or table.current.id != before.id)
+        landing = self.landed(final=True)  # may move the cursor: after `lost` is known
+        events = self.shown_count()
+        if lost and before is not None:
             self.status.show(f"{name}: {events}{changes}. "
                              f"{_short(before)} is no longer there (cancelled or deleted "
                              f"elsewhere).{marks}", "info")
@@ -441,7 +450,7 @@ class CachedScreen(PaintWatcher):
             self.status.show(f"{name}: {events}. The event you had "
                              f"selected is no longer there.{marks}", "info")
         else:
-            self.status.show(f"{name}: {events}{changes}.{marks}{back}{note}",
+            self.status.show(f"{name}: {events}{changes}.{landing}{marks}{back}{note}",
                              "info")
         self._show_details(table.current)
         self._update_titles()

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.commands import COMMANDS, SCOPE_TITLES, bindings
 from tui.widgets.event_table import MARK_ATTENDEE, MARK_CANCELLED, MARK_ORGANIZER, MARK_RECURRING
+from tui.widgets.key_bar import KeyBar
 
 
 def legend(owner: str | None = None) -> list[tuple[str, str]]:
@@ -60,3 +61,4 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog"):
             yield Static("cal365 — keys", id="help-title")
             yield Static(help_table(self.owner), id="help-body")
+        yield KeyBar()

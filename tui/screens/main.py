@@ -145,6 +145,10 @@ class MainScreen(CachedScreen):
         self.sending: set[str] = set()
         self._generation = 0
         self._keep_id: str | None = None
+        # The day asked for with `g` or `t`: the cursor goes to its first event as the
+        # window's rows come in (`_landed`: the event it was put on, while it stays there).
+        self._land_on: dt.date | None = None
+        self._landed: str | None = None
         self._keep_missing_ok = False
         self._offline = False
         self._retry_pending = False
@@ -219,11 +223,7 @@ class MainScreen(CachedScreen):
     def _update_titles(self) -> None:
         pane = self.query_one(EventsPane)
         pane.set_title(printable(self.calendar_name, 60), self.window.label_forms())
-        table = self.table
-        shown = len(table.visible_events)
-        count = counted(shown, "event")
-        if shown != len(table.all_events):
-            count = f"{shown} of {len(table.all_events)} events"
+        count = self.shown_count()
         owner = self.owner_name() if self.toggles else None
         for toggle in sorted(self.toggles):
             count += f" · {quick_badge(toggle, owner)}"
@@ -231,6 +231,15 @@ class MainScreen(CachedScreen):
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = Content(count)  # plain: it may name a calendar's owner
         self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
+
+    def shown_count(self) -> str:
+        """How many events the table shows, in the words every count on screen uses: "78
+        events", or "17 of 78 events" while a filter or a quick toggle hides some."""
+        table = self.table
+        shown, total = len(table.visible_events), len(table.all_events)
+        if shown == total and not table.filtering:
+            return counted(total, "event")
+        return f"{shown} of {counted(total, 'event')}"
 
     def owner_name(self) -> str | None:
         """The name of the person whose calendar is open, when it is not the user's own
@@ -256,10 +265,12 @@ class MainScreen(CachedScreen):
     # -- loading ---------------------------------------------------------------------------
 
     def open_calendar(
-        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False
+        self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False,
+        land_on: dt.date | None = None,
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
-        unless `missing_ok` its absence is reported (it went away on the server)."""
+        unless `missing_ok` its absence is reported (it went away on the server); `land_on`:
+        a day the user asked for, whose first event the cursor goes to instead."""
         # A reload of the same window: what vanishes from it may take its drafts along.
         same = ref == self.calendar and self.window == self._shown_window
         self._shown_before = {e.id for e in self.table.all_events} if same else set()
@@ -269,6 +280,7 @@ class MainScreen(CachedScreen):
         self._generation += 1
         self._keep_id = keep_id
         self._keep_missing_ok = missing_ok
+        self._land_on, self._landed = land_on, None
         self.table.clear("Loading events…")
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
@@ -420,6 +432,7 @@ class MainScreen(CachedScreen):
         self.marks_follow(message.events, ())
         if self._keep_id is not None and table.select_id(self._keep_id):
             self._keep_id = None
+        self.land(message.events)
         self._update_titles()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
@@ -436,21 +449,68 @@ class MainScreen(CachedScreen):
             vanished -= {e.id for e in table.all_events}
         self.events_settled((), vanished)
         marks = self.marks_follow((), vanished, how="on reload")
-        count = len(table.all_events)
+        count = self.shown_count()
         table.set_placeholder("No events in this window.")
+        landing = self.landed(final=True)
         self._update_titles()
         name = printable(self.calendar_name, 60)
         if self._keep_id is not None and not self._keep_missing_ok:
             self._keep_id = None
             self.status.show(
-                f"{name}: {counted(count, 'event')}. The event you had selected is no longer "
+                f"{name}: {count}. The event you had selected is no longer "
                 f"there.{marks}", "info"
             )
         else:
-            self.status.show(f"{name}: {counted(count, 'event')}.{marks}{self._odd_note()}"
+            self.status.show(f"{name}: {count}.{landing}{marks}{self._odd_note()}"
                              f"{self._startup_note}", "info")
         self._startup_note = ""
         self._show_details(table.current)
+
+    def land(self, arrived: Iterable[Event]) -> None:
+        """Rows came in: the cursor goes to the first shown one on or after the day asked
+        for (they come in order of start), unless it is there already or the user has
+        moved it since."""
+        day = self._land_on
+        if day is None or self._landed is not None:
+            return
+        table = self.table
+        for event in arrived:
+            if event.start is not None and event.start.date() >= day and \
+                    table.select_id(event.id):
+                self._landed = event.id
+                return
+
+    def landed(self, *, final: bool) -> str:
+        """The window's rows are all in (`final`: nothing more will change them): the
+        cursor is put on the day's first event, or on the next one when the day has none,
+        and that is said (the words returned, for the status line; "" when the day has
+        events or no day was asked for)."""
+        day = self._land_on
+        if day is None:
+            return ""
+        if final:
+            self._land_on = None
+        table = self.table
+        current = table.current
+        if self._landed is not None and (current is None or current.id != self._landed):
+            return ""  # the user moved on: the cursor stays where they put it
+        events = table.visible_events
+        target = next((e for e in events if e.start is not None and e.start.date() >= day),
+                      None)
+        shown = " shown" if table.filtering else ""
+        if target is None:
+            if not events:
+                return ""  # an empty window says so itself
+            table.select_id(events[-1].id)
+            self._landed = events[-1].id
+            return f" Nothing{shown} on or after {day_label(day)} in this window."
+        table.select_id(target.id)
+        self._landed = target.id
+        assert target.start is not None
+        if target.start.date() == day:
+            return ""
+        return f" Nothing{shown} on {day_label(day)}: the cursor is on the next event, " \
+               f"{_short(target)}."
 
     def _odd_note(self) -> str:
         """A word on events Graph sent partly unreadable: shown, but not all of them."""
@@ -646,6 +706,29 @@ class MainScreen(CachedScreen):
         text = self.query_one(FilterInput).value
         self.table.set_filter(text, self._keep_filter)
         self._update_titles()
+        self.refresh_bindings()  # Esc in the events pane clears a filter only when one is on
+        if self.status.kind == "info":
+            # The count said last must agree with the rows shown (an error stays in sight).
+            self.status.show(self._filter_words(), "info")
+
+    def _filter_words(self) -> str:
+        """The open calendar's count as the filter and toggles leave it, and what hides
+        events: "Calendar: 17 of 78 events match “review” (only mine)."."""
+        table = self.table
+        words = f"{printable(self.calendar_name, 60)}: {self.shown_count()}"
+        if table.filter_text:
+            words += f" match “{printable(table.filter_text, 80)}”"
+        if self.toggles:
+            owner = self.owner_name()
+            words += f" ({', '.join(quick_badge(t, owner) for t in sorted(self.toggles))})"
+        return words + "."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_kept_filter":
+            # Offered only while there is a filter to clear (and once the table is there).
+            tables = self.query(EventTable)
+            return bool(tables) and bool(tables.first().filter_text)
+        return True
 
     def action_filter(self) -> None:
         line = self.query_one(FilterInput)
@@ -667,6 +750,11 @@ class MainScreen(CachedScreen):
         self._refilter()
         self.table.focus()
 
+    def action_clear_kept_filter(self) -> None:
+        """Esc in the events pane: the filter kept with Enter goes, every event shows again
+        (the quick toggles stay: each has its own key)."""
+        self.action_clear_filter()
+
     def action_quick(self, name: str) -> None:
         if name in self.toggles:
             self.toggles.discard(name)
@@ -675,14 +763,17 @@ class MainScreen(CachedScreen):
         self._keep_filter = self._keep()
         self._refilter()
 
-    def _move_window(self, window: Window) -> None:
+    def _move_window(self, window: Window, land_on: dt.date | None = None) -> None:
+        """Show `window`; the cursor stays on its event, or with `land_on` goes to that
+        day's first event."""
         if not window.in_range:
             self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
             return
         current = self.table.current
         self.window = window
-        keep = current.id if current else None
-        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True)
+        keep = current.id if current and land_on is None else None
+        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True,
+                           land_on=land_on)
 
     def action_view(self, view: str) -> None:
         if view in VIEWS:
@@ -692,7 +783,7 @@ class MainScreen(CachedScreen):
         self._move_window(self.window.shifted(steps))
 
     def action_today(self) -> None:
-        self._move_window(self.window.at(self.today))
+        self._move_window(self.window.at(self.today), land_on=self.today)
 
     def action_goto(self) -> None:
         from tui.screens.prompt import PromptScreen
@@ -706,7 +797,8 @@ class MainScreen(CachedScreen):
 
         def chosen(text: str | None) -> None:
             if text:
-                self._move_window(self.window.at(parse_day(text, self.today)))
+                day = parse_day(text, self.today)
+                self._move_window(self.window.at(day), land_on=day)
 
         prompt = PromptScreen("Go to date", "2026-12-01, today, +3, -7, friday…", check=check)
         self.app.push_screen(prompt, chosen)

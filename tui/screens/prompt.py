@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.commands import bindings
+from tui.widgets.key_bar import KeyBar
+
+_ANSWER = "prompt-answer"
+
+
+def _is_answer(binding: BindingType) -> bool:
+    return isinstance(binding, Binding) and binding.id == _ANSWER
+
+
+class AnswerLine(Input):
+    """The answer's line. Enter is bound here, not on the screen: a key for the focused
+    line waits in the line's queue behind the characters typed before it, while a binding
+    on the screen would run first and read the line without them."""
+
+    BINDINGS = [b for b in bindings("prompt") if _is_answer(b)]
 
 
 class PromptScreen(ModalScreen[str | None]):
     """Asks for one value; `check` returns an error message for a value it refuses."""
 
-    BINDINGS = bindings("prompt")
+    BINDINGS = [b for b in bindings("prompt") if not _is_answer(b)]
 
     def __init__(
         self,
@@ -35,16 +50,16 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
             yield Static(self._title, id="prompt-title", markup=False)
-            yield Input(self._value, placeholder=self._hint, id="prompt-input")
+            yield AnswerLine(self._value, placeholder=self._hint, id="prompt-input")
             yield Static("", id="prompt-error", markup=False)
             yield Static("Enter to confirm · Esc to close", id="prompt-hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+    def action_answer(self) -> None:
+        value = self.query_one(Input).value.strip()
         problem = self._check(value) if self._check else None
         if problem:
             self.query_one("#prompt-error", Static).update(problem)

@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 _DIM = Style(dim=True)
+# Kept in a narrow bar before the others (ids in tui/commands.py).
+_FIRST = ("help", "clear-kept-filter")
 
 
 class _Key(NamedTuple):
@@ -37,24 +39,44 @@ class KeyBar(Widget):
         self._palette: _Key | None = None
         # Cells [start, end) of each key on the line, for a click.
         self._spans: list[tuple[int, int, str]] = []
+        self._watched: Screen[object] | None = None  # whose keys are shown
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._read_bindings()
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self._watch(self.app.screen)
 
     def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+        self._watch(None)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached:
+            self._watch(self.app.screen)
+
+    def _watch(self, screen: Screen[object] | None) -> None:
+        """Show `screen`'s keys, and follow its focus from now on."""
+        if screen is self._watched:
+            return
+        if self._watched is not None:
+            self._watched.bindings_updated_signal.unsubscribe(self)
+        self._watched = screen
+        if screen is not None:
+            screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+            self._read_bindings()
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen:
+        if self.is_attached and screen is self._watched:
             self._read_bindings()
 
     def _read_bindings(self) -> None:
+        screen = self._watched
+        if screen is None:
+            return
         keys: list[_Key] = []
         actions: set[str] = set()
         palette: _Key | None = None
         palette_key = self.app.COMMAND_PALETTE_BINDING
-        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+        for key, (_node, binding, enabled, _tip) in screen.active_bindings.items():
             if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
                 palette = _Key(binding.key, self.app.get_key_display(binding), "", enabled)
             if not binding.show or binding.action in actions:
@@ -90,8 +112,9 @@ class KeyBar(Widget):
         return line
 
     def _fitting(self, room: int) -> list[_Key]:
-        """The keys that fit in `room` cells, whole: in their order, but help first of the
-        ones given up for, as it lists all the others."""
+        """The keys that fit in `room` cells, whole: in their order, but help (it lists all
+        the others) and the way out of a state the user is in (a kept filter) first of the
+        ones given up for."""
         def cells(item: _Key) -> int:
             return Text(f" {item.shown} {item.label} ").cell_len
 
@@ -99,7 +122,7 @@ class KeyBar(Widget):
             return self._keys
         kept: set[int] = set()
         used = 0
-        helps = [i for i, item in enumerate(self._keys) if item.command == "help"]
+        helps = [i for i, item in enumerate(self._keys) if item.command in _FIRST]
         for index in helps + list(range(len(self._keys))):
             if index in kept:
                 continue

@@ -1,0 +1,21 @@
+"""The screen as the user sees it: every line of the top screen over the ones under it."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from tui.app import Cal365App
+
+
+def screen_lines(app: Cal365App) -> list[str]:
+    """The terminal's lines as text: a dialog and what shows of the screens beneath it."""
+    width, height = app.size
+    update = app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens
+    )
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system="truecolor", legacy_windows=False)
+    console.print(update)
+    return console.export_text(styles=False).splitlines()[:height]
