@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,7 @@ class Drafts:
         # Changes not yet saved (the last save failed): applied again on the next save.
         self._pending: dict[tuple[str, str], str | None] = {}
         self._pending_aliases: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     @property
     def problem(self) -> str | None:
@@ -137,7 +139,13 @@ class Drafts:
     def _change(self, changes: dict[tuple[str, str], str | None],
                 aliases: dict[str, str] | None = None) -> None:
         """Apply `changes` to the file as it is now, not as it was at load: another cal365
-        (a second terminal, `cal365 cancel`) may have saved or dropped drafts since."""
+        (a second terminal, `cal365 cancel`) may have saved or dropped drafts since. One
+        change at a time: a dialog saves its comment from a thread while it is typed."""
+        with self._lock:
+            self._change_now(changes, aliases)
+
+    def _change_now(self, changes: dict[tuple[str, str], str | None],
+                    aliases: dict[str, str] | None) -> None:
         self._pending.update(changes)
         self._pending_aliases.update(aliases or {})
         on_disk = _read_quietly(self.path)

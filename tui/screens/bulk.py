@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -48,8 +49,9 @@ class BulkDecision:
 class BulkCancelScreen(CommentDialog[BulkDecision]):
     BINDINGS = bindings("bulk")
 
-    def __init__(self, events: list[Event], draft: str = "", owner: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, events: list[Event], draft: str = "", owner: str | None = None, *,
+                 keep: Callable[[str], None] | None = None) -> None:
+        super().__init__(keep)
         self.events = events
         self._draft = draft
         self.owner = owner

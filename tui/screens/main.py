@@ -756,7 +756,8 @@ class MainScreen(CachedScreen):
         draft = self.drafts.get(*_BULK_DRAFT) or ""
         # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
         live = [e for e in self.marked.values() if e.id not in self._gone]
-        dialog = BulkCancelScreen(live, draft, self._marks_owner(live))
+        dialog = BulkCancelScreen(live, draft, self._marks_owner(live),
+                                  keep=partial(self.drafts.put, *_BULK_DRAFT))
         self.app.push_screen(dialog, self._bulk_decided)
 
     def _marks_owner(self, events: list[Event]) -> str | None:
@@ -958,7 +959,8 @@ class MainScreen(CachedScreen):
         )
         from tui.screens.cancel import CancelScreen
 
-        dialog = CancelScreen(event, draft, series_in_view=upcoming)
+        dialog = CancelScreen(event, draft, series_in_view=upcoming,
+                              keep=partial(self.drafts.put, event.ref.mailbox.key, event.id))
         self.app.push_screen(dialog, partial(self._cancel_decided, event))
 
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
