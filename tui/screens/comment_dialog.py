@@ -1,5 +1,10 @@
 """What the single and the bulk cancel dialogs share: a comment box, send and back.
 
+Typing belongs to the comment box: keys typed while another control has focus (a button
+reached by a stray Tab, the scope choice) go to the comment, never dropped and never taken
+as a press. Enter and Space included: they are what follows a stray Tab mid-sentence, so
+the irreversible send takes Ctrl+S or a mouse click on Send, never a key meant as text.
+
 The comment is saved as a draft while it is typed (at most SAVE_AFTER seconds after a change,
 in a thread, atomically), so a killed terminal or process loses at most that much of it.
 """
@@ -11,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, TextArea
@@ -59,6 +64,38 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     @property
     def comment(self) -> str:
         return self.query_one(TextArea).text
+
+    def on_key(self, event: events.Key) -> None:
+        # Here before the focused control's own bindings (a button's Enter, a radio's Space)
+        # are looked at: those run only for a key that is not stopped on its way up.
+        area = self.query_one(TextArea)
+        if self.focused is area or self.focused is None:
+            return
+        if event.key == "enter":
+            text = "\n"
+        elif event.is_printable and event.character is not None:
+            text = event.character
+        elif event.key in ("backspace", "delete"):
+            text = ""
+        else:
+            return  # Tab, arrows, Esc and Ctrl keys keep their meaning
+        event.stop()
+        event.prevent_default()
+        area.focus()  # the cursor goes back where it was, and the key acts there
+        if text:
+            area.insert(text)
+        elif event.key == "backspace":
+            area.action_delete_left()
+        else:
+            area.action_delete_right()
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Pasted text is typing too: into the comment, whatever has focus.
+        area = self.query_one(TextArea)
+        if self.focused is not area and event.text:
+            event.stop()
+            area.focus()
+            area.insert(event.text)
 
     @abstractmethod
     def decision(self, send: bool) -> Decision:
