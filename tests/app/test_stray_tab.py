@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Button, TextArea
+from textual.widgets import Button, Checkbox, TextArea
 
 from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
 from tui.fake import FakeGraph
@@ -98,3 +98,23 @@ async def test_the_bulk_dialog_keeps_typing_after_a_stray_tab(fake_graph: FakeGr
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not app.main.bulk_running and
                        len(cancel_posts(fake_graph)) == 2)
+
+
+async def test_the_include_checkbox_takes_no_typing_and_ctrl_o_switches_it(
+        fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("A", "c")  # every event: some you do not organize
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        dialog = app.screen
+        include = dialog.query_one("#bulk-include", Checkbox)
+        await pilot.press(*"Sorry", "shift+tab")
+        assert dialog.focused is include
+        await pilot.press("space", *"all", "enter")
+        assert not include.value
+        assert dialog.query_one(TextArea).text == "Sorry all\n"
+        await pilot.press("ctrl+o")
+        assert include.value
+        await pilot.press("ctrl+o")
+        assert not include.value
+        assert cancel_posts(fake_graph) == []

@@ -58,6 +58,7 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
         """The marked meetings are all in another person's calendar: Graph's organizer flag
         is theirs, and the dialog names them (None: "you")."""
         self._decided = False
+        self._left_out = bool(self.others)
 
     @property
     def mine(self) -> list[Event]:
@@ -100,6 +101,15 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
                 yield Button("Send cancellations  Ctrl+S", id="cancel-send", variant="error")
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Include others" is offered only when some are left out; Space and Enter go into
+        # the comment, so this is the checkbox's key.
+        return self._left_out if action == "toggle_include" else True
+
+    def action_toggle_include(self) -> None:
+        if self._left_out:
+            self.query_one("#bulk-include", Checkbox).toggle()
 
     def decision(self, send: bool) -> BulkDecision:
         include = self.query("#bulk-include")
