@@ -84,6 +84,11 @@ def file_problem(error: OSError) -> str:
     if error.errno == errno.EROFS:
         return f"the file system is read-only{where}"
     if error.errno == errno.ENOTDIR:
+        if error.filename:  # name the file that stands where a folder should be
+            wanted = Path(os.fsdecode(error.filename))
+            for part in (wanted, *wanted.parents):
+                if part.exists() and not part.is_dir():
+                    return f"{part} is a file where a folder should be ({wanted})"
         return f"a part of {error.filename or 'the path'} is a file, not a folder"
     if error.errno == errno.EEXIST:
         return f"{error.filename or 'the path'} is there but is not a folder"

@@ -11,6 +11,7 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
+from tui.paths import file_problem
 
 # Graph's codes for a tenant, mailbox or directory that refuses: what each means for the user.
 _REFUSALS = {
@@ -50,5 +51,7 @@ def describe(error: BaseException) -> str:
         return text
     if isinstance(error, GraphUnavailable):
         return f"{error}; check the network and press r to retry"
+    if isinstance(error, OSError) and error.filename is not None:  # a local file or folder
+        return f"cannot use cal365's files: {file_problem(error)}"
     name = error.__class__.__name__
     return f"unexpected error ({name}: {error})" if str(error) else f"unexpected error ({name})"

@@ -119,5 +119,5 @@ async def test_the_app_runs_with_a_state_folder_that_cannot_be_made(
         await pilot.press(*"Sorry", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
                        and "Not sent" in app.main.status.message)
-        assert "not a folder" in app.main.status.message
+        assert "is a file where a folder should be" in app.main.status.message
         assert cancel_posts(fake_graph) == []

@@ -76,7 +76,7 @@ def test_a_state_folder_that_cannot_be_made_sends_nothing(
     event = organized(fake_graph)
     run = cal365("cancel", event["id"], "--comment", "Sorry", "--yes")
     assert run.code == Exit.ERROR  # true: "certainly did not go through"
-    assert "Nothing was sent" in run.err and "is a file, not a folder" in run.err
+    assert "Nothing was sent" in run.err and "is a file where a folder should be" in run.err
     assert "unexpected error" not in run.err and "Traceback" not in run.err
     assert fake_graph.requests == [] and cancels(fake_graph) == []
     assert fake_graph.store.event_json(event["id"]) is not None
@@ -86,7 +86,7 @@ def test_other_commands_say_what_is_wrong_with_the_state_folder(
         cal365: Cal365, run_cli: Cal365, home_under_a_file: Path) -> None:
     shown = run_cli("audit")
     assert shown.code == Exit.ERROR
-    assert "cannot read the audit log" in shown.err and "not a folder" in shown.err
+    assert "cannot read the audit log" in shown.err and "a folder should be" in shown.err
     assert "unexpected error" not in shown.err
     where = run_cli("audit", "--path")
     assert where.code == Exit.OK

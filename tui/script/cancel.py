@@ -401,14 +401,17 @@ def execute(
                     results[item.ref] = replace(_sent(item, events[item.ref]), audited=audited)
                     _report(results[item.ref], args.json)
 
+            failure: BaseException | None = None
             try:
                 runs.run(send)
             except Exception as error:  # once sending began, never "certainly not sent"
                 warn(_failure(error))
-                for target in sendable:
-                    if target.ref not in results:
-                        results[target.ref] = _unconfirmed(target, error)
-                        _report(results[target.ref], args.json)
+                failure = error
+            for target in sendable:  # any event the run gave no outcome for may have gone
+                if target.ref not in results:
+                    results[target.ref] = _unconfirmed(
+                        target, failure or RuntimeError("Graph's answer named no outcome"))
+                    _report(results[target.ref], args.json)
             unaudited, why = auditor.unwritten, auditor.reason
             _forget_drafts([r.ref for r in results.values() if r.outcome == "cancelled"])
     ordered = [results[ref] for ref in refs]
