@@ -32,7 +32,8 @@ EXIT_CODE_HELP = """\
 exit codes:
   0    done
   1    other error (Graph refused for another reason; a cancel that certainly did not go
-       through; you answered no at the prompt; the audit log cannot be read)
+       through, e.g. not sent because the audit log could not take its record; you
+       answered no at the prompt; the audit log or cal365's folders cannot be used)
   2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
        and without a terminal)
   3    not the organizer: Graph refused to cancel a meeting the user does not organize
