@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -75,6 +76,7 @@ class AuditUnwritable(Exception):
 _RECORD_EXTRA = 2048
 # Written beside the log to prove it can take a record now (quotas, a full disk), at most.
 _PROBE_MOST = 64 * 1024
+_PROBE = ".audit-probe."
 # Left free after the records: the drafts file is rewritten after a cancel, too.
 _HEADROOM = 64 * 1024
 
@@ -99,7 +101,11 @@ def check_writable(size: int) -> Path:
         folder = private_dir("state")
         target = folder / AUDIT_FILE
         os.close(os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
-        fd, probe = tempfile.mkstemp(prefix=".audit-probe.", dir=folder)
+        for stale in folder.glob(f"{_PROBE}*"):  # left by a kill mid-check, not another's
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > 60:
+                    stale.unlink()
+        fd, probe = tempfile.mkstemp(prefix=_PROBE, dir=folder)
         try:
             left = min(size, _PROBE_MOST)
             while left > 0:
@@ -110,7 +116,8 @@ def check_writable(size: int) -> Path:
             os.fsync(fd)
         finally:
             os.close(fd)
-            os.unlink(probe)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(probe)
         if hasattr(os, "statvfs"):
             stats = os.statvfs(folder)
             if stats.f_bavail * stats.f_frsize < size + _HEADROOM:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
 from tests.diskfull import MODES, fill_audit_disk
 from tui import audit
 from tui.fake import FakeGraph
 from tui.graph import Event
-from tui.screens.bulk import BulkCancelScreen
+from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 
@@ -103,6 +103,9 @@ async def test_bulk_records_that_fail_after_the_send_are_said(
         status = app.main.status.message
         assert "2 answers NOT in the audit log" in status and "the disk is full" in status
         assert app.main.status.kind == "error"
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen))
+        shown = str(app.screen.query_one("#results-unaudited", Static).render())
+        assert "NOT in the audit log" in shown
 
 
 async def test_the_app_runs_with_a_state_folder_that_cannot_be_made(

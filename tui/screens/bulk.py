@@ -122,10 +122,13 @@ class BulkResultsScreen(ModalScreen[bool]):
 
     BINDINGS = bindings("results")
 
-    def __init__(self, outcomes: list[tuple[Event, BatchItemOutcome]], requests: int) -> None:
+    def __init__(self, outcomes: list[tuple[Event, BatchItemOutcome]], requests: int,
+                 unaudited: str = "") -> None:
+        """`unaudited`: what to say when some outcomes could not be written to the audit log."""
         super().__init__()
         self.outcomes = outcomes
         self.requests = requests
+        self.unaudited = unaudited
 
     @property
     def retryable(self) -> list[tuple[Event, BatchItemOutcome]]:
@@ -146,6 +149,8 @@ class BulkResultsScreen(ModalScreen[bool]):
                 id="results-hint",
                 markup=False,
             )
+            if self.unaudited:
+                yield Static(self.unaudited, id="results-unaudited", markup=False)
             with VerticalScroll(id="results-list"):
                 for event, outcome in self.outcomes:
                     line = event_line(event)

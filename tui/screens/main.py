@@ -855,18 +855,19 @@ class MainScreen(CachedScreen):
         unaudited, self._unaudited = self._unaudited, []
         kind: StatusKind = ("success" if left == 0 and results and not unaudited
                             else "error")
+        not_logged = (f"{counted(len(unaudited), 'answer')} NOT in the audit log: "
+                      f"{unaudited[0]}." if unaudited else "")
         self.status.show(
             f"Bulk cancel: {cancelled} of {len(results)} cancelled"
             + (f", {left} not (see the results; they stay marked)." if left else ".")
-            + (f" {counted(len(unaudited), 'answer')} NOT in the audit log: {unaudited[0]}."
-               if unaudited else ""),
+            + (f" {not_logged}" if not_logged else ""),
             kind,
         )
         if left == 0:
             self._save_bulk_draft("")
         from tui.screens.bulk import BulkResultsScreen
 
-        screen = BulkResultsScreen(results, message.batches)
+        screen = BulkResultsScreen(results, message.batches, not_logged)
         self.app.push_screen(screen, partial(self._results_closed, screen))
 
     def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
