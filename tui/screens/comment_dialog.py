@@ -11,6 +11,8 @@ in a thread, atomically), so a killed terminal or process loses at most that muc
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from abc import abstractmethod
 from collections.abc import Callable
 from functools import partial
@@ -20,7 +22,7 @@ from textual import events, on
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, TextArea
-from textual.worker import Worker
+from textual.worker import Worker, WorkerFailed
 
 from tui.drafts import DraftsError
 from tui.widgets.format import comment_problem
@@ -29,6 +31,8 @@ Decision = TypeVar("Decision")
 
 # Seconds from a change to its save while typing goes on: a kill loses at most this much.
 SAVE_AFTER = 0.5
+# Longest wait, on closing, for a save in flight (a hung disk).
+SAVE_WAIT_MOST = 5.0
 
 
 class CommentDialog(ModalScreen[Decision], Generic[Decision]):
@@ -147,7 +151,9 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
             self._save_timer.stop()
             self._save_timer = None
         if self._saving is not None and not self._saving.is_finished:
-            await self._saving.wait()
+            # Bounded: a hung disk must not hold the dialog (the late save is this text).
+            with contextlib.suppress(TimeoutError, WorkerFailed):
+                await asyncio.wait_for(self._saving.wait(), SAVE_WAIT_MOST)
         self.dismiss(self.decision(send))
 
     async def action_send(self) -> None:
