@@ -172,3 +172,19 @@ def test_bulk_outcomes(status: str, http_status: int | None, outcome: str) -> No
     assert made.comment is None
     assert made.account == "avery@fabrikam.example"
     assert made.error == (None if status == "cancelled" else "Code: message")
+
+
+def test_the_check_leaves_no_probe_and_clears_one_left_by_a_kill(home: Path) -> None:
+    import os
+    import time
+
+    path = audit.check_writable(audit.record_size("Design review", "moved"))
+    left = path.parent / ".audit-probe.killed"
+    left.write_bytes(b"\0" * 100)
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    fresh = path.parent / ".audit-probe.another-cal365"  # another check in flight
+    fresh.write_bytes(b"\0")
+    audit.check_writable(1)
+    assert sorted(p.name for p in path.parent.iterdir()) == [fresh.name, "audit.jsonl"]
+    assert path.read_bytes() == b""

@@ -6,17 +6,22 @@ subject, start, comment, outcome, Graph's request-id (which administrators can t
 when known, the signed-in account.
 It never holds a token: entries are built only from the fields below.
 
-Writers append one line per cancel; readers skip lines they cannot parse (a crash mid-write,
-a hand edit) and say how many they skipped, so one bad line never hides the rest.
+Writers append one whole line per cancel, or nothing (`tui.paths.append_private`), and check
+that the log can take its records before anything is sent (`check_writable`); readers skip
+lines they cannot parse (a hand edit, an older cal365's crash) and say how many they skipped,
+so one bad line never hides the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +36,7 @@ from tui.graph.errors import (
 )
 from tui.graph.models import Event
 from tui.graph.urls import EventRef, Mailbox
-from tui.paths import append_private, private_dir
+from tui.paths import append_private, base_dir, file_problem, private_dir
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -50,6 +55,76 @@ Source = Literal["tui", "cli"]
 def audit_path() -> Path:
     """Where the log lives (its folder is created 0700 if missing)."""
     return private_dir("state") / AUDIT_FILE
+
+
+def log_path() -> Path:
+    """Where the log lives, creating nothing: for reading it, or for saying where it is."""
+    return base_dir("state") / AUDIT_FILE
+
+
+class AuditUnwritable(Exception):
+    """The audit log cannot take a record now; checked before a cancel is sent."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write the audit log {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# What a record may hold beyond its subject and comment: ids (twice: the path too), mailbox,
+# account, Graph's request-id and error text (known only once Graph answers).
+_RECORD_EXTRA = 2048
+# Written beside the log to prove it can take a record now (quotas, a full disk), at most.
+_PROBE_MOST = 64 * 1024
+_PROBE = ".audit-probe."
+# Left free after the records: the drafts file is rewritten after a cancel, too.
+_HEADROOM = 64 * 1024
+
+
+def record_size(subject: str, comment: str | None) -> int:
+    """A generous size for the record of one cancel of an event with that subject."""
+    known = json.dumps([subject, comment], ensure_ascii=False).encode("utf-8")
+    return len(known) + _RECORD_EXTRA
+
+
+def check_writable(size: int) -> Path:
+    """The log's path, if `size` bytes of records can be appended to it now; else raise
+    AuditUnwritable (nothing may then be sent).
+
+    Its folder must exist or be made, the log must open for appending, a probe of a
+    record's bytes must be written (and fsynced) beside it, and the disk must have room for
+    all the records and some to spare. A disk can still fill between this check and the
+    write: `append` then leaves no torn line and raises, for the caller to say so.
+    """
+    target = log_path()
+    try:
+        folder = private_dir("state")
+        target = folder / AUDIT_FILE
+        os.close(os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        for stale in folder.glob(f"{_PROBE}*"):  # left by a kill mid-check, not another's
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > 60:
+                    stale.unlink()
+        fd, probe = tempfile.mkstemp(prefix=_PROBE, dir=folder)
+        try:
+            left = min(size, _PROBE_MOST)
+            while left > 0:
+                written = os.write(fd, b"\0" * min(left, 8192))
+                if written <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+                left -= written
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(probe)
+        if hasattr(os, "statvfs"):
+            stats = os.statvfs(folder)
+            if stats.f_bavail * stats.f_frsize < size + _HEADROOM:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+    except OSError as error:
+        raise AuditUnwritable(target, file_problem(error)) from error
+    return target
 
 
 def outcome_for(error: BaseException | None) -> Outcome:
@@ -234,31 +309,19 @@ def entry_for_batch(
     )
 
 
-def _ends_mid_line(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() == 0:
-                return False
-            handle.seek(-1, os.SEEK_END)
-            return handle.read(1) != b"\n"
-    except FileNotFoundError:
-        return False
-
-
 def append(entry: AuditEntry, path: Path | None = None) -> None:
-    """Add one line to the log; raises OSError when it cannot be written (disk full…).
+    """Add one whole line to the log, or nothing; raises OSError when it cannot be written
+    (disk full…).
 
-    A line left unfinished by a crash is closed first, so it cannot swallow this one.
+    A line left unfinished by an older crash is closed first, so it cannot swallow this one.
     """
     target = path or audit_path()
     line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-    prefix = "\n" if _ends_mid_line(target) else ""
     with contextlib.suppress(FileNotFoundError):
         # An older or copied file may be looser; the log holds comments. Tightened first.
         if sys.platform != "win32" and target.stat().st_mode & 0o077:
             target.chmod(0o600)
-    append_private(target, (prefix + line).encode("utf-8"))
+    append_private(target, line.encode("utf-8"), close_line=True)
 
 
 @dataclass(frozen=True, slots=True)

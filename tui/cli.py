@@ -407,7 +407,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 return _demo_not_started(error)
         # The demo's drafts, audit lines and cache are kept apart from a real account's.
         with demo_files(args.demo):
-            Cal365App(
+            app = Cal365App(
                 connect=connect,
                 today=args.date,
                 timezone=timezone,
@@ -419,13 +419,20 @@ def _run_app(args: argparse.Namespace) -> int:
                 cache_warning=cache_warning,
                 restore_view=args.date is None,
                 head_start=head_start,
-            ).run()
+            )
+            app.run()
     finally:
         if fake is not None:
             fake.stop()
         if provider is not None:
             storage_warning(provider.settings, sys.stderr)
-    return 0
+    # Textual sets a non-zero code when an unhandled exception ended the app (its report is
+    # printed above); a crash must never look like a quit.
+    code = app.return_code or 0
+    if code:
+        print("cal365: the app stopped on an unexpected error (its report is above)",
+              file=sys.stderr)
+    return code
 
 
 def _demo_not_started(error: Exception) -> int:

@@ -332,6 +332,15 @@ COMMANDS: tuple[Command, ...] = (
         priority=True,
     ),
     Command(
+        "bulk-include",
+        "bulk",
+        "ctrl+o",
+        "toggle_include",
+        "Include others",
+        "Also send for the meetings you do not organize (Graph refuses those)",
+        priority=True,
+    ),
+    Command(
         "bulk-back",
         "bulk",
         "escape",

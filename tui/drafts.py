@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.paths import private_dir, write_private
+from tui.paths import base_dir, file_problem, private_dir, write_private
 
 FILE_NAME = "drafts.json"
 _VERSION = 1
@@ -50,24 +51,34 @@ class Drafts:
 
     def __init__(self, path: Path, entries: dict[tuple[str, str], str] | None = None,
                  recovered: Recovered | None = None,
-                 aliases: dict[str, str] | None = None) -> None:
+                 aliases: dict[str, str] | None = None, unusable: str | None = None) -> None:
         self.path = path
         self._entries: dict[tuple[str, str], str] = dict(entries or {})
         self._aliases: dict[str, str] = dict(aliases or {})  # a mailbox name -> its key
         self.recovered = recovered
+        self.unusable = unusable  # why the state folder cannot hold drafts, if it cannot
         # Changes not yet saved (the last save failed): applied again on the next save.
         self._pending: dict[tuple[str, str], str | None] = {}
         self._pending_aliases: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     @property
     def problem(self) -> str | None:
         """A line for the status bar if the saved drafts could not be restored."""
+        if self.unusable is not None:
+            return self.unusable
         return self.recovered.message if self.recovered is not None else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Drafts:
         """The drafts saved last time (none if there is no file); never raises on bad data."""
-        path = path or private_dir("state") / FILE_NAME
+        if path is None:
+            try:
+                path = private_dir("state") / FILE_NAME
+            except OSError as exc:  # the folder cannot be made: drafts live in memory only
+                return cls(base_dir("state") / FILE_NAME, unusable=(
+                    f"comment drafts cannot be saved ({file_problem(exc)}); they are kept "
+                    "until cal365 quits"))
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -128,7 +139,13 @@ class Drafts:
     def _change(self, changes: dict[tuple[str, str], str | None],
                 aliases: dict[str, str] | None = None) -> None:
         """Apply `changes` to the file as it is now, not as it was at load: another cal365
-        (a second terminal, `cal365 cancel`) may have saved or dropped drafts since."""
+        (a second terminal, `cal365 cancel`) may have saved or dropped drafts since. One
+        change at a time: a dialog saves its comment from a thread while it is typed."""
+        with self._lock:
+            self._change_now(changes, aliases)
+
+    def _change_now(self, changes: dict[tuple[str, str], str | None],
+                    aliases: dict[str, str] | None) -> None:
         self._pending.update(changes)
         self._pending_aliases.update(aliases or {})
         on_disk = _read_quietly(self.path)
@@ -168,7 +185,7 @@ class Drafts:
         except OSError as exc:
             raise DraftsError(
                 f"could not save comment drafts to {self.path}"
-                f" ({exc.strerror or exc}); they are kept until cal365 quits"
+                f" ({file_problem(exc)}); they are kept until cal365 quits"
             ) from exc
 
 

@@ -59,17 +59,32 @@ class EventsLoaded(Message):
 
 
 class CancelSucceeded(Message):
-    def __init__(self, event: Event, outcome: CancelOutcome) -> None:
+    def __init__(self, event: Event, outcome: CancelOutcome, unaudited: str | None = None
+                 ) -> None:
         super().__init__()
         self.event = event
         self.outcome = outcome
+        self.unaudited = unaudited  # why its audit record could not be written, if it could not
 
 
 class CancelFailed(Message):
-    def __init__(self, event: Event, error: GraphError | GraphUnavailable) -> None:
+    def __init__(self, event: Event, error: GraphError | GraphUnavailable,
+                 unaudited: str | None = None) -> None:
         super().__init__()
         self.event = event
         self.error = error
+        self.unaudited = unaudited
+
+
+class CancelBlocked(Message):
+    """Nothing was sent: the audit log cannot take the record of this cancel (or of these,
+    for a bulk cancel), checked just before sending."""
+
+    def __init__(self, events: list[Event], reason: str, *, bulk: bool = False) -> None:
+        super().__init__()
+        self.events = events
+        self.reason = reason
+        self.bulk = bulk
 
 
 class CancelFinished(Message):
@@ -109,22 +124,18 @@ class GraphWaiting(Message):
 class BulkProgress(Message):
     """One event's outcome in a bulk cancel, as soon as it is known."""
 
-    def __init__(self, event: Event, outcome: BatchItemOutcome) -> None:
+    def __init__(self, event: Event, outcome: BatchItemOutcome, unaudited: str | None = None
+                 ) -> None:
         super().__init__()
         self.event = event
         self.outcome = outcome
+        self.unaudited = unaudited  # why its audit record could not be written, if it could not
 
 
 class BulkFinished(Message):
     def __init__(self, batches: int) -> None:
         super().__init__()
         self.batches = batches
-
-
-class AuditFailed(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
 
 
 class CacheOpened(Message):

@@ -8,6 +8,7 @@ Directories are created 0700 and files 0600 because they hold mailbox data and c
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -73,6 +74,29 @@ def private_dir(kind: Kind) -> Path:
     return path
 
 
+def file_problem(error: OSError) -> str:
+    """A file error in words a user can act on (the path it concerns included)."""
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full{where}"
+    if error.errno == getattr(errno, "EDQUOT", None):
+        return f"the disk quota is used up{where}"
+    if error.errno == errno.EROFS:
+        return f"the file system is read-only{where}"
+    if error.errno == errno.ENOTDIR:
+        if error.filename:  # name the file that stands where a folder should be
+            wanted = Path(os.fsdecode(error.filename))
+            for part in (wanted, *wanted.parents):
+                if part.exists() and not part.is_dir():
+                    return f"{part} is a file where a folder should be ({wanted})"
+        return f"a part of {error.filename or 'the path'} is a file, not a folder"
+    if error.errno == errno.EEXIST:
+        return f"{error.filename or 'the path'} is there but is not a folder"
+    if error.errno == errno.EISDIR:
+        return f"{error.filename or 'the path'} is a folder, not a file"
+    return f"{error.strerror or error}{where}"
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, readable by the user only.
 
@@ -93,11 +117,51 @@ def write_private(path: Path, data: bytes) -> None:
         raise
 
 
-def append_private(path: Path, data: bytes) -> None:
-    """Append to a 0600 file (created if missing), as one write, for logs of JSON lines."""
+def append_private(path: Path, data: bytes, *, close_line: bool = False) -> None:
+    """Append `data` to a 0600 file (created if missing): all of it, or nothing.
+
+    For logs of JSON lines, where a torn line is a lost record. The bytes go in one write on
+    an O_APPEND descriptor; a short write or an error (a full disk, a quota) cuts the file
+    back to its size before, and raises OSError. The file is locked meanwhile, so another
+    cal365 appending at the same moment is neither interleaved nor cut back. `close_line`:
+    if the file ends mid-line (an older crash, a hand edit), a newline goes first, so that
+    line cannot swallow this one.
+    """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, data)
+        with _locked(fd):
+            size = os.fstat(fd).st_size
+            if close_line and size:
+                os.lseek(fd, size - 1, os.SEEK_SET)
+                if os.read(fd, 1) != b"\n":
+                    data = b"\n" + data
+            try:
+                written = os.write(fd, data)
+                if written != len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+                os.fsync(fd)  # a disk that fills on write-back says so here, not later
+            except OSError:
+                # Whole or nothing: what did land is taken back (shrinking needs no space).
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive lock on the open file, between cal365 processes. None on Windows: there
+    a failed append that is cut back could, rarely, take along a line another cal365
+    appended at that very moment."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)

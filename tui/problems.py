@@ -16,6 +16,7 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
+from tui.paths import file_problem
 from tui.text import inert
 
 # Characters of one server value: a megabyte message stays a line, and the request-id at
@@ -75,6 +76,8 @@ def _words(error: BaseException) -> str:
         return text
     if isinstance(error, GraphUnavailable):
         return f"{_bounded(error)}; check the network and press r to retry"
+    if isinstance(error, OSError) and error.filename is not None:  # a local file or folder
+        return f"cannot use cal365's files: {_bounded(file_problem(error))}"
     name = error.__class__.__name__
     return (f"unexpected error ({name}: {_bounded(error)})" if str(error)
             else f"unexpected error ({name})")

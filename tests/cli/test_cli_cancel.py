@@ -285,15 +285,19 @@ def test_cancels_are_audited_privately(cal365: Cal365, fake_graph: FakeGraph,
     assert audit.read().entries[0].event_id == mine["id"]
 
 
-def test_audit_failure_does_not_stop_the_cancels(cal365: Cal365, fake_graph: FakeGraph,
-                                                 home: Path) -> None:
+def test_an_unwritable_audit_log_stops_the_cancel_before_it_is_sent(
+        cal365: Cal365, fake_graph: FakeGraph, home: Path) -> None:
+    # Issue 20: a cancel sent without its record was reported done (exit 0). Now the log
+    # is checked first: nothing is sent, and the exit code says so truly.
     (home / "state").mkdir(parents=True)
     (home / "state" / "audit.jsonl").mkdir()  # a folder where the log should be
     event = organized(fake_graph)
     run = cal365("cancel", event["id"], "--yes")
-    assert run.code == Exit.OK
-    assert "could not write the audit log" in run.err
-    assert fake_graph.store.event_json(event["id"]) is None
+    assert run.code == Exit.ERROR
+    assert "cannot write the audit log" in run.err and "Nothing was sent" in run.err
+    assert "is a folder, not a file" in run.err
+    assert cancels(fake_graph) == [] and fake_graph.requests == []
+    assert fake_graph.store.event_json(event["id"]) is not None
 
 
 def test_no_audit_line_for_a_dry_run(cal365: Cal365, fake_graph: FakeGraph, home: Path) -> None:

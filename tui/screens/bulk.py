@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -48,14 +49,16 @@ class BulkDecision:
 class BulkCancelScreen(CommentDialog[BulkDecision]):
     BINDINGS = bindings("bulk")
 
-    def __init__(self, events: list[Event], draft: str = "", owner: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, events: list[Event], draft: str = "", owner: str | None = None, *,
+                 keep: Callable[[str], None] | None = None) -> None:
+        super().__init__(keep)
         self.events = events
         self._draft = draft
         self.owner = owner
         """The marked meetings are all in another person's calendar: Graph's organizer flag
         is theirs, and the dialog names them (None: "you")."""
         self._decided = False
+        self._left_out = bool(self.others)
 
     @property
     def mine(self) -> list[Event]:
@@ -99,6 +102,15 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Include others" is offered only when some are left out; Space and Enter go into
+        # the comment, so this is the checkbox's key.
+        return self._left_out if action == "toggle_include" else True
+
+    def action_toggle_include(self) -> None:
+        if self._left_out:
+            self.query_one("#bulk-include", Checkbox).toggle()
+
     def decision(self, send: bool) -> BulkDecision:
         include = self.query("#bulk-include")
         others = bool(include) and self.query_one("#bulk-include", Checkbox).value
@@ -110,10 +122,13 @@ class BulkResultsScreen(ModalScreen[bool]):
 
     BINDINGS = bindings("results")
 
-    def __init__(self, outcomes: list[tuple[Event, BatchItemOutcome]], requests: int) -> None:
+    def __init__(self, outcomes: list[tuple[Event, BatchItemOutcome]], requests: int,
+                 unaudited: str = "") -> None:
+        """`unaudited`: what to say when some outcomes could not be written to the audit log."""
         super().__init__()
         self.outcomes = outcomes
         self.requests = requests
+        self.unaudited = unaudited
 
     @property
     def retryable(self) -> list[tuple[Event, BatchItemOutcome]]:
@@ -134,6 +149,8 @@ class BulkResultsScreen(ModalScreen[bool]):
                 id="results-hint",
                 markup=False,
             )
+            if self.unaudited:
+                yield Static(self.unaudited, id="results-unaudited", markup=False)
             with VerticalScroll(id="results-list"):
                 for event, outcome in self.outcomes:
                     line = event_line(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -74,9 +75,11 @@ def warning(event: Event) -> str:
 class CancelScreen(CommentDialog[CancelDecision]):
     BINDINGS = bindings("cancel")
 
-    def __init__(self, event: Event, draft: str = "", *, series_in_view: int = 0) -> None:
-        """`series_in_view`: upcoming occurrences of the event's series in the loaded window."""
-        super().__init__()
+    def __init__(self, event: Event, draft: str = "", *, series_in_view: int = 0,
+                 keep: Callable[[str], None] | None = None) -> None:
+        """`series_in_view`: upcoming occurrences of the event's series in the loaded window;
+        `keep`: saves the comment as a draft while it is typed (see CommentDialog)."""
+        super().__init__(keep)
         self.event = event
         self._draft = draft
         self._series_in_view = series_in_view

@@ -1,17 +1,38 @@
-"""What the single and the bulk cancel dialogs share: a comment box, send and back."""
+"""What the single and the bulk cancel dialogs share: a comment box, send and back.
+
+Typing belongs to the comment box: keys typed while another control has focus (a button
+reached by a stray Tab, the scope choice) go to the comment, never dropped and never taken
+as a press. Enter and Space included: they are what follows a stray Tab mid-sentence, so
+the irreversible send takes Ctrl+S or a mouse click on Send, never a key meant as text.
+
+The comment is saved as a draft while it is typed (at most SAVE_AFTER seconds after a change,
+in a thread, atomically), so a killed terminal or process loses at most that much of it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from abc import abstractmethod
+from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, TextArea
+from textual.worker import Worker, WorkerFailed
 
+from tui.drafts import DraftsError
 from tui.widgets.format import comment_problem
 
 Decision = TypeVar("Decision")
+
+# Seconds from a change to its save while typing goes on: a kill loses at most this much.
+SAVE_AFTER = 0.5
+# Longest wait, on closing, for a save in flight (a hung disk).
+SAVE_WAIT_MOST = 5.0
 
 
 class CommentDialog(ModalScreen[Decision], Generic[Decision]):
@@ -25,10 +46,17 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     # box and the buttons still fit on the screen.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self) -> None:
+    def __init__(self, keep: Callable[[str], None] | None = None) -> None:
+        """`keep(text)` saves the comment as a draft (raising DraftsError if it cannot); it
+        runs in a thread while the user types."""
         super().__init__()
         self._decided = False
         self.problem: str | None = None  # why the last send was refused, if it was
+        self._keep = keep
+        self._save_timer: Timer | None = None
+        self._saving: Worker[None] | None = None
+        self._saved: str | None = None  # the text last saved from this dialog
+        self._save_failed = False
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -41,11 +69,74 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     def comment(self) -> str:
         return self.query_one(TextArea).text
 
+    def on_key(self, event: events.Key) -> None:
+        # Here before the focused control's own bindings (a button's Enter, a radio's Space)
+        # are looked at: those run only for a key that is not stopped on its way up.
+        area = self.query_one(TextArea)
+        if self.focused is area or self.focused is None:
+            return
+        if event.key == "enter":
+            text = "\n"
+        elif event.is_printable and event.character is not None:
+            text = event.character
+        elif event.key in ("backspace", "delete"):
+            text = ""
+        else:
+            return  # Tab, arrows, Esc and Ctrl keys keep their meaning
+        event.stop()
+        event.prevent_default()
+        area.focus()  # the cursor goes back where it was, and the key acts there
+        if text:
+            area.insert(text)
+        elif event.key == "backspace":
+            area.action_delete_left()
+        else:
+            area.action_delete_right()
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Pasted text is typing too: into the comment, whatever has focus.
+        area = self.query_one(TextArea)
+        if self.focused is not area and event.text:
+            event.stop()
+            area.focus()
+            area.insert(event.text)
+
     @abstractmethod
     def decision(self, send: bool) -> Decision:
         """What dismissing the dialog hands back (each dialog says what it holds)."""
 
-    def _decide(self, send: bool) -> None:
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        # Saved at most SAVE_AFTER after the first unsaved change, even while typing goes on.
+        if self._keep is not None and not self._decided and self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_AFTER, self._save_typed)
+
+    def _save_typed(self) -> None:
+        self._save_timer = None
+        if self._decided or self._keep is None:
+            return
+        if self._saving is not None and not self._saving.is_finished:
+            self._save_timer = self.set_timer(SAVE_AFTER, self._save_typed)  # after that one
+            return
+        text = self.comment
+        if text != self._saved:
+            self._saving = self.run_worker(
+                partial(self._write_draft, self._keep, text), thread=True,
+                group="draft-save", exit_on_error=False, description="Saving the comment")
+
+    def _write_draft(self, keep: Callable[[str], None], text: str) -> None:
+        """In a thread: the draft file is rewritten atomically, off the UI thread."""
+        try:
+            keep(text)
+        except DraftsError as error:
+            if not self._save_failed:  # said once, not at every pause in typing
+                self._save_failed = True
+                self.app.call_from_thread(
+                    self.notify, str(error), title="Draft not saved", severity="warning")
+            return
+        self._saved = text
+
+    async def _decide(self, send: bool) -> None:
         # A second Ctrl+S before the dialog has closed must not send twice.
         if self._decided:
             return
@@ -55,18 +146,26 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
             self.notify(self.problem + ".", title="Not sent", severity="error")
             return
         self._decided = True
+        # No save of the typed text may land after the caller keeps or drops the draft.
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self._saving is not None and not self._saving.is_finished:
+            # Bounded: a hung disk must not hold the dialog (the late save is this text).
+            with contextlib.suppress(TimeoutError, WorkerFailed):
+                await asyncio.wait_for(self._saving.wait(), SAVE_WAIT_MOST)
         self.dismiss(self.decision(send))
 
-    def action_send(self) -> None:
-        self._decide(True)
+    async def action_send(self) -> None:
+        await self._decide(True)
 
-    def action_back(self) -> None:
-        self._decide(False)
+    async def action_back(self) -> None:
+        await self._decide(False)
 
     @on(Button.Pressed, "#cancel-send")
-    def _send_pressed(self) -> None:
-        self._decide(True)
+    async def _send_pressed(self) -> None:
+        await self._decide(True)
 
     @on(Button.Pressed, "#cancel-back")
-    def _back_pressed(self) -> None:
-        self._decide(False)
+    async def _back_pressed(self) -> None:
+        await self._decide(False)

@@ -39,11 +39,11 @@ from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.links import web_link_problem
 from tui.messages import (
-    AuditFailed,
     BulkFinished,
     BulkProgress,
     CacheOpened,
     CalendarsLoaded,
+    CancelBlocked,
     CancelFailed,
     CancelFinished,
     CancelSucceeded,
@@ -54,6 +54,7 @@ from tui.messages import (
     SeriesLoaded,
     SignedIn,
 )
+from tui.paths import file_problem
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
 from tui.startup import resume_collection
@@ -141,6 +142,7 @@ class MainScreen(CachedScreen):
         self._keep_filter: Callable[[Event], bool] | None = None
         self.bulk_running = False
         self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
+        self._unaudited: list[str] = []  # why this bulk cancel's records could not be written
         self._bulk_total = 0
         self.sending: set[str] = set()
         self._generation = 0
@@ -870,7 +872,8 @@ class MainScreen(CachedScreen):
         draft = self.drafts.get(*_BULK_DRAFT) or ""
         # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
         live = [e for e in self.marked.values() if e.id not in self._gone]
-        dialog = BulkCancelScreen(live, draft, self._marks_owner(live))
+        dialog = BulkCancelScreen(live, draft, self._marks_owner(live),
+                                  keep=partial(self.drafts.put, *_BULK_DRAFT))
         self.app.push_screen(dialog, self._bulk_decided)
 
     def _marks_owner(self, events: list[Event]) -> str | None:
@@ -909,18 +912,23 @@ class MainScreen(CachedScreen):
     def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
         self.bulk_running = True
         self.bulk_results = []
+        self._unaudited = []
         self._bulk_total = len(events)
         self.status.show(f"Cancelling {counted(len(events), 'meeting')}…", "busy")
         self.bulk_cancel(events, comment, check_first)
 
     @work(group="bulk", exit_on_error=False, description="Bulk cancel")
     async def bulk_cancel(self, events: list[Event], comment: str, check_first: bool) -> None:
+        problem = await self._audit_blocks(events, comment)
+        if problem is not None:
+            self.post_message(CancelBlocked(events, problem, bulk=True))
+            return
         by_key = {(e.ref.mailbox.key, e.id): e for e in events}
         run = self.client.cancel_many([e.ref for e in events], comment, check_first=check_first)
         try:
             async for outcome in run:
                 event = by_key[(outcome.ref.mailbox.key, outcome.ref.event_id)]
-                await self._audit(
+                unaudited = await self._audit(
                     audit.entry_for_batch(
                         outcome,
                         subject=event.subject,
@@ -930,13 +938,15 @@ class MainScreen(CachedScreen):
                         account=self.account,
                     )
                 )
-                self.post_message(BulkProgress(event, outcome))
+                self.post_message(BulkProgress(event, outcome, unaudited))
         finally:
             self.post_message(BulkFinished(run.stats.batches))
 
     def on_bulk_progress(self, message: BulkProgress) -> None:
         event, outcome = message.event, message.outcome
         self.bulk_results.append((event, outcome))
+        if message.unaudited is not None:
+            self._unaudited.append(message.unaudited)
         if outcome.status == "cancelled":
             self._drop_drafts(event.ref.mailbox.key, [event.id])
         if outcome.status in ("cancelled", "not_found"):
@@ -958,17 +968,22 @@ class MainScreen(CachedScreen):
         results = list(self.bulk_results)
         cancelled = sum(1 for _, o in results if o.status == "cancelled")
         left = len(results) - cancelled
-        kind: StatusKind = "success" if left == 0 and results else "error"
+        unaudited, self._unaudited = self._unaudited, []
+        kind: StatusKind = ("success" if left == 0 and results and not unaudited
+                            else "error")
+        not_logged = (f"{counted(len(unaudited), 'answer')} NOT in the audit log: "
+                      f"{unaudited[0]}." if unaudited else "")
         self.status.show(
             f"Bulk cancel: {cancelled} of {len(results)} cancelled"
-            + (f", {left} not (see the results; they stay marked)." if left else "."),
+            + (f", {left} not (see the results; they stay marked)." if left else ".")
+            + (f" {not_logged}" if not_logged else ""),
             kind,
         )
         if left == 0:
             self._save_bulk_draft("")
         from tui.screens.bulk import BulkResultsScreen
 
-        screen = BulkResultsScreen(results, message.batches)
+        screen = BulkResultsScreen(results, message.batches, not_logged)
         self.app.push_screen(screen, partial(self._results_closed, screen))
 
     def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
@@ -1061,7 +1076,8 @@ class MainScreen(CachedScreen):
         )
         from tui.screens.cancel import CancelScreen
 
-        dialog = CancelScreen(event, draft, series_in_view=upcoming)
+        dialog = CancelScreen(event, draft, series_in_view=upcoming,
+                              keep=partial(self.drafts.put, event.ref.mailbox.key, event.id))
         self.app.push_screen(dialog, partial(self._cancel_decided, event))
 
     def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
@@ -1088,13 +1104,17 @@ class MainScreen(CachedScreen):
     async def send_cancel(self, event: Event, target: EventRef, comment: str) -> None:
         """Cancel `target`: the event itself, or the master of the series it belongs to."""
         try:
+            problem = await self._audit_blocks([event], comment)
+            if problem is not None:
+                self.post_message(CancelBlocked([event], problem))
+                return
             outcome: CancelOutcome | None = None
             error: GraphError | GraphUnavailable | None = None
             try:
                 outcome = await self.client.cancel_event(target, comment)
             except (GraphError, GraphUnavailable) as refused:
                 error = refused
-            await self._audit(
+            unaudited = await self._audit(
                 audit.entry_for(
                     target,
                     subject=event.subject,
@@ -1107,21 +1127,41 @@ class MainScreen(CachedScreen):
                 )
             )
             if outcome is not None:
-                self.post_message(CancelSucceeded(event, outcome))
+                self.post_message(CancelSucceeded(event, outcome, unaudited))
             elif error is not None:
-                self.post_message(CancelFailed(event, error))
+                self.post_message(CancelFailed(event, error, unaudited))
         finally:
             self.post_message(CancelFinished(event.id))
 
-    async def _audit(self, entry: audit.AuditEntry) -> None:
-        """Append to the audit log off the UI thread; a failure is reported, never fatal."""
+    async def _audit_blocks(self, events: list[Event], comment: str) -> str | None:
+        """Why nothing may be sent: the audit log cannot take these cancels' records now
+        (checked off the UI thread, just before sending); None when it can."""
+        size = sum(audit.record_size(e.subject, comment) for e in events)
+        try:
+            await asyncio.to_thread(audit.check_writable, size)
+        except audit.AuditUnwritable as problem:
+            return str(problem)
+        return None
+
+    async def _audit(self, entry: audit.AuditEntry) -> str | None:
+        """Append to the audit log off the UI thread. The cancel has gone out, so a failure
+        is not fatal: its reason comes back, for the outcome's status line to say."""
         try:
             await asyncio.to_thread(audit.append, entry)
         except OSError as error:
-            self.post_message(AuditFailed(f"{error.strerror or error}"))
+            return file_problem(error)
+        return None
 
-    def on_audit_failed(self, message: AuditFailed) -> None:
-        self.status.show(f"Could not write the audit log: {message.reason}", "error")
+    def on_cancel_blocked(self, message: CancelBlocked) -> None:
+        if message.bulk:
+            self.bulk_running = False
+            self._quit_warned = False
+            self.status.show(f"Not sent: {message.reason}. Nothing was sent; the marks and "
+                             "your comment are kept.", "error")
+            return
+        [event] = message.events
+        self.status.show(f"Not sent: {_short(event)}: {message.reason}. Nothing was sent; "
+                         "your comment is kept.", "error")
 
     def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
         event = message.event
@@ -1146,6 +1186,11 @@ class MainScreen(CachedScreen):
         told = len(event.notified_attendees)
         notice = f"{told} attendee{'s' if told != 1 else ''} notified" if told else "no attendees"
         what = "the whole series of " if series else ""
+        if message.unaudited is not None:
+            self.status.show(
+                f"Cancelled {what}{_short(event)}: {notice}; but it is NOT in the audit log: "
+                f"{message.unaudited}.", "error")
+            return
         self.status.show(
             f"Cancelled {what}{_short(event)}: {notice}; Graph moved it to Deleted Items.",
             "success",
@@ -1177,6 +1222,9 @@ class MainScreen(CachedScreen):
         else:
             reason = describe(error).rstrip(".")
             self.status.show(f"Not cancelled: {_short(event)}: {reason}.{kept}", "error")
+        if message.unaudited is not None:  # the attempt went out, and its record did not
+            self.status.show(f"{self.status.message} This attempt is NOT in the audit log: "
+                             f"{message.unaudited}.", "error")
 
     def on_cancel_finished(self, message: CancelFinished) -> None:
         self.sending.discard(message.event_id)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from tui import audit
 from tui.graph.timezones import zone
+from tui.paths import file_problem
 from tui.script.common import ScriptError, emit_json, emit_line, guard, timezone_name, warn
 from tui.script.exits import Exit
 from tui.widgets.format import printable
@@ -14,7 +15,7 @@ from tui.widgets.format import printable
 
 def run(args: argparse.Namespace) -> int:
     def command() -> int:
-        path = audit.audit_path()
+        path = audit.log_path()  # reading needs no folder made (it may not be makeable)
         if args.path:
             emit_line(str(path))
             return 0
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             log = audit.read(args.limit, path)
         except OSError as error:
-            message = f"cannot read the audit log {path}: {error.strerror}"
+            message = f"cannot read the audit log {path}: {file_problem(error)}"
             raise ScriptError(Exit.ERROR, message) from error
         if log.skipped:
             s = "s" if log.skipped != 1 else ""

@@ -5,7 +5,10 @@ sent, not even a read). Otherwise look each event up (subject and start for the 
 audit log; a missing one is reported without sending), ask on a terminal unless --yes, then
 send the cancels through Graph JSON batching (`GraphClient.cancel_many`: at most 20 per
 batch, nothing sent twice without a check) and report each outcome as it comes. Every
-cancel sent is appended to the audit log. An id given twice is sent once.
+cancel sent is appended to the audit log, so nothing is sent unless the log can take the
+records (checked before the look-ups and again just before sending); a record that still
+cannot be written is said on stderr and gives exit 7. Whatever fails once sending has begun
+never reads as "certainly not sent". An id given twice is sent once.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ from tui.graph.errors import (
 )
 from tui.graph.models import Event
 from tui.graph.urls import EventRef
+from tui.paths import file_problem
 from tui.script.common import (
     ScriptError,
     Session,
@@ -86,6 +90,7 @@ class Result:
     sent: bool
     request_id: str | None = None
     message: str | None = None
+    audited: bool = False  # its record is in the audit log (only a sent cancel has one)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +102,7 @@ class Result:
             "requestId": self.request_id,
             "error": self.message,
             "path": self.ref.cancel_path,
+            "audited": self.audited,
             "exitCode": int(self.code),
         }
 
@@ -271,14 +277,17 @@ async def signed_in_account(client: GraphClient) -> str | None:
 
 
 class _Auditor:
-    """Appends each sent cancel to the audit log; a failing disk is reported once."""
+    """Appends each sent cancel to the audit log; a record it could not write is counted,
+    and the first failure said at once (the cancel itself has gone out)."""
 
     def __init__(self, comment: str | None, account: str | None) -> None:
         self.comment = comment
         self.account = account
-        self.failed = False
+        self.unwritten = 0
+        self.reason = ""
 
-    def record(self, item: BatchItemOutcome, event: Event | None) -> None:
+    def record(self, item: BatchItemOutcome, event: Event | None) -> bool:
+        """True when the record was written."""
         entry = audit.entry_for_batch(
             item, subject=event.subject if event else "", start=event.start if event else None,
             comment=self.comment, source="cli", account=self.account,
@@ -286,23 +295,54 @@ class _Auditor:
         try:
             audit.append(entry)
         except OSError as exc:
-            if not self.failed:
-                warn(f"could not write the audit log: {exc}")
-            self.failed = True
+            if not self.unwritten:
+                self.reason = file_problem(exc)
+                warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
+            self.unwritten += 1
+            return False
+        return True
+
+
+def check_audit(targets: list[Target], comment: str | None) -> str | None:
+    """Why the audit log cannot take the records of these cancels now (None: it can)."""
+    size = sum(audit.record_size(t.event.subject if t.event else "", comment) for t in targets)
+    try:
+        audit.check_writable(size)
+    except audit.AuditUnwritable as problem:
+        return str(problem)
+    return None
 
 
 def _forget_drafts(refs: list[EventRef]) -> None:
-    """The app keeps comments typed for a cancel that did not go through: these did."""
+    """The app keeps comments typed for a cancel that did not go through: these did. A
+    failure here is said, never fatal: the cancels have gone out."""
     if not refs:
         return
-    drafts = Drafts.load()
-    if drafts.problem:
-        warn(drafts.problem)
     try:
+        drafts = Drafts.load()
+        if drafts.problem:
+            warn(drafts.problem)
         for ref in refs:
             drafts.discard_events(ref.mailbox.key, [ref.event_id])
     except DraftsError as exc:
         warn(str(exc))
+    except OSError as exc:
+        warn(f"could not forget the comment drafts of the cancelled events: "
+             f"{file_problem(exc)}")
+
+
+def _failure(error: BaseException) -> str:
+    return error.message if isinstance(error, ScriptError) else describe_error(error)
+
+
+def _unconfirmed(target: Target, error: BaseException) -> Result:
+    """A cancel whose outcome was never reported because something failed once sending had
+    begun: it may have gone out."""
+    subject, when, start = _timing(target.event)
+    message = (f"cannot tell whether it was cancelled ({_failure(error)}); check with "
+               "`cal365 events` before sending again")
+    return Result(target.ref, subject, when, start, "unconfirmed", Exit.UNREACHABLE, True,
+                  None, message)
 
 
 def _report(result: Result, as_json: bool) -> None:
@@ -319,6 +359,11 @@ def execute(
     args: argparse.Namespace, refs: list[EventRef], comment: str | None,
     ask: Callable[[list[Target], str | None], bool],
 ) -> int:
+    # Before any request: a log that cannot take the records means nothing may be sent.
+    problem = check_audit([Target(ref, None) for ref in refs], comment)
+    if problem is not None:
+        raise ScriptError(Exit.ERROR, f"{problem}. Nothing was sent")
+    unaudited, why = 0, ""
     with graph(args) as runs:
 
         async def prepare(session: Session) -> tuple[list[Target], str | None]:
@@ -340,20 +385,44 @@ def execute(
         if sendable and not args.yes and not ask(sendable, comment):
             warn("nothing was cancelled")
             results.update({ref: _declined(ref, event) for ref, event in events.items()})
+        elif sendable and (problem := check_audit(sendable, comment)) is not None:
+            # The disk may have filled while the user was asked: checked again, just before.
+            warn(f"{problem}. Nothing was sent")
+            results.update({t.ref: Result(t.ref, *_timing(t.event), "failed", Exit.ERROR,
+                                          False, message="not sent: the audit log cannot "
+                                          "take its record") for t in sendable})
         elif sendable:
+            auditor = _Auditor(comment, account)
 
             async def send(session: Session) -> None:
-                auditor = _Auditor(comment, account)
                 # One outcome per event, as each becomes known (batches finish in any order).
                 async for item in session.client.cancel_many(list(events), comment):
-                    auditor.record(item, events[item.ref])
-                    results[item.ref] = _sent(item, events[item.ref])
+                    audited = auditor.record(item, events[item.ref])
+                    results[item.ref] = replace(_sent(item, events[item.ref]), audited=audited)
                     _report(results[item.ref], args.json)
 
-            runs.run(send)
+            failure: BaseException | None = None
+            try:
+                runs.run(send)
+            except Exception as error:  # once sending began, never "certainly not sent"
+                warn(_failure(error))
+                failure = error
+            for target in sendable:  # any event the run gave no outcome for may have gone
+                if target.ref not in results:
+                    results[target.ref] = _unconfirmed(
+                        target, failure or RuntimeError("Graph's answer named no outcome"))
+                    _report(results[target.ref], args.json)
+            unaudited, why = auditor.unwritten, auditor.reason
             _forget_drafts([r.ref for r in results.values() if r.outcome == "cancelled"])
     ordered = [results[ref] for ref in refs]
-    code = worst([r.code for r in ordered])
+    codes = [r.code for r in ordered]
+    if unaudited:
+        s = "s" if unaudited != 1 else ""
+        warn(f"{unaudited} cancel{s} went to Graph (outcome{s} above) but {'are' if s else 'is'}"
+             f" not in the audit log {audit.log_path()}: {why}. Do not send "
+             f"{'them' if s else 'it'} again; free some space to keep recording cancels")
+        codes.append(Exit.NOT_AUDITED)
+    code = worst(codes)
     if args.json:
         emit_json({"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
                    "comment": comment, "results": [r.to_json() for r in ordered],

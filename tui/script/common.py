@@ -24,6 +24,7 @@ from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
+from tui.paths import file_problem
 from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
 from tui.script.exits import Exit, exit_for
 from tui.text import inert, inert_json
@@ -246,6 +247,9 @@ def guard(command: Callable[[], int]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(Exit.OK)
+    except OSError as error:  # a local file or folder (state, cache, config) is unusable
+        warn(f"cannot use cal365's files: {file_problem(error)}")
+        return int(Exit.ERROR)
     except Exception as error:  # a script gets one line and a code, never a traceback
         warn(describe(error))
         return int(Exit.ERROR)

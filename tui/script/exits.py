@@ -24,6 +24,7 @@ class Exit(IntEnum):
     NOT_FOUND = 4  # an event, calendar, user or group does not exist (or is already gone)
     AUTH = 5  # sign-in needed: no token, or Graph rejected it
     UNREACHABLE = 6  # Graph could not be reached or did not answer; a cancel may be unconfirmed
+    NOT_AUDITED = 7  # a cancel was sent (outcome as reported) but its audit record not written
     INTERRUPTED = 130  # Ctrl+C
 
 
@@ -31,8 +32,9 @@ EXIT_CODE_HELP = """\
 exit codes:
   0    done
   1    other error (Graph refused for another reason; a cancel that certainly did not go
-       through; you answered no at the prompt; the audit log cannot be read; login
-       declined or refused; whoami with nobody signed in)
+       through, e.g. not sent because the audit log could not take its record; you
+       answered no at the prompt; the audit log or cal365's folders cannot be used;
+       login declined or refused; whoami with nobody signed in)
   2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
        and without a terminal; no app registration set up for login; no usable keyring
        and no explicit --token-storage choice)
@@ -41,14 +43,19 @@ exit codes:
   5    sign-in needed: not signed in, the sign-in is no longer accepted, Graph rejected
        the token, or login's code expired
   6    Graph unreachable or no answer (a cancel may or may not have gone through)
+  7    a cancel was sent (its outcome as printed) but its audit record could not be
+       written (disk full, state folder unusable): do not send it again
   130  interrupted (Ctrl+C)
-  With several events the worst outcome wins: 5 > 6 > 1 > 3 > 4 > 0.
+  With several events the worst outcome wins: 5 > 6 > 7 > 1 > 3 > 4 > 0.
 """
 
 # Worst last: sign-in trouble stops the whole run; an unconfirmed cancel needs checking by
-# hand; "not found" is often "already cancelled", so it is the mildest failure.
+# hand; a cancel sent but not audited is done, yet its record is missing: worse than any
+# refusal (1 must never hide that something went out); "not found" is often "already
+# cancelled", so it is the mildest failure.
 SEVERITY: tuple[Exit, ...] = (
-    Exit.OK, Exit.NOT_FOUND, Exit.NOT_ORGANIZER, Exit.ERROR, Exit.UNREACHABLE, Exit.AUTH,
+    Exit.OK, Exit.NOT_FOUND, Exit.NOT_ORGANIZER, Exit.ERROR, Exit.NOT_AUDITED,
+    Exit.UNREACHABLE, Exit.AUTH,
     Exit.USAGE, Exit.INTERRUPTED,
 )
 
