@@ -27,7 +27,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from tui.forking import can_fork, end_with_parent, fork, quiet_child
-from tui.graph import CalendarRef, Event, GraphClient
+from tui.graph import CalendarRef, Event, GraphClient, jsonpages
 
 # Seconds the early request may take; a slower one (retries, a network that hangs) is given
 # up and the page is asked for again through the app's client, which says why it waits.
@@ -121,7 +121,7 @@ class HeadStart:
             _, status = os.waitpid(pid, 0)
             if status != 0 or not data:
                 raise HeadStartFailed()
-            payload = json.loads(data)
+            payload = jsonpages.decode(data)  # as any body: the child relays Graph's page
             if not isinstance(payload, dict):
                 raise HeadStartFailed()
             self._result.set_result(payload)

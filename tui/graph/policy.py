@@ -71,6 +71,14 @@ class RetryPolicy:
     settle: float = 1.0  # pause before checking whether a timed-out write went through
     # A batch runs its requests one after another, so it may take this many times longer.
     batch_timeout_factor: float = 4.0
+    # The read timeout restarts with every byte, so a body that trickles in would never time
+    # out: each request, its answer read whole, must be done within `deadline` seconds.
+    deadline: float = 120.0
+    # Past this size an answer is not read on (memory stays bounded whatever a server sends).
+    max_body_bytes: int = 128 * 1024 * 1024
+    # A listing following nextLinks stops with an error past this many pages: more than any
+    # window holds at Graph's page sizes (a server sending fresh links forever is bounded).
+    max_pages: int = 5000
     sleep: Sleep = asyncio.sleep
     clock: Clock = _utcnow
     rng: random.Random = field(default_factory=random.Random)
