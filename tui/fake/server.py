@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import batch, edits, routes
+from . import batch, edits, hostile, routes
 from .errors import GraphError
 from .faults import Fault, Faults
 from .limits import MailboxGate
@@ -181,10 +181,28 @@ class _Handler(BaseHTTPRequestHandler):
         # A truncated answer promises more than it sends, then the connection drops.
         self.send_header("Content-Length", str(len(payload) + (64 if truncate else 0)))
         self.end_headers()
+        if response.abort == "drip" and self.command != "HEAD":
+            self._drip(payload, response.drip_seconds)
+            return
         if self.command != "HEAD":
             self.wfile.write(payload[: len(payload) // 2] if truncate else payload)
         if truncate:
             self._reset()
+
+
+    def _drip(self, payload: bytes, seconds: float) -> None:
+        """The body one byte at a time: each read gets a byte in time, the whole never.
+        Ends when the client hangs up, or the server stops."""
+        self.close_connection = True
+        for index in range(len(payload)):
+            if self.server.fake._server is None:
+                return
+            try:
+                self.wfile.write(payload[index:index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(seconds)
 
 
 class FakeGraph:
@@ -395,6 +413,22 @@ class FakeGraph:
         elif "malformed" in fired:
             response.raw = b'{"value": [{"id": "AAMkAGI2T", "subject": "Unfinished'
             response.content_type, response.fault = JSON_TYPE, "malformed"
+        for kind in ("self_link", "cycle_link", "endless_link"):
+            if kind in fired:
+                hostile.link(request, response, kind)
+                response.fault = kind
+        if "not_a_list" in fired:
+            hostile.not_a_list(response)
+            response.fault = "not_a_list"
+        if "hostile" in fired:  # last of those that change the JSON: it writes it out
+            hostile.hostile(response, fired["hostile"].items)
+            response.fault = "hostile"
+        if "deep" in fired:
+            hostile.deep(response)
+            response.fault = "deep"
+        if "drip" in fired:
+            response.abort, response.fault = "drip", "drip"
+            response.drip_seconds = fired["drip"].seconds or 0.5
         return response
 
     def _mailbox_key(self, request: Request) -> str | None:
