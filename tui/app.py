@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.strip import Strip
 
 from tui.commands import bindings
@@ -16,6 +17,7 @@ from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
 from tui.opening import StartedOpen
 from tui.palette import Cal365Commands
+from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
@@ -154,6 +156,14 @@ class Cal365App(App[None]):
             self.notify(self.cache_warning, title="Calendar cache unencrypted",
                         severity="warning", timeout=24 * 3600)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast, from any screen, is inert text: its words may carry a path, a
+        keyring's or a server's text, so no markup and no control characters are read.
+        (`markup` is accepted for Textual's signature and ignored.)"""
+        super().notify(inert(message, 2000, lines=True), title=inert(title, 200),
+                       severity=severity, timeout=timeout, markup=False)
+
     async def on_event(self, event: events.Event) -> None:
         # Keys typed while the sealed frame shows, and while the main screen is built
         # behind it, are held here and handed to that screen in the order they came.
@@ -204,9 +214,11 @@ class Cal365App(App[None]):
 
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options))
-        )
+        # An exception's words may be a server's text: inert, as everything printed is.
+        self._exit_renderables.append(Segments(
+            segment if segment.control else segment._replace(text=inert(segment.text, None,
+                                                                          lines=True))
+            for segment in self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:

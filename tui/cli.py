@@ -14,6 +14,7 @@ from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync
+from tui.text import inert
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -227,7 +228,7 @@ def _run_app(args: argparse.Namespace) -> int:
         try:
             demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
         except ConfigError as error:
-            print(f"cal365: {error}", file=sys.stderr)
+            print(f"cal365: {inert(str(error), None, lines=True)}", file=sys.stderr)
             return 2
         # In a process of its own where that is safe: its start-up then runs beside ours,
         # and whether it serves is known just before the app starts (ChildGraph.wait_ready).
@@ -287,7 +288,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if not args.demo:
         problem = _check_graph_url(base_url)
         if problem:
-            print(f"cal365: {problem}", file=sys.stderr)
+            print(f"cal365: {inert(problem, None, lines=True)}", file=sys.stderr)
             return 2
 
     head_start = None
@@ -350,7 +351,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _demo_not_started(error: Exception) -> int:
-    print(f"cal365: {error}", file=sys.stderr)
+    print(f"cal365: {inert(str(error), None, lines=True)}", file=sys.stderr)
     return 1
 
 

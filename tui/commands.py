@@ -24,6 +24,7 @@ Scope = Literal[
     "bulk",
     "results",
     "prompt",
+    "link",
     "audit",
     "signin",
     "help",
@@ -40,6 +41,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "bulk": "Bulk cancel dialog",
     "results": "Bulk cancel results",
     "prompt": "Questions (date, mailbox)",
+    "link": "Outlook link shown",
     "audit": "Audit log",
     "signin": "Sign-in screen",
     "help": "Help",
@@ -374,6 +376,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts
     Command("prompt-close", "prompt", "escape", "close", "Close", "Close without answering"),
+    Command("link-close", "link", "escape,enter,q", "close", "Close", "Close the link"),
     # Help
     Command("help-close", "help", "escape,q,question_mark", "dismiss", "Close", "Close help"),
 )

@@ -41,7 +41,14 @@ def gui_browser_available() -> bool:
 
 
 def open_in_browser(url: str) -> bool:
-    """Open `url` in a graphical browser; False (nothing opened) when there is none."""
+    """Open `url` in a graphical browser; False (nothing opened) when there is none.
+
+    Only an http(s) link goes to a browser's command line, so a link can never be read as
+    one of its options ("-…") or name a local file: callers check links from a server with
+    tui.links first, and this holds whatever a caller forgot.
+    """
+    if not url.lower().startswith(("https://", "http://")):
+        raise ValueError("only http(s) links are opened in a browser")
     if not gui_browser_available():
         return False
     import webbrowser

@@ -1,4 +1,9 @@
-"""The one place that turns an exception into a line a user can act on."""
+"""The one place that turns an exception into a line a user can act on.
+
+The line carries text from the server (Graph's error code, message and request-id) and from
+the system. Each such value is bounded and the whole line leaves here inert (`tui.text`),
+whatever shows it: the status bar, a dialog, a script's stderr.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
+from tui.text import inert
+
+SERVER_TEXT_LIMIT = 500  # characters of one server value; a megabyte message stays a line
+LINE_LIMIT = 2000
 
 # Graph's codes for a tenant, mailbox or directory that refuses: what each means for the user.
 _REFUSALS = {
@@ -29,26 +38,40 @@ _REFUSALS = {
 }
 
 
+def _bounded(value: object) -> str:
+    """One untrusted value for a line: text (whatever type it came as), inert, bounded."""
+    return inert(value if isinstance(value, str) else str(value), SERVER_TEXT_LIMIT)
+
+
 def describe(error: BaseException) -> str:
-    if isinstance(error, GraphError) and error.code in _REFUSALS:
-        text = f"{_REFUSALS[error.code]}. Graph: {error.message} ({error.status} {error.code}"
-        return text + (f", request-id {error.request_id})" if error.request_id else ")")
-    if isinstance(error, SignInRequired):
-        return error.message
-    if isinstance(error, KeyringUnavailable):
-        return f"the OS keyring is not usable: {error.reason}"
-    if isinstance(error, OrganizerRequired):
-        return f"you are not the organizer. Graph: {error.message}"
-    if isinstance(error, AuthenticationRequired):
-        return f"Graph refused the access token ({error.code}: {error.message}); sign in again"
-    if isinstance(error, NotFound):
-        return f"not found on the server ({error.code}: {error.message})"
+    """One inert line for `error`."""
+    return inert(_words(error), LINE_LIMIT)
+
+
+def _words(error: BaseException) -> str:
     if isinstance(error, GraphError):
-        text = f"Graph answered {error.status} {error.code}: {error.message}"
-        if error.request_id:
-            text += f" (request-id {error.request_id})"
+        code, message = _bounded(error.code), _bounded(error.message)
+        request_id = _bounded(error.request_id) if error.request_id else ""
+    if isinstance(error, GraphError) and error.code in _REFUSALS:
+        text = f"{_REFUSALS[error.code]}. Graph: {message} ({error.status} {code}"
+        return text + (f", request-id {request_id})" if request_id else ")")
+    if isinstance(error, SignInRequired):
+        return _bounded(error.message)
+    if isinstance(error, KeyringUnavailable):
+        return f"the OS keyring is not usable: {_bounded(error.reason)}"
+    if isinstance(error, OrganizerRequired):
+        return f"you are not the organizer. Graph: {message}"
+    if isinstance(error, AuthenticationRequired):
+        return f"Graph refused the access token ({code}: {message}); sign in again"
+    if isinstance(error, NotFound):
+        return f"not found on the server ({code}: {message})"
+    if isinstance(error, GraphError):
+        text = f"Graph answered {error.status} {code}: {message}"
+        if request_id:
+            text += f" (request-id {request_id})"
         return text
     if isinstance(error, GraphUnavailable):
-        return f"{error}; check the network and press r to retry"
+        return f"{_bounded(error)}; check the network and press r to retry"
     name = error.__class__.__name__
-    return f"unexpected error ({name}: {error})" if str(error) else f"unexpected error ({name})"
+    return (f"unexpected error ({name}: {_bounded(error)})" if str(error)
+            else f"unexpected error ({name})")

@@ -17,9 +17,11 @@ from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
+from tui.text import inert_stream, raw_stream
 
 
 def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings | None:
+    err = inert_stream(err)  # a settings file's text is untrusted too
     try:
         settings = load_settings(flags)
         settings.require_client_id()
@@ -32,7 +34,7 @@ def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings |
 def storage_warning(settings: Settings, err: TextIO) -> None:
     store = store_for(settings)
     if isinstance(store, PlaintextStore):
-        print(f"cal365: warning: {store.warning}", file=err)
+        print(f"cal365: warning: {store.warning}", file=inert_stream(err))
 
 
 def _countdown(seconds: float) -> str:
@@ -49,8 +51,8 @@ def login(
 ) -> int:
     """Sign in; `permissions` are granted now beside the base ones (for scripts that open
     other people's or group calendars, which cannot ask on the way)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Every line here may carry text from the sign-in service, the token cache or a file.
+    out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2
@@ -109,7 +111,7 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
     print(f"To sign in, open {code.verification_uri} in a browser on any device", file=out)
     print(f"and enter the code:  {code.user_code}", file=out)
     if tty:
-        out.write(osc52(code.user_code))
+        raw_stream(out).write(osc52(code.user_code))
         print("(the code is on your clipboard if your terminal allows OSC 52)", file=out)
     print("Press Ctrl-C to cancel.", file=out)
     out.flush()
@@ -127,7 +129,7 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
         while worker.is_alive():
             if tty:
                 left = _countdown(code.expires_at - time.time())
-                out.write(f"\rWaiting for you to sign in… code expires in {left} ")
+                raw_stream(out).write(f"\rWaiting for you to sign in… code expires in {left} ")
                 out.flush()
             worker.join(timeout=1)
     except KeyboardInterrupt:
@@ -155,8 +157,8 @@ def _check_app_only(provider: MsalProvider, out: TextIO) -> int:
 def logout(
     flags: Mapping[str, str | None], out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Every line here may carry text from the sign-in service, the token cache or a file.
+    out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
     try:
         settings = load_settings(flags)
     except ConfigError as exc:
@@ -206,8 +208,8 @@ def logout(
 def whoami(
     flags: Mapping[str, str | None], out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Every line here may carry text from the sign-in service, the token cache or a file.
+    out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
     settings = settings_or_exit(flags, err)
     if settings is None:
         return 2

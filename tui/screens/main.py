@@ -36,6 +36,7 @@ from tui.graph import (
 from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
+from tui.links import web_link_problem
 from tui.messages import (
     AuditFailed,
     BulkFinished,
@@ -572,32 +573,54 @@ class MainScreen(CachedScreen):
         if current is not None and current.series_master_id == message.master_id:
             self._show_details(current)
 
-    def action_open_web(self) -> None:
+    def _checked_link(self, verb: str) -> tuple[Event, str] | None:
+        """The current event and its Outlook link when that link may be opened or copied
+        (tui.links); else None, and the status bar says why. The server's link is never
+        quoted: it is not text to show until checked."""
         event = self.table.current
         if event is None:
             self.status.show("No event selected.", "info")
-        elif not event.web_link:
-            self.status.show("This event has no Outlook link.", "info")
-        elif open_in_browser(event.web_link):
-            self.status.show(f"Opened {_short(event)} in the browser.", "info")
-        else:
-            self.app.copy_to_clipboard(event.web_link)
-            self.status.show(
-                "No local browser here (remote session): the Outlook link is copied to your "
-                "clipboard instead.",
-                "info",
-            )
-
-    def action_copy_link(self) -> None:
-        event = self.table.current
-        if event is None:
-            self.status.show("No event selected.", "info")
-            return
+            return None
         if not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
+            return None
+        problem = web_link_problem(event.web_link, self.client.base_url)
+        if problem is not None:
+            self.status.show(f"Not {verb}: the Outlook link the server sent for "
+                             f"{_short(event)} is refused: {problem}.", "error")
+            return None
+        return event, event.web_link
+
+    def action_open_web(self) -> None:
+        checked = self._checked_link("opened")
+        if checked is None:
             return
-        self.app.copy_to_clipboard(event.web_link)
-        self.status.show(f"Copied the Outlook link of {_short(event)}.", "info")
+        event, link = checked
+        if open_in_browser(link):
+            self.status.show(f"Opened {_short(event)} in the browser.", "info")
+            return
+        # No browser here (SSH, no display): copy, and show the link whole, since the copy
+        # may never arrive (tmux without set-clipboard, a terminal without OSC 52).
+        self.app.copy_to_clipboard(link)
+        self.status.show(
+            "No local browser here (remote session): the Outlook link is shown to select by "
+            "hand, and copied to your clipboard if the terminal allows OSC 52 (tmux: "
+            "set -g set-clipboard on).",
+            "info",
+        )
+        from tui.screens.link import LinkScreen
+
+        self.app.push_screen(LinkScreen(link, _short(event)))
+
+    def action_copy_link(self) -> None:
+        checked = self._checked_link("copied")
+        if checked is None:
+            return
+        event, link = checked
+        self.app.copy_to_clipboard(link)
+        self.status.show(f"Copied the Outlook link of {_short(event)} with OSC 52. Nothing "
+                         "arrived? Some terminals ignore it, and tmux needs set -g "
+                         "set-clipboard on; o shows the link where no browser can open.", "info")
 
     def action_focus_events(self) -> None:
         self.table.focus()

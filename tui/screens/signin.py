@@ -25,7 +25,7 @@ from tui.auth.keyring_access import APP_CHOICES, KeyringUnavailable, unavailable
 from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
 from tui.graph import permissions
-from tui.widgets.format import printable
+from tui.widgets.format import printable, printable_block
 from tui.widgets.key_bar import KeyBar
 
 State = Literal["keyring", "starting", "waiting", "browser", "failed", "done"]
@@ -117,7 +117,7 @@ class SignInScreen(ModalScreen[bool]):
     def _show_keyring_problem(self, problem: KeyringUnavailable) -> None:
         self.state = "keyring"
         box = self.query_one("#signin-keyring", Static)
-        box.update(unavailable_message(problem.reason, choices=APP_CHOICES))
+        box.update(printable_block(unavailable_message(problem.reason, choices=APP_CHOICES)))
         box.remove_class("-hidden")
         self._status("Press s or p to choose, or Esc to stop.")
         self.refresh_bindings()
@@ -126,7 +126,7 @@ class SignInScreen(ModalScreen[bool]):
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#signin-status", Static)
-        status.update(text)
+        status.update(printable_block(text, 2000))
         status.set_class(error, "-error")
 
     def start(self) -> None:
@@ -185,7 +185,8 @@ class SignInScreen(ModalScreen[bool]):
         self.state = "waiting"
         code = message.flow.code
         self.query_one("#signin-code", Static).update(
-            f"On any device, open  {code.verification_uri}\nand enter the code   {code.user_code}"
+            f"On any device, open  {printable(code.verification_uri, 200)}\n"
+            f"and enter the code   {printable(code.user_code, 40)}"
         )
         self._status("Waiting for you to finish in the browser… (y copies the code)")
         self._tick()

@@ -13,7 +13,7 @@ from typing import Any
 from tui.auth.config import ConfigError, Settings, load_settings
 from tui.cache import CacheInfo, cache_path, inspect, key_for, remove_cache
 from tui.graph.timezones import zone
-from tui.script.common import ScriptError, emit_json, guard, timezone_name, warn
+from tui.script.common import ScriptError, emit_json, guard, tell, timezone_name, warn
 from tui.script.exits import Exit
 
 _MODES = {
@@ -119,7 +119,7 @@ def _info(args: argparse.Namespace) -> int:
         lines.append(f"moved aside: {len(info.moved_aside)} earlier file(s), removed by "
                      "`cal365 cache clear`:")
         lines += [f"  {p}" for p in info.moved_aside]
-    print("\n".join(lines))
+    tell("\n".join(lines))
     return int(Exit.OK)
 
 
@@ -127,11 +127,11 @@ def _clear(args: argparse.Namespace) -> int:
     settings = _settings(args)
     removed, problem = remove_cache(settings)
     if removed:
-        print(f"Cleared the calendar cache of profile {settings.profile!r}. Removed:")
+        tell(f"Cleared the calendar cache of profile {settings.profile!r}. Removed:")
         for item in removed:
-            print(f"  {item}")
+            tell(f"  {item}")
     else:
-        print(f"No calendar cache to clear for profile {settings.profile!r}.")
+        tell(f"No calendar cache to clear for profile {settings.profile!r}.")
     if problem:
         warn(f"the cache's keyring entry could not be removed: {problem}. The cache files are "
              "gone, so the key alone unlocks nothing.")

@@ -40,6 +40,7 @@ from tui.script.common import (
     graph_root,
     guard,
     mailbox_from,
+    prompt,
     warn,
 )
 from tui.script.events import calendar_from, when_label
@@ -200,8 +201,7 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
     else:
         lines.append(f"Comment: {printable(comment, 500)}")
     lines.append("Cancel? [y/N] ")
-    sys.stderr.write("\n".join(lines))
-    sys.stderr.flush()
+    prompt("\n".join(lines))
     answer = sys.stdin.readline()
     if not answer:
         sys.stderr.write("\n")
@@ -371,7 +371,7 @@ def dry_run(args: argparse.Namespace, refs: list[EventRef], comment: str | None)
                                for b in batches(refs, comment)]})
     else:
         for request in requests:
-            sys.stdout.write(f"{request.method} {request.path} {request.wire_body}\n")
+            emit_line(f"{request.method} {request.path} {request.wire_body}")
     count = len(requests)
     warn(f"dry run: nothing sent; {count} cancel{'s' if count != 1 else ''} would go to "
          f"{root or 'the demo Graph'} in JSON batches (POST /$batch, at most {MAX_REQUESTS} "

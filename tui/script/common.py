@@ -2,7 +2,8 @@
 
 stdout carries data only (text lines or one JSON document); everything meant for a person,
 prompts and errors included, goes to stderr. No traceback reaches the user: known failures
-become one `cal365: …` line and an exit code from `exits`.
+become one `cal365: …` line and an exit code from `exits`. Every writer here makes its text
+inert (`tui.text`) as it writes, so no caller can send a server's control characters on.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
-from tui.problems import describe
+from tui.problems import LINE_LIMIT, SERVER_TEXT_LIMIT, describe
 from tui.script.exits import Exit, exit_for
+from tui.text import inert, inert_json
 
 if TYPE_CHECKING:
     from tui.fake import FakeGraph
@@ -143,25 +145,44 @@ def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
 def describe_error(error: BaseException) -> str:
     """One line for a Graph failure, worded for a command line (no keys to press)."""
     if isinstance(error, GraphUnavailable):
-        return f"{error}; check the network"
+        return inert(f"{error}; check the network", LINE_LIMIT)
     text = describe(error)
     if isinstance(error, GraphError) and error.request_id and "request-id" not in text:
-        text += f" (request-id {error.request_id})"
+        text += f" (request-id {inert(error.request_id, SERVER_TEXT_LIMIT)})"
     return text
 
 
+WARN_LIMIT = 20_000  # characters of one message; server text inside is bounded before
+
+
 def warn(message: str) -> None:
-    print(f"cal365: {message}", file=sys.stderr, flush=True)
+    """A message for the person, on stderr, inert (its own line breaks kept)."""
+    print(f"cal365: {inert(message, WARN_LIMIT, lines=True)}", file=sys.stderr, flush=True)
+
+
+def tell(text: str) -> None:
+    """Text for the person on stdout (`cache info`, a summary): inert, its own line breaks
+    kept."""
+    print(inert(text, None, lines=True))
+
+
+def prompt(question: str) -> None:
+    """A question on stderr, the answer to be typed on the same line: inert, no newline."""
+    sys.stderr.write(inert(question, None, lines=True))
+    sys.stderr.flush()
 
 
 def emit_json(document: Any) -> None:
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    """One JSON document on stdout: controls, C1, bidi and invisible format characters in
+    its strings are \\uXXXX escapes, the same data for a parser and inert on a terminal."""
+    sys.stdout.write(inert_json(json.dumps(document, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
 
 
 def emit_line(*fields: str) -> None:
-    """One tab-separated line of data."""
-    sys.stdout.write("\t".join(fields) + "\n")
+    """One tab-separated line of data: each field inert and on one line, so a tab or line
+    break inside a value can never add a column or a row."""
+    sys.stdout.write("\t".join(inert(field, None) for field in fields) + "\n")
 
 
 def guard(command: Callable[[], int]) -> int:

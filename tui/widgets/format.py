@@ -10,19 +10,12 @@ from rich.cells import cell_len, set_cell_size
 
 from tui.graph import Event
 from tui.graph.recurrence import Recurrence
-
-# C0/C1 controls would reach the terminal as escape sequences; bidi overrides would reorder
-# the rest of the line. Both are replaced by a visible mark; plain RTL text is left alone.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_MAX_CHARS = 2000
+from tui.text import DEFAULT_LIMIT, inert
 
 
-def printable(text: str, limit: int = _MAX_CHARS) -> str:
-    """Server text made safe for one terminal line: no controls, no newlines, bounded length."""
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _UNSAFE.sub("�", text)
+def printable(text: str, limit: int = DEFAULT_LIMIT) -> str:
+    """Server text made safe for one terminal line (`tui.text.inert`, the one function)."""
+    return inert(text, limit)
 
 
 def fit_cell(text: str, width: int) -> str:
@@ -102,10 +95,7 @@ def comment_problem(text: str) -> str | None:
 
 def printable_block(text: str, limit: int = 20_000) -> str:
     """Like `printable` but keeps line breaks, for multi-line text such as a body preview."""
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    lines = text.replace("\r\n", "\n").split("\n")
-    return "\n".join(printable(line, limit) for line in lines)
+    return inert(text, limit, lines=True)
 
 
 def day_label(day: dt.date) -> str:

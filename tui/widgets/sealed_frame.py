@@ -12,7 +12,6 @@ Rich style definitions. Links and other metadata are left out: the frame is not 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 
 from rich.segment import Segment
@@ -21,8 +20,9 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.text import UNSAFE
+
 VERSION = 1
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class FrameUnreadable(ValueError):
@@ -65,8 +65,10 @@ def decode(frame: bytes, size: Size) -> list[Strip]:
         strips = []
         for row in data["lines"]:
             texts = row[0::2]
-            if any(not isinstance(t, str) or _CONTROL.search(t) for t in texts):
-                raise FrameUnreadable("a frame with control characters")  # not to the tty
+            # A file's text: anything `inert` would change (controls, C1, bidi, format
+            # characters) never goes to the terminal; the frame is refused instead.
+            if any(not isinstance(t, str) or UNSAFE.search(t) for t in texts):
+                raise FrameUnreadable("a frame with control characters")
             segments = [Segment(row[i], styles[row[i + 1]]) for i in range(0, len(row), 2)]
             strips.append(Strip(segments).crop_extend(0, size.width, None))
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
