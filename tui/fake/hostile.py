@@ -87,23 +87,24 @@ def _url(request: Request, query: str) -> str:
     return f"{request.origin}{request.raw_path}" + (f"?{query}" if query else "")
 
 
-_SKIP = re.compile(r"(^|&)(%24|\$)skip=[^&]*")
+_PAGE = re.compile(r"(^|&)hostilePage=[^&]*")
 
 
 def link(request: Request, response: Response, kind: str) -> None:
-    """Replace the page's nextLink as `kind` says (self_link, cycle_link, endless_link)."""
+    """Replace the page's nextLink as `kind` says (self_link, cycle_link, endless_link).
+    The links differ by a `hostilePage` parameter, which the fake otherwise ignores."""
     if not isinstance(response.payload, dict) or "value" not in response.payload:
         return
     query = request.raw_query
-    without = _SKIP.sub("", query).lstrip("&")
+    without = _PAGE.sub("", query).lstrip("&")
+    count = next((int(v) for k, v in request.query if k == "hostilePage" and v.isdigit()), 0)
     if kind == "self_link":
         target = _url(request, query)
-    elif kind == "cycle_link":  # A -> A with $skip=0 -> A
-        target = _url(request, without if without != query else f"{query}&$skip=0")
-    else:
-        skip = next((int(v) for k, v in request.query if k.lstrip("$") == "skip"
-                     and v.isdigit()), 0)
-        target = _url(request, f"{without}&$skip={skip + 1}".lstrip("&"))
+    elif kind == "cycle_link":  # A -> A with hostilePage=1 -> A
+        target = _url(request, without if without != query
+                      else f"{query}&hostilePage=1".lstrip("&"))
+    else:  # the same page again under a link never seen before
+        target = _url(request, f"{without}&hostilePage={count + 1}".lstrip("&"))
     response.payload.pop("@odata.deltaLink", None)
     response.payload["@odata.nextLink"] = target
 

@@ -165,8 +165,9 @@ class _Handler(BaseHTTPRequestHandler):
         if response.raw is not None:
             payload = response.raw
         elif response.payload is not None:
+            # A lone surrogate (hostile test data) goes out as JSON's own escape, \udXXX.
             payload = json.dumps(response.payload, ensure_ascii=False,
-                                 separators=(",", ":")).encode("utf-8")
+                                 separators=(",", ":")).encode("utf-8", "backslashreplace")
         self.send_response(response.status)
         if response.raw is not None:
             self.send_header("Content-Type", response.content_type or JSON_TYPE)
