@@ -1,0 +1,110 @@
+"""The app against the fake Graph's hostile answers (`tui.fake.hostile`), through the pilot.
+
+Whatever Graph sends, the app keeps running: what the screen shows holds no raw control
+character, a listing it cannot finish ends with an error in the status bar (and `r` brings
+the events back once Graph behaves), and the events Graph did send are listed, each odd
+field named. Every wait is bounded (`wait_for` fails a test that would hang).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import loaded, select, wait_for
+from tests.conftest import DEMO_TODAY
+from tui.app import Cal365App
+from tui.fake import FakeGraph, Fault
+from tui.fake.hostile import HOSTILE_TEXT
+from tui.graph import GraphClient, RetryPolicy
+
+ZONE = "America/New_York"  # west of UTC: 0001-01-01 UTC is before year 1 here
+RAW = ("\x1b", "\x07", "\x9b", "\x85", "\u202e", "\ud800")
+
+
+async def _instant(seconds: float) -> None:
+    """Retries happen at once."""
+
+
+def _app(fake: FakeGraph) -> Cal365App:
+    client = GraphClient(fake.base_url, fake.token, timezone=ZONE, policy=RetryPolicy(
+        sleep=_instant, deadline=1.0, max_retries=1, max_pages=40))
+    return Cal365App(client, today=DEMO_TODAY, timezone=ZONE)
+
+
+def _assert_inert(app: Cal365App) -> None:
+    shown = app.export_screenshot()
+    for char in RAW:
+        assert char not in shown, f"U+{ord(char):04X} on screen"
+
+
+async def test_hostile_text_and_dates_are_listed_inert_and_odd_fields_named(
+    fake_graph: FakeGraph,
+) -> None:
+    fake_graph.faults.add(Fault("hostile", method="GET", items=2, times=None))
+    async with _app(fake_graph).run_test(size=(160, 50)) as pilot:
+        app = await loaded(pilot)
+        events = app.main.table.all_events
+        assert len(events) > 10
+        odd = [e for e in events if e.unreadable]
+        assert len(odd) == 2 and all(set(e.unreadable) == {"start", "end"} for e in odd)
+        assert "2 events came with fields that could not be read (end, start)" in \
+            app.main.status.message
+        _assert_inert(app)
+        # Each far-dated event and a hostile one in the details pane: inert, fields named.
+        for event in (odd[0], odd[1], next(e for e in events if not e.unreadable)):
+            await select(pilot, lambda e, wanted=event: e.id == wanted.id)
+            await pilot.pause()
+            details = app.main.details.text
+            assert "[bold red]Q4[/]" in details  # markup shown as text
+            for char in RAW:
+                assert char not in details
+            _assert_inert(app)
+        # No bad webLink is handed on: `o` refuses each and says why.
+        for event in events[:4]:
+            await select(pilot, lambda e, wanted=event: e.id == wanted.id)
+            await pilot.press("o")
+            await pilot.pause()
+            assert app.main.status.kind == "error"
+            assert "Not opened: the Outlook link the server sent" in app.main.status.message
+            _assert_inert(app)
+        assert app.is_running
+
+
+async def test_a_hostile_error_is_shown_inert(fake_graph: FakeGraph) -> None:
+    async with _app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        fake_graph.faults.add(Fault("refuse", method="GET", path="calendarView",
+                                    code=f"Err{HOSTILE_TEXT}", message=f"No {HOSTILE_TEXT}"))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.main.status.kind == "error")
+        assert "Err" in app.main.status.message
+        for char in RAW:
+            assert char not in app.main.status.message
+        _assert_inert(app)
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("deep", "not JSON"),
+    ("not_a_list", "value is not a list"),
+    ("self_link", "repeats one followed already"),
+    ("cycle_link", "repeats one followed already"),
+    ("endless_link", "more than 40 pages"),
+    ("drip", "did not answer in time"),
+])
+async def test_a_listing_graph_cannot_finish_ends_with_an_error_and_recovers(
+    fake_graph: FakeGraph, kind: str, words: str,
+) -> None:
+    async with _app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        before = len(app.main.table.all_events)
+        fake = Fault(kind, method="GET", path="calendarView", times=None,  # type: ignore[arg-type]
+                     seconds=0.05)
+        fake_graph.faults.add(fake)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.main.status.kind == "error", timeout=30)
+        assert words in app.main.status.message, app.main.status.message
+        _assert_inert(app)
+        fake_graph.faults.clear()
+        await pilot.press("r")
+        await loaded(pilot)
+        assert len(app.main.table.all_events) == before
