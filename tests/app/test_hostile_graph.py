@@ -15,7 +15,8 @@ from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.fake import FakeGraph, Fault
 from tui.fake.hostile import HOSTILE_TEXT
-from tui.graph import GraphClient, RetryPolicy
+from tui.graph import ME, CalendarRef, GraphClient, RetryPolicy
+from tui.graph.timezones import zone
 
 ZONE = "America/New_York"  # west of UTC: 0001-01-01 UTC is before year 1 here
 RAW = ("\x1b", "\x07", "\x9b", "\x85", "\u202e", "\ud800")
@@ -108,3 +109,29 @@ async def test_a_listing_graph_cannot_finish_ends_with_an_error_and_recovers(
         await pilot.press("r")
         await loaded(pilot)
         assert len(app.main.table.all_events) == before
+
+
+@pytest.mark.parametrize("times", [1, None])
+async def test_a_head_start_page_of_the_wrong_shape_is_asked_again_or_reported(
+    fake_graph: FakeGraph, times: int | None,
+) -> None:
+    from tui.headstart import HeadStart
+    from tui.window import Window
+
+    tz = zone(ZONE)
+    assert tz is not None
+    start, end = Window("agenda", DEMO_TODAY, agenda_days=14).bounds(tz)
+    fake_graph.faults.add(Fault("not_a_list", method="GET", path="calendarView", times=times))
+    head = HeadStart(fake_graph.base_url, fake_graph.token, timezone=ZONE,
+                     calendar=CalendarRef(ME), start=start, end=end)
+    client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE,
+                         policy=RetryPolicy(sleep=_instant))
+    app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE, days=14, head_start=head)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if times == 1:  # the head start's page was bad, the one asked again is fine
+            await loaded(pilot)
+            assert app.main.table.all_events
+        else:
+            await wait_for(pilot, lambda: app.main.status.kind == "error", timeout=30)
+            assert "value is not a list" in app.main.status.message
+        assert app.is_running
