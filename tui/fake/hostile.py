@@ -39,7 +39,7 @@ DEPTH = 200_000
 # Text members of Graph's calendar resources; ids, links, dates and enums are left alone.
 _TEXT_KEYS = frozenset({
     "subject", "bodyPreview", "name", "address", "displayName", "userPrincipalName", "mail",
-    "code", "message", "uniqueId",
+    "code", "message", "uniqueId", "content",
 })
 
 
