@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.text import REPLACEMENT, inert, inert_json, inert_stream, raw_stream
+from tui.text import REPLACEMENT, has_unsafe, inert, inert_json, inert_stream, raw_stream
 
 # Every category a terminal could obey, or that hides or reorders text.
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -55,6 +55,16 @@ def test_every_unsafe_character_of_unicode_is_covered() -> None:
     assert len(everything) > 2000  # surrogates alone are 2048: the scan did run
     assert unsafe_in(inert(everything, None)) == []
     assert unsafe_in(inert(everything, None, lines=True).replace("\n", "")) == []
+
+
+def test_the_quick_check_finds_every_unsafe_character_in_any_company() -> None:
+    """The fast path (ASCII, then the BMP, then beyond it) misses none: each unsafe
+    character alone, after ASCII, after other scripts and after an emoji is found."""
+    for char in every_unsafe_character():
+        for text in (char, f"plain {char}", f"Zürich {char}", f"🚀{char}x", f"{char}🚀"):
+            assert has_unsafe(text), f"U+{ord(char):04X} in {text!r}"
+    for text in ("plain", "Zürich 会議 🚀 שלום", "👨‍👩‍👧"[0] + "🏴", ""):
+        assert not has_unsafe(text)
 
 
 @pytest.mark.parametrize("plain", [
@@ -130,3 +140,18 @@ def test_a_sealed_frame_from_the_cache_file_with_unsafe_text_is_refused(hostile:
         decode(frame, Size(20, 2))
     assert len(decode(encode([[Segment("Zoë 🚀 ok")], [Segment("b")]], Size(20, 2)),
                       Size(20, 2))) == 2
+
+
+def test_an_error_line_is_one_bounded_inert_line_that_keeps_its_request_id() -> None:
+    from tui.auth.errors import SignInFailed
+    from tui.graph.errors import GraphError
+    from tui.problems import LINE_LIMIT, describe
+
+    huge = GraphError(500, "Err\x1b[2J" * 1000, "line one\nline two\u202e " * 100_000,
+                      "req-\x9b-42")
+    line = describe(huge)
+    assert len(line) <= LINE_LIMIT and "\n" not in line and unsafe_in(line) == []
+    assert line.endswith("(request-id req-�-42)")
+    aadsts = SignInFailed("AADSTS70000: The grant was refused.\r\nTrace ID: t-1\r\n"
+                          "Correlation ID: c-2\r\nTimestamp: 2026-12-07 " + "x" * 600)
+    assert "Correlation ID: c-2 Timestamp" in describe(aadsts)

@@ -5,8 +5,22 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from tui.commands import Command, palette_commands
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """`text` with the letters the query matched highlighted, as plain content: Textual's
+    own highlight reads it as markup, and a line may name a calendar's owner (server text,
+    where "[@click=…]" would be an action)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets if score else ():
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class Cal365Commands(Provider):
@@ -26,7 +40,7 @@ class Cal365Commands(Provider):
     async def discover(self) -> Hits:
         owner = self._owner()
         for command in palette_commands():
-            yield DiscoveryHit(command.help_for(owner), partial(self._run, command),
+            yield DiscoveryHit(Content(command.help_for(owner)), partial(self._run, command),
                                help=command.shown_keys)
 
     async def search(self, query: str) -> Hits:
@@ -38,7 +52,7 @@ class Cal365Commands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(text),
+                    _highlight(matcher, text),
                     partial(self._run, command),
                     help=command.shown_keys,
                 )

@@ -18,7 +18,10 @@ from tui.graph.errors import (
 )
 from tui.text import inert
 
-SERVER_TEXT_LIMIT = 500  # characters of one server value; a megabyte message stays a line
+# Characters of one server value: a megabyte message stays a line, and the request-id at
+# its end (what administrators trace) always fits in the line.
+SERVER_TEXT_LIMIT = 1000
+CODE_LIMIT = 100  # a code or a request-id is a short identifier
 LINE_LIMIT = 2000
 
 # Graph's codes for a tenant, mailbox or directory that refuses: what each means for the user.
@@ -38,9 +41,9 @@ _REFUSALS = {
 }
 
 
-def _bounded(value: object) -> str:
+def _bounded(value: object, limit: int = SERVER_TEXT_LIMIT) -> str:
     """One untrusted value for a line: text (whatever type it came as), inert, bounded."""
-    return inert(value if isinstance(value, str) else str(value), SERVER_TEXT_LIMIT)
+    return inert(value if isinstance(value, str) else str(value), limit)
 
 
 def describe(error: BaseException) -> str:
@@ -50,13 +53,13 @@ def describe(error: BaseException) -> str:
 
 def _words(error: BaseException) -> str:
     if isinstance(error, GraphError):
-        code, message = _bounded(error.code), _bounded(error.message)
-        request_id = _bounded(error.request_id) if error.request_id else ""
+        code, message = _bounded(error.code, CODE_LIMIT), _bounded(error.message)
+        request_id = _bounded(error.request_id, CODE_LIMIT) if error.request_id else ""
     if isinstance(error, GraphError) and error.code in _REFUSALS:
         text = f"{_REFUSALS[error.code]}. Graph: {message} ({error.status} {code}"
         return text + (f", request-id {request_id})" if request_id else ")")
-    if isinstance(error, SignInRequired):
-        return _bounded(error.message)
+    if isinstance(error, SignInRequired):  # AADSTS text, with the ids administrators need
+        return inert(error.message, LINE_LIMIT)
     if isinstance(error, KeyringUnavailable):
         return f"the OS keyring is not usable: {_bounded(error.reason)}"
     if isinstance(error, OrganizerRequired):

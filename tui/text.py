@@ -13,6 +13,7 @@ No Textual here: the Graph, script and UI layers all import it.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from typing import TextIO, cast
@@ -25,16 +26,38 @@ DEFAULT_LIMIT = 2000
 # Arabic and Syriac signs, tags, ...; up to Unicode 16), Zl, Zp and Cs (surrogates).
 # Written out rather than computed from `unicodedata` so importing this costs nothing;
 # tests/test_text.py checks it covers every such character of the running Python.
-UNSAFE_CLASS = (
+_BMP_CLASS = (
     "\x00-\x1f\x7f-\x9f"
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
     "\ud800-\udfff"
 )
-UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
-_JSON_UNSAFE = re.compile(f"(?!\n)[{UNSAFE_CLASS}]")
+_ASTRAL_CLASS = (
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+UNSAFE_CLASS = _BMP_CLASS + _ASTRAL_CLASS
+# Finding nothing is the common case and runs for every line shown: plain ASCII is checked
+# for its few controls only, and the astral ranges (slow in a character class) only when
+# the text has a character beyond the BMP.
+_ASCII = re.compile(r"[\x00-\x1f\x7f]")
+_BMP = re.compile(f"[{_BMP_CLASS}]")
+_ASTRAL = re.compile(f"[{_ASTRAL_CLASS}]")
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether `text` holds anything `inert` would change but its length."""
+    if text.isascii():
+        return _ASCII.search(text) is not None
+    if _BMP.search(text) is not None:
+        return True
+    return max(text) > "\uffff" and _ASTRAL.search(text) is not None
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(f"[{UNSAFE_CLASS}]")
+
 
 # Breaks and tabs are spacing, not garbage: one line reads them as a space.
 _SPACING = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
@@ -67,13 +90,13 @@ def inert(text: str, limit: int | None = DEFAULT_LIMIT, *, lines: bool = False) 
     """
     if limit is not None and len(text) > limit:  # cut to `limit` in all, "…" included
         text = text[:max(limit - 1, 0)] + "…"
-    if UNSAFE.search(text) is None:  # the common case: nothing to do
+    if not has_unsafe(text):  # the common case: nothing to do
         return text
     if lines:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
         text = text.replace("\u2029", "\n").replace("\x85", "\n")
-        return UNSAFE.sub(_lines, text)
-    return UNSAFE.sub(_one_line, text.replace("\r\n", " "))
+        return _unsafe().sub(_lines, text)
+    return _unsafe().sub(_one_line, text.replace("\r\n", " "))
 
 
 def _json_escape(found: re.Match[str]) -> str:
@@ -90,7 +113,13 @@ def inert_json(serialized: str) -> str:
     bidi or invisible character for a terminal. Outside strings JSON is plain ASCII, so
     every such character is inside a string, where an escape means the same — but for the
     line breaks of its indentation, which `json.dumps` never leaves raw inside a string."""
-    return _JSON_UNSAFE.sub(_json_escape, serialized)
+    return _json_unsafe().sub(_json_escape, serialized)
+
+
+@functools.cache
+def _json_unsafe() -> re.Pattern[str]:
+    """UNSAFE but for "\n", compiled on first use: only --json needs it, not a start."""
+    return re.compile(f"(?!\n)[{UNSAFE_CLASS}]")
 
 
 class _InertStream(io.TextIOBase):

@@ -182,3 +182,53 @@ def test_cache_info_shows_a_hostile_state_folder_inertly(
         assert run.code == Exit.OK, run.err
         assert_inert(run.out, run.err)
     assert json.loads(run.out)["path"].startswith(str(folder))
+
+
+@pytest.mark.parametrize("argv", [("events",), ("events", "--json"), ("calendars",)])
+def test_the_bytes_a_real_process_writes_carry_no_raw_control(
+    fake_graph: FakeGraph, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    """The same, as bytes on the pipes of a real `cal365` process: nothing raw, in UTF-8
+    (C2 9B is U+009B) or as a bare 8-bit byte."""
+    import os
+    import subprocess
+    import sys
+
+    refuse_everything(fake_graph)
+    env = {**os.environ, "CAL365_HOME": str(tmp_path / "home"),
+           "CAL365_ACCESS_TOKEN": fake_graph.token, "CAL365_TIMEZONE": "Europe/Berlin",
+           "PYTHONIOENCODING": "utf-8"}
+    env.pop("CAL365_GRAPH_URL", None)
+    done = subprocess.run([sys.executable, "-m", "tui", *argv, "--graph-url",
+                           fake_graph.base_url], capture_output=True, env=env, timeout=120)
+    assert done.returncode not in (0, None)
+    for stream in (done.stdout, done.stderr):
+        for raw in (b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xc2\x9d", b"\xe2\x80\xae",
+                    b"\xe2\x81\xa6", b"\xe2\x80\x8b", b"\xe2\x80\xa8"):
+            assert raw not in stream, (raw, stream)
+        stream.decode("utf-8")  # well-formed: no stray 8-bit byte
+    assert b"pwned" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_script_commands_write_only_through_the_inert_writers() -> None:
+    """Only tui/script/common.py writes to stdout or stderr; every other command module uses
+    its writers (warn, tell, prompt, emit_line, emit_json), which make text inert. A new
+    `print` elsewhere would be a path that could forget."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "tui" / "script"
+    offenders = []
+    for path in sorted(root.glob("*.py")):
+        if path.name == "common.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "print":
+                offenders.append(f"{path.name}:{node.lineno} print")
+            elif (isinstance(func, ast.Attribute) and func.attr == "write"
+                  and isinstance(func.value, ast.Attribute)
+                  and func.value.attr in ("stdout", "stderr")):
+                offenders.append(f"{path.name}:{node.lineno} {func.value.attr}.write")
+    assert offenders == []

@@ -84,7 +84,7 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
                                   else f"{self.owner} does not organize")
                     yield Static(
                         f"Left out: {len(others)} {not_theirs} (Graph refuses those)",
-                        classes="bulk-heading",
+                        classes="bulk-heading", markup=False,  # it names the owner
                     )
                     for event in others:
                         line = event_line(event)

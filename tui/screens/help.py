@@ -38,11 +38,11 @@ def help_table(owner: str | None = None) -> Table:
             continue
         table.add_row(Text(title, style="bold underline"), "")
         for command in rows:
-            table.add_row(command.shown_keys, command.help_for(owner))
+            table.add_row(command.shown_keys, Text(command.help_for(owner)))  # names owner
         table.add_row("", "")
     table.add_row(Text("Marks in the events pane", style="bold underline"), "")
     for mark, meaning in legend(owner):
-        table.add_row(mark, meaning)
+        table.add_row(mark, Text(meaning))
     table.add_row("", "")
     table.add_row("Mouse", "click a pane, a calendar or an event; double-click opens")
     return table

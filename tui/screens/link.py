@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tui.commands import bindings
 from tui.widgets.format import printable
+from tui.widgets.key_bar import KeyBar
 
 EXPLAIN = (
     "There is no browser cal365 can open here (a remote session, or no display): open the "
@@ -39,6 +40,7 @@ class LinkScreen(ModalScreen[None]):
             yield Static(EXPLAIN, id="link-explain", markup=False)
             yield Static(printable(self._link), id="link-url", markup=False)
             yield Static("Esc closes", id="link-hint", markup=False)
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
@@ -228,7 +229,7 @@ class MainScreen(CachedScreen):
             count += f" · {quick_badge(toggle, owner)}"
         if self.marked:
             count += f" · {len(self.marked)} marked"
-        pane.border_subtitle = count
+        pane.border_subtitle = Content(count)  # plain: it may name a calendar's owner
         self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
 
     def owner_name(self) -> str | None:

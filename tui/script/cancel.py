@@ -204,7 +204,7 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
     prompt("\n".join(lines))
     answer = sys.stdin.readline()
     if not answer:
-        sys.stderr.write("\n")
+        prompt("\n")  # end the question's line: stdin was closed with no answer
     return answer.strip().lower() in ("y", "yes")
 
 

@@ -24,7 +24,7 @@ from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
-from tui.problems import LINE_LIMIT, SERVER_TEXT_LIMIT, describe
+from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
 from tui.script.exits import Exit, exit_for
 from tui.text import inert, inert_json
 
@@ -148,7 +148,7 @@ def describe_error(error: BaseException) -> str:
         return inert(f"{error}; check the network", LINE_LIMIT)
     text = describe(error)
     if isinstance(error, GraphError) and error.request_id and "request-id" not in text:
-        text += f" (request-id {inert(error.request_id, SERVER_TEXT_LIMIT)})"
+        text += f" (request-id {inert(error.request_id, CODE_LIMIT)})"
     return text
 
 

@@ -45,10 +45,10 @@ def describe(event: Event, series: Recurrence | None = None, owner: str | None =
     elif event.type == "seriesMaster":
         text.append("A recurring series\n")
     if pattern is not None:
-        text.append(recurrence_label(pattern) + "\n", style="dim")
+        text.append(printable(recurrence_label(pattern)) + "\n", style="dim")  # server words
 
     def field(label: str, value: str) -> None:
-        text.append(f"\n{label}: ", style="bold")
+        text.append(f"\n{printable(label, 200)}: ", style="bold")
         text.append(printable(value))
 
     organizer = event.organizer
@@ -85,10 +85,10 @@ def describe(event: Event, series: Recurrence | None = None, owner: str | None =
         note = response_label(attendee.response)
         if attendee.type != "required":
             note = f"{attendee.type}, {note}"
-        text.append(f"  ({note})", style="dim")
+        text.append(f"  ({printable(note, 100)})", style="dim")  # an unknown type is as sent
     if event.unreadable:
-        text.append(f"\n\nGraph sent fields cal365 could not read: {', '.join(event.unreadable)}",
-                    style="italic")
+        names = printable(", ".join(event.unreadable), 500)
+        text.append(f"\n\nGraph sent fields cal365 could not read: {names}", style="italic")
     if event.body_preview.strip():
         text.append("\n\n")
         text.append(printable_block(event.body_preview.strip()))

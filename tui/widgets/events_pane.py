@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from textual import events
 from textual.containers import Vertical
+from textual.content import Content
 
 from tui.widgets.format import fit_title
 
@@ -20,6 +21,7 @@ class EventsPane(Vertical):
         super().__init__(id=id)
         self._calendar = ""
         self._window_forms: Sequence[str] = ("",)
+        self._shown = ""
 
     def set_title(self, name: str, window_forms: Sequence[str]) -> None:
         """The calendar's name and the window's descriptions, longest first."""
@@ -35,5 +37,8 @@ class EventsPane(Vertical):
             title = f"{self._calendar} · {self._window_forms[0]}"
         else:
             title = fit_title(self._calendar, self._window_forms, width)
-        if self.border_title != title:
-            self.border_title = title
+        if self._shown != title:
+            # Plain content: a str title would be read as markup, and a calendar's name is
+            # the server's text ("[@click=…]" would be an action).
+            self._shown = title
+            self.border_title = Content(title)

@@ -20,7 +20,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.text import UNSAFE
+from tui.text import has_unsafe
 
 VERSION = 1
 
@@ -67,7 +67,7 @@ def decode(frame: bytes, size: Size) -> list[Strip]:
             texts = row[0::2]
             # A file's text: anything `inert` would change (controls, C1, bidi, format
             # characters) never goes to the terminal; the frame is refused instead.
-            if any(not isinstance(t, str) or UNSAFE.search(t) for t in texts):
+            if any(not isinstance(t, str) or has_unsafe(t) for t in texts):
                 raise FrameUnreadable("a frame with control characters")
             segments = [Segment(row[i], styles[row[i + 1]]) for i in range(0, len(row), 2)]
             strips.append(Strip(segments).crop_extend(0, size.width, None))
