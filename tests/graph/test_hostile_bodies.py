@@ -142,7 +142,8 @@ async def test_huge_numbers_spoil_only_their_field_and_nan_is_not_json() -> None
 
 @pytest.mark.parametrize("body", ['{"value":{}}', '{"value":"x"}', '{"value":null}', "{}",
                                   '{"value":5}', "[]", '"value"', "null",
-                                  '{"value":[],"@odata.nextLink":7}'])
+                                  '{"value":[],"@odata.nextLink":7}', '{"value":[1,"x",null]}',
+                                  '{"value":[[]]}'])
 async def test_a_page_of_the_wrong_shape_is_an_error(body: str) -> None:
     with pytest.raises(GraphError) as caught:
         await _listing(_client(lambda request: _raw(200, body)))

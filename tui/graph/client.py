@@ -156,11 +156,13 @@ def _page_parts(
     A page of another shape (`value` not a list, a nextLink that is not a link) is an error
     like a body that is not JSON: taken as empty or as the last page, it would end a listing
     short without a word. An item that is not an object is skipped, as an event without an
-    id is: one odd item does not spoil the page."""
+    id is: one odd item does not spoil the page; a page of nothing but such items does."""
     value = payload.get("value")
     problem = ""
     if not isinstance(value, list):
         problem = "a page whose value is not a list"
+    elif value and not any(isinstance(item, dict) for item in value):
+        problem = "a page whose items are not objects"
     link = payload.get("@odata.nextLink")
     if "@odata.nextLink" in payload and not (isinstance(link, str) and link):
         problem = "a page whose nextLink is not a link"
