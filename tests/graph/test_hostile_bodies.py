@@ -23,6 +23,7 @@ from tui.graph import (
     GraphError,
     GraphUnavailable,
     RetryPolicy,
+    WaitNotice,
 )
 
 START = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
@@ -264,10 +265,13 @@ async def test_a_trickling_body_passes_the_deadline_and_says_so() -> None:
         attempts += 1
         return httpx.Response(200, content=_dripping(10_000))
 
+    notices: list[WaitNotice] = []
     client = _client(handler, deadline=0.3, max_retries=1)
+    client.on_wait = notices.append
     with pytest.raises(GraphUnavailable, match="did not answer in time"):
         await asyncio.wait_for(_listing(client), timeout=20)
     assert attempts == 2  # tried again once, as a timeout is
+    assert [n.message.split(";")[0] for n in notices] == ["Graph did not answer in time"]
 
 
 async def test_a_cancel_whose_answer_trickles_is_never_called_not_sent() -> None:

@@ -377,8 +377,9 @@ class GraphClient:
                 sent = not isinstance(failure, NOT_SENT)
                 if (idempotent or not sent) and attempt < self.policy.max_retries:
                     attempt += 1
-                    await self._wait(WaitNotice(key, "network", self.policy.backoff(attempt),
-                                                attempt, None, method))
+                    await self._wait(WaitNotice(
+                        key, "network", self.policy.backoff(attempt), attempt, None, method,
+                        timed_out=isinstance(failure, httpx.TimeoutException)))
                     continue
                 reason = _describe(failure)
                 if not idempotent and sent:

@@ -37,10 +37,13 @@ class WaitNotice:
     attempt: int  # 1 for the first retry
     status: int | None = None  # the HTTP status that caused it, if any
     method: str = "GET"
+    timed_out: bool = False  # a network wait because Graph did not answer in time
 
     @property
     def message(self) -> str:
         wait = f"{self.seconds:.0f} s" if self.seconds >= 1 else "a moment"
+        if self.timed_out:
+            return f"Graph did not answer in time; retrying in {wait}"
         if self.reason == "throttled":
             return f"Graph is throttling requests; retrying in {wait}"
         if self.reason == "unavailable":
