@@ -162,3 +162,23 @@ def test_events_offline_after_a_hostile_sync(run_cli: Cal365) -> None:
         _check(offline)
         assert offline.code == Exit.OK, offline.err
         assert "\ufffd" in offline.out or "\\ufffd" in offline.out
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_bulk_cancel_with_hostile_batch_answers(run_cli: Cal365, as_json: bool) -> None:
+    listing = _bounded(run_cli, *DEMO, "events", *WINDOW, "--json")
+    events = listing.json["events"]
+    mine = next(e["id"] for e in events if e["isOrganizer"] and not e["isCancelled"])
+    theirs = next(e["id"] for e in events if not e["isOrganizer"])
+    # Every answer hostile, the $batch one included: the refusal of `theirs` comes back with
+    # escapes and markup in its code and message.
+    ACTIVE.append(Fault("hostile", times=None))
+    flags = ("--json",) if as_json else ()
+    run = _bounded(run_cli, *DEMO, "cancel", mine, theirs, "--comment", "Sorry", "--yes",
+                   *flags)
+    _check(run)
+    assert run.code == Exit.NOT_ORGANIZER, run.err
+    assert "evil" in run.out + run.err  # the server's words, shown inert
+    ACTIVE.clear()
+    log = _bounded(run_cli, *DEMO, "audit")
+    _check(log)
