@@ -135,3 +135,32 @@ async def test_a_head_start_page_of_the_wrong_shape_is_asked_again_or_reported(
             await wait_for(pilot, lambda: app.main.status.kind == "error", timeout=30)
             assert "value is not a list" in app.main.status.message
         assert app.is_running
+
+
+async def test_a_bulk_cancel_with_hostile_batch_answers_is_shown_inert(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
+
+    async with _app(fake_graph).run_test(size=(140, 45)) as pilot:
+        app = await loaded(pilot)
+        events = app.main.table.all_events
+        mine, gone = [e for e in events if e.is_organizer and not e.is_cancelled
+                      and e.type == "singleInstance"][:2]
+        for event in (mine, gone):
+            await select(pilot, lambda e, wanted=event: e.id == wanted.id)
+            await pilot.press("space")
+        # Deleted elsewhere meanwhile: Graph's 404 for it comes back hostile in the batch.
+        fake_graph.remove_event(gone.id)
+        fake_graph.faults.add(Fault("hostile", method="POST", times=None))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+        await pilot.press(*"Stopped", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
+        outcomes = {e.id: o for e, o in app.screen.outcomes}  # type: ignore[attr-defined]
+        assert outcomes[mine.id].status == "cancelled"
+        assert outcomes[gone.id].status == "not_found"
+        await pilot.pause()
+        assert "evil" in app.export_screenshot()  # Graph's words for it, shown inert
+        _assert_inert(app)
+        assert app.is_running
