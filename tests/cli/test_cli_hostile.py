@@ -90,6 +90,8 @@ FAULTS = {
     "drip": [Fault("drip", path="calendar", seconds=0.05, **EVERYWHERE)],  # type: ignore[arg-type]
     "refuse": [Fault("refuse", code=f"Err{HOSTILE_TEXT}", message=f"No {HOSTILE_TEXT}",
                      times=None)],
+    # Graph's own refusal, its words and request-id made hostile on the way.
+    "refuse_hostile": [Fault("refuse", times=None), Fault("hostile", times=None)],
 }
 COMMANDS = [("events", *WINDOW), ("events", *WINDOW, "--json"), ("calendars",),
             ("calendars", "--json"), ("sync", *WINDOW), ("sync", *WINDOW, "--json")]
@@ -122,6 +124,8 @@ def test_listing_commands_against_hostile_answers(
         assert run.code == Exit.UNREACHABLE and "in time" in run.err, run.err
     elif fault == "refuse":
         assert run.code != Exit.OK and "Err" in run.err
+    elif fault == "refuse_hostile":
+        assert run.code != Exit.OK and "evil" in run.err and "request-id" in run.err
 
 
 def _organized_id(run_cli: Cal365) -> str:

@@ -290,3 +290,22 @@ async def test_an_answer_bigger_than_the_limit_is_an_error() -> None:
     big = json.dumps({"value": [_event(n) for n in range(200)]})
     with pytest.raises(GraphError, match="larger than"):
         await _listing(_client(lambda request: _raw(200, big), max_body_bytes=16_384))
+
+
+async def test_header_bytes_outside_ascii_and_compressed_bodies_pass_through() -> None:
+    import gzip
+
+    page = gzip.compress(json.dumps({"value": [_event(1)]}).encode())
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/me"):
+            return httpx.Response(403, content=b'{"error":{"code":"E","message":"m"}}',
+                                  headers=[(b"request-id", b"rid\x9b\x85")])
+        return httpx.Response(200, content=page, headers=[(b"content-encoding", b"gzip")])
+
+    events = await _listing(_client(handler))
+    assert [e.id for e in events] == ["E1"]
+    async with _client(handler) as client:
+        with pytest.raises(GraphError) as caught:
+            await client.me()
+    assert caught.value.request_id == "rid\x9b\x85"  # as sent; made inert where shown

@@ -58,7 +58,10 @@ def _spoil(node: Any) -> None:
 
 
 def hostile(response: Response, items: int) -> None:
-    """Hostile text everywhere, bad webLinks, far dates on the first `items` events."""
+    """Hostile text everywhere, bad webLinks, far dates on the first `items` events; the
+    request-id header carries C1 controls and markup too (what Latin-1 headers can)."""
+    if "request-id" in response.headers:
+        response.headers["request-id"] += "\x9b31m\x85[bold]x"
     payload = response.payload
     if not isinstance(payload, dict):
         return

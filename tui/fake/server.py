@@ -326,6 +326,8 @@ class FakeGraph:
         }
         early = self._early_fault(request, fired)
         if early is not None:
+            if "hostile" in fired:  # a refusal, a throttle: their words hostile too
+                hostile.hostile(early, 0)
             return early
         if not in_batch and request.method == "POST" and _is_batch(path):
             response = self._timed(fired, lambda: self._batch(request))

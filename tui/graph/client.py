@@ -436,9 +436,10 @@ class GraphClient:
             raise DeadlinePassed(f"no whole answer within {deadline:g} s",
                                  request=request) from None
         # The body is decoded already (gzip undone): the copy must not claim an encoding.
-        kept = [(name, value) for name, value in response.headers.multi_items()
-                if name.lower() not in ("content-encoding", "content-length",
-                                        "transfer-encoding")]
+        # Raw bytes: a header value outside ASCII (Latin-1 on the wire) must pass unchanged.
+        kept = [(name, value) for name, value in response.headers.raw
+                if name.lower() not in (b"content-encoding", b"content-length",
+                                        b"transfer-encoding")]
         return httpx.Response(response.status_code, headers=kept, content=b"".join(chunks),
                               request=request, extensions=dict(response.extensions))
 
