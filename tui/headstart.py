@@ -163,7 +163,12 @@ class HeadStart:
             async for page in client.calendar_view(calendar, start, end):
                 yield page
             return
-        events, link = await client.events_in(payload, calendar)
+        try:
+            events, link = await client.events_in(payload, calendar)
+        except GraphError:  # a page of the wrong shape: asked again, as in `take`
+            async for page in client.calendar_view(calendar, start, end):
+                yield page
+            return
         yield events
         if link is not None:
             async for page in client.event_pages(calendar, link):
