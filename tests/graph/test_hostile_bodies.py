@@ -309,3 +309,15 @@ async def test_header_bytes_outside_ascii_and_compressed_bodies_pass_through() -
         with pytest.raises(GraphError) as caught:
             await client.me()
     assert caught.value.request_id == "rid\x9b\x85"  # as sent; made inert where shown
+
+
+async def test_bytes_that_are_not_utf8_become_replacement_characters() -> None:
+    body = json.dumps({"value": [_event(1, subject="AB"), _event(2)]}).encode()
+    body = body.replace(b'"AB"', b'"A\xff\xfe\xed\xa0\x80B"')  # junk, and a raw surrogate
+    events = await _listing(_client(lambda request: httpx.Response(200, content=body)))
+    assert [e.id for e in events] == ["E1", "E2"]
+    assert events[0].subject.startswith("A\ufffd") and events[0].subject.endswith("\ufffdB")
+    events[0].subject.encode("utf-8")
+    with_bom = b"\xef\xbb\xbf" + json.dumps({"value": [_event(3)]}).encode()
+    events = await _listing(_client(lambda request: httpx.Response(200, content=with_bom)))
+    assert [e.id for e in events] == ["E3"]
