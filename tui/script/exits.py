@@ -30,15 +30,14 @@ class Exit(IntEnum):
 EXIT_CODE_HELP = """\
 exit codes:
   0    done
-  1    other error (Graph refused for another reason or sent an answer cal365 cannot
-       use; a cancel that certainly did not go through; you answered no at the prompt;
-       the audit log cannot be read)
+  1    other error (Graph refused for another reason; a cancel that certainly did not go
+       through; you answered no at the prompt; the audit log cannot be read)
   2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
        and without a terminal)
   3    not the organizer: Graph refused to cancel a meeting the user does not organize
   4    not found: no such event, calendar, user or group (or already cancelled)
   5    sign-in needed: no access token, or Graph rejected it
-  6    Graph unreachable or no answer in time (a cancel may or may not have gone through)
+  6    Graph unreachable or no answer (a cancel may or may not have gone through)
   130  interrupted (Ctrl+C)
   With several events the worst outcome wins: 5 > 6 > 1 > 3 > 4 > 0.
 """
