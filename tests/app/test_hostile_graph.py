@@ -164,3 +164,28 @@ async def test_a_bulk_cancel_with_hostile_batch_answers_is_shown_inert(
         assert "evil" in app.export_screenshot()  # Graph's words for it, shown inert
         _assert_inert(app)
         assert app.is_running
+
+
+async def test_a_cancel_whose_answer_trickles_is_never_called_not_sent(
+    fake_graph: FakeGraph,
+) -> None:
+    from tui.screens.cancel import CancelScreen
+    from tui.screens.main import MainScreen
+
+    async with _app(fake_graph).run_test(size=(140, 45)) as pilot:
+        app = await loaded(pilot)
+        mine = next(e for e in app.main.table.all_events
+                    if e.is_organizer and not e.is_cancelled and e.type == "singleInstance")
+        await select(pilot, lambda e: e.id == mine.id)
+        # The cancel's answer and the look at the event afterwards both trickle in.
+        fake_graph.faults.add(Fault("drip", seconds=0.05, times=None))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press(*"Sorry", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
+                       and app.main.status.kind in ("success", "error"), timeout=30)
+        message = app.main.status.message
+        assert app.main.status.kind == "error", message
+        assert "cannot tell whether the meeting was cancelled" in message, message
+        assert "did not answer in time" in message
+        _assert_inert(app)

@@ -168,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
             # A lone surrogate (hostile test data) goes out as JSON's own escape, \udXXX.
             payload = json.dumps(response.payload, ensure_ascii=False,
                                  separators=(",", ":")).encode("utf-8", "backslashreplace")
+        if response.abort == "drip" and not payload:
+            payload = b" " * 4096  # an answer with no body (a cancel's 202) trickles too
         self.send_response(response.status)
         if response.raw is not None:
             self.send_header("Content-Type", response.content_type or JSON_TYPE)
