@@ -27,7 +27,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from tui.forking import can_fork, end_with_parent, fork, quiet_child
-from tui.graph import CalendarRef, Event, GraphClient
+from tui.graph import CalendarRef, Event, GraphClient, GraphError, jsonpages
 
 # Seconds the early request may take; a slower one (retries, a network that hangs) is given
 # up and the page is asked for again through the app's client, which says why it waits.
@@ -121,7 +121,7 @@ class HeadStart:
             _, status = os.waitpid(pid, 0)
             if status != 0 or not data:
                 raise HeadStartFailed()
-            payload = json.loads(data)
+            payload = jsonpages.decode(data)  # as any body: the child relays Graph's page
             if not isinstance(payload, dict):
                 raise HeadStartFailed()
             self._result.set_result(payload)
@@ -137,7 +137,10 @@ class HeadStart:
                 or self._result.exception() is not None):
             return None
         self._used = True
-        events, link = client.events_now(self._result.result(), calendar)
+        try:
+            events, link = client.events_now(self._result.result(), calendar)
+        except GraphError:  # a page of the wrong shape: asked again the usual way, which
+            return None     # says what went wrong in the status bar if it happens again
         return events, client.event_pages(calendar, link) if link is not None else None
 
     def pages(
@@ -160,7 +163,12 @@ class HeadStart:
             async for page in client.calendar_view(calendar, start, end):
                 yield page
             return
-        events, link = await client.events_in(payload, calendar)
+        try:
+            events, link = await client.events_in(payload, calendar)
+        except GraphError:  # a page of the wrong shape: asked again, as in `take`
+            async for page in client.calendar_view(calendar, start, end):
+                yield page
+            return
         yield events
         if link is not None:
             async for page in client.event_pages(calendar, link):

@@ -11,7 +11,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person
+from tui.graph import jsonpages
+from tui.graph.models import (
+    Attendee,
+    Calendar,
+    CalendarGroup,
+    Event,
+    Group,
+    Person,
+    usable_moment,
+)
 from tui.graph.recurrence import Recurrence
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
@@ -49,8 +58,9 @@ def _moment_from(raw: str | None, tz: dt.tzinfo, all_day: bool) -> dt.datetime |
         return None
     moment = dt.datetime.fromisoformat(raw)
     # Timed events show in the viewer's zone (as Event.from_json does); all-day ones keep
-    # their own wall-clock dates.
-    return moment if all_day else moment.astimezone(tz)
+    # their own wall-clock dates. One too near datetime's limits for this zone (stored by an
+    # older cal365, or under another zone) is unreadable, as in a listing.
+    return usable_moment(moment, tz, all_day)
 
 
 def _person(person: Person) -> list[str]:
@@ -86,6 +96,7 @@ def event_json(event: Event) -> JSON:
         "w": event.web_link,
         "sa": event.show_as,
         "rc": None if event.recurrence is None else dataclasses.astuple(event.recurrence),
+        **({"x": list(event.unreadable)} if event.unreadable else {}),
     }
 
 
@@ -97,11 +108,17 @@ def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
         fields[2] = tuple(fields[2])  # days_of_week
         recurrence = Recurrence(*fields)
     mailbox = mailbox_from(obj["m"])
+    start = _moment_from(obj["b"], tz, all_day)
+    end = _moment_from(obj["e"], tz, all_day)
+    unreadable = list(obj.get("x", ()))  # none in older caches
+    for name, raw, moment in (("start", obj["b"], start), ("end", obj["e"], end)):
+        if raw is not None and moment is None and name not in unreadable:
+            unreadable.append(name)
     return Event(
         ref=EventRef(obj["i"], mailbox, calendar_from(obj["c"])),
         subject=obj["s"],
-        start=_moment_from(obj["b"], tz, all_day),
-        end=_moment_from(obj["e"], tz, all_day),
+        start=start,
+        end=end,
         is_all_day=all_day,
         is_organizer=organizer,
         is_cancelled=cancelled,
@@ -116,6 +133,7 @@ def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
         web_link=obj["w"],
         show_as=obj["sa"],
         recurrence=recurrence,
+        unreadable=tuple(unreadable),
     )
 
 
@@ -128,6 +146,15 @@ def dumps(obj: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+def read(data: bytes) -> Any:
+    """`loads` for what the cache hands on: a lone surrogate (stored by an older cal365,
+    before Graph's text was cleaned on arrival) comes back as U+FFFD, as it would from Graph:
+    such text cannot be printed or written out again."""
+    text = data.decode("utf-8", "surrogatepass")
+    value = json.loads(text)
+    return jsonpages.clean(value) if jsonpages.has_surrogate(text) else value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -692,7 +692,7 @@ class CacheStore:
 
     def _event(self, payload: bytes, cancelled: int, tz: dt.tzinfo) -> Event:
         try:
-            event = codec.event_from(codec.loads(self.cipher.open(payload)), tz)
+            event = codec.event_from(codec.read(self.cipher.open(payload)), tz)
         except (KeyError, ValueError, TypeError) as error:
             raise SealBroken(f"a cached event cannot be read ({error})") from None
         if cancelled and not event.is_cancelled:
@@ -731,7 +731,7 @@ class CacheStore:
             for ref, lo, hi, link, synced in conn.execute(
                     "SELECT calendar_ref, start, end, delta_link, synced_at FROM windows "
                     "ORDER BY synced_at DESC").fetchall():
-                calendar = codec.calendar_from(codec.loads(self.cipher.open(ref)))
+                calendar = codec.calendar_from(codec.read(self.cipher.open(ref)))
                 assert calendar is not None
                 found.append(CachedWindow(
                     calendar, _when(lo), _when(hi), _when(synced),
@@ -755,14 +755,14 @@ class CacheStore:
                                (self._mailbox_key(mailbox),)).fetchone()
             if row is None:
                 return None
-            return codec.tree_from(codec.loads(self.cipher.open(row[0]))), _when(row[1])
+            return codec.tree_from(codec.read(self.cipher.open(row[0]))), _when(row[1])
 
         return self._guarded(body, None)
 
     def last_view(self) -> LastView | None:
         def body(conn: sqlite3.Connection) -> LastView | None:
             row = conn.execute("SELECT payload FROM state WHERE key = 'last_view'").fetchone()
-            return None if row is None else codec.view_from(codec.loads(self.cipher.open(row[0])))
+            return None if row is None else codec.view_from(codec.read(self.cipher.open(row[0])))
 
         return self._guarded(body, None)
 

@@ -9,7 +9,7 @@ import sys
 import threading
 
 from .bulk import add_meetings
-from .faults import parse_spec
+from .faults import Fault, parse_spec
 from .server import FakeGraph
 
 
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", default=None, help="bearer token to accept")
     parser.add_argument("--faults", default="", metavar="SPEC",
                         help="random faults, e.g. throttle=0.05,reset_after=0.01,latency=0.2@0.3")
+    parser.add_argument("--hostile", action="store_true",
+                        help="answer every read with hostile data: escapes, markup and lone "
+                             "surrogates in every text field, bad webLinks, two events with "
+                             "overflowing dates (see tui/fake/hostile.py)")
     parser.add_argument("--meetings", type=int, default=0, metavar="N",
                         help="add N more meetings the demo user organizes (for bulk cancels)")
     args = parser.parse_args(argv)
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
                          port=args.port)
         for fault in faults:
             fake.faults.add(fault)
+        if args.hostile:
+            fake.faults.add(Fault("hostile", method="GET", items=2, times=None))
         if args.meetings > 0:
             add_meetings(fake.store, args.meetings)
         fake.start()

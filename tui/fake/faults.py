@@ -23,7 +23,12 @@ with `probability`. Kinds:
   MailboxNotEnabledForRESTAPI, 403 Authorization_RequestDenied);
 - odd_fields: processed, and the first `items` objects of the answer (of its `value` list,
   or the answer itself) get `fields` set to what is given: values of unexpected types,
-  as a broken proxy or an odd mailbox item could send.
+  as a broken proxy or an odd mailbox item could send;
+- hostile, deep, not_a_list, self_link, cycle_link, endless_link, drip: processed, and the
+  answer made hostile as `tui.fake.hostile` describes (terminal escapes, markup and lone
+  surrogates in every text field, bad webLinks and overflowing dates on the first `items`
+  events; 200,000 levels of nesting; a `value` that is not a list; nextLinks that repeat or
+  never end; a body sent one byte every `seconds`).
 
 Sub-requests of a batch only take the kinds that make sense inside a batch answer
 (latency, throttle, unavailable, gateway_timeout); the others are skipped for them.
@@ -41,6 +46,7 @@ from typing import Any, Literal, cast, get_args
 FaultKind = Literal[
     "latency", "throttle", "unavailable", "gateway_timeout", "reset_before", "reset_after",
     "truncate", "malformed", "html", "refuse", "odd_fields",
+    "hostile", "deep", "not_a_list", "self_link", "cycle_link", "endless_link", "drip",
 ]
 IN_BATCH_KINDS = frozenset({"latency", "throttle", "unavailable", "gateway_timeout"})
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import batch, edits, routes
+from . import batch, edits, hostile, routes
 from .errors import GraphError
 from .faults import Fault, Faults
 from .limits import MailboxGate
@@ -165,8 +165,11 @@ class _Handler(BaseHTTPRequestHandler):
         if response.raw is not None:
             payload = response.raw
         elif response.payload is not None:
+            # A lone surrogate (hostile test data) goes out as JSON's own escape, \udXXX.
             payload = json.dumps(response.payload, ensure_ascii=False,
-                                 separators=(",", ":")).encode("utf-8")
+                                 separators=(",", ":")).encode("utf-8", "backslashreplace")
+        if response.abort == "drip" and not payload:
+            payload = b" " * 4096  # an answer with no body (a cancel's 202) trickles too
         self.send_response(response.status)
         if response.raw is not None:
             self.send_header("Content-Type", response.content_type or JSON_TYPE)
@@ -181,10 +184,28 @@ class _Handler(BaseHTTPRequestHandler):
         # A truncated answer promises more than it sends, then the connection drops.
         self.send_header("Content-Length", str(len(payload) + (64 if truncate else 0)))
         self.end_headers()
+        if response.abort == "drip" and self.command != "HEAD":
+            self._drip(payload, response.drip_seconds)
+            return
         if self.command != "HEAD":
             self.wfile.write(payload[: len(payload) // 2] if truncate else payload)
         if truncate:
             self._reset()
+
+
+    def _drip(self, payload: bytes, seconds: float) -> None:
+        """The body one byte at a time: each read gets a byte in time, the whole never.
+        Ends when the client hangs up, or the server stops."""
+        self.close_connection = True
+        for index in range(len(payload)):
+            if self.server.fake._server is None:
+                return
+            try:
+                self.wfile.write(payload[index:index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(seconds)
 
 
 class FakeGraph:
@@ -307,6 +328,8 @@ class FakeGraph:
         }
         early = self._early_fault(request, fired)
         if early is not None:
+            if "hostile" in fired:  # a refusal, a throttle: their words hostile too
+                hostile.hostile(early, 0)
             return early
         if not in_batch and request.method == "POST" and _is_batch(path):
             response = self._timed(fired, lambda: self._batch(request))
@@ -395,6 +418,22 @@ class FakeGraph:
         elif "malformed" in fired:
             response.raw = b'{"value": [{"id": "AAMkAGI2T", "subject": "Unfinished'
             response.content_type, response.fault = JSON_TYPE, "malformed"
+        for kind in ("self_link", "cycle_link", "endless_link"):
+            if kind in fired:
+                hostile.link(request, response, kind)
+                response.fault = kind
+        if "not_a_list" in fired:
+            hostile.not_a_list(response)
+            response.fault = "not_a_list"
+        if "hostile" in fired:  # last of those that change the JSON: it writes it out
+            hostile.hostile(response, fired["hostile"].items)
+            response.fault = "hostile"
+        if "deep" in fired:
+            hostile.deep(response)
+            response.fault = "deep"
+        if "drip" in fired:
+            response.abort, response.fault = "drip", "drip"
+            response.drip_seconds = fired["drip"].seconds or 0.5
         return response
 
     def _mailbox_key(self, request: Request) -> str | None:

@@ -57,8 +57,9 @@ class Response:
     # Set by fault injection only: a body sent as-is, and how the connection ends.
     raw: bytes | None = None
     content_type: str | None = None
-    abort: Literal["reset", "truncate"] | None = None
+    abort: Literal["reset", "truncate", "drip"] | None = None
     fault: str | None = None
+    drip_seconds: float = 0.0  # abort "drip": the pause after each byte of the body
 
 
 @dataclass

@@ -20,6 +20,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from tui.graph import jsonpages
 from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
@@ -252,6 +253,7 @@ class BulkCancel:
                 response = await self._client._send(
                     "POST", "/$batch", json_body=payload, mailbox=key,
                     read_timeout=policy.read_timeout * policy.batch_timeout_factor,
+                    deadline=policy.deadline * policy.batch_timeout_factor,
                 )
             except RequestOutcomeUnknown as unknown:
                 return await self._resolve(chunk, str(unknown), report), 0.0, "network"
@@ -270,7 +272,7 @@ class BulkCancel:
                 return [], 0.0, "throttled"
             batch_request_id = response.headers.get("request-id")
             try:
-                subs = parse_batch(response.json())
+                subs = parse_batch(jsonpages.decode(response.content))
             except ValueError:
                 return await self._resolve(chunk, "Graph's batch answer was unreadable",
                                            report), 0.0, "network"
@@ -311,7 +313,10 @@ class BulkCancel:
 
     @staticmethod
     def _refusal(item: _Item, sub: SubResponse, batch_request_id: str | None) -> BatchItemOutcome:
-        body = json.dumps(sub.body).encode() if sub.body is not None else b""
+        try:
+            body = json.dumps(sub.body).encode() if sub.body is not None else b""
+        except (ValueError, RecursionError):  # nested too deep to write out: no envelope
+            body = b""
         headers = dict(sub.headers)
         if batch_request_id and "request-id" not in headers:
             headers["request-id"] = batch_request_id

@@ -84,6 +84,19 @@ _FIRST_ROWS = 60
 _T = TypeVar("_T")
 
 
+class DeadlinePassed(httpx.TimeoutException):
+    """A request and the reading of its answer took longer than the policy's deadline, though
+    each read came in time (a body that trickles in). A timeout like any other: a read is
+    tried again, a write's outcome is unknown (it may have been processed)."""
+
+
+class _TooLarge(Exception):
+    def __init__(self, status: int, limit: int) -> None:
+        size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
+        super().__init__(f"Graph's answer is larger than {size}")
+        self.status = status
+
+
 @dataclass(frozen=True, slots=True)
 class _Body:
     """A response body as received, before decoding."""
@@ -135,12 +148,28 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
-def _page_parts(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
-    """A page's items (objects only) and its nextLink (None: the last page)."""
-    link = payload.get("@odata.nextLink")
+def _page_parts(
+    payload: dict[str, Any], status: int = 200, request_id: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page's items (objects only) and its nextLink (None: the last page).
+
+    A page of another shape (`value` not a list, a nextLink that is not a link) is an error
+    like a body that is not JSON: taken as empty or as the last page, it would end a listing
+    short without a word. An item that is not an object is skipped, as an event without an
+    id is: one odd item does not spoil the page; a page of nothing but such items does."""
     value = payload.get("value")
-    items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
-    return items, link if isinstance(link, str) and link else None
+    problem = ""
+    if not isinstance(value, list):
+        problem = "a page whose value is not a list"
+    elif value and not any(isinstance(item, dict) for item in value):
+        problem = "a page whose items are not objects"
+    link = payload.get("@odata.nextLink")
+    if "@odata.nextLink" in payload and not (isinstance(link, str) and link):
+        problem = "a page whose nextLink is not a link"
+    if problem:
+        raise GraphError(status, "InvalidResponse", f"Graph sent {problem}", request_id)
+    items = [item for item in value if isinstance(item, dict)]  # type: ignore[union-attr]
+    return items, link if isinstance(link, str) else None
 
 
 def _trusting_nothing() -> Future[ssl.SSLContext]:
@@ -228,6 +257,7 @@ class GraphClient:
         if timeout is not None:
             self.policy.connect_timeout = self.policy.read_timeout = timeout
             self.policy.write_timeout = timeout
+            self.policy.deadline = 4 * timeout
         self.on_wait = on_wait
         self.limiter = MailboxLimiter(mailbox_concurrency)
         self._cancels: dict[tuple[str, str], asyncio.Future[CancelOutcome]] = {}
@@ -288,11 +318,12 @@ class GraphClient:
         read_timeout: float | None = None,
         prefer: str | None = None,
         on_attempt: Callable[[], None] | None = None,
+        deadline: float | None = None,
     ) -> httpx.Response:
         """One request under the policy.
 
         `prefer` adds preferences to the Prefer header; `on_attempt` is called for every
-        HTTP request sent, retries included.
+        HTTP request sent, retries included; `deadline` replaces the policy's overall one.
 
         Reads are retried on 429/503/504 and network errors. A write is retried only when
         the server cannot have processed it (429, or the connection was never made); any
@@ -315,6 +346,7 @@ class GraphClient:
         if read_timeout is not None:
             timeout = httpx.Timeout(connect=timeout.connect, read=read_timeout,
                                     write=timeout.write, pool=timeout.pool)
+        deadline = self.policy.deadline if deadline is None else deadline
         attempt = 0
         refreshed = force = False
         while True:
@@ -333,17 +365,21 @@ class GraphClient:
                 self._modules = None
             async with self.limiter.slot(key):
                 try:
-                    response = await self._http.request(
-                        method, url, headers=headers, content=content, timeout=timeout
-                    )
+                    response = await self._exchange(method, url, headers, content, timeout,
+                                                    deadline)
                 except httpx.TransportError as exc:
                     failure = exc
+                except _TooLarge as big:
+                    if not idempotent:  # processed or not, the answer cannot be read
+                        raise RequestOutcomeUnknown(str(big), big.status) from big
+                    raise GraphError(big.status, "InvalidResponse", str(big), None) from big
             if failure is not None:
                 sent = not isinstance(failure, NOT_SENT)
                 if (idempotent or not sent) and attempt < self.policy.max_retries:
                     attempt += 1
-                    await self._wait(WaitNotice(key, "network", self.policy.backoff(attempt),
-                                                attempt, None, method))
+                    await self._wait(WaitNotice(
+                        key, "network", self.policy.backoff(attempt), attempt, None, method,
+                        timed_out=isinstance(failure, httpx.TimeoutException)))
                     continue
                 reason = _describe(failure)
                 if not idempotent and sent:
@@ -375,6 +411,38 @@ class GraphClient:
                 response.reason_phrase,
             )
 
+    async def _exchange(
+        self, method: str, url: str, headers: dict[str, str], content: bytes | None,
+        timeout: httpx.Timeout, deadline: float,
+    ) -> httpx.Response:
+        """Send one request and read its answer whole, within `deadline` seconds overall
+        (a DeadlinePassed, as a timeout, past it) and `policy.max_body_bytes` (_TooLarge)."""
+        request = self._http.build_request(method, url, headers=headers, content=content,
+                                           timeout=timeout)
+        chunks: list[bytes] = []
+        try:
+            async with asyncio.timeout(deadline):
+                response = await self._http.send(request, stream=True)
+                try:
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > self.policy.max_body_bytes:
+                            raise _TooLarge(response.status_code, self.policy.max_body_bytes)
+                        chunks.append(chunk)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise DeadlinePassed(f"no whole answer within {deadline:g} s",
+                                 request=request) from None
+        # The body is decoded already (gzip undone): the copy must not claim an encoding.
+        # Raw bytes: a header value outside ASCII (Latin-1 on the wire) must pass unchanged.
+        kept = [(name, value) for name, value in response.headers.raw
+                if name.lower() not in (b"content-encoding", b"content-length",
+                                        b"transfer-encoding")]
+        return httpx.Response(response.status_code, headers=kept, content=b"".join(chunks),
+                              request=request, extensions=dict(response.extensions))
+
     async def _get_json(self, url: str) -> dict[str, Any]:
         payload, _size = await self._get_json_sized(url)
         return payload
@@ -405,7 +473,7 @@ class GraphClient:
             if len(content) > _THREAD_PARSE_BYTES:
                 payload = await _in_thread(jsonpages.loads, content)
             else:
-                payload = json.loads(content)
+                payload = jsonpages.decode(content)
         except ValueError as exc:
             raise GraphError(
                 body.status, "InvalidResponse", "Graph sent a body that is not JSON",
@@ -435,25 +503,44 @@ class GraphClient:
                 self._get_body(link, prefer=prefer, on_attempt=on_attempt))
 
         pending: asyncio.Task[_Body] | None = fetch(url)
+        # Links followed: one met again would go round forever (A -> B -> A).
+        followed = {url}
         try:
             while pending is not None:
                 body = await pending
                 pending = None
                 early = jsonpages.peek_next_link(body.content)
-                if early is not None:
+                if early is not None and early not in followed:
                     pending = fetch(early)
                     await asyncio.sleep(0)  # let the request go out before the decoding
                 payload = await self._decode(body)
                 size = len(body.content)
+                status, request_id = body.status, body.request_id
                 del body
-                link = payload.get("@odata.nextLink")
-                link = link if isinstance(link, str) and link else None
+                _items, link = _page_parts(payload, status, request_id)
+                stop: GraphError | None = None
+                if link is not None and link in followed:
+                    stop = GraphError(status, "InvalidResponse",
+                                      f"Graph's link to the next page repeats one followed "
+                                      f"already (after page {len(followed)}): the listing "
+                                      "would never end, so it stops here", request_id)
+                elif link is not None and len(followed) >= self.policy.max_pages:
+                    stop = GraphError(status, "InvalidResponse",
+                                      f"Graph sent more than {self.policy.max_pages} pages "
+                                      "for one listing: more than it can hold, so it stops "
+                                      "here", request_id)
+                if stop is not None:
+                    link = None
+                elif link is not None:
+                    followed.add(link)
                 if link != early:
                     if pending is not None:
                         _drop(pending)
                     pending = fetch(link) if link is not None else None
                     await asyncio.sleep(0)  # let the request go out before the parsing
                 yield payload, size
+                if stop is not None:
+                    raise stop
         finally:
             if pending is not None:
                 _drop(pending)  # the caller stopped early: nobody wants this page
@@ -464,12 +551,7 @@ class GraphClient:
         payloads = self._payloads(url)
         try:
             async for payload, _size in payloads:
-                value = payload.get("value")
-                yield (
-                    [item for item in value if isinstance(item, dict)]
-                    if isinstance(value, list)
-                    else []
-                )
+                yield _page_parts(payload)[0]  # the shape is checked in `_payloads`
         finally:
             await payloads.aclose()  # now, not when the collector finds it: drops a prefetch
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from tui.graph import jsonpages
 
 NOT_FOUND_CODES = frozenset({"ErrorItemNotFound", "itemNotFound", "ResourceNotFound"})
 
@@ -61,7 +62,7 @@ def error_from_response(
     """
     code, message, request_id, date = "", "", None, None
     try:
-        payload = json.loads(body) if body else None
+        payload = jsonpages.decode(body) if body else None
     except ValueError:
         payload = None
     error = payload.get("error") if isinstance(payload, dict) else None

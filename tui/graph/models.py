@@ -361,7 +361,28 @@ def _moment(value: Any, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
 
 def _parse_moment(value: JSON, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
     moment = parse_datetime(value, tz)
-    return moment if all_day or moment is None else moment.astimezone(tz)
+    return None if moment is None else usable_moment(moment, tz, all_day)
+
+
+# A moment within days of the ends of what datetime holds (years 1 and 9999) overflows when
+# it is moved to another zone, a day is added to it, or it is sorted or shown in UTC: Graph
+# does send 0001-01-01 for "no date". Such a moment is unreadable, as one of the wrong type
+# is: the event is shown without it, and never breaks the listing. A week of margin covers
+# every zone's offset and a day's arithmetic on either side.
+_EARLIEST = dt.datetime(1, 1, 8, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 12, 24, tzinfo=dt.UTC)
+
+
+def usable_moment(moment: dt.datetime, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
+    """`moment` as an event's start or end holds it (a timed one in the viewer's zone `tz`,
+    an all-day one as given), or None when it is too near datetime's limits to be used.
+    Comparing aware datetimes cannot overflow; converting them can."""
+    try:
+        if not _EARLIEST <= moment <= _LATEST:
+            return None
+        return moment if all_day else moment.astimezone(tz)
+    except (OverflowError, ValueError):
+        return None
 
 
 _TEXT_FIELDS = ("subject", "bodyPreview", "webLink")

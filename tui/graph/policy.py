@@ -37,10 +37,13 @@ class WaitNotice:
     attempt: int  # 1 for the first retry
     status: int | None = None  # the HTTP status that caused it, if any
     method: str = "GET"
+    timed_out: bool = False  # a network wait because Graph did not answer in time
 
     @property
     def message(self) -> str:
         wait = f"{self.seconds:.0f} s" if self.seconds >= 1 else "a moment"
+        if self.timed_out:
+            return f"Graph did not answer in time; retrying in {wait}"
         if self.reason == "throttled":
             return f"Graph is throttling requests; retrying in {wait}"
         if self.reason == "unavailable":
@@ -71,6 +74,14 @@ class RetryPolicy:
     settle: float = 1.0  # pause before checking whether a timed-out write went through
     # A batch runs its requests one after another, so it may take this many times longer.
     batch_timeout_factor: float = 4.0
+    # The read timeout restarts with every byte, so a body that trickles in would never time
+    # out: each request, its answer read whole, must be done within `deadline` seconds.
+    deadline: float = 120.0
+    # Past this size an answer is not read on (memory stays bounded whatever a server sends).
+    max_body_bytes: int = 128 * 1024 * 1024
+    # A listing following nextLinks stops with an error past this many pages: more than any
+    # window holds at Graph's page sizes (a server sending fresh links forever is bounded).
+    max_pages: int = 5000
     sleep: Sleep = asyncio.sleep
     clock: Clock = _utcnow
     rng: random.Random = field(default_factory=random.Random)

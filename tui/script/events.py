@@ -85,6 +85,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "onlineMeetingUrl": event.online_meeting_url or None,
         "webLink": event.web_link or None,
         "showAs": event.show_as,
+        **({"unreadable": list(event.unreadable)} if event.unreadable else {}),
     }
 
 
@@ -155,6 +156,12 @@ def _offline(args: argparse.Namespace, calendar: CalendarRef, start: dt.datetime
 def _emit(args: argparse.Namespace, mailbox: Mailbox, calendar: CalendarRef,
           start: dt.datetime, end: dt.datetime, timezone: str, events: list[Event],
           as_of: str | None = None) -> None:
+    odd = [e for e in events if e.unreadable]
+    if odd:  # listed as far as they go; the fields Graph sent unreadable are named
+        fields = sorted({name for e in odd for name in e.unreadable})
+        many = "s" if len(odd) != 1 else ""
+        warn(f"{len(odd)} event{many} came with fields that could not be read "
+             f"({', '.join(fields)}): listed as far as possible")
     if args.json:
         emit_json({
             "mailbox": mailbox_label(mailbox),
