@@ -96,3 +96,24 @@ def test_a_reader_gone_mid_cancel_stops_no_cancel_and_stderr_says_where_outcomes
     assert sent >= set(ids)
     logged = run_cli("audit", "--json")
     assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100}
+
+
+def test_ctrl_c_before_sending_says_nothing_was_cancelled(
+    fake_graph: FakeGraph, home: Path,
+) -> None:
+    ids = add_meetings(fake_graph.store, 3, raw_ids=True)
+    lookup = fake_graph.faults.add(Fault("latency", method="GET", path="/events/",
+                                         seconds=60.0, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    deadline = time.monotonic() + 60
+    while not lookup.fired:  # the look-ups are on their way; nothing is sent before them
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == Exit.INTERRUPTED == 130
+    err = process.stderr.read().decode()
+    assert "Traceback" not in err
+    assert "interrupted; nothing was cancelled" in err
+    assert process.stdout.read() == b""
+    assert not [r for r in fake_graph.requests if r.method == "POST"]

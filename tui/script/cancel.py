@@ -425,7 +425,10 @@ def execute(
             return await asyncio.gather(look_up(session.client, refs),
                                         signed_in_account(session.client))
 
-        targets, account = runs.run(prepare)
+        try:
+            targets, account = runs.run(prepare)
+        except KeyboardInterrupt:
+            raise ScriptError(Exit.INTERRUPTED, "interrupted; nothing was cancelled") from None
         results: dict[EventRef, Result] = {}
         sendable: list[Target] = []
         for target in targets:
@@ -437,7 +440,12 @@ def execute(
             _report(result, args.json, out)
         events = {t.ref: t.event for t in sendable}
         # Asked outside the event loop, so Ctrl+C at the prompt stops at once.
-        if sendable and not args.yes and not ask(sendable, comment):
+        try:
+            declined = bool(sendable) and not args.yes and not ask(sendable, comment)
+        except KeyboardInterrupt:
+            prompt("\n")  # end the question's line
+            raise ScriptError(Exit.INTERRUPTED, "interrupted; nothing was cancelled") from None
+        if declined:
             warn("nothing was cancelled")
             results.update({ref: _declined(ref, event) for ref, event in events.items()})
         elif sendable and (problem := check_audit(sendable, comment)) is not None:
