@@ -163,3 +163,57 @@ async def test_a_filter_typed_with_its_enter_in_one_read_is_kept_whole(
         await wait_for(pilot, lambda: "“review”" in app.main.status.message)
         await pilot.pause(0.2)
         assert "“review”" in app.main.status.message
+
+
+# Type-ahead: the characters typed right behind a key that opens a text box, in the same
+# read (or before the box is up), are the box's text, never commands.
+
+async def test_a_filter_typed_right_behind_its_slash_is_the_filter(
+        fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        before = app.main.status.message
+        burst(app, "slash", *"standup")  # its "d" hides declined events, its "u" asks a mailbox
+        await wait_for(pilot, lambda: "“standup”" in app.main.status.message)
+        await pilot.pause(0.2)
+        assert app.screen is app.main  # no question was opened
+        assert "no declined" not in app.main.status.message, (before, app.main.status.message)
+
+
+async def test_a_comment_typed_right_behind_c_is_the_comment(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, cancellable)
+        # "o" would open the meeting in a browser, "r" reload, "y" copy its link.
+        burst(app, "c", *"Sorry all, moved to Friday", "ctrl+s")
+        await wait_for(pilot, lambda: app.main.status.kind == "success")
+        [post] = cancel_posts(fake_graph)
+        assert json.loads(post.body) == {"Comment": "Sorry all, moved to Friday"}
+
+
+async def test_a_date_typed_right_behind_g_is_the_date(fake_graph: FakeGraph) -> None:
+    import datetime as dt
+
+    from tui.screens.prompt import PromptScreen
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        burst(app, "g", *"2026-12-03", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PromptScreen)
+                       and app.main.table.current is not None
+                       and app.main.table.current.start is not None
+                       and app.main.table.current.start.date() >= dt.date(2026, 12, 3))
+        await loaded(pilot)
+        current = app.main.table.current
+        assert current is not None and current.start is not None
+        assert current.start.date() >= dt.date(2026, 12, 3)
+
+
+async def test_keys_behind_c_that_opens_nothing_act_as_keys(fake_graph: FakeGraph) -> None:
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.is_cancelled)
+        start = app.main.table.cursor
+        burst(app, "c", "j")  # already cancelled: no dialog, so "j" moves down
+        await wait_for(pilot, lambda: "already cancelled" in app.main.status.message)
+        await wait_for(pilot, lambda: app.main.table.cursor == start + 1)
