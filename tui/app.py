@@ -187,11 +187,12 @@ class Cal365App(App[None]):
             self._hold_for_text_box(event)
 
     # Keys whose command puts a text box in front (the filter line, a question, a cancel
-    # dialog). The keys typed right behind one, in the same terminal read or before the box
-    # is up, are the box's text: handed on, they would run as commands ("/standup" hid
-    # declined events at its "d" and opened a mailbox at its "u"). They are held until the
-    # box has focus, or until it is clear that none is coming.
-    _OPENERS = frozenset({"filter", "goto", "open-mailbox", "cancel", "details-cancel"})
+    # dialog, the palette). The keys typed right behind one, in the same terminal read or
+    # before the box is up, are the box's text: handed on, they would run as commands
+    # ("/standup" hid declined events at its "d" and opened a mailbox at its "u"). They are
+    # held until the box has focus, or until it is clear that none is coming.
+    _OPENERS = frozenset({"filter", "goto", "open-mailbox", "cancel", "details-cancel",
+                          "palette"})
     _OPENER_WAIT = 2.0  # at most, for a box that is slow to come (a bound on the hold)
 
     def _opens_text_box(self, key: str) -> bool:

@@ -20,7 +20,8 @@ from tui.graph import Event
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 
-_NAMES = {" ": "space", "-": "minus", ",": "comma", ".": "full_stop", "'": "apostrophe"}
+_NAMES = {" ": "space", "-": "minus", ",": "comma", ".": "full_stop", "'": "apostrophe",
+          "@": "at"}
 
 
 def burst(app: App[object], *keys: str) -> None:
@@ -217,3 +218,25 @@ async def test_keys_behind_c_that_opens_nothing_act_as_keys(fake_graph: FakeGrap
         burst(app, "c", "j")  # already cancelled: no dialog, so "j" moves down
         await wait_for(pilot, lambda: "already cancelled" in app.main.status.message)
         await wait_for(pilot, lambda: app.main.table.cursor == start + 1)
+
+
+async def test_a_mailbox_typed_right_behind_u_is_opened(fake_graph: FakeGraph) -> None:
+    from tui.fake.seed import JONAS_UPN
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        burst(app, "u", *JONAS_UPN, "enter")
+        await wait_for(pilot, lambda: "Added" in app.main.status.message)
+        assert "Added Jonas Berg" in app.main.status.message
+
+
+async def test_words_typed_right_behind_ctrl_p_go_to_the_palette(
+        fake_graph: FakeGraph) -> None:
+    from textual.widgets import Input
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        burst(app, "ctrl+p", *"today")  # "t" would jump to today, "d" hide declined
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+        await wait_for(pilot, lambda: app.screen.query_one(Input).value == "today")
+        assert "no declined" not in app.main.status.message
