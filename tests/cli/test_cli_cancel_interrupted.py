@@ -20,14 +20,15 @@ from tui.fake.faults import Fault
 from tui.script.exits import Exit
 
 
-def _start(fake: FakeGraph, home: Path, ids: list[str]) -> subprocess.Popen[bytes]:
+def _start(fake: FakeGraph, home: Path, ids: list[str], *,
+           stderr: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CAL365_HOME": str(home), "CAL365_ACCESS_TOKEN": fake.token,
            "CAL365_TIMEZONE": "Europe/Berlin", "PYTHONIOENCODING": "utf-8"}
     env.pop("CAL365_GRAPH_URL", None)
     return subprocess.Popen(
         [sys.executable, "-m", "tui", "cancel", *ids, "--comment", "Reorganisation", "--yes",
          "--graph-url", fake.base_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        stdout=subprocess.PIPE, stderr=stderr, env=env)
 
 
 def test_ctrl_c_while_sending_says_what_became_of_each_event(
@@ -118,3 +119,22 @@ def test_ctrl_c_before_sending_says_nothing_was_cancelled(
     assert "interrupted; nothing was cancelled" in err
     assert process.stdout.read() == b""
     assert not [r for r in fake_graph.requests if r.method == "POST"]
+
+
+def test_a_reader_gone_from_stdout_and_stderr_stops_no_cancel(
+    fake_graph: FakeGraph, home: Path, run_cli: Cal365,
+) -> None:
+    # `cal365 cancel … 2>&1 | head -0`: both streams closed. A meeting the user does not
+    # organize gets a refusal, said on stderr; that must not stop the other cancels either.
+    ids = add_meetings(fake_graph.store, 100, raw_ids=True)
+    theirs = fake_graph.store.find_events(
+        lambda e: not e["isOrganizer"] and e["type"] == "singleInstance")[0]["id"]
+    fake_graph.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
+                                seconds=0.5, times=None))
+    process = _start(fake_graph, home, [theirs, *ids], stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == Exit.NOT_ORGANIZER  # the run's own outcome, not 0
+    assert {n.event_id for n in fake_graph.store.sent_cancellations} >= set(ids)
+    logged = run_cli("audit", "--json")
+    assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100, "not-organizer": 1}

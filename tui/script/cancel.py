@@ -51,13 +51,20 @@ from tui.script.common import (
     guard,
     mailbox_from,
     prompt,
-    warn,
 )
+from tui.script.common import warn as _warn_on_stderr
 from tui.script.events import calendar_from, when_label
 from tui.script.exits import Exit, exit_for, worst
 from tui.widgets.format import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
+
+
+def warn(message: str) -> None:
+    """A message on stderr, when stderr can take it: a closed stderr (`2>&1 | head`) must
+    not stop cancels half way, nor turn the run's outcome into a quiet exit 0."""
+    with contextlib.suppress(OSError):
+        _warn_on_stderr(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,10 +399,8 @@ class _Stdout:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             os.close(devnull)
-            with contextlib.suppress(OSError):
-                warn("the output was closed; the cancels asked for still go, and each "
-                     f"outcome is written to the audit log {audit.log_path()} "
-                     "(see `cal365 audit`)")
+            warn("the output was closed; the cancels asked for still go, and each "
+                 f"outcome is written to the audit log {audit.log_path()} (see `cal365 audit`)")
 
 
 def _report(result: Result, as_json: bool, out: _Stdout) -> None:
@@ -516,9 +521,8 @@ def execute(
             document["interrupted"] = True
         out.write(lambda: emit_json(document))
     if out.closed and any(r.sent for r in ordered):
-        with contextlib.suppress(OSError):
-            warn(f"the outcomes could not all be printed (the output was closed); cancels "
-                 f"were sent: see `cal365 audit` (exit code {int(code)})")
+        warn(f"the outcomes could not all be printed (the output was closed); cancels "
+             f"were sent: see `cal365 audit` (exit code {int(code)})")
     return int(code)
 
 
