@@ -138,3 +138,40 @@ def test_a_reader_gone_from_stdout_and_stderr_stops_no_cancel(
     assert {n.event_id for n in fake_graph.store.sent_cancellations} >= set(ids)
     logged = run_cli("audit", "--json")
     assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100, "not-organizer": 1}
+
+
+def test_ctrl_c_pressed_again_while_the_outcomes_are_told_does_not_cut_them_short(
+    fake_graph: FakeGraph, home: Path,
+) -> None:
+    """An impatient user presses Ctrl+C again and again: the first stops the sending; the
+    others must not stop the report of what became of each event, nor turn its exit code
+    into 130 ("before any cancel went out")."""
+    ids = add_meetings(fake_graph.store, 120, raw_ids=True)
+    batch = r"/\$batch$"
+    fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                seconds=0.0, times=1))
+    hang = fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                       seconds=60.0, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            lines.append(raw.decode())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not (len(lines) >= 20 and hang.fired >= 4):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    # Ctrl+C, then again and again while the outcomes of the cut-short run are told.
+    while len(lines) < 60 and process.poll() is None and time.monotonic() < deadline:
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.002)
+    assert process.wait(timeout=30) == Exit.SEND_INTERRUPTED
+    reader.join(timeout=10)
+    assert len(lines) == 120
+    assert "Traceback" not in process.stderr.read().decode()

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -413,9 +414,39 @@ def _report(result: Result, as_json: bool, out: _Stdout) -> None:
         warn(f"{name}: {result.message}")
 
 
+class _Interrupts:
+    """Once sending has ended (done or cut short by Ctrl+C), a further Ctrl+C must not cut
+    short the report of what became of each event and its audit records: it is ignored
+    until the report is out (local writes, quick)."""
+
+    def __init__(self) -> None:
+        self._previous: Any = None
+
+    def hold(self) -> None:
+        if self._previous is None:
+            with contextlib.suppress(ValueError):  # not the main thread: nothing to hold
+                self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
 def execute(
     args: argparse.Namespace, refs: list[EventRef], comment: str | None,
     ask: Callable[[list[Target], str | None], bool],
+) -> int:
+    interrupts = _Interrupts()
+    try:
+        return _execute(args, refs, comment, ask, interrupts)
+    finally:
+        interrupts.restore()
+
+
+def _execute(
+    args: argparse.Namespace, refs: list[EventRef], comment: str | None,
+    ask: Callable[[list[Target], str | None], bool], interrupts: _Interrupts,
 ) -> int:
     # Before any request: a log that cannot take the records means nothing may be sent.
     problem = check_audit([Target(ref, None) for ref in refs], comment)
@@ -478,9 +509,11 @@ def execute(
             except KeyboardInterrupt:
                 # Ctrl+C once sending began: say what became of each event, never just stop.
                 interrupted = True
+                interrupts.hold()
             except Exception as error:  # once sending began, never "certainly not sent"
                 warn(_failure(error))
                 failure = error
+            interrupts.hold()
             for target in sendable:  # any event the run gave no outcome for may have gone
                 if target.ref in results:
                     continue
