@@ -76,8 +76,11 @@ class Cal365App(App[None]):
         # An explicit start day (--date) wins over the view the cache remembers.
         self.restore_view = restore_view
         self.frame: FrameScreen | None = None
-        self._held_keys: list[events.Key] | None = None
+        self._held_keys: list[events.Key | events.Paste] | None = None
         self._start_theme = ""
+        self._opener: events.Key | None = None  # the key that opens a text box, held for
+        self._opener_ran = False  # it has reached this app, so its binding has run
+        self._opener_wait = 0.0  # when the keys behind it are let go, box or not
 
     @property
     def client(self) -> GraphClient:
@@ -172,7 +175,62 @@ class Cal365App(App[None]):
                 and event.key not in ("ctrl+q", "ctrl+c")):
             held.append(events.Key(event.key, event.character))
             return
+        if (held is not None and isinstance(event, events.Paste) and not event.is_forwarded
+                and self._opener is not None):
+            held.append(event)  # a paste keeps its place too
+            return
+        opens = (held is None and isinstance(event, events.Key) and not event.is_forwarded
+                 and self._opens_text_box(event.key))
         await super().on_event(event)
+        if opens:
+            assert isinstance(event, events.Key)
+            self._hold_for_text_box(event)
+
+    # Keys whose command puts a text box in front (the filter line, a question, a cancel
+    # dialog, the palette). The keys typed right behind one, in the same terminal read or
+    # before the box is up, are the box's text: handed on, they would run as commands
+    # ("/standup" hid declined events at its "d" and opened a mailbox at its "u"). They are
+    # held until the box has focus, or until it is clear that none is coming.
+    _OPENERS = frozenset({"filter", "goto", "open-mailbox", "cancel", "details-cancel",
+                          "palette"})
+    _OPENER_WAIT = 2.0  # at most, for a box that is slow to come (a bound on the hold)
+
+    def _opens_text_box(self, key: str) -> bool:
+        try:
+            active = self.active_bindings.get(key)
+        except Exception:  # no screen yet, or one being torn down: nothing to hold for
+            return False
+        return (active is not None and active.enabled
+                and active.binding.id in self._OPENERS)
+
+    def _hold_for_text_box(self, opener: events.Key) -> None:
+        self._opener, self._opener_ran = opener, False
+        self._opener_wait = asyncio.get_running_loop().time() + self._OPENER_WAIT
+        self._held_keys = []
+        self.set_timer(0.01, self._release_when_box_is_up)
+
+    def on_key(self, event: events.Key) -> None:
+        # Runs as a key comes back up to the app, just before its binding.
+        if event is self._opener:
+            self._opener_ran = True
+            self.call_after_refresh(self._release_when_box_is_up, True)
+
+    def _release_when_box_is_up(self, settled: bool = False) -> None:
+        if self._opener is None:
+            return
+        from textual.widgets import Input, TextArea
+
+        main = self._main
+        boxed = isinstance(self.focused, (Input, TextArea))
+        # Its binding has run, a repaint later no box and no new screen: none is coming.
+        none_coming = settled and self._opener_ran and self.screen is main
+        if not (boxed or none_coming
+                or asyncio.get_running_loop().time() > self._opener_wait):
+            if not settled:
+                self.set_timer(0.01, self._release_when_box_is_up)
+            return
+        self._opener = None
+        self._release_soon()
 
     def _release_soon(self) -> None:
         # Through this app's own queue: a key already in it is held like the rest.

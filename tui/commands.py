@@ -64,6 +64,9 @@ class Command:
     """Offered in the command palette (run on the main screen)."""
     key_display: str | None = None
     priority: bool = False
+    """Runs before the focused widget sees the key. Never for a key that acts on what was
+    typed (send, back out, confirm): it would run ahead of the characters of the same
+    terminal read still queued for the text box, and read the box without them."""
     help_theirs: str = ""
     """The help line when the open calendar is another person's, `{owner}` their name:
     Graph's organizer flag and response are the calendar owner's, not the user's."""
@@ -293,7 +296,8 @@ COMMANDS: tuple[Command, ...] = (
         "Back",
         "Back to the events pane",
     ),
-    # Cancel dialog
+    # Cancel dialog. No key here is a priority binding: each travels behind the characters
+    # typed before it, through the focused control, and acts on the whole comment.
     Command(
         "cancel-send",
         "cancel",
@@ -301,7 +305,6 @@ COMMANDS: tuple[Command, ...] = (
         "send",
         "Send cancellation",
         "Send the cancellation with the comment",
-        priority=True,
     ),
     Command(
         "cancel-scope",
@@ -310,7 +313,6 @@ COMMANDS: tuple[Command, ...] = (
         "toggle_scope",
         "Occurrence/series",
         "Switch between this occurrence and the whole series",
-        priority=True,
     ),
     Command(
         "cancel-back",
@@ -319,7 +321,6 @@ COMMANDS: tuple[Command, ...] = (
         "back",
         "Back",
         "Close without sending (the comment is kept)",
-        priority=True,
     ),
     # Bulk cancel
     Command(
@@ -329,7 +330,6 @@ COMMANDS: tuple[Command, ...] = (
         "send",
         "Send cancellations",
         "Cancel every listed meeting with the one comment",
-        priority=True,
     ),
     Command(
         "bulk-include",
@@ -338,7 +338,6 @@ COMMANDS: tuple[Command, ...] = (
         "toggle_include",
         "Include others",
         "Also send for the meetings you do not organize (Graph refuses those)",
-        priority=True,
     ),
     Command(
         "bulk-back",
@@ -347,7 +346,6 @@ COMMANDS: tuple[Command, ...] = (
         "back",
         "Back",
         "Close without sending (the comment is kept)",
-        priority=True,
     ),
     Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
     Command("results-close", "results", "escape", "close", "Close", "Close the results"),

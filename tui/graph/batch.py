@@ -158,6 +158,12 @@ class BulkCancel:
             unique.setdefault((ref.mailbox.key, ref.event_id), ref)
         self.refs = list(unique.values())
         self._iterator: AsyncGenerator[BatchItemOutcome, None] | None = None
+        self._put_on_wire: set[tuple[str, str]] = set()
+
+    def may_have_gone(self, ref: EventRef) -> bool:
+        """Whether a cancel of `ref` was handed to the network at least once (so, with no
+        outcome reported, it may have gone through); False: it was certainly never sent."""
+        return (ref.mailbox.key, ref.event_id) in self._put_on_wire
 
     def __aiter__(self) -> AsyncIterator[BatchItemOutcome]:
         if self._iterator is None:
@@ -247,6 +253,7 @@ class BulkCancel:
         async with slots:
             for item in chunk:
                 item.sends += 1
+                self._put_on_wire.add((item.ref.mailbox.key, item.ref.event_id))
             self.stats.batches += 1
             payload = build_batch([item.ref for item in chunk], self._body)
             try:

@@ -9,13 +9,20 @@ cancel sent is appended to the audit log, so nothing is sent unless the log can 
 records (checked before the look-ups and again just before sending); a record that still
 cannot be written is said on stderr and gives exit 7. Whatever fails once sending has begun
 never reads as "certainly not sent". An id given twice is sent once.
+
+Ctrl+C once sending began does not just stop: each event is reported as cancelled, unconfirmed
+(handed to the network, no answer yet; audited as such) or not-sent, and the exit code is 8.
+A reader that goes away (`| head`) stops no cancel: the rest go and are audited, stderr says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,7 +31,7 @@ from typing import Any
 
 from tui import audit
 from tui.drafts import Drafts, DraftsError
-from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, build_batch, cancel_body
+from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel, build_batch, cancel_body
 from tui.graph.client import GraphClient
 from tui.graph.errors import (
     AuthenticationRequired,
@@ -45,13 +52,20 @@ from tui.script.common import (
     guard,
     mailbox_from,
     prompt,
-    warn,
 )
+from tui.script.common import warn as _warn_on_stderr
 from tui.script.events import calendar_from, when_label
 from tui.script.exits import Exit, exit_for, worst
 from tui.widgets.format import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
+
+
+def warn(message: str) -> None:
+    """A message on stderr, when stderr can take it: a closed stderr (`2>&1 | head`) must
+    not stop cancels half way, nor turn the run's outcome into a quiet exit 0."""
+    with contextlib.suppress(OSError):
+        _warn_on_stderr(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +306,17 @@ class _Auditor:
             item, subject=event.subject if event else "", start=event.start if event else None,
             comment=self.comment, source="cli", account=self.account,
         )
+        return self._append(entry)
+
+    def record_unconfirmed(self, target: Target, why: str) -> bool:
+        """The record of a cancel that went out with no answer yet (an interrupt)."""
+        subject, _, _ = _timing(target.event)
+        entry = audit.entry_for(
+            target.ref, subject=subject, start=target.event.start if target.event else None,
+            comment=self.comment, error=RuntimeError(why), source="cli", account=self.account)
+        return self._append(entry)
+
+    def _append(self, entry: audit.AuditEntry) -> bool:
         try:
             audit.append(entry)
         except OSError as exc:
@@ -335,42 +360,111 @@ def _failure(error: BaseException) -> str:
     return error.message if isinstance(error, ScriptError) else describe_error(error)
 
 
-def _unconfirmed(target: Target, error: BaseException) -> Result:
-    """A cancel whose outcome was never reported because something failed once sending had
-    begun: it may have gone out."""
+def _unconfirmed(target: Target, error: BaseException | str) -> Result:
+    """A cancel whose outcome was never reported because something failed (or, as a str,
+    happened) once sending had begun: it may have gone out."""
     subject, when, start = _timing(target.event)
-    message = (f"cannot tell whether it was cancelled ({_failure(error)}); check with "
+    why = error if isinstance(error, str) else _failure(error)
+    message = (f"cannot tell whether it was cancelled ({why}); check with "
                "`cal365 events` before sending again")
     return Result(target.ref, subject, when, start, "unconfirmed", Exit.UNREACHABLE, True,
                   None, message)
 
 
-def _report(result: Result, as_json: bool) -> None:
+_INTERRUPTED = "interrupted (Ctrl+C) before Graph answered"
+
+
+def _not_sent(target: Target) -> Result:
+    """A cancel the interrupt stopped before it was handed to the network."""
+    return Result(target.ref, *_timing(target.event), "not-sent", Exit.ERROR, False,
+                  message="not sent: interrupted (Ctrl+C) before it went out")
+
+
+class _Stdout:
+    """Stdout for the outcomes. A reader that goes away (`| head`) must not stop cancels
+    already asked for half way: the rest still go, each is audited, and stderr says where
+    the outcomes are."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def write(self, emit: Callable[[], None]) -> None:
+        if self.closed:
+            return
+        try:
+            emit()
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self.closed = True
+            # Later writes, and Python's flush at exit, go nowhere instead of failing.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            warn("the output was closed; the cancels asked for still go, and each "
+                 f"outcome is written to the audit log {audit.log_path()} (see `cal365 audit`)")
+
+
+def _report(result: Result, as_json: bool, out: _Stdout) -> None:
     if not as_json:
-        emit_line(result.outcome, result.when, printable(result.subject or "-"),
-                  printable(result.ref.event_id))
-        sys.stdout.flush()
+        out.write(lambda: emit_line(result.outcome, result.when,
+                                        printable(result.subject or "-"),
+                                        printable(result.ref.event_id)))
     if result.message:
         name = printable(result.subject or result.ref.event_id, 80)
         warn(f"{name}: {result.message}")
+
+
+class _Interrupts:
+    """Once sending has ended (done or cut short by Ctrl+C), a further Ctrl+C must not cut
+    short the report of what became of each event and its audit records: it is ignored
+    until the report is out (local writes, quick)."""
+
+    def __init__(self) -> None:
+        self._previous: Any = None
+
+    def hold(self) -> None:
+        if self._previous is None:
+            with contextlib.suppress(ValueError):  # not the main thread: nothing to hold
+                self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
 
 
 def execute(
     args: argparse.Namespace, refs: list[EventRef], comment: str | None,
     ask: Callable[[list[Target], str | None], bool],
 ) -> int:
+    interrupts = _Interrupts()
+    try:
+        return _execute(args, refs, comment, ask, interrupts)
+    finally:
+        interrupts.restore()
+
+
+def _execute(
+    args: argparse.Namespace, refs: list[EventRef], comment: str | None,
+    ask: Callable[[list[Target], str | None], bool], interrupts: _Interrupts,
+) -> int:
     # Before any request: a log that cannot take the records means nothing may be sent.
     problem = check_audit([Target(ref, None) for ref in refs], comment)
     if problem is not None:
         raise ScriptError(Exit.ERROR, f"{problem}. Nothing was sent")
     unaudited, why = 0, ""
+    interrupted = False
+    out = _Stdout()
     with graph(args) as runs:
 
         async def prepare(session: Session) -> tuple[list[Target], str | None]:
             return await asyncio.gather(look_up(session.client, refs),
                                         signed_in_account(session.client))
 
-        targets, account = runs.run(prepare)
+        try:
+            targets, account = runs.run(prepare)
+        except KeyboardInterrupt:
+            raise ScriptError(Exit.INTERRUPTED, "interrupted; nothing was cancelled") from None
         results: dict[EventRef, Result] = {}
         sendable: list[Target] = []
         for target in targets:
@@ -379,10 +473,15 @@ def execute(
             else:
                 sendable.append(target)
         for result in results.values():
-            _report(result, args.json)
+            _report(result, args.json, out)
         events = {t.ref: t.event for t in sendable}
         # Asked outside the event loop, so Ctrl+C at the prompt stops at once.
-        if sendable and not args.yes and not ask(sendable, comment):
+        try:
+            declined = bool(sendable) and not args.yes and not ask(sendable, comment)
+        except KeyboardInterrupt:
+            prompt("\n")  # end the question's line
+            raise ScriptError(Exit.INTERRUPTED, "interrupted; nothing was cancelled") from None
+        if declined:
             warn("nothing was cancelled")
             results.update({ref: _declined(ref, event) for ref, event in events.items()})
         elif sendable and (problem := check_audit(sendable, comment)) is not None:
@@ -393,25 +492,41 @@ def execute(
                                           "take its record") for t in sendable})
         elif sendable:
             auditor = _Auditor(comment, account)
+            bulks: list[BulkCancel] = []
 
             async def send(session: Session) -> None:
+                bulk = session.client.cancel_many(list(events), comment)
+                bulks.append(bulk)
                 # One outcome per event, as each becomes known (batches finish in any order).
-                async for item in session.client.cancel_many(list(events), comment):
+                async for item in bulk:
                     audited = auditor.record(item, events[item.ref])
                     results[item.ref] = replace(_sent(item, events[item.ref]), audited=audited)
-                    _report(results[item.ref], args.json)
+                    _report(results[item.ref], args.json, out)
 
             failure: BaseException | None = None
             try:
                 runs.run(send)
+            except KeyboardInterrupt:
+                # Ctrl+C once sending began: say what became of each event, never just stop.
+                interrupted = True
+                interrupts.hold()
             except Exception as error:  # once sending began, never "certainly not sent"
                 warn(_failure(error))
                 failure = error
+            interrupts.hold()
             for target in sendable:  # any event the run gave no outcome for may have gone
-                if target.ref not in results:
+                if target.ref in results:
+                    continue
+                if interrupted and not (bulks and bulks[0].may_have_gone(target.ref)):
+                    results[target.ref] = _not_sent(target)
+                elif interrupted:
+                    results[target.ref] = replace(
+                        _unconfirmed(target, _INTERRUPTED),
+                        audited=auditor.record_unconfirmed(target, _INTERRUPTED))
+                else:
                     results[target.ref] = _unconfirmed(
                         target, failure or RuntimeError("Graph's answer named no outcome"))
-                    _report(results[target.ref], args.json)
+                _report(results[target.ref], args.json, out)
             unaudited, why = auditor.unwritten, auditor.reason
             _forget_drafts([r.ref for r in results.values() if r.outcome == "cancelled"])
     ordered = [results[ref] for ref in refs]
@@ -422,11 +537,25 @@ def execute(
              f" not in the audit log {audit.log_path()}: {why}. Do not send "
              f"{'them' if s else 'it'} again; free some space to keep recording cancels")
         codes.append(Exit.NOT_AUDITED)
+    if interrupted:
+        counts = {word: sum(r.outcome == word for r in ordered)
+                  for word in ("cancelled", "unconfirmed", "not-sent")}
+        warn(f"interrupted while sending: {counts['cancelled']} cancelled, "
+             f"{counts['unconfirmed']} unconfirmed (they may have gone through: check with "
+             f"`cal365 events` before sending again), {counts['not-sent']} not sent; "
+             "each event's outcome is above")
+        codes.append(Exit.SEND_INTERRUPTED)
     code = worst(codes)
     if args.json:
-        emit_json({"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
-                   "comment": comment, "results": [r.to_json() for r in ordered],
-                   "exitCode": int(code)})
+        document = {"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
+                    "comment": comment, "results": [r.to_json() for r in ordered],
+                    "exitCode": int(code)}
+        if interrupted:
+            document["interrupted"] = True
+        out.write(lambda: emit_json(document))
+    if out.closed and any(r.sent for r in ordered):
+        warn(f"the outcomes could not all be printed (the output was closed); cancels "
+             f"were sent: see `cal365 audit` (exit code {int(code)})")
     return int(code)
 
 

@@ -25,6 +25,7 @@ class Exit(IntEnum):
     AUTH = 5  # sign-in needed: no token, or Graph rejected it
     UNREACHABLE = 6  # Graph could not be reached or did not answer; a cancel may be unconfirmed
     NOT_AUDITED = 7  # a cancel was sent (outcome as reported) but its audit record not written
+    SEND_INTERRUPTED = 8  # Ctrl+C once cancels were going out: some may have gone through
     INTERRUPTED = 130  # Ctrl+C
 
 
@@ -45,17 +46,21 @@ exit codes:
   6    Graph unreachable or no answer (a cancel may or may not have gone through)
   7    a cancel was sent (its outcome as printed) but its audit record could not be
        written (disk full, state folder unusable): do not send it again
-  130  interrupted (Ctrl+C)
-  With several events the worst outcome wins: 5 > 6 > 7 > 1 > 3 > 4 > 0.
+  8    cancel interrupted (Ctrl+C) once cancels had begun to go out: some may have gone
+       through. Each event's line says cancelled, unconfirmed (it was on its way: check
+       before sending again) or not-sent; the audit log has the cancelled and unconfirmed
+  130  interrupted (Ctrl+C); for cancel, before any cancel went out
+  With several events the worst outcome wins: 8 > 5 > 6 > 7 > 1 > 3 > 4 > 0.
 """
 
 # Worst last: sign-in trouble stops the whole run; an unconfirmed cancel needs checking by
 # hand; a cancel sent but not audited is done, yet its record is missing: worse than any
 # refusal (1 must never hide that something went out); "not found" is often "already
-# cancelled", so it is the mildest failure.
+# cancelled", so it is the mildest failure. An interrupt once sending began outranks them
+# all: the run is cut short, and only 8 says that some cancels went and some did not.
 SEVERITY: tuple[Exit, ...] = (
     Exit.OK, Exit.NOT_FOUND, Exit.NOT_ORGANIZER, Exit.ERROR, Exit.NOT_AUDITED,
-    Exit.UNREACHABLE, Exit.AUTH,
+    Exit.UNREACHABLE, Exit.AUTH, Exit.SEND_INTERRUPTED,
     Exit.USAGE, Exit.INTERRUPTED,
 )
 

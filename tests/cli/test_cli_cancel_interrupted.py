@@ -1,0 +1,177 @@
+"""`cal365 cancel` cut short once cancels are going out: by Ctrl+C, or by a reader that
+goes away (`| head`). Either way the user learns what became of each event, the audit log
+has what is known, and the exit code never says nothing was sent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from tests.cli.conftest import Cal365
+from tui.fake import FakeGraph
+from tui.fake.bulk import add_meetings
+from tui.fake.faults import Fault
+from tui.script.exits import Exit
+
+
+def _start(fake: FakeGraph, home: Path, ids: list[str], *,
+           stderr: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CAL365_HOME": str(home), "CAL365_ACCESS_TOKEN": fake.token,
+           "CAL365_TIMEZONE": "Europe/Berlin", "PYTHONIOENCODING": "utf-8"}
+    env.pop("CAL365_GRAPH_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui", "cancel", *ids, "--comment", "Reorganisation", "--yes",
+         "--graph-url", fake.base_url],
+        stdout=subprocess.PIPE, stderr=stderr, env=env)
+
+
+def test_ctrl_c_while_sending_says_what_became_of_each_event(
+    fake_graph: FakeGraph, home: Path, run_cli: Cal365,
+) -> None:
+    # 120 cancels are six batches, four at a time: the first answers, the next four hang
+    # (they are on their way), the sixth waits for a free slot and is never sent.
+    ids = add_meetings(fake_graph.store, 120, raw_ids=True)
+    batch = r"/\$batch$"
+    fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                seconds=0.0, times=1))
+    hang = fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                       seconds=60.0, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            lines.append(raw.decode())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60  # a hang fails the test, it does not time anything
+    # Counted as each batch arrives: the first has answered, four are on their way, and the
+    # sixth waits for one of them to finish.
+    while not (len(lines) >= 20 and hang.fired >= 4):
+        assert process.poll() is None and time.monotonic() < deadline, lines
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == Exit.SEND_INTERRUPTED == 8
+    reader.join(timeout=10)
+    err = process.stderr.read().decode()
+    assert "Traceback" not in err
+    rows = [line.rstrip("\n").split("\t") for line in lines]
+    outcomes = Counter(row[0] for row in rows)
+    assert outcomes == {"cancelled": 20, "unconfirmed": 80, "not-sent": 20}, outcomes
+    assert sorted(row[3] for row in rows) == sorted(ids)  # every event has its line, once
+    assert "interrupted while sending: 20 cancelled, 80 unconfirmed" in err
+    assert "20 not sent" in err
+    assert "unexpected error" not in err
+    assert "before it went out" in err  # each event not sent is named on stderr too
+    # The audit log holds what is known: the cancelled and those on their way.
+    logged = run_cli("audit", "--json")  # `home` is this test's CAL365_HOME
+    assert logged.code == 0, logged.err
+    kept = Counter(entry["outcome"] for entry in logged.json)
+    assert kept == {"cancelled": 20, "unconfirmed": 80}
+
+
+def test_a_reader_gone_mid_cancel_stops_no_cancel_and_stderr_says_where_outcomes_are(
+    fake_graph: FakeGraph, home: Path, run_cli: Cal365,
+) -> None:
+    # Five batches, four at a time: the fifth is sent after the first outcome was printed,
+    # that is after the reader has gone.
+    ids = add_meetings(fake_graph.store, 100, raw_ids=True)
+    fake_graph.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
+                                seconds=0.5, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # `| head -0`: the reader is gone before the first line
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == Exit.OK  # every cancel went through, as asked
+    assert "Traceback" not in err and "Broken pipe" not in err
+    assert "the output was closed" in err and "cal365 audit" in err
+    sent = {n.event_id for n in fake_graph.store.sent_cancellations}
+    assert sent >= set(ids)
+    logged = run_cli("audit", "--json")
+    assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100}
+
+
+def test_ctrl_c_before_sending_says_nothing_was_cancelled(
+    fake_graph: FakeGraph, home: Path,
+) -> None:
+    ids = add_meetings(fake_graph.store, 3, raw_ids=True)
+    lookup = fake_graph.faults.add(Fault("latency", method="GET", path="/events/",
+                                         seconds=60.0, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    deadline = time.monotonic() + 60
+    while not lookup.fired:  # the look-ups are on their way; nothing is sent before them
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == Exit.INTERRUPTED == 130
+    err = process.stderr.read().decode()
+    assert "Traceback" not in err
+    assert "interrupted; nothing was cancelled" in err
+    assert process.stdout.read() == b""
+    assert not [r for r in fake_graph.requests if r.method == "POST"]
+
+
+def test_a_reader_gone_from_stdout_and_stderr_stops_no_cancel(
+    fake_graph: FakeGraph, home: Path, run_cli: Cal365,
+) -> None:
+    # `cal365 cancel … 2>&1 | head -0`: both streams closed. A meeting the user does not
+    # organize gets a refusal, said on stderr; that must not stop the other cancels either.
+    ids = add_meetings(fake_graph.store, 100, raw_ids=True)
+    theirs = fake_graph.store.find_events(
+        lambda e: not e["isOrganizer"] and e["type"] == "singleInstance")[0]["id"]
+    fake_graph.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
+                                seconds=0.5, times=None))
+    process = _start(fake_graph, home, [theirs, *ids], stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == Exit.NOT_ORGANIZER  # the run's own outcome, not 0
+    assert {n.event_id for n in fake_graph.store.sent_cancellations} >= set(ids)
+    logged = run_cli("audit", "--json")
+    assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100, "not-organizer": 1}
+
+
+def test_ctrl_c_pressed_again_while_the_outcomes_are_told_does_not_cut_them_short(
+    fake_graph: FakeGraph, home: Path,
+) -> None:
+    """An impatient user presses Ctrl+C again and again: the first stops the sending; the
+    others must not stop the report of what became of each event, nor turn its exit code
+    into 130 ("before any cancel went out")."""
+    ids = add_meetings(fake_graph.store, 120, raw_ids=True)
+    batch = r"/\$batch$"
+    fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                seconds=0.0, times=1))
+    hang = fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                       seconds=60.0, times=None))
+    process = _start(fake_graph, home, ids)
+    assert process.stdout is not None and process.stderr is not None
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            lines.append(raw.decode())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not (len(lines) >= 20 and hang.fired >= 4):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    # Ctrl+C, then again and again while the outcomes of the cut-short run are told.
+    while len(lines) < 60 and process.poll() is None and time.monotonic() < deadline:
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.002)
+    assert process.wait(timeout=30) == Exit.SEND_INTERRUPTED
+    reader.join(timeout=10)
+    assert len(lines) == 120
+    assert "Traceback" not in process.stderr.read().decode()
