@@ -41,6 +41,7 @@ from tui.script.common import (
     fake_if_demo,
     guard,
     retry_policy,
+    settings_of,
     timezone_name,
     warn,
 )
@@ -85,11 +86,9 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
             owner: Owner | None = DEMO_OWNER
         else:
             from tui.auth.cache import store_for
-            from tui.auth.config import load_settings
             from tui.auth.provider import MsalProvider
-            from tui.cli import auth_flags  # late: tui.cli imports this package
 
-            settings = load_settings(auth_flags(args))
+            settings = settings_of(args)
             if token:
                 # The token wins, as for every command: its own account's cache, keyed as
                 # a signed-in user's (see tui/auth/token_identity.py).
