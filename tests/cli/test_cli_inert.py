@@ -184,6 +184,22 @@ def test_cache_info_shows_a_hostile_state_folder_inertly(
     assert json.loads(run.out)["path"].startswith(str(folder))
 
 
+def test_a_broken_settings_file_under_a_hostile_folder_is_named_inertly(
+    run_cli: Cal365, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app with a bare token reads the settings too (for its account's cache): their
+    error names the file, whose path is the environment's text, inert as everywhere else."""
+    folder = tmp_path / f"home{OSC52}\u202e"
+    (folder / "config").mkdir(parents=True)
+    (folder / "config" / "config.toml").write_text("not = = toml\n", encoding="utf-8")
+    monkeypatch.setenv("CAL365_HOME", str(folder))
+    monkeypatch.setenv("CAL365_ACCESS_TOKEN", "a-token")
+    run = run_cli("--timezone", "UTC")
+    assert run.code == Exit.USAGE
+    assert_inert(run.out, run.err)
+    assert "cannot read" in run.err and "config.toml" in run.err
+
+
 @pytest.mark.parametrize("argv", [("events",), ("events", "--json"), ("calendars",)])
 def test_the_bytes_a_real_process_writes_carry_no_raw_control(
     fake_graph: FakeGraph, tmp_path: Path, argv: tuple[str, ...]
