@@ -142,6 +142,29 @@ async def test_over_ssh_o_shows_the_link_whole_and_says_the_copy_may_not_arrive(
         await wait_for(pilot, lambda: not isinstance(app.screen, LinkScreen))
 
 
+async def test_over_ssh_the_longest_link_o_accepts_is_shown_whole(
+    fake_graph: FakeGraph, firefox: RecordingBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link as long as the check lets through (MAX_LINK) is drawn to its last character:
+    selected by hand, a cut link would open the wrong page or none."""
+    from tui.links import MAX_LINK
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 51000 10.0.0.1 22")
+    prefix = "https://outlook.office365.com/owa/?itemid="
+    link = prefix + "A" * (MAX_LINK - len(prefix) - 1) + "Z"
+    serve_links(fake_graph, link)
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.web_link == link)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkScreen))
+        await pilot.pause()
+        assert app.clipboard == link
+        url = app.screen.query_one("#link-url")
+        drawn = url.render_lines(Region(0, 0, url.size.width, url.size.height))
+        assert "".join(s.text.rstrip() for s in drawn) == link
+
+
 async def test_y_says_how_to_get_the_copy_through_tmux(fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(160, 40)) as pilot:
         app = await loaded(pilot)
