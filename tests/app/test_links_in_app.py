@@ -3,16 +3,15 @@ a refused one says why in the status bar; with no browser here the link is shown
 
 from __future__ import annotations
 
-import io
 import webbrowser
 
 import pytest
-from rich.console import Console
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tests.app.helpers import loaded, make_app, select, wait_for
+from tests.app.screen_text import rendered_text
 from tui.fake import FakeGraph, Fault
 from tui.screens.link import LinkScreen
 
@@ -46,10 +45,8 @@ def firefox(monkeypatch: pytest.MonkeyPatch) -> RecordingBrowser:
 
 def shown(widget: Widget, width: int = 120) -> str:
     """What a widget shows, as text."""
-    console = Console(width=width, record=True, file=io.StringIO())
     assert isinstance(widget, Static)
-    console.print(widget.content)
-    return console.export_text()
+    return rendered_text(widget.content, width)
 
 
 def serve_links(fake: FakeGraph, link: str) -> None:
