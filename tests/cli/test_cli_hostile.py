@@ -51,13 +51,8 @@ def hostile_demo(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
             return super().start(listening)
 
     monkeypatch.setattr(tui.fake, "FakeGraph", Hostile)
-    def policy() -> RetryPolicy:
-        return RetryPolicy(sleep=_instant, deadline=1.0, max_retries=1, max_pages=40)
-
-    # Where each command looks it up: sync holds its own name for it, bound when it was
-    # first imported (by an earlier test, it would be the real policy, with a 120 s deadline).
-    for where in ("tui.script.common.retry_policy", "tui.script.sync.retry_policy"):
-        monkeypatch.setattr(where, policy)
+    monkeypatch.setattr("tui.script.common.retry_policy", lambda: RetryPolicy(
+        sleep=_instant, deadline=1.0, max_retries=1, max_pages=40))
     ACTIVE.clear()
     STARTED.clear()
     yield

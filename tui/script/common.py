@@ -186,9 +186,15 @@ def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
         base_url, token = fake.base_url, fake.token
     else:
         base_url, token = credentials(args)
-    client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
-                         on_wait=_tell_wait)
-    return Session(client, tz_name, zone(tz_name) or dt.UTC)
+    return Session(graph_client(args, base_url, token), tz_name, zone(tz_name) or dt.UTC)
+
+
+def graph_client(args: argparse.Namespace, base_url: str,
+                 token: str | TokenProvider) -> GraphClient:
+    """A Graph client as every script command has it: times in the options' zone, the
+    commands' retry policy, and each wait said on stderr."""
+    return GraphClient(base_url, token, timezone=timezone_name(args), policy=retry_policy(),
+                       on_wait=_tell_wait)
 
 
 def describe_error(error: BaseException) -> str:
