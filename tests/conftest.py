@@ -50,3 +50,47 @@ def machine_zone() -> Iterator[str]:
         else:
             os.environ["TZ"] = before
         time.tzset()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No usable OS keyring (as in CI or over SSH): every keyring call fails."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """An OS keyring in memory, for this test alone: its entries, by (service, name)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    entries: dict[tuple[str, str], str] = {}
+
+    class Backend(KeyringBackend):
+        priority = 10  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if entries.pop((service, username), None) is None:
+                raise PasswordDeleteError("not found")
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Backend())
+    try:
+        yield entries
+    finally:
+        keyring.set_keyring(previous)

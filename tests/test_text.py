@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.unsafe import UNSAFE_CATEGORIES, raw_controls
 from tui.text import REPLACEMENT, has_unsafe, inert, inert_json, inert_stream, raw_stream
-
-# Every category a terminal could obey, or that hides or reorders text.
-UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
-
-
-def unsafe_in(text: str) -> list[str]:
-    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES]
 
 
 def every_unsafe_character() -> list[str]:
@@ -45,7 +39,7 @@ def every_unsafe_character() -> list[str]:
 ])
 def test_each_class_of_character_is_made_inert(hostile: str, shown: str) -> None:
     assert inert(hostile) == shown
-    assert unsafe_in(inert(hostile)) == []
+    assert raw_controls(inert(hostile)) == []
 
 
 def test_every_unsafe_character_of_unicode_is_covered() -> None:
@@ -53,8 +47,8 @@ def test_every_unsafe_character_of_unicode_is_covered() -> None:
     Python's Unicode database, so a newer Unicode's format character cannot slip by."""
     everything = "".join(every_unsafe_character())
     assert len(everything) > 2000  # surrogates alone are 2048: the scan did run
-    assert unsafe_in(inert(everything, None)) == []
-    assert unsafe_in(inert(everything, None, lines=True).replace("\n", "")) == []
+    assert raw_controls(inert(everything, None)) == []
+    assert raw_controls(inert(everything, None, lines=True).replace("\n", "")) == []
 
 
 def test_the_quick_check_finds_every_unsafe_character_in_any_company() -> None:
@@ -94,7 +88,7 @@ def test_inert_is_idempotent_and_leaves_nothing_unsafe(text: str, limit: int,
     once = inert(text, limit, lines=lines)
     assert inert(once, limit, lines=lines) == once
     assert len(once) <= limit
-    assert unsafe_in(once.replace("\n", "") if lines else once) == []
+    assert raw_controls(once.replace("\n", "") if lines else once) == []
 
 
 @given(st.recursive(
@@ -104,7 +98,7 @@ def test_inert_is_idempotent_and_leaves_nothing_unsafe(text: str, limit: int,
 def test_json_keeps_the_data_and_escapes_every_unsafe_character(document: object) -> None:
     written = inert_json(json.dumps(document, ensure_ascii=False, indent=2))
     assert json.loads(written) == document
-    assert unsafe_in(written.replace("\n", "")) == []
+    assert raw_controls(written.replace("\n", "")) == []
     written.encode("utf-8")  # no lone surrogate left raw to fail the write
 
 
@@ -150,7 +144,7 @@ def test_an_error_line_is_one_bounded_inert_line_that_keeps_its_request_id() -> 
     huge = GraphError(500, "Err\x1b[2J" * 1000, "line one\nline two\u202e " * 100_000,
                       "req-\x9b-42")
     line = describe(huge)
-    assert len(line) <= LINE_LIMIT and "\n" not in line and unsafe_in(line) == []
+    assert len(line) <= LINE_LIMIT and "\n" not in line and raw_controls(line) == []
     assert line.endswith("(request-id req-�-42)")
     aadsts = SignInFailed("AADSTS70000: The grant was refused.\r\nTrace ID: t-1\r\n"
                           "Correlation ID: c-2\r\nTimestamp: 2026-12-07 " + "x" * 600)

@@ -119,3 +119,10 @@ def test_every_form_of_a_day_keeps_to_the_range(text: str, today: dt.date) -> No
     assert today.weekday() != 4  # friday is days away
     with pytest.raises(ValueError, match="cal365 shows dates from 1900 to 2999"):
         parse_day(text, today)
+
+
+def test_the_longest_window_is_the_graph_layers() -> None:
+    """`span` alone holds a command's window to what one calendarView request may ask."""
+    from tui.graph.client import MAX_WINDOW
+
+    assert dt.timedelta(days=MAX_DAYS) == MAX_WINDOW

@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -125,6 +126,16 @@ def check_writable(size: int) -> Path:
     except OSError as error:
         raise AuditUnwritable(target, file_problem(error)) from error
     return target
+
+
+def cannot_record(subjects: Iterable[str], comment: str | None) -> str | None:
+    """Why the log cannot take the records of cancels of events with these subjects now
+    (None: it can), for the app and `cal365 cancel` to check before anything is sent."""
+    try:
+        check_writable(sum(record_size(subject, comment) for subject in subjects))
+    except AuditUnwritable as problem:
+        return str(problem)
+    return None
 
 
 def outcome_for(error: BaseException | None) -> Outcome:

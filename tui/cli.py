@@ -283,7 +283,7 @@ def _run_app(args: argparse.Namespace) -> int:
         try:
             demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
         except ConfigError as error:
-            print(f"cal365: {inert(str(error), None, lines=True)}", file=sys.stderr)
+            _say(str(error))
             return 2
         # In a process of its own where that is safe: its start-up then runs beside ours,
         # and whether it serves is known just before the app starts (ChildGraph.wait_ready).
@@ -320,8 +320,8 @@ def _run_app(args: argparse.Namespace) -> int:
 
         try:
             token_settings = load_settings(auth_flags(args))
-        except ConfigError as error:
-            print(f"cal365: {error}", file=sys.stderr)
+        except ConfigError as error:  # it names a file, under a folder from the environment
+            _say(str(error))
             return 2
         # The token's account has its cache, keyed as when it signs in (tenant and object
         # id from the token's claims, offline: see tui/auth/token_identity.py). Graph checks
@@ -366,7 +366,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if not args.demo:
         problem = _check_graph_url(base_url)
         if problem:
-            print(f"cal365: {inert(problem, None, lines=True)}", file=sys.stderr)
+            _say(problem)
             return 2
 
     head_start = None
@@ -436,8 +436,13 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _demo_not_started(error: Exception) -> int:
-    print(f"cal365: {inert(str(error), None, lines=True)}", file=sys.stderr)
+    _say(str(error))
     return 1
+
+
+def _say(message: str) -> None:
+    """A line on stderr that may carry a file's, the environment's or a server's text."""
+    print(f"cal365: {inert(message, None, lines=True)}", file=sys.stderr)
 
 
 def _frame_fit(timezone: str, days: int) -> str | None:

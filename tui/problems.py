@@ -60,7 +60,7 @@ def _words(error: BaseException) -> str:
         text = f"{_REFUSALS[error.code]}. Graph: {message} ({error.status} {code}"
         return text + (f", request-id {request_id})" if request_id else ")")
     if isinstance(error, SignInRequired):  # AADSTS text, with the ids administrators need
-        return inert(error.message, LINE_LIMIT)
+        return error.message  # whole: `describe` makes the line inert and bounds it
     if isinstance(error, KeyringUnavailable):
         return f"the OS keyring is not usable: {_bounded(error.reason)}"
     if isinstance(error, OrganizerRequired):

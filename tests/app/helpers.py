@@ -63,6 +63,11 @@ async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Even
     return current
 
 
+def cancellable(event: Event) -> bool:
+    """A meeting the user may cancel, with attendees to notify."""
+    return event.is_organizer and not event.is_cancelled and bool(event.attendees)
+
+
 def cancel_posts(fake: FakeGraph) -> list[object]:
     return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/cancel")]
 

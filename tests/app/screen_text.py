@@ -1,4 +1,5 @@
-"""The screen as the user sees it: every line of the top screen over the ones under it."""
+"""The screen as the user sees it: every line of the top screen over the ones under it; and
+what one renderable shows, as text."""
 
 from __future__ import annotations
 
@@ -19,3 +20,10 @@ def screen_lines(app: Cal365App) -> list[str]:
                       force_terminal=True, color_system="truecolor", legacy_windows=False)
     console.print(update)
     return console.export_text(styles=False).splitlines()[:height]
+
+
+def rendered_text(renderable: object, width: int = 200) -> str:
+    """What `renderable` (a widget's content, a table) shows, as text, `width` cells wide."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()

@@ -8,18 +8,20 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import (
+    cancel_posts,
+    cancellable,
+    loaded,
+    make_app,
+    select,
+    wait_for,
+)
 from tests.diskfull import MODES, fill_audit_disk
 from tui import audit
 from tui.fake import FakeGraph
-from tui.graph import Event
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
-
-
-def cancellable(event: Event) -> bool:
-    return event.is_organizer and not event.is_cancelled and bool(event.attendees)
 
 
 async def test_an_unwritable_audit_log_sends_nothing_and_keeps_the_comment(

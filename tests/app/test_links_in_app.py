@@ -3,16 +3,15 @@ a refused one says why in the status bar; with no browser here the link is shown
 
 from __future__ import annotations
 
-import io
 import webbrowser
 
 import pytest
-from rich.console import Console
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tests.app.helpers import loaded, make_app, select, wait_for
+from tests.app.screen_text import rendered_text
 from tui.fake import FakeGraph, Fault
 from tui.screens.link import LinkScreen
 
@@ -46,10 +45,8 @@ def firefox(monkeypatch: pytest.MonkeyPatch) -> RecordingBrowser:
 
 def shown(widget: Widget, width: int = 120) -> str:
     """What a widget shows, as text."""
-    console = Console(width=width, record=True, file=io.StringIO())
     assert isinstance(widget, Static)
-    console.print(widget.content)
-    return console.export_text()
+    return rendered_text(widget.content, width)
 
 
 def serve_links(fake: FakeGraph, link: str) -> None:
@@ -140,6 +137,29 @@ async def test_over_ssh_o_shows_the_link_whole_and_says_the_copy_may_not_arrive(
         assert "tmux" in shown(dialog.query_one("#link-explain"))
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LinkScreen))
+
+
+async def test_over_ssh_the_longest_link_o_accepts_is_shown_whole(
+    fake_graph: FakeGraph, firefox: RecordingBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link as long as the check lets through (MAX_LINK) is drawn to its last character:
+    selected by hand, a cut link would open the wrong page or none."""
+    from tui.links import MAX_LINK
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 51000 10.0.0.1 22")
+    prefix = "https://outlook.office365.com/owa/?itemid="
+    link = prefix + "A" * (MAX_LINK - len(prefix) - 1) + "Z"
+    serve_links(fake_graph, link)
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.web_link == link)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkScreen))
+        await pilot.pause()
+        assert app.clipboard == link
+        url = app.screen.query_one("#link-url")
+        drawn = url.render_lines(Region(0, 0, url.size.width, url.size.height))
+        assert "".join(s.text.rstrip() for s in drawn) == link
 
 
 async def test_y_says_how_to_get_the_copy_through_tmux(fake_graph: FakeGraph) -> None:

@@ -3,13 +3,11 @@ in it stays text ("[@click=app.quit]" would be an action, "[link=…]" a termina
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
 from textual.content import Content
 from textual.widgets import Tree
 
 from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.screen_text import rendered_text
 from tui.fake import FakeGraph, Fault
 from tui.screens.help import help_table
 from tui.widgets.calendar_tree import CalendarTree
@@ -20,9 +18,7 @@ SHORT = "[b]Boss[/b][@click=app.quit]Q[/]"  # fits a pane title whole
 
 
 def shown(renderable: object) -> str:
-    console = Console(width=300, record=True, file=io.StringIO())
-    console.print(renderable)
-    return console.export_text()
+    return rendered_text(renderable, 300)
 
 
 async def test_a_calendar_named_with_markup_is_titled_literally(fake_graph: FakeGraph) -> None:

@@ -7,15 +7,17 @@ import json
 
 from textual.widgets import Button, Checkbox, TextArea
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import (
+    cancel_posts,
+    cancellable,
+    loaded,
+    make_app,
+    select,
+    wait_for,
+)
 from tui.fake import FakeGraph
-from tui.graph import Event
 from tui.screens.bulk import BulkCancelScreen
 from tui.screens.cancel import CancelScreen
-
-
-def cancellable(event: Event) -> bool:
-    return event.is_organizer and not event.is_cancelled and bool(event.attendees)
 
 
 async def test_typing_after_a_stray_tab_goes_to_the_comment_and_enter_does_not_send(

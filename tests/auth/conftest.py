@@ -25,35 +25,6 @@ def idp(tmp_path: Path) -> Iterator[FakeIdP]:
     yield from running(tmp_path)
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
-    import keyring
-    from keyring.backend import KeyringBackend
-    from keyring.errors import PasswordDeleteError
-
-    entries: dict[tuple[str, str], str] = {}
-
-    class Backend(KeyringBackend):
-        priority = 10  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return entries.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            entries[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if entries.pop((service, username), None) is None:
-                raise PasswordDeleteError("not found")
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Backend())
-    try:
-        yield entries
-    finally:
-        keyring.set_keyring(previous)
-
-
 def settings_for(idp: FakeIdP, **overrides: str) -> Settings:
     flags = {
         "client_id": idp.client_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,19 +29,6 @@ def env(idp: FakeIdP, home: Path, monkeypatch: pytest.MonkeyPatch) -> FakeIdP:
     monkeypatch.setenv("CAL365_CA_BUNDLE", idp.ca_path)
     idp.pending_polls = 0
     return idp
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    import keyring
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.conftest import memory_keyring  # noqa: F401  (a fixture)
 from tui.cache import CacheStore, Owner
 from tui.cache.cipher import FernetCipher
 from tui.fake import seed

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import Cal365, Run
-from tests.cli.test_cli_inert import raw_controls
+from tests.unsafe import raw_controls
 from tui.fake import FakeGraph, Fault
 from tui.fake.hostile import HOSTILE_TEXT
 from tui.graph.policy import RetryPolicy
@@ -77,7 +77,8 @@ def _bounded(run_cli: Cal365, *argv: str) -> Run:
 def _check(run: Run) -> None:
     assert run.code in DOCUMENTED, (run.code, run.err)
     assert "Traceback" not in run.err and "unexpected error" not in run.err, run.err
-    assert raw_controls(run.out) == [] and raw_controls(run.err) == [], (run.out, run.err)
+    assert raw_controls(run.out, "\t\n") == [] and raw_controls(run.err, "\t\n") == [], (
+        run.out, run.err)
     for output in (run.out, run.err):
         assert "\x1b" not in output and "\x07" not in output and "\ud800" not in output
 

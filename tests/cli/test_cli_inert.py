@@ -8,13 +8,13 @@ commands print must carry none of them, while --json keeps the data exact for a 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import Cal365, FakeTerminal
+from tests.unsafe import raw_controls
 from tui import audit
 from tui.fake import FakeGraph, Fault
 from tui.fake.bulk import add_meetings
@@ -25,19 +25,11 @@ OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # would put "rm -rf ~" on the clipboard
 HOSTILE = f"Lunch\x1b[2J{OSC52}\x9b31m\x9d0;pwned\x9c \u202egnp.exe\u2066 x\u200by\u2028z\x7f"
 CODE = "ErrorAccessDenied\x1b[5m\u202e"
 WINDOW = ("--from", "2026-11-23", "--to", "2026-11-24")  # the fake's today (conftest)
-RAW_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
-
-
-def raw_controls(text: str) -> list[str]:
-    """Every character of `text` a terminal could obey or that hides text; tabs and line
-    breaks are the format of the output itself."""
-    return [f"U+{ord(c):04X}" for c in text
-            if unicodedata.category(c) in RAW_CATEGORIES and c not in "\t\n"]
 
 
 def assert_inert(*outputs: str) -> None:
-    for output in outputs:
-        assert raw_controls(output) == [], output
+    for output in outputs:  # tabs and line breaks are the format of the output itself
+        assert raw_controls(output, "\t\n") == [], output
         assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
 
 
@@ -182,6 +174,22 @@ def test_cache_info_shows_a_hostile_state_folder_inertly(
         assert run.code == Exit.OK, run.err
         assert_inert(run.out, run.err)
     assert json.loads(run.out)["path"].startswith(str(folder))
+
+
+def test_a_broken_settings_file_under_a_hostile_folder_is_named_inertly(
+    run_cli: Cal365, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app with a bare token reads the settings too (for its account's cache): their
+    error names the file, whose path is the environment's text, inert as everywhere else."""
+    folder = tmp_path / f"home{OSC52}\u202e"
+    (folder / "config").mkdir(parents=True)
+    (folder / "config" / "config.toml").write_text("not = = toml\n", encoding="utf-8")
+    monkeypatch.setenv("CAL365_HOME", str(folder))
+    monkeypatch.setenv("CAL365_ACCESS_TOKEN", "a-token")
+    run = run_cli("--timezone", "UTC")
+    assert run.code == Exit.USAGE
+    assert_inert(run.out, run.err)
+    assert "cannot read" in run.err and "config.toml" in run.err
 
 
 @pytest.mark.parametrize("argv", [("events",), ("events", "--json"), ("calendars",)])

@@ -123,19 +123,12 @@ def test_the_app_with_a_bare_token_starts_warm_from_its_cache(
     assert sorted(shown) == sorted(cached)
 
 
+@pytest.mark.usefixtures("no_keyring")
 def test_with_no_keyring_the_token_gets_the_same_explicit_cache_choice(
     cal365: Cal365, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import keyring
-    from keyring.backends import fail
-
     monkeypatch.delenv("CAL365_CACHE")
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        run = cal365("sync", *WINDOW)
-    finally:
-        keyring.set_keyring(previous)
+    run = cal365("sync", *WINDOW)
     assert run.code == Exit.ERROR
     assert "--cache plaintext" in run.err and "Traceback" not in run.err
     assert not cache_path("default").exists()

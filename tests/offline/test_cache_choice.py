@@ -4,13 +4,11 @@ the settings and labels around sync."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.app.helpers import ZONE, wait_for
-from tests.auth.conftest import memory_keyring  # noqa: F401  (a fixture)
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.auth.config import ConfigError, Settings, load_settings
@@ -21,19 +19,6 @@ from tui.graph import GraphClient
 from tui.opening import demo_settings, opener
 from tui.paths import demo_files
 from tui.sync import DEMO_OWNER, freshness
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    import keyring
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.mark.usefixtures("no_keyring")
@@ -61,7 +46,7 @@ def test_a_real_account_without_a_keyring_must_choose() -> None:
 
 
 def test_the_demo_with_a_keyring_keeps_an_encrypted_cache(
-    memory_keyring: dict[tuple[str, str], str],  # noqa: F811
+    memory_keyring: dict[tuple[str, str], str],
 ) -> None:
     with demo_files():
         store = opener(demo_settings(), lambda: DEMO_OWNER, quiet=True)()

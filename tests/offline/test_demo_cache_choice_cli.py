@@ -4,7 +4,6 @@ keyring its calendar cache is memory only, so `--demo sync` syncs into memory an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,46 +13,6 @@ from tui.script.exits import Exit
 
 DEMO = ("--demo", "--date", "2026-11-23", "--timezone", "Europe/Berlin")
 WINDOW = ("--from", "2026-11-23", "--to", "2026-11-25")
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    import keyring
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[None]:
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    entries: dict[tuple[str, str], str] = {}
-
-    class Backend(KeyringBackend):
-        priority = 10  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return entries.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            entries[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            entries.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Backend())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 def _files(home: Path) -> list[Path]:

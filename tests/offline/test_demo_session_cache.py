@@ -5,7 +5,6 @@ the head start (nothing earlier to show)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -28,17 +27,7 @@ from tui.window import Window
 DAYS = 14
 
 
-@pytest.fixture(autouse=True)
-def no_keyring() -> Iterator[None]:
-    import keyring
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("no_keyring")  # every test: no usable keyring
 
 
 @pytest.fixture(autouse=True)

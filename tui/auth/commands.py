@@ -28,11 +28,15 @@ from tui.text import inert_stream, raw_stream
 SETUP_DOCS = 'README.md, section "Signing in", step "1. Register the app"'
 
 
-def settings_or_exit(flags: Mapping[str, str | None], err: TextIO) -> Settings | None:
+def settings_or_exit(flags: Mapping[str, str | None], err: TextIO, *,
+                     registration: bool = True) -> Settings | None:
+    """The settings, or None once the reason is on `err`; `registration`: an app
+    registration (client id) is required too."""
     err = inert_stream(err)  # a settings file's text is untrusted too
     try:
         settings = load_settings(flags)
-        settings.require_client_id()
+        if registration:
+            settings.require_client_id()
     except ConfigError as exc:
         print(f"cal365: {exc}", file=err)
         return None
@@ -178,10 +182,8 @@ def logout(
     """
     # Every line here may carry text from the sign-in service, the token cache or a file.
     out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
-    try:
-        settings = load_settings(flags)
-    except ConfigError as exc:
-        print(f"cal365: {exc}", file=err)
+    settings = settings_or_exit(flags, err, registration=False)
+    if settings is None:
         return Exit.USAGE
     removed: list[str] = []
     status = Exit.OK
@@ -227,10 +229,8 @@ def whoami(
 ) -> int:
     # Every line here may carry text from the sign-in service, the token cache or a file.
     out, err = inert_stream(out or sys.stdout), inert_stream(err or sys.stderr)
-    try:
-        settings = load_settings(flags)
-    except ConfigError as exc:
-        print(f"cal365: {exc}", file=err)
+    settings = settings_or_exit(flags, err, registration=False)
+    if settings is None:
         return Exit.USAGE
     if not settings.client_id:
         # The answer first, in one line; the setup steps are for when one wants them.

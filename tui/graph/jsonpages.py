@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -81,9 +82,14 @@ def text_of(data: bytes) -> str:
 def decode(data: bytes | str) -> Any:
     """A JSON body from the server, as `json.loads` would give it but safe to pass on (see
     the module's docstring); ValueError for anything that is not one JSON value."""
+    return _safely(data, _DECODER.decode)
+
+
+def _safely(data: bytes | str, parse: Callable[[str], Any]) -> Any:
+    """`parse` the body as text, with what the module's docstring promises around it."""
     text = text_of(data) if isinstance(data, bytes) else data
     try:
-        value = _DECODER.decode(text)
+        value = parse(text)
     except RecursionError as exc:  # nested deeper than the decoder goes
         raise ValueError("JSON nested too deeply") from exc
     return clean(value) if _SURROGATE_ESCAPE.search(text) else value
@@ -127,12 +133,7 @@ def clean(value: Any) -> Any:
 
 def loads(data: bytes | str) -> Any:
     """Like `decode`; the top-level object's array members are decoded per item."""
-    text = text_of(data) if isinstance(data, bytes) else data
-    try:
-        value = _loads(text)
-    except RecursionError as exc:
-        raise ValueError("JSON nested too deeply") from exc
-    return clean(value) if _SURROGATE_ESCAPE.search(text) else value
+    return _safely(data, _loads)
 
 
 def _loads(text: str) -> Any:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import bindings
+from tui.links import MAX_LINK
 from tui.widgets.format import printable
 from tui.widgets.key_bar import KeyBar
 
@@ -38,7 +39,8 @@ class LinkScreen(ModalScreen[None]):
             yield Static(f"Outlook link of {printable(self._what, 120)}", id="link-title",
                          markup=False)
             yield Static(EXPLAIN, id="link-explain", markup=False)
-            yield Static(printable(self._link), id="link-url", markup=False)
+            # Whole: the check lets links through up to MAX_LINK, longer than a line's bound.
+            yield Static(printable(self._link, MAX_LINK), id="link-url", markup=False)
             yield Static("Esc closes", id="link-hint", markup=False)
         yield KeyBar()
 

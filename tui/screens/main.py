@@ -1136,12 +1136,8 @@ class MainScreen(CachedScreen):
     async def _audit_blocks(self, events: list[Event], comment: str) -> str | None:
         """Why nothing may be sent: the audit log cannot take these cancels' records now
         (checked off the UI thread, just before sending); None when it can."""
-        size = sum(audit.record_size(e.subject, comment) for e in events)
-        try:
-            await asyncio.to_thread(audit.check_writable, size)
-        except audit.AuditUnwritable as problem:
-            return str(problem)
-        return None
+        return await asyncio.to_thread(audit.cannot_record, [e.subject for e in events],
+                                       comment)
 
     async def _audit(self, entry: audit.AuditEntry) -> str | None:
         """Append to the audit log off the UI thread. The cancel has gone out, so a failure

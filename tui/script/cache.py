@@ -10,10 +10,18 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from tui.auth.config import ConfigError, Settings, load_settings
+from tui.auth.config import ConfigError, Settings
 from tui.cache import CacheInfo, cache_path, inspect, key_for, remove_cache
 from tui.graph.timezones import zone
-from tui.script.common import ScriptError, emit_json, guard, tell, timezone_name, warn
+from tui.script.common import (
+    ScriptError,
+    emit_json,
+    guard,
+    settings_of,
+    tell,
+    timezone_name,
+    warn,
+)
 from tui.script.exits import Exit
 
 _MODES = {
@@ -25,14 +33,12 @@ _MODES = {
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from tui.cli import auth_flags  # late: tui.cli imports this package
+    if not getattr(args, "demo", False):
+        return settings_of(args)
+    from tui.opening import demo_settings  # the demo's own cache, as `cal365 --demo` keeps it
 
     try:
-        if getattr(args, "demo", False):  # the demo's own cache, as `cal365 --demo` keeps it
-            from tui.opening import demo_settings
-
-            return demo_settings(getattr(args, "cache", None))
-        return load_settings(auth_flags(args))
+        return demo_settings(getattr(args, "cache", None))
     except ConfigError as error:
         raise ScriptError(Exit.USAGE, str(error)) from error
 

@@ -330,12 +330,7 @@ class _Auditor:
 
 def check_audit(targets: list[Target], comment: str | None) -> str | None:
     """Why the audit log cannot take the records of these cancels now (None: it can)."""
-    size = sum(audit.record_size(t.event.subject if t.event else "", comment) for t in targets)
-    try:
-        audit.check_writable(size)
-    except audit.AuditUnwritable as problem:
-        return str(problem)
-    return None
+    return audit.cannot_record([t.event.subject if t.event else "" for t in targets], comment)
 
 
 def _forget_drafts(refs: list[EventRef]) -> None:

@@ -30,6 +30,7 @@ from tui.script.exits import Exit, exit_for
 from tui.text import inert, inert_json
 
 if TYPE_CHECKING:
+    from tui.auth.config import Settings
     from tui.fake import FakeGraph
 
 
@@ -58,18 +59,26 @@ def mailbox_from(args: argparse.Namespace) -> Mailbox:
     return default_mailbox(args)
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The profile's settings as the options and CAL365_* name them; a bad setting is a
+    usage error."""
+    from tui.auth.config import ConfigError, load_settings
+    from tui.cli import auth_flags  # late: tui.cli imports this package
+
+    try:
+        return load_settings(auth_flags(args))
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+
+
 def default_mailbox(args: argparse.Namespace) -> Mailbox:
     """The mailbox when none is named: the user's own, or in app-only mode (an app has no
     "me") the one the settings name, as the app opens it."""
     if getattr(args, "demo", False) or os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         return ME
-    from tui.auth.config import ConfigError, load_settings
-    from tui.cli import APP_ONLY_NEEDS_MAILBOX, auth_flags  # late: tui.cli imports us
+    from tui.cli import APP_ONLY_NEEDS_MAILBOX  # late: tui.cli imports us
 
-    try:
-        settings = load_settings(auth_flags(args))
-    except ConfigError as error:
-        raise ScriptError(Exit.USAGE, str(error)) from error
+    settings = settings_of(args)
     if not settings.app_only:
         return ME
     if not settings.mailbox:
@@ -157,14 +166,10 @@ NOT_SIGNED_IN = (
 def signed_in(args: argparse.Namespace) -> tuple[str, TokenProvider]:
     """The profile's sign-in, as the app uses it (tui.auth.provider.MsalProvider)."""
     from tui.auth.cache import store_for
-    from tui.auth.config import ConfigError, load_settings
     from tui.auth.provider import MsalProvider
-    from tui.cli import _check_graph_url, auth_flags  # late: tui.cli imports this package
+    from tui.cli import _check_graph_url  # late: tui.cli imports this package
 
-    try:
-        settings = load_settings(auth_flags(args))
-    except ConfigError as error:
-        raise ScriptError(Exit.USAGE, str(error)) from error
+    settings = settings_of(args)
     if not settings.client_id:
         raise ScriptError(Exit.AUTH, NOT_SIGNED_IN)
     problem = _check_graph_url(settings.graph_root)  # the cloud's, or --graph-url's
@@ -181,9 +186,15 @@ def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
         base_url, token = fake.base_url, fake.token
     else:
         base_url, token = credentials(args)
-    client = GraphClient(base_url, token, timezone=tz_name, policy=retry_policy(),
-                         on_wait=_tell_wait)
-    return Session(client, tz_name, zone(tz_name) or dt.UTC)
+    return Session(graph_client(args, base_url, token), tz_name, zone(tz_name) or dt.UTC)
+
+
+def graph_client(args: argparse.Namespace, base_url: str,
+                 token: str | TokenProvider) -> GraphClient:
+    """A Graph client as every script command has it: times in the options' zone, the
+    commands' retry policy, and each wait said on stderr."""
+    return GraphClient(base_url, token, timezone=timezone_name(args), policy=retry_policy(),
+                       on_wait=_tell_wait)
 
 
 def describe_error(error: BaseException) -> str:

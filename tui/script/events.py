@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from tui.audit import mailbox_label
-from tui.graph.client import MAX_WINDOW
 from tui.graph.models import Event, Person
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, Mailbox
@@ -51,9 +50,7 @@ def window(args: argparse.Namespace, tz: dt.tzinfo) -> tuple[dt.datetime, dt.dat
         raise ScriptError(Exit.USAGE, str(error)) from error
     start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    if end - start > MAX_WINDOW:
-        raise ScriptError(Exit.USAGE, f"Graph shows at most {MAX_WINDOW.days} days at once")
-    return start, end
+    return start, end  # at most MAX_DAYS whole days: `span` holds it to Graph's limit
 
 
 def _person(person: Person) -> dict[str, str]:

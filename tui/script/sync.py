@@ -26,7 +26,7 @@ from tui.auth.token_identity import (
     identity_from_token,
 )
 from tui.cache import CacheError, CacheStore, Owner, keyring_advice
-from tui.graph.client import GraphClient, TokenProvider
+from tui.graph.client import TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
 from tui.opening import demo_settings
@@ -39,8 +39,9 @@ from tui.script.common import (
     emit_json,
     emit_line,
     fake_if_demo,
+    graph_client,
     guard,
-    retry_policy,
+    settings_of,
     timezone_name,
     warn,
 )
@@ -85,11 +86,9 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
             owner: Owner | None = DEMO_OWNER
         else:
             from tui.auth.cache import store_for
-            from tui.auth.config import load_settings
             from tui.auth.provider import MsalProvider
-            from tui.cli import auth_flags  # late: tui.cli imports this package
 
-            settings = load_settings(auth_flags(args))
+            settings = settings_of(args)
             if token:
                 # The token wins, as for every command: its own account's cache, keyed as
                 # a signed-in user's (see tui/auth/token_identity.py).
@@ -170,8 +169,7 @@ def run_sync(args: argparse.Namespace) -> int:
             else:
                 assert opened.provider is not None
                 base_url, token = opened.settings.graph_root, opened.provider
-            client = GraphClient(base_url, token, timezone=timezone_name(args),
-                                 policy=retry_policy(), on_wait=lambda n: warn(n.message))
+            client = graph_client(args, base_url, token)
             controller = SyncController(opened.store, client, tz)
 
             async def main() -> list[WindowSummary]:
