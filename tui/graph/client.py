@@ -90,11 +90,18 @@ class DeadlinePassed(httpx.TimeoutException):
     tried again, a write's outcome is unknown (it may have been processed)."""
 
 
-class _TooLarge(Exception):
-    def __init__(self, status: int, limit: int) -> None:
-        size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
-        super().__init__(f"Graph's answer is larger than {size}")
+class _Unreadable(Exception):
+    """An answer that came but cannot be read: too large, or its Content-Encoding lies (a
+    "gzip" body that is not gzip). Its status is known; what it says is not."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
         self.status = status
+
+
+def _too_large(status: int, limit: int) -> _Unreadable:
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
+    return _Unreadable(status, f"Graph's answer is larger than {size}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +338,17 @@ class GraphClient:
         """
         if not url.lower().startswith(("http://", "https://")):
             url = self.base_url + url
-        elif _origin(url) != _origin(self.base_url):
+        try:
+            # A link from a response, or a path holding an id from one, may be no URL at
+            # all (a NUL, an open IPv6 bracket, 100 KB long): refused before anything goes.
+            httpx.URL(url)
+            origin = _origin(url)
+        except (ValueError, httpx.InvalidURL) as bad:
+            raise GraphError(
+                502, "InvalidResponse",
+                f"Graph answered with a link or id that is not a usable URL ({bad})", None,
+            ) from bad
+        if origin != _origin(self.base_url):
             # A link from a response (nextLink, deltaLink) to another server: the token
             # would go with it. Graph's own links stay on the server that sent them.
             raise GraphError(
@@ -369,7 +386,7 @@ class GraphClient:
                                                     deadline)
                 except httpx.TransportError as exc:
                     failure = exc
-                except _TooLarge as big:
+                except _Unreadable as big:
                     if not idempotent:  # processed or not, the answer cannot be read
                         raise RequestOutcomeUnknown(str(big), big.status) from big
                     raise GraphError(big.status, "InvalidResponse", str(big), None) from big
@@ -416,7 +433,8 @@ class GraphClient:
         timeout: httpx.Timeout, deadline: float,
     ) -> httpx.Response:
         """Send one request and read its answer whole, within `deadline` seconds overall
-        (a DeadlinePassed, as a timeout, past it) and `policy.max_body_bytes` (_TooLarge)."""
+        (a DeadlinePassed, as a timeout, past it) and `policy.max_body_bytes` (_Unreadable,
+        as for a body its Content-Encoding cannot undo)."""
         request = self._http.build_request(method, url, headers=headers, content=content,
                                            timeout=timeout)
         chunks: list[bytes] = []
@@ -428,8 +446,11 @@ class GraphClient:
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if size > self.policy.max_body_bytes:
-                            raise _TooLarge(response.status_code, self.policy.max_body_bytes)
+                            raise _too_large(response.status_code, self.policy.max_body_bytes)
                         chunks.append(chunk)
+                except httpx.DecodingError as broken:
+                    raise _Unreadable(response.status_code, "Graph sent a body that its "
+                                      "Content-Encoding does not decode") from broken
                 finally:
                     await response.aclose()
         except TimeoutError:
