@@ -205,3 +205,37 @@ async def test_a_batch_item_with_a_nonsense_status_still_live_is_sent_again_once
     # The check found it live, so one more send; Graph refused that one.
     assert outcomes["E1"].status == "failed" and outcomes["E1"].sends == 2
 
+
+
+def _delta_client(delta_link: str, seen: list[str]) -> GraphClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"value": [_event(1)], "@odata.deltaLink": delta_link})
+
+    return _client(handler)
+
+
+@pytest.mark.parametrize("link", [
+    "https://evil.example/v1.0/me/calendarView/delta?$deltatoken=x",
+    "https://graph.microsoft.com/v1.0/me/x\x00y",
+], ids=["other-server", "no-url"])
+async def test_a_sync_round_ending_in_a_delta_link_that_cannot_be_followed_fails_now(
+    link: str,
+) -> None:
+    """Kept, such a link would make every later sync fail; the round fails instead."""
+    seen: list[str] = []
+    async with _delta_client(link, seen) as client:
+        with pytest.raises(GraphError, match="deltaLink cal365 cannot follow"):
+            await client.calendar_view_delta(ME, START, END)
+    assert len(seen) == 1
+
+
+async def test_a_kept_delta_link_to_another_server_starts_the_sync_over() -> None:
+    """One kept by an older cal365: a lost sync state, as after a 410, and no token sent."""
+    seen: list[str] = []
+    good = f"{BASE}/me/calendarView/delta?$deltatoken=fresh"
+    async with _delta_client(good, seen) as client:
+        round_ = await client.calendar_view_delta(
+            ME, START, END, "https://evil.example/v1.0/me/calendarView/delta?$deltatoken=x")
+    assert round_.full and round_.delta_link == good
+    assert all(url.startswith(BASE) for url in seen)

@@ -338,23 +338,9 @@ class GraphClient:
         """
         if not url.lower().startswith(("http://", "https://")):
             url = self.base_url + url
-        try:
-            # A link from a response, or a path holding an id from one, may be no URL at
-            # all (a NUL, an open IPv6 bracket, 100 KB long): refused before anything goes.
-            httpx.URL(url)
-            origin = _origin(url)
-        except (ValueError, httpx.InvalidURL) as bad:
-            raise GraphError(
-                502, "InvalidResponse",
-                f"Graph answered with a link or id that is not a usable URL ({bad})", None,
-            ) from bad
-        if origin != _origin(self.base_url):
-            # A link from a response (nextLink, deltaLink) to another server: the token
-            # would go with it. Graph's own links stay on the server that sent them.
-            raise GraphError(
-                502, "LinkToAnotherServer",
-                f"Graph answered with a link to another server ({_origin(url)[1]}); cal365 "
-                "does not send your sign-in there", None)
+        refused = self.link_problem(url)
+        if refused is not None:
+            raise refused
         key = mailbox_key(url) if mailbox is None else mailbox
         scopes = permissions.needed(method, key)
         idempotent = method in ("GET", "HEAD")
@@ -427,6 +413,29 @@ class GraphClient:
                 {k.lower(): v for k, v in response.headers.items()},
                 response.reason_phrase,
             )
+
+    def link_problem(self, url: str) -> GraphError | None:
+        """Why a request to `url` (absolute, or a path under Graph's root) may not be sent,
+        or None when it may."""
+        if not url.lower().startswith(("http://", "https://")):
+            url = self.base_url + url
+        try:
+            # A link from a response, or a path holding an id from one, may be no URL at
+            # all (a NUL, an open IPv6 bracket, 100 KB long): refused before anything goes.
+            httpx.URL(url)
+            origin = _origin(url)
+        except (ValueError, httpx.InvalidURL) as bad:
+            return GraphError(
+                502, "InvalidResponse",
+                f"Graph answered with a link or id that is not a usable URL ({bad})", None)
+        if origin != _origin(self.base_url):
+            # A link from a response (nextLink, deltaLink) to another server: the token
+            # would go with it. Graph's own links stay on the server that sent them.
+            return GraphError(
+                502, "LinkToAnotherServer",
+                f"Graph answered with a link to another server ({origin[1]}); cal365 "
+                "does not send your sign-in there", None)
+        return None
 
     async def _exchange(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None,
