@@ -239,3 +239,23 @@ async def test_a_kept_delta_link_to_another_server_starts_the_sync_over() -> Non
             ME, START, END, "https://evil.example/v1.0/me/calendarView/delta?$deltatoken=x")
     assert round_.full and round_.delta_link == good
     assert all(url.startswith(BASE) for url in seen)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_a_cancel_answered_with_a_redirect_is_checked_not_reported_refused(
+    status: int,
+) -> None:
+    """The redirect is not followed (the sign-in would go along) and proves nothing: the
+    event is looked at, and found cancelled here, the cancel is reported done, sent once."""
+    posts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(str(request.url))
+            return httpx.Response(status, headers={"Location": "https://evil.example/x"})
+        return httpx.Response(404, json={"error": {"code": "ErrorItemNotFound",
+                                                  "message": "gone"}})
+
+    async with _client(handler) as client:
+        outcome = await client.cancel_event(EventRef("E1"), "Sorry")
+    assert outcome.checked and len(posts) == 1

@@ -402,7 +402,10 @@ class GraphClient:
                 reason_kind: WaitReason = "throttled" if status == 429 else "unavailable"
                 await self._wait(WaitNotice(key, reason_kind, seconds, attempt, status, method))
                 continue
-            if not idempotent and status >= 500:
+            # Only a 4xx says a write was refused unprocessed. A 5xx, or a status no server
+            # should answer a cancel with (a redirect, which is never followed: the token
+            # would go along), leaves it unknown whether it ran: the caller checks.
+            if not idempotent and not 400 <= status < 500:
                 raise RequestOutcomeUnknown(
                     f"Graph answered {status} {response.reason_phrase}".rstrip(),
                     status, response.headers.get("request-id"),
