@@ -259,3 +259,25 @@ async def test_a_cancel_answered_with_a_redirect_is_checked_not_reported_refused
     async with _client(handler) as client:
         outcome = await client.cancel_event(EventRef("E1"), "Sorry")
     assert outcome.checked and len(posts) == 1
+
+
+@pytest.mark.parametrize("token", ["tok\r\nX-Evil: 1", "tok\x00en", "t\u00f6ken", "tok en", ""],
+                         ids=["crlf", "nul", "non-ascii", "space", "empty"])
+async def test_a_token_no_header_can_carry_is_refused_unsent_and_unquoted(token: str) -> None:
+    """From the environment or a sign-in service: never sent (a line break would add
+    headers), never a traceback, and the error does not print the token."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.method)
+        return httpx.Response(202)
+
+    client = GraphClient(BASE, token, transport=httpx.MockTransport(handler),
+                         policy=RetryPolicy(sleep=_no_sleep, settle=0))
+    async with client:
+        for attempt in (_listing(client), client.cancel_event(EventRef("E1"), "Sorry")):
+            with pytest.raises(GraphError) as raised:
+                await attempt
+            assert raised.value.status == 401
+            assert not token or token not in str(raised.value)
+    assert sent == []

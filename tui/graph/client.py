@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import importlib
 import json
+import re
 import ssl
 import threading
 import time
@@ -23,6 +24,7 @@ from tui.graph.batch import BulkCancel, cancel_body
 from tui.graph.delta import DeltaRound
 from tui.graph.errors import (
     NOT_FOUND_CODES,
+    AuthenticationRequired,
     CancelNotSent,
     CancelOutcomeUnknown,
     GraphError,
@@ -82,6 +84,8 @@ _THREAD_PARSE_ITEMS = 200
 # Events parsed ahead of the rest of a listing's first page: more than a tall terminal shows.
 _FIRST_ROWS = 60
 _T = TypeVar("_T")
+# What a bearer token may hold: visible ASCII (RFC 6750's b64token is a subset).
+_TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 class DeadlinePassed(httpx.TimeoutException):
@@ -304,6 +308,13 @@ class GraphClient:
         self, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
     ) -> dict[str, str]:
         token = await self._tokens.get_token(force_refresh=force_refresh, scopes=scopes)
+        if _TOKEN.fullmatch(token) is None:
+            # A line break would add headers of the server's choosing, non-ASCII fails to
+            # encode, and httpx's complaint quotes the header: the token itself would be
+            # printed. Refused unsent, in words that do not quote it.
+            raise AuthenticationRequired(
+                401, "InvalidToken", "the access token holds spaces, control or non-ASCII "
+                "characters, which no HTTP header carries; it was not sent", None)
         return {
             "Authorization": f"Bearer {token}",
             "Prefer": f'outlook.timezone="{self.timezone}"',
