@@ -281,3 +281,13 @@ async def test_a_token_no_header_can_carry_is_refused_unsent_and_unquoted(token:
             assert raised.value.status == 401
             assert not token or token not in str(raised.value)
     assert sent == []
+
+
+async def test_an_error_in_the_oauth_form_keeps_its_words() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401 if request.method == "GET" else 400, json={
+            "error": "invalid_token", "error_description": "The token expired"})
+
+    with pytest.raises(GraphError) as raised:
+        await _listing(_client(handler))
+    assert (raised.value.code, raised.value.message) == ("invalid_token", "The token expired")
