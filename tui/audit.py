@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tui.graph import jsonpages
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import (
     AuthenticationRequired,
@@ -35,11 +36,21 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
-from tui.graph.models import Event
+from tui.graph.models import Event, usable_moment
 from tui.graph.urls import EventRef, Mailbox
-from tui.paths import append_private, base_dir, file_problem, private_dir
+from tui.paths import (
+    append_private,
+    base_dir,
+    file_problem,
+    private_dir,
+    read_bounded,
+    require_regular,
+)
 
 AUDIT_FILE = "audit.jsonl"
+# Years of cancels are a few megabytes; past this the file is not a log cal365 wrote, and
+# reading it would take memory without end (a symlink to /dev/zero).
+MAX_BYTES = 256 * 2**20
 
 # What became of one cancel. "failed": refused for another reason, or certainly not sent
 # (safe to send again); "unconfirmed": it may or may not have gone through and checking the
@@ -101,7 +112,14 @@ def check_writable(size: int) -> Path:
     try:
         folder = private_dir("state")
         target = folder / AUDIT_FILE
-        os.close(os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        # Non-blocking: opening a FIFO put in the log's place would wait for a reader for
+        # ever. It must be a regular file: a FIFO or a device keeps no record.
+        fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT
+                     | getattr(os, "O_NONBLOCK", 0), 0o600)
+        try:
+            require_regular(fd, target)
+        finally:
+            os.close(fd)
         for stale in folder.glob(f"{_PROBE}*"):  # left by a kill mid-check, not another's
             with contextlib.suppress(OSError):
                 if time.time() - stale.stat().st_mtime > 60:
@@ -219,6 +237,10 @@ class AuditEntry:
             return None
         if time.tzinfo is None:
             time = time.replace(tzinfo=dt.UTC)
+        # A time at the ends of what datetime holds (a hand edit, a hostile file) overflows
+        # when shown in another zone: such a line is unreadable, as a malformed one is.
+        if usable_moment(time, dt.UTC, True) is None:
+            return None
         outcome = obj["outcome"]
         if outcome not in OUTCOMES:
             return None
@@ -233,7 +255,7 @@ class AuditEntry:
             mailbox=obj["mailbox"],
             event_id=obj["eventId"],
             subject=text("subject") or "",
-            start=text("start"),
+            start=_usable_start(text("start")),
             comment=text("comment"),
             outcome=outcome,
             request_id=text("requestId"),
@@ -320,6 +342,19 @@ def entry_for_batch(
     )
 
 
+def _usable_start(start: str | None) -> str | None:
+    """A logged meeting start as it is, or None when it is a time too near datetime's
+    limits to be moved to another zone (every reader shows it in the viewer's)."""
+    if start is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(start)
+    except ValueError:
+        return start  # shown as text, as logged
+    return start if usable_moment(moment.replace(tzinfo=moment.tzinfo or dt.UTC), dt.UTC,
+                                  True) is not None else None
+
+
 def append(entry: AuditEntry, path: Path | None = None) -> None:
     """Add one whole line to the log, or nothing; raises OSError when it cannot be written
     (disk full…).
@@ -348,7 +383,7 @@ def read(limit: int | None = None, path: Path | None = None) -> AuditLog:
     """
     target = path or audit_path()
     try:
-        raw = target.read_bytes()
+        raw = read_bounded(target, MAX_BYTES)
     except FileNotFoundError:
         return AuditLog([], 0)
     entries: list[AuditEntry] = []
@@ -357,7 +392,9 @@ def read(limit: int | None = None, path: Path | None = None) -> AuditLog:
         if not line.strip():
             continue
         try:
-            entry = AuditEntry.from_json(json.loads(line.decode("utf-8")))
+            # Decoded as Graph's answers are: a line nested too deep is one unreadable
+            # line, and an escaped lone surrogate is U+FFFD (printable, writable).
+            entry = AuditEntry.from_json(jsonpages.decode(line.decode("utf-8")))
         except (ValueError, UnicodeDecodeError):
             entry = None
         if entry is None:

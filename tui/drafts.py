@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.paths import base_dir, file_problem, private_dir, write_private
+from tui.graph import jsonpages
+from tui.paths import base_dir, file_problem, private_dir, read_bounded, write_private
 
 FILE_NAME = "drafts.json"
 _VERSION = 1
+# Far more than anyone types; a bigger file is not a drafts file cal365 wrote.
+MAX_BYTES = 64 * 2**20
 
 
 class DraftsError(Exception):
@@ -80,7 +83,7 @@ class Drafts:
                     f"comment drafts cannot be saved ({file_problem(exc)}); they are kept "
                     "until cal365 quits"))
         try:
-            raw = path.read_bytes()
+            raw = read_bounded(path, MAX_BYTES)
         except FileNotFoundError:
             return cls(path)
         except OSError as exc:
@@ -203,11 +206,18 @@ def _filed(entries: dict[tuple[str, str], str], aliases: dict[str, str]
 
 def _parse(raw: bytes) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     try:
-        data: Any = json.loads(raw.decode("utf-8"))
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
+    try:
+        # The file is untrusted like Graph's answers: decoded the same safe way (nesting too
+        # deep is a ValueError, an escaped lone surrogate becomes U+FFFD, so the drafts
+        # can be written out again and a comment sent).
+        data: Any = jsonpages.decode(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         raise ValueError("not a cal365 drafts file")
     items = data.get("drafts")
@@ -236,7 +246,7 @@ def _read_quietly(path: Path) -> _Filed | None:
     """The drafts (and aliases) in the file now; None if it cannot be read (then memory is
     the truth)."""
     try:
-        return _parse(path.read_bytes())
+        return _parse(read_bounded(path, MAX_BYTES))
     except FileNotFoundError:
         return {}, {}
     except (OSError, ValueError):

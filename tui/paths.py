@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -97,6 +98,47 @@ def file_problem(error: OSError) -> str:
     return f"{error.strerror or error}{where}"
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path` (FileNotFoundError if there is none), at
+    most `limit` of them.
+
+    cal365's own files may have been replaced by anything: a FIFO or a terminal (a plain
+    read would wait forever), /dev/zero or a huge file (memory without end). Such a file
+    raises OSError, as an unreadable one does, so its caller says so and goes on.
+    """
+    # O_NONBLOCK: opening a FIFO that no one writes to returns at once instead of waiting.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        require_regular(fd, path)
+        if os.fstat(fd).st_size > limit:
+            raise _too_big(path, limit)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while read
+                raise _too_big(path, limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def require_regular(fd: int, path: Path | str) -> None:
+    """OSError unless the open file is a regular file (not a FIFO, device or folder)."""
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a socket)",
+                      str(path))
+
+
+def _too_big(path: Path, limit: int) -> OSError:
+    return OSError(errno.EFBIG, f"larger than {limit // 2**20} MB", str(path))
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, readable by the user only.
 
@@ -128,8 +170,12 @@ def append_private(path: Path, data: bytes, *, close_line: bool = False) -> None
     line cannot swallow this one.
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0),
+                 0o600)
     try:
+        # A FIFO or a device in the log's place would take the line and keep nothing: the
+        # record would be lost without a word. Refused like a file that cannot be written.
+        require_regular(fd, path)
         with _locked(fd):
             size = os.fstat(fd).st_size
             if close_line and size:

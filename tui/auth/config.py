@@ -36,6 +36,8 @@ STORAGES: tuple[Storage, ...] = ("keyring", "session", "plaintext")
 # The calendar cache: the same three choices as tokens, or none at all.
 CacheMode = Literal["keyring", "session", "plaintext", "off"]
 CACHE_MODES: tuple[CacheMode, ...] = ("keyring", "session", "plaintext", "off")
+# A settings file is a few lines; a bigger one is not one (and is not read into memory).
+_MAX_CONFIG_BYTES = 2**20
 _CACHE_OFF = frozenset({"off", "false", "no", "0", "none"})
 
 
@@ -233,12 +235,17 @@ def _read_file(path: Path) -> dict[str, object]:
     import tomllib  # only where there is a file to read: not on every start's path
 
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        # Bounded, and a regular file only: a FIFO or /dev/zero there must not hang a start.
+        text = paths.read_bounded(path, _MAX_CONFIG_BYTES).decode("utf-8")
+        return tomllib.loads(text)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {paths.file_problem(exc)}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
+    except RecursionError as exc:  # arrays or tables nested deeper than the parser goes
+        raise ConfigError(f"cannot read {path}: values nested too deeply") from exc
 
 
 def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str, str]:

@@ -153,7 +153,10 @@ def read(data: bytes) -> Any:
     before Graph's text was cleaned on arrival) comes back as U+FFFD, as it would from Graph:
     such text cannot be printed or written out again."""
     text = data.decode("utf-8", "surrogatepass")
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except RecursionError as exc:  # a cache file is untrusted too: nesting is no crash
+        raise ValueError("nested too deeply") from exc
     return jsonpages.clean(value) if jsonpages.has_surrogate(text) else value
 
 

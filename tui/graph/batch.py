@@ -123,6 +123,9 @@ def parse_batch(payload: Any) -> dict[str, SubResponse]:
     if not isinstance(payload, dict) or not isinstance(payload.get("responses"), list):
         raise ValueError("not a batch response")
     out: dict[str, SubResponse] = {}
+    # An id answered twice says two things about one request: which one is true is not
+    # known, so it counts as unanswered (checked before anything is sent again).
+    doubled: set[str] = set()
     for entry in payload["responses"]:
         if not isinstance(entry, dict):
             continue
@@ -134,7 +137,11 @@ def parse_batch(payload: Any) -> dict[str, SubResponse]:
             {str(k).lower(): str(v) for k, v in raw_headers.items()}
             if isinstance(raw_headers, dict) else {}
         )
+        if ident in out:
+            doubled.add(ident)
         out[ident] = SubResponse(status, headers, entry.get("body"))
+    for ident in doubled:
+        del out[ident]
     return out
 
 
@@ -304,7 +311,9 @@ class BulkCancel:
                 if retry:
                     wait = max(wait, policy.delay(sub.headers, item.tries))
                 again.extend(retry)
-            elif sub.status >= 500:
+            elif not 400 <= sub.status < 500:
+                # A server error, or a status no HTTP server sends for a cancel (3xx, 1xx,
+                # -1): it may have run. Only a 4xx is a refusal that certainly did nothing.
                 unclear.append(item)
             elif sub.status == 404 and item.unclear:
                 # Gone now, after a send whose answer was lost: that send went through late

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import importlib
 import json
+import re
 import ssl
 import threading
 import time
@@ -23,6 +24,7 @@ from tui.graph.batch import BulkCancel, cancel_body
 from tui.graph.delta import DeltaRound
 from tui.graph.errors import (
     NOT_FOUND_CODES,
+    AuthenticationRequired,
     CancelNotSent,
     CancelOutcomeUnknown,
     GraphError,
@@ -82,6 +84,8 @@ _THREAD_PARSE_ITEMS = 200
 # Events parsed ahead of the rest of a listing's first page: more than a tall terminal shows.
 _FIRST_ROWS = 60
 _T = TypeVar("_T")
+# What a bearer token may hold: visible ASCII (RFC 6750's b64token is a subset).
+_TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 class DeadlinePassed(httpx.TimeoutException):
@@ -90,11 +94,18 @@ class DeadlinePassed(httpx.TimeoutException):
     tried again, a write's outcome is unknown (it may have been processed)."""
 
 
-class _TooLarge(Exception):
-    def __init__(self, status: int, limit: int) -> None:
-        size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
-        super().__init__(f"Graph's answer is larger than {size}")
+class _Unreadable(Exception):
+    """An answer that came but cannot be read: too large, or its Content-Encoding lies (a
+    "gzip" body that is not gzip). Its status is known; what it says is not."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
         self.status = status
+
+
+def _too_large(status: int, limit: int) -> _Unreadable:
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
+    return _Unreadable(status, f"Graph's answer is larger than {size}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +308,13 @@ class GraphClient:
         self, force_refresh: bool = False, scopes: frozenset[str] = frozenset()
     ) -> dict[str, str]:
         token = await self._tokens.get_token(force_refresh=force_refresh, scopes=scopes)
+        if _TOKEN.fullmatch(token) is None:
+            # A line break would add headers of the server's choosing, non-ASCII fails to
+            # encode, and httpx's complaint quotes the header: the token itself would be
+            # printed. Refused unsent, in words that do not quote it.
+            raise AuthenticationRequired(
+                401, "InvalidToken", "the access token holds spaces, control or non-ASCII "
+                "characters, which no HTTP header carries; it was not sent", None)
         return {
             "Authorization": f"Bearer {token}",
             "Prefer": f'outlook.timezone="{self.timezone}"',
@@ -331,13 +349,9 @@ class GraphClient:
         """
         if not url.lower().startswith(("http://", "https://")):
             url = self.base_url + url
-        elif _origin(url) != _origin(self.base_url):
-            # A link from a response (nextLink, deltaLink) to another server: the token
-            # would go with it. Graph's own links stay on the server that sent them.
-            raise GraphError(
-                502, "LinkToAnotherServer",
-                f"Graph answered with a link to another server ({_origin(url)[1]}); cal365 "
-                "does not send your sign-in there", None)
+        refused = self.link_problem(url)
+        if refused is not None:
+            raise refused
         key = mailbox_key(url) if mailbox is None else mailbox
         scopes = permissions.needed(method, key)
         idempotent = method in ("GET", "HEAD")
@@ -369,7 +383,7 @@ class GraphClient:
                                                     deadline)
                 except httpx.TransportError as exc:
                     failure = exc
-                except _TooLarge as big:
+                except _Unreadable as big:
                     if not idempotent:  # processed or not, the answer cannot be read
                         raise RequestOutcomeUnknown(str(big), big.status) from big
                     raise GraphError(big.status, "InvalidResponse", str(big), None) from big
@@ -399,7 +413,10 @@ class GraphClient:
                 reason_kind: WaitReason = "throttled" if status == 429 else "unavailable"
                 await self._wait(WaitNotice(key, reason_kind, seconds, attempt, status, method))
                 continue
-            if not idempotent and status >= 500:
+            # Only a 4xx says a write was refused unprocessed. A 5xx, or a status no server
+            # should answer a cancel with (a redirect, which is never followed: the token
+            # would go along), leaves it unknown whether it ran: the caller checks.
+            if not idempotent and not 400 <= status < 500:
                 raise RequestOutcomeUnknown(
                     f"Graph answered {status} {response.reason_phrase}".rstrip(),
                     status, response.headers.get("request-id"),
@@ -411,12 +428,36 @@ class GraphClient:
                 response.reason_phrase,
             )
 
+    def link_problem(self, url: str) -> GraphError | None:
+        """Why a request to `url` (absolute, or a path under Graph's root) may not be sent,
+        or None when it may."""
+        if not url.lower().startswith(("http://", "https://")):
+            url = self.base_url + url
+        try:
+            # A link from a response, or a path holding an id from one, may be no URL at
+            # all (a NUL, an open IPv6 bracket, 100 KB long): refused before anything goes.
+            httpx.URL(url)
+            origin = _origin(url)
+        except (ValueError, httpx.InvalidURL) as bad:
+            return GraphError(
+                502, "InvalidResponse",
+                f"Graph answered with a link or id that is not a usable URL ({bad})", None)
+        if origin != _origin(self.base_url):
+            # A link from a response (nextLink, deltaLink) to another server: the token
+            # would go with it. Graph's own links stay on the server that sent them.
+            return GraphError(
+                502, "LinkToAnotherServer",
+                f"Graph answered with a link to another server ({origin[1]}); cal365 "
+                "does not send your sign-in there", None)
+        return None
+
     async def _exchange(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None,
         timeout: httpx.Timeout, deadline: float,
     ) -> httpx.Response:
         """Send one request and read its answer whole, within `deadline` seconds overall
-        (a DeadlinePassed, as a timeout, past it) and `policy.max_body_bytes` (_TooLarge)."""
+        (a DeadlinePassed, as a timeout, past it) and `policy.max_body_bytes` (_Unreadable,
+        as for a body its Content-Encoding cannot undo)."""
         request = self._http.build_request(method, url, headers=headers, content=content,
                                            timeout=timeout)
         chunks: list[bytes] = []
@@ -428,8 +469,11 @@ class GraphClient:
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if size > self.policy.max_body_bytes:
-                            raise _TooLarge(response.status_code, self.policy.max_body_bytes)
+                            raise _too_large(response.status_code, self.policy.max_body_bytes)
                         chunks.append(chunk)
+                except httpx.DecodingError as broken:
+                    raise _Unreadable(response.status_code, "Graph sent a body that its "
+                                      "Content-Encoding does not decode") from broken
                 finally:
                     await response.aclose()
         except TimeoutError:

@@ -84,6 +84,10 @@ async def calendar_view_delta(
     calendar = target if isinstance(target, CalendarRef) else CalendarRef(target)
     tally = _Tally()
     url, full = (delta_link, False) if delta_link else (start_url(target, start, end), True)
+    if delta_link and client.link_problem(delta_link) is not None:
+        # A link kept from an older round that cannot be followed (another server, no URL):
+        # a sync state lost, as after a 410, not an error every sync from now on.
+        url, full = start_url(target, start, end), True
     resynced = False
     while True:
         try:
@@ -115,6 +119,10 @@ async def _round(
                 if not (isinstance(delta_link, str) and delta_link):
                     raise GraphError(200, "InvalidResponse",
                                      "Graph ended a sync round without a deltaLink")
+                problem = client.link_problem(delta_link)
+                if problem is not None:  # kept, it would break every later sync
+                    raise GraphError(200, "InvalidResponse", "Graph ended a sync round with "
+                                     f"a deltaLink cal365 cannot follow: {problem.message}")
                 final_link = delta_link
             value = payload.get("value")
             items = [obj for obj in value if isinstance(obj, dict) and _has_id(obj)] \

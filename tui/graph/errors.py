@@ -73,6 +73,11 @@ def error_from_response(
         if isinstance(inner, dict):
             request_id = _text(inner.get("request-id")) or None
             date = _text(inner.get("date")) or None
+    elif isinstance(error, str) and error:
+        # The OAuth form some gateways answer with: {"error": "invalid_token",
+        # "error_description": "…"}. Its words beat "unexpected response".
+        code = error
+        message = _text(payload.get("error_description")) if isinstance(payload, dict) else ""
     elif body:
         message = f"unexpected response ({headers.get('content-type', 'no content type')})"
     request_id = headers.get("request-id") or request_id

@@ -203,7 +203,8 @@ def parse_datetime(obj: JSON, fallback: dt.tzinfo) -> dt.datetime | None:
     except ValueError:
         return None
     if frac:
-        digits = "".join(ch for ch in frac if ch.isdigit())[:6]
+        # ASCII digits only: str.isdigit() is true of "²" and other digits int() refuses.
+        digits = "".join(ch for ch in frac if ch in "0123456789")[:6]
         if digits:
             parsed = parsed.replace(microsecond=int(digits.ljust(6, "0")))
     if parsed.tzinfo is not None:

@@ -71,7 +71,8 @@ def decode(frame: bytes, size: Size) -> list[Strip]:
                 raise FrameUnreadable("a frame with control characters")
             segments = [Segment(row[i], styles[row[i + 1]]) for i in range(0, len(row), 2)]
             strips.append(Strip(segments).crop_extend(0, size.width, None))
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError,
+            RecursionError) as error:
         raise FrameUnreadable(str(error)) from error
     if len(strips) != size.height:
         raise FrameUnreadable("a frame with lines missing")
