@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.graph import jsonpages
 from tui.paths import base_dir, file_problem, private_dir, read_bounded, write_private
 
 FILE_NAME = "drafts.json"
@@ -210,14 +210,12 @@ def _parse(raw: bytes) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     try:
-        # The file is untrusted like Graph's answers: decoded the same safe way (nesting too
-        # deep is a ValueError, an escaped lone surrogate becomes U+FFFD, so the drafts
-        # can be written out again and a comment sent).
-        data: Any = jsonpages.decode(raw)
+        # The file is untrusted: nesting too deep for the decoder is a damaged file too.
+        data: Any = json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    except ValueError as exc:
-        raise ValueError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         raise ValueError("not a cal365 drafts file")
     items = data.get("drafts")
@@ -231,12 +229,21 @@ def _parse(raw: bytes) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
         if not (isinstance(mailbox, str) and isinstance(event_id, str)
                 and isinstance(text, str)):
             raise ValueError("a draft entry lacks its mailbox, event or text")
-        entries[(mailbox, event_id)] = text
+        # An escaped lone surrogate in the file could never be written out again.
+        entries[(_whole(mailbox), _whole(event_id))] = _whole(text)
     found = data.get("aliases", {})
     if not (isinstance(found, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
         raise ValueError("the mailbox aliases are not names of mailboxes")
-    return entries, dict(found)
+    return entries, {_whole(k): _whole(v) for k, v in found.items()}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole(text: str) -> str:
+    """`text` with any lone surrogate as U+FFFD, so it can be encoded and saved again."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 _Filed = tuple[dict[tuple[str, str], str], dict[str, str]]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.cli.conftest import Cal365
 from tests.cli.test_cli_cancel import organized
-from tests.cli.test_cli_inert import raw_controls
+from tests.unsafe import raw_controls
 from tui import audit
 from tui.drafts import Drafts
 from tui.fake import FakeGraph
@@ -49,7 +49,7 @@ def _bounded(call: Callable[[], _T]) -> _T:
 def _clean(run: object) -> None:
     out, err = run.out, run.err  # type: ignore[attr-defined]
     assert "Traceback" not in err and "unexpected error" not in err, err
-    assert raw_controls(out) == [] and raw_controls(err) == [], (out, err)
+    assert raw_controls(out, "\t\n") == [] and raw_controls(err, "\t\n") == [], (out, err)
 
 
 DEEP = b"[" * 200_000
