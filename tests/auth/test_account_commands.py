@@ -72,9 +72,9 @@ def test_the_account_commands_show_the_same_table(
     assert EXIT_CODE_HELP.strip() in capsys.readouterr().out
 
 
-def test_the_readme_table_is_the_code_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+def test_the_scripting_docs_table_is_the_code_table() -> None:
+    docs = (ROOT / "docs" / "scripting.md").read_text()
+    section = docs.split("## Exit codes", 1)[1].split("\n#", 1)[0]
     rows = {int(line.split("|")[1]) for line in section.splitlines()
             if line.startswith("| ") and line.split("|")[1].strip().isdigit()}
     assert rows == {int(code) for code in Exit}
@@ -151,7 +151,7 @@ def test_whoami_without_a_registration_answers_first_and_points_to_the_setup(
     assert code == Exit.ERROR  # as whoami with nobody signed in
     lines = out.splitlines()
     assert lines[0].startswith("Not signed in") and "no app registration" in lines[0]
-    assert len(lines) == 2 and "README.md" in lines[1] and "Signing in" in lines[1]
+    assert len(lines) == 2 and "docs/signing-in.md" in lines[1] and "Signing in" in lines[1]
     assert "Allow public client flows" not in out + err  # the guide is not printed
     assert err == ""
 

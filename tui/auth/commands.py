@@ -25,7 +25,7 @@ from tui.script.exits import Exit
 from tui.text import inert_stream, raw_stream
 
 # Where the registration steps are written down (whoami points there rather than print them).
-SETUP_DOCS = 'README.md, section "Signing in", step "1. Register the app"'
+SETUP_DOCS = 'docs/signing-in.md ("Signing in"), step "1. Register the app"'
 
 
 def settings_or_exit(flags: Mapping[str, str | None], err: TextIO, *,

@@ -158,7 +158,7 @@ def credentials(args: argparse.Namespace) -> tuple[str, str | TokenProvider]:
 
 NOT_SIGNED_IN = (
     "not signed in: no app registration is configured and CAL365_ACCESS_TOKEN is not set. "
-    "Set one up and run cal365 login (README, section \"Signing in\"), set "
+    "Set one up and run cal365 login (docs/signing-in.md, \"Signing in\"), set "
     "CAL365_ACCESS_TOKEN, or try the demo with --demo"
 )
 
