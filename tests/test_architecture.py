@@ -69,3 +69,50 @@ def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -
     later = {"httpx", "sqlite3", "tui.graph.models", "tui.graph.client", "tui.sync",
              "tui.cache.store", "tui.screens.main", "tui.widgets.event_table", "msal", "keyring"}
     assert not later & loaded, sorted(later & loaded)
+
+
+def _package_imports(package: str) -> dict[Path, set[str]]:
+    """Every module each file of `package` imports, at its top or inside a function."""
+    base = ROOT.joinpath(*package.split("."))
+    files = sorted(base.rglob("*.py"))
+    assert files, package
+    found: dict[Path, set[str]] = {}
+    for path in files:
+        names: set[str] = set()
+        here = path.parent.relative_to(ROOT).parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                # `from .x import y` in tui/fake/a.py is tui.fake.x; `from .. import y` is tui.
+                parts = [*here[:len(here) - node.level + 1]] if node.level else []
+                module = ".".join([*parts, *([node.module] if node.module else [])])
+                names.add(module)
+                names.update(f"{module}.{alias.name}" for alias in node.names)
+        found[path] = names
+    return found
+
+
+def _reaches(names: set[str], package: str) -> set[str]:
+    return {n for n in names if n == package or n.startswith(package + ".")}
+
+
+# Settings are config, shared by every layer; tui/auth/config.py is on its way to tui/config.
+_CONFIG = {"tui.auth.config", "tui.auth.config.Settings"}
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [("tui.cache", "tui.auth"),
+                                                    ("tui.auth", "tui.cache")])
+def test_the_calendar_cache_and_sign_in_never_import_each_other(
+        package: str, forbidden: str) -> None:
+    for path, names in _package_imports(package).items():
+        assert not _reaches(names, forbidden) - _CONFIG, path
+
+
+def test_secrets_build_on_nothing_above_them() -> None:
+    """The keyring, its key envelope and the file lock serve sign-in and the cache alike."""
+    above = ("tui.auth", "tui.cache", "tui.graph", "tui.script", "tui.screens", "tui.widgets",
+             "tui.app", "tui.cli", "textual")
+    for path, names in _package_imports("tui.secrets").items():
+        for package in above:
+            assert not _reaches(names, package), (path, package)

@@ -166,7 +166,7 @@ def _check_graph_url(url: str) -> str | None:
 
 
 def _account_command(args: argparse.Namespace) -> int:
-    from tui.auth import commands
+    from tui.script import account as commands
 
     flags = auth_flags(args)
     try:
@@ -340,8 +340,8 @@ def _run_app(args: argparse.Namespace) -> int:
                     and cache_path(token_settings.profile).exists())
     else:
         from tui.auth.cache import store_for
-        from tui.auth.commands import settings_or_exit, storage_warning
         from tui.auth.provider import MsalProvider
+        from tui.script.account import settings_or_exit, storage_warning
 
         settings = settings_or_exit(auth_flags(args), sys.stderr)
         if settings is None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
+from tui.secrets.keyring_access import KeyringUnavailable
 
 if TYPE_CHECKING:
     import datetime as dt

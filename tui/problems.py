@@ -8,7 +8,6 @@ whatever shows it: the status bar, a dialog, a script's stderr.
 from __future__ import annotations
 
 from tui.auth.errors import SignInRequired
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.graph.errors import (
     AuthenticationRequired,
     GraphError,
@@ -17,6 +16,7 @@ from tui.graph.errors import (
     OrganizerRequired,
 )
 from tui.paths import file_problem
+from tui.secrets.keyring_access import KeyringUnavailable
 from tui.text import inert
 
 # Characters of one server value: a megabyte message stays a line, and the request-id at

@@ -83,7 +83,7 @@ def test_memory_store_writes_nothing(home: Path) -> None:
 _WORKER = """
 import sys
 from pathlib import Path
-from tui.auth.cache import FileLock
+from tui.secrets.filelock import FileLock
 counter = Path(sys.argv[1])
 for _ in range(40):
     with FileLock(counter.with_suffix(".lock")):

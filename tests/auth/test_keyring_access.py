@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.auth import keyring_access
 from tui.auth.cache import KeyringStore
-from tui.auth.keyring_access import KeyringUnavailable, unavailable_message
+from tui.secrets import keyring_access
+from tui.secrets.keyring_access import KeyringUnavailable, unavailable_message
 
 ROOT = Path(__file__).resolve().parents[2]
 

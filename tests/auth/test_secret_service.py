@@ -16,9 +16,9 @@ import pytest
 
 from tests.auth.conftest import settings_for
 from tests.auth.fake_idp import USERNAME, FakeIdP
-from tui.auth import keyring_access
 from tui.auth.cache import KeyringStore
 from tui.auth.provider import MsalProvider
+from tui.secrets import keyring_access
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +87,7 @@ def test_sign_in_keeps_the_key_in_the_secret_service(idp: FakeIdP, home: Path) -
 def test_logout_and_whoami_commands_with_the_secret_service(
     idp: FakeIdP, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.auth import commands
+    from tui.script import account as commands
 
     settings = settings_for(idp, profile="ss-cli")
     MsalProvider(settings, KeyringStore("ss-cli")).start_device_flow().wait()

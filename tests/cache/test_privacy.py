@@ -11,10 +11,10 @@ import pytest
 
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
 from tui.auth.config import Settings, load_settings
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import CachedTree, CacheStore, LastView, MailboxSection, cache_path, open_cache
 from tui.graph.models import Calendar, CalendarGroup, Event
 from tui.graph.urls import CalendarRef, Mailbox
+from tui.secrets.keyring_access import KeyringUnavailable
 
 DELTA = "https://graph.microsoft.com/v1.0/users/adele.vance@contoso.test/calendarView/delta?$deltatoken=SECRETTOKEN123"
 

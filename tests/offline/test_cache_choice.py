@@ -12,12 +12,12 @@ from tests.app.helpers import ZONE, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.auth.config import ConfigError, Settings, load_settings
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import Owner, cache_path
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
 from tui.opening import demo_settings, opener
 from tui.paths import demo_files
+from tui.secrets.keyring_access import KeyringUnavailable
 from tui.sync import DEMO_OWNER, freshness
 
 

@@ -28,7 +28,7 @@ from tui.auth.errors import (
     SignInRequired,
     SignInUnavailable,
 )
-from tui.auth.keyring_access import KeyringUnavailable
+from tui.secrets.keyring_access import KeyringUnavailable
 
 # A request refused within this many seconds after the token was replaced was sent with
 # the old token: it gets the new one, not another refresh or sign-in.

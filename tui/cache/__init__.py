@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui import paths
-from tui.auth.cache import FileLock
 from tui.auth.config import Settings
-from tui.auth.envelope import KeyringKey
-from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
+from tui.secrets.envelope import KeyringKey
+from tui.secrets.filelock import FileLock
+from tui.secrets.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
 
 if TYPE_CHECKING:
     from tui.cache.cipher import Cipher

@@ -1,6 +1,6 @@
 """How a cache payload is sealed: compressed, then Fernet-encrypted (or, by choice, not).
 
-The Fernet key is the token cache's envelope (`tui.auth.envelope`): random, kept in the OS
+The Fernet key is the token cache's envelope (`tui.secrets.envelope`): random, kept in the OS
 keyring. Tokens are stored as raw bytes rather than Fernet's base64 (a quarter smaller).
 Lookups need ids without revealing them: `digest` is an HMAC keyed from the same key, so
 the clear columns hold no event id, calendar id or address.

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.timer import Timer
 
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import CachedTree, CacheError, CacheStore, LastView, keyring_advice
 from tui.graph import CalendarRef, Event, GraphClient, Mailbox
 from tui.graph.errors import GraphError, GraphUnavailable
@@ -37,6 +36,7 @@ from tui.messages import (
 from tui.opening import StartedOpen
 from tui.problems import describe
 from tui.screens.painting import PaintWatcher
+from tui.secrets.keyring_access import KeyringUnavailable
 from tui.sync import (
     SyncController,
     calendars_section,

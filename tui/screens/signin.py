@@ -21,10 +21,10 @@ from textual.widgets import Static
 
 from tui.auth.cache import MemoryStore, PlaintextStore, TokenStore
 from tui.auth.errors import SignInCancelled
-from tui.auth.keyring_access import APP_CHOICES, KeyringUnavailable, unavailable_message
 from tui.auth.provider import DeviceSignIn, Identity, MsalProvider, SignInNeeded
 from tui.commands import bindings
 from tui.graph import permissions
+from tui.secrets.keyring_access import APP_CHOICES, KeyringUnavailable, unavailable_message
 from tui.widgets.format import printable, printable_block
 from tui.widgets.key_bar import KeyBar
 

@@ -19,9 +19,9 @@ from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stor
 from tui.auth.clipboard import osc52
 from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInExpired, SignInRequired, SignInUnavailable
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
 from tui.script.exits import Exit
+from tui.secrets.keyring_access import KeyringUnavailable
 from tui.text import inert_stream, raw_stream
 
 # Where the registration steps are written down (whoami points there rather than print them).

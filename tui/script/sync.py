@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from tui.audit import mailbox_label
 from tui.auth.config import ConfigError, Settings
-from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.token_identity import (
     NO_CLAIMS,
     TokenIdentity,
@@ -46,6 +45,7 @@ from tui.script.common import (
     warn,
 )
 from tui.script.exits import Exit, exit_for
+from tui.secrets.keyring_access import KeyringUnavailable
 from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ key is 44 characters, small enough for every OS keyring (Windows caps a credenti
 
 from __future__ import annotations
 
-from tui.auth import keyring_access
+from tui.secrets import keyring_access
 
 
 class KeyringKey:
