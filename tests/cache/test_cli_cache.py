@@ -181,14 +181,12 @@ def test_info_on_a_busy_cache_is_an_error_not_damage(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from tui.cache import store
-
     path = _fill_plain()
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     real_connect = sqlite3.connect
-    monkeypatch.setattr(store.sqlite3, "connect",
+    monkeypatch.setattr(sqlite3, "connect",
                         lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05}))
     try:
         code, out, err = run(capsys, "--cache", "plaintext", "cache", "info")

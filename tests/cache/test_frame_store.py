@@ -116,7 +116,8 @@ def test_the_peek_reads_the_frame_only_of_this_account_and_key(
     from cryptography.fernet import Fernet
 
     from tui.cache.cipher import PlainCipher
-    from tui.cache.store import Owner, peek_frame
+    from tui.cache.database import Owner
+    from tui.cache.session import peek_frame
 
     cache = CacheStore(db_path, FernetCipher(key), OWNER)
     cache.put_round(CALENDAR, START, END, Round(events))
@@ -138,7 +139,7 @@ def test_the_peek_reads_the_frame_only_of_this_account_and_key(
 def test_the_peek_reads_nothing_from_another_schema(
         db_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     from tui.cache import schema
-    from tui.cache.store import peek_frame
+    from tui.cache.session import peek_frame
 
     with monkeypatch.context() as patch:  # a cache the app will migrate: not peeked at
         patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])

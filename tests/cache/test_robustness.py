@@ -11,8 +11,8 @@ import pytest
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
 from tui.cache import CacheStore, Owner
 from tui.cache.cipher import FernetCipher, PlainCipher
+from tui.cache.database import moved_aside
 from tui.cache.schema import APPLICATION_ID, MIGRATIONS, VERSION
-from tui.cache.store import moved_aside
 
 
 def _filled(path: Path, key: bytes, count: int = 60) -> None:
@@ -66,7 +66,7 @@ def test_damage_found_mid_session_rebuilds_and_answers_empty(db_path: Path, key:
     with db_path.open("r+b") as handle:
         handle.seek(8 * 4096)
         handle.write(b"\xff" * 64 * 4096)
-    cache._conn.execute("PRAGMA wal_checkpoint")  # drop any page that SQLite kept
+    cache.file.conn.execute("PRAGMA wal_checkpoint")  # drop any page that SQLite kept
     assert cache.events(CALENDAR, START, END, dt.UTC) == []
     notices = cache.take_notices()
     _assert_rebuilt(db_path, cache, notices, "corrupt")
@@ -141,10 +141,10 @@ def test_an_old_schema_is_migrated_in_place(
     monkeypatch.setattr(schema, "VERSION", len(MIGRATIONS) + 1)
     cache, notices = _reopen(db_path, key)
     assert notices == [] and cache.count(CALENDAR, START, END) == 10
-    version = cache._conn.execute("PRAGMA user_version").fetchone()[0]
-    app_id = cache._conn.execute("PRAGMA application_id").fetchone()[0]
+    version = cache.file.conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = cache.file.conn.execute("PRAGMA application_id").fetchone()[0]
     assert (version, app_id) == (len(MIGRATIONS) + 1, APPLICATION_ID)
-    columns = {row[1] for row in cache._conn.execute("PRAGMA table_info(events)")}
+    columns = {row[1] for row in cache.file.conn.execute("PRAGMA table_info(events)")}
     assert "colour" in columns
     cache.close()
     # Once migrated, opening again runs nothing twice (ALTER TABLE would fail if it did).

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tui.cache import CacheStore, Owner
 from tui.cache.cipher import FernetCipher
-from tui.cache.store import sidecars
+from tui.cache.database import sidecars
 from tui.graph.models import Event
 from tui.graph.urls import ME, CalendarRef
 
@@ -56,7 +56,7 @@ def _disk_bytes(path: Path) -> int:
 
 def _checkpointed(cache: CacheStore) -> None:
     # What stays on disk once the -wal is folded in (SQLite does this at close).
-    cache._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.file.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def full_round(events: list[Event], start: dt.datetime, end: dt.datetime, key: bytes,

@@ -24,24 +24,19 @@ from tui.secrets.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unav
 if TYPE_CHECKING:
     from tui.cache.cipher import Cipher
     from tui.cache.codec import CachedTree, LastView, MailboxSection
-    from tui.cache.store import (
-        Applied,
-        CachedWindow,
-        CacheError,
-        CacheInfo,
-        CacheStore,
-        DeltaRoundLike,
-        Owner,
-        Target,
-        inspect,
-    )
+    from tui.cache.database import CacheError, Owner
+    from tui.cache.diagnostics import CacheInfo, inspect
+    from tui.cache.store import CacheStore
+    from tui.cache.windows import Applied, CachedWindow, DeltaRoundLike, Target
 
-# The store and its codec (SQLite, the Graph models) load on first use: a warm start's
-# first frame is read without them (see `peek_frame`, run in a child process).
+# The store and its parts (SQLite, the codec, the Graph models) load on first use: a warm
+# start's first frame is read without them (see `peek_frame`, run in a child process).
 _LAZY = {
     "codec": ("CachedTree", "LastView", "MailboxSection"),
-    "store": ("Applied", "CachedWindow", "CacheError", "CacheInfo", "CacheStore",
-              "DeltaRoundLike", "Owner", "Target", "inspect"),
+    "database": ("CacheError", "Owner"),
+    "diagnostics": ("CacheInfo", "inspect"),
+    "store": ("CacheStore",),
+    "windows": ("Applied", "CachedWindow", "DeltaRoundLike", "Target"),
 }
 _MODULE = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -137,7 +132,7 @@ def peek_frame(settings: Settings, owner: Owner, fit: str, directory: Path | Non
     """The sealed last frame of `fit` in the profile's cache, read without changing or
     creating anything: None if there is no such frame, or no cache file, or it cannot be
     read as this account's with the key at hand."""
-    from tui.cache import store
+    from tui.cache import session
     from tui.cache.cipher import FernetCipher, PlainCipher
 
     if settings.cache not in ("keyring", "plaintext"):
@@ -154,7 +149,7 @@ def peek_frame(settings: Settings, owner: Owner, fit: str, directory: Path | Non
         if secret is None:
             return None
         cipher = FernetCipher(secret)
-    return store.peek_frame(path, cipher, owner, fit)
+    return session.peek_frame(path, cipher, owner, fit)
 
 
 def remove_cache(settings: Settings, directory: Path | None = None,
@@ -165,7 +160,8 @@ def remove_cache(settings: Settings, directory: Path | None = None,
     not be asked to forget its key, why (the files are gone all the same, so the key
     unlocks nothing).
     """
-    from tui.cache.store import CacheError, inspect, moved_aside, sidecars
+    from tui.cache.database import CacheError, moved_aside, sidecars
+    from tui.cache.diagnostics import inspect
 
     path = cache_path(settings.profile, directory)
     try:

@@ -7,6 +7,7 @@ told apart from an old or damaged cache.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 APPLICATION_ID = 0x63616C33  # "cal3"
@@ -67,3 +68,14 @@ def statements(script: str) -> list[str]:
                 found.append(pending.strip())
             pending = ""
     return found
+
+
+def epoch(moment: dt.datetime) -> int:
+    """A moment as the clear columns keep it: UTC epoch seconds."""
+    if moment.tzinfo is None:
+        raise ValueError("cache window bounds and event times must carry a time zone")
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
