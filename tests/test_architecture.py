@@ -67,7 +67,8 @@ def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                 check=True, cwd=ROOT).stdout.split())
     later = {"httpx", "sqlite3", "tui.graph.models", "tui.graph.client", "tui.sync",
-             "tui.cache.store", "tui.screens.main", "tui.widgets.event_table", "msal", "keyring"}
+             "tui.cache.store", "tui.cache.session", "tui.screens.main",
+             "tui.widgets.event_table", "msal", "keyring"}
     assert not later & loaded, sorted(later & loaded)
 
 
@@ -116,3 +117,10 @@ def test_secrets_build_on_nothing_above_them() -> None:
     for path, names in _package_imports("tui.secrets").items():
         for package in above:
             assert not _reaches(names, package), (path, package)
+
+
+def test_the_fake_graph_is_written_apart_from_the_client() -> None:
+    """The fake checks the client: sharing its code (a zone table, a URL form) would make a
+    mistake in one a mistake in both, and no test would notice."""
+    for path, names in _package_imports("tui.fake").items():
+        assert not _reaches(names, "tui.graph"), path

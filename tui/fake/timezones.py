@@ -5,13 +5,56 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.graph.timezones import WINDOWS_TO_IANA
-
 UTC = dt.UTC
 
-# Windows zone ids Exchange understands in `Prefer: outlook.timezone` besides IANA names:
-# the same table the client reads them with, looked up case-insensitively here.
-_WINDOWS: dict[str, str] = {name.lower(): iana for name, iana in WINDOWS_TO_IANA.items()}
+# Windows zone ids Exchange understands in `Prefer: outlook.timezone` and writes in
+# originalStartTimeZone, for the zones the fake's mailboxes and tests use: the fake's own
+# table, written by hand apart from the client's (CLDR's, through tzlocal), so that a wrong
+# entry in either shows when tests/fake/test_fake_timezones.py compares the two. IANA links
+# (Asia/Kolkata for Asia/Calcutta) on purpose: the same zone under another name. A Windows
+# name not here is treated as one Exchange does not know (the preference is not applied).
+WINDOWS: dict[str, str] = {
+    "UTC": "UTC",
+    "Hawaiian Standard Time": "Pacific/Honolulu",
+    "Alaskan Standard Time": "America/Anchorage",
+    "Pacific Standard Time": "America/Los_Angeles",
+    "US Mountain Standard Time": "America/Phoenix",
+    "Mountain Standard Time": "America/Denver",
+    "Central Standard Time": "America/Chicago",
+    "Eastern Standard Time": "America/New_York",
+    "Atlantic Standard Time": "America/Halifax",
+    "Newfoundland Standard Time": "America/St_Johns",
+    "E. South America Standard Time": "America/Sao_Paulo",
+    "Argentina Standard Time": "America/Argentina/Buenos_Aires",
+    "GMT Standard Time": "Europe/London",
+    "Greenwich Standard Time": "Atlantic/Reykjavik",
+    "W. Europe Standard Time": "Europe/Berlin",
+    "Romance Standard Time": "Europe/Paris",
+    "Central European Standard Time": "Europe/Warsaw",
+    "GTB Standard Time": "Europe/Bucharest",
+    "FLE Standard Time": "Europe/Kyiv",
+    "E. Europe Standard Time": "Europe/Chisinau",
+    "Turkey Standard Time": "Europe/Istanbul",
+    "Russian Standard Time": "Europe/Moscow",
+    "Israel Standard Time": "Asia/Jerusalem",
+    "Egypt Standard Time": "Africa/Cairo",
+    "South Africa Standard Time": "Africa/Johannesburg",
+    "Arabian Standard Time": "Asia/Dubai",
+    "Iran Standard Time": "Asia/Tehran",
+    "Pakistan Standard Time": "Asia/Karachi",
+    "India Standard Time": "Asia/Kolkata",
+    "Sri Lanka Standard Time": "Asia/Colombo",
+    "Nepal Standard Time": "Asia/Kathmandu",
+    "SE Asia Standard Time": "Asia/Bangkok",
+    "China Standard Time": "Asia/Shanghai",
+    "Tokyo Standard Time": "Asia/Tokyo",
+    "Cen. Australia Standard Time": "Australia/Adelaide",
+    "AUS Eastern Standard Time": "Australia/Sydney",
+    "New Zealand Standard Time": "Pacific/Auckland",
+    "Chatham Islands Standard Time": "Pacific/Chatham",
+}
+# Looked up case-insensitively, as Exchange does.
+_WINDOWS: dict[str, str] = {name.lower(): iana for name, iana in WINDOWS.items()}
 
 
 def resolve(name: str) -> dt.tzinfo | None:

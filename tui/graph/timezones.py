@@ -2,53 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-# Windows zone names Graph may return in dateTimeTimeZone.timeZone (CLDR windowsZones, "001").
-WINDOWS_TO_IANA: dict[str, str] = {
-    "UTC": "UTC",
-    "Coordinated Universal Time": "UTC",
-    "Dateline Standard Time": "Etc/GMT+12",
-    "Hawaiian Standard Time": "Pacific/Honolulu",
-    "Alaskan Standard Time": "America/Anchorage",
-    "Pacific Standard Time": "America/Los_Angeles",
-    "US Mountain Standard Time": "America/Phoenix",
-    "Mountain Standard Time": "America/Denver",
-    "Central Standard Time": "America/Chicago",
-    "Eastern Standard Time": "America/New_York",
-    "Atlantic Standard Time": "America/Halifax",
-    "Newfoundland Standard Time": "America/St_Johns",
-    "E. South America Standard Time": "America/Sao_Paulo",
-    "Argentina Standard Time": "America/Buenos_Aires",
-    "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik",
-    "W. Europe Standard Time": "Europe/Berlin",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "Romance Standard Time": "Europe/Paris",
-    "Central European Standard Time": "Europe/Warsaw",
-    "E. Europe Standard Time": "Europe/Chisinau",
-    "FLE Standard Time": "Europe/Kiev",
-    "GTB Standard Time": "Europe/Bucharest",
-    "Israel Standard Time": "Asia/Jerusalem",
-    "Egypt Standard Time": "Africa/Cairo",
-    "South Africa Standard Time": "Africa/Johannesburg",
-    "Russian Standard Time": "Europe/Moscow",
-    "Turkey Standard Time": "Europe/Istanbul",
-    "Arabian Standard Time": "Asia/Dubai",
-    "Arab Standard Time": "Asia/Riyadh",
-    "India Standard Time": "Asia/Calcutta",
-    "SE Asia Standard Time": "Asia/Bangkok",
-    "China Standard Time": "Asia/Shanghai",
-    "Singapore Standard Time": "Asia/Singapore",
-    "Taipei Standard Time": "Asia/Taipei",
-    "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-    "E. Australia Standard Time": "Australia/Brisbane",
-    "New Zealand Standard Time": "Pacific/Auckland",
-}
+# Names Exchange may write that CLDR's table does not hold.
+_ALIASES = {"Coordinated Universal Time": "UTC"}
+
+
+@functools.cache
+def windows_to_iana() -> Mapping[str, str]:
+    """Every Windows zone name Graph may return in dateTimeTimeZone.timeZone, by its IANA
+    zone: CLDR's windowsZones table (territory "001"), as tzlocal keeps it up to date."""
+    from tzlocal.windows_tz import win_tz
+
+    return {**win_tz, **_ALIASES}
 
 
 def zone(name: str) -> ZoneInfo | None:
@@ -56,8 +26,17 @@ def zone(name: str) -> ZoneInfo | None:
     name = name.strip()
     if not name:
         return None
+    # IANA names first: a start that meets only those never loads the Windows table. No
+    # Windows name is an IANA name of another zone ("UTC", the one that is both, means UTC).
     try:
-        return ZoneInfo(WINDOWS_TO_IANA.get(name, name))
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    iana = windows_to_iana().get(name)
+    if iana is None:
+        return None
+    try:
+        return ZoneInfo(iana)
     except (ZoneInfoNotFoundError, ValueError):
         return None
 
