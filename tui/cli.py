@@ -19,13 +19,12 @@ from tui.text import inert
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
-    from tui.cache import Owner
+    from tui.cache import CacheOpener, Owner
+    from tui.config import Settings
     from tui.fake import FakeGraph
     from tui.fake.child import ChildGraph
     from tui.graph.client import GraphClient, TokenProvider
-    from tui.screens.cached import CacheOpener
 
 EPILOG = """\
 commands:
@@ -276,7 +275,7 @@ def _run_app(args: argparse.Namespace) -> int:
     fit = None if args.date else _frame_fit(timezone, args.days)
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
-        from tui.auth.config import ConfigError
+        from tui.config import ConfigError
         from tui.fake.child import DemoNotStarted, reason_for, start_child
         from tui.opening import demo_settings, frame_peek, opener
 
@@ -315,8 +314,8 @@ def _run_app(args: argparse.Namespace) -> int:
         token = os.environ["CAL365_ACCESS_TOKEN"].strip()
         base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
         ready = True
-        from tui.auth.config import ConfigError, load_settings
         from tui.auth.token_identity import identity_from_token
+        from tui.config import ConfigError, load_settings
 
         try:
             token_settings = load_settings(auth_flags(args))

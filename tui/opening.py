@@ -25,8 +25,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
+from tui.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from types import TracebackType
 from typing import IO, Protocol
 
 from tui import paths
-from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
+from tui.config import Settings
 
 
 class CacheUnreadable(Exception):

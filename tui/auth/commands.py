@@ -17,10 +17,10 @@ from typing import TextIO
 
 from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stores, store_for
 from tui.auth.clipboard import osc52
-from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInExpired, SignInRequired, SignInUnavailable
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.provider import Identity, MsalProvider
+from tui.config import ConfigError, Settings, load_settings
 from tui.script.exits import Exit
 from tui.text import inert_stream, raw_stream
 

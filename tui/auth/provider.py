@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
-from tui.auth.config import Settings
 from tui.auth.errors import (
     SignInCancelled,
     SignInExpired,
@@ -29,6 +28,7 @@ from tui.auth.errors import (
     SignInUnavailable,
 )
 from tui.auth.keyring_access import KeyringUnavailable
+from tui.config import Settings
 
 # A request refused within this many seconds after the token was replaced was sent with
 # the old token: it gets the new one, not another refresh or sign-in.

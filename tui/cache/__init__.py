@@ -12,14 +12,15 @@ UI-free (never imports Textual). `open_cache` picks the storage the settings nam
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from tui import paths
 from tui.auth.cache import FileLock
-from tui.auth.config import Settings
 from tui.auth.envelope import KeyringKey
 from tui.auth.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
+from tui.config import Settings
 
 if TYPE_CHECKING:
     from tui.cache.cipher import Cipher
@@ -55,6 +56,9 @@ if not TYPE_CHECKING:  # type checkers see the names imported above instead
         value = getattr(importlib.import_module(f"tui.cache.{module}"), name)
         globals()[name] = value
         return value
+
+# What the app calls (in a worker thread) to open the cache; None: no cache this run.
+CacheOpener: TypeAlias = "Callable[[], CacheStore | None]"
 
 PLAINTEXT_WARNING = (
     "the calendar cache is stored UNENCRYPTED in {path} (you chose plaintext storage); "

@@ -39,6 +39,10 @@ CACHE_MODES: tuple[CacheMode, ...] = ("keyring", "session", "plaintext", "off")
 # A settings file is a few lines; a bigger one is not one (and is not read into memory).
 _MAX_CONFIG_BYTES = 2**20
 _CACHE_OFF = frozenset({"off", "false", "no", "0", "none"})
+# What the first sign-in asks for: the least the user's own calendars and profile need.
+# Named here, below the Graph layer, so settings can build scopes without importing it;
+# tui.graph.permissions says which request needs what beyond these.
+BASE_PERMISSIONS = ("Calendars.ReadWrite", "User.Read")
 
 
 class ConfigError(Exception):
@@ -172,12 +176,10 @@ class Settings:
     def scopes_with(self, extra: Iterable[str]) -> list[str]:
         """The base scopes plus `extra` permission names (sorted, no repeats), as full
         scope URIs of this cloud's Graph. App-only mode always asks for `.default`."""
-        from tui.graph.permissions import BASE
-
         resource = _resource(self.graph_root)
         if self.app_only:
             return [f"{resource}/.default"]
-        names = list(BASE) + sorted(set(extra) - set(BASE))
+        names = list(BASE_PERMISSIONS) + sorted(set(extra) - set(BASE_PERMISSIONS))
         return [f"{resource}/{name}" for name in names]
 
     def require_client_id(self) -> None:

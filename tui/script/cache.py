@@ -10,8 +10,8 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from tui.auth.config import ConfigError, Settings
 from tui.cache import CacheInfo, cache_path, inspect, key_for, remove_cache
+from tui.config import ConfigError, Settings
 from tui.graph.timezones import zone
 from tui.script.common import (
     ScriptError,

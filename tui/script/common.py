@@ -30,7 +30,7 @@ from tui.script.exits import Exit, exit_for
 from tui.text import inert, inert_json
 
 if TYPE_CHECKING:
-    from tui.auth.config import Settings
+    from tui.config import Settings
     from tui.fake import FakeGraph
 
 
@@ -62,8 +62,8 @@ def mailbox_from(args: argparse.Namespace) -> Mailbox:
 def settings_of(args: argparse.Namespace) -> Settings:
     """The profile's settings as the options and CAL365_* name them; a bad setting is a
     usage error."""
-    from tui.auth.config import ConfigError, load_settings
     from tui.cli import auth_flags  # late: tui.cli imports this package
+    from tui.config import ConfigError, load_settings
 
     try:
         return load_settings(auth_flags(args))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.audit import mailbox_label
-from tui.auth.config import ConfigError, Settings
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.token_identity import (
     NO_CLAIMS,
@@ -26,6 +25,7 @@ from tui.auth.token_identity import (
     identity_from_token,
 )
 from tui.cache import CacheError, CacheStore, Owner, keyring_advice
+from tui.config import ConfigError, Settings
 from tui.graph.client import TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
