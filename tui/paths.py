@@ -1,8 +1,12 @@
 """Where cal365 keeps its files, and how it writes them: private to the user, atomically.
 
-Config, state (drafts, audit log) and cache follow the XDG base directories on Linux and the
-usual places elsewhere; `CAL365_HOME` puts everything under one folder (tests, portable use).
-Directories are created 0700 and files 0600 because they hold mailbox data and comments.
+Config, state (drafts, audit log) and cache are where platformdirs puts each kind: the XDG
+base directories on Linux (`$XDG_CONFIG_HOME/cal365`, else `~/.config/cal365`; state and
+cache likewise), `~/Library/Application Support/cal365` and `~/Library/Caches/cal365` on
+macOS, `%LOCALAPPDATA%\\cal365\\<kind>` on Windows: the folders cal365 always used, so an
+existing user's files are still found. `CAL365_HOME` puts everything under one folder (tests,
+portable use). Directories are created 0700 and files 0600 because they hold mailbox data and
+comments.
 """
 
 from __future__ import annotations
@@ -18,13 +22,6 @@ from pathlib import Path
 from typing import Literal
 
 Kind = Literal["config", "state", "cache"]
-
-_XDG = {
-    "config": ("XDG_CONFIG_HOME", ".config"),
-    "state": ("XDG_STATE_HOME", ".local/state"),
-    "cache": ("XDG_CACHE_HOME", ".cache"),
-}
-
 
 # Set while the demo runs (`--demo`, the app or a script command): its drafts and audit log
 # go to a `demo` folder of the state directory, its calendar cache to one of the cache
@@ -55,15 +52,19 @@ def _base_dir(kind: Kind) -> Path:
     home = os.environ.get("CAL365_HOME")
     if home:
         return Path(home) / kind
+    # Textual imports platformdirs too: on the app's start this costs no extra import.
+    from platformdirs import PlatformDirs
+
+    dirs = PlatformDirs("cal365", appauthor=False)
     if sys.platform == "win32":
-        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(root) / "cal365" / kind
-    if sys.platform == "darwin":
-        sub = {"config": "Application Support", "state": "Application Support", "cache": "Caches"}
-        return Path.home() / "Library" / sub[kind] / "cal365"
-    variable, default = _XDG[kind]
-    root = os.environ.get(variable) or str(Path.home() / default)
-    return Path(root) / "cal365"
+        # One folder per kind under the app's own, as cal365 always kept them there
+        # (platformdirs would put config and state in one, and the cache in "Cache").
+        return Path(dirs.user_data_dir) / kind
+    if kind == "config":
+        return Path(dirs.user_config_dir)
+    if kind == "state":
+        return Path(dirs.user_state_dir)
+    return Path(dirs.user_cache_dir)
 
 
 def private_dir(kind: Kind) -> Path:
