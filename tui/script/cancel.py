@@ -56,7 +56,7 @@ from tui.script.common import (
 from tui.script.common import warn as _warn_on_stderr
 from tui.script.events import calendar_from, when_label
 from tui.script.exits import Exit, exit_for, worst
-from tui.widgets.format import comment_problem, printable
+from tui.words import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
 

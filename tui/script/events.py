@@ -22,8 +22,8 @@ from tui.script.common import (
     with_graph,
 )
 from tui.script.exits import Exit
-from tui.widgets.format import printable
 from tui.window import span
+from tui.words import printable
 
 
 def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
