@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tui import wiring
 from tui.audit import mailbox_label
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.token_identity import (
@@ -46,7 +46,7 @@ from tui.script.common import (
     warn,
 )
 from tui.script.exits import Exit, exit_for
-from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner
+from tui.sync import DEMO_OWNER, SyncController, WindowSummary
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
@@ -79,15 +79,12 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     provider: MsalProvider | None = None
     demo = bool(getattr(args, "demo", False))
     from_token: TokenIdentity | None = None
-    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+    token = wiring.access_token()
     try:
         if demo:
             settings = demo_settings(getattr(args, "cache", None))
             owner: Owner | None = DEMO_OWNER
         else:
-            from tui.auth.cache import store_for
-            from tui.auth.provider import MsalProvider
-
             settings = settings_of(args)
             if token:
                 # The token wins, as for every command: its own account's cache, keyed as
@@ -96,13 +93,9 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
                 if from_token is None:
                     raise ScriptError(Exit.ERROR, NO_CLAIMS)
                 owner = Owner.of(from_token)
-            elif settings.app_only:
-                provider = MsalProvider(settings, store_for(settings))
-                owner = app_only_owner(settings)
-            else:
-                provider = MsalProvider(settings, store_for(settings))
-                identity = provider.identity()
-                owner = Owner.of(identity) if identity is not None else None
+            else:  # the signed-in account's, as the app opens it
+                provider = wiring.token_provider(settings)
+                owner = wiring.account_owner(settings, provider)()
     except ConfigError as error:
         raise ScriptError(Exit.USAGE, str(error)) from error
     except KeyringUnavailable as error:
