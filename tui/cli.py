@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     try:
         timezone = wiring.timezone_for(args)
+        keys = wiring.user_keys()  # read by every start, the demo's too
     except ConfigError as error:
         _say(str(error))
         return 2
@@ -359,6 +360,15 @@ def _run_app(args: argparse.Namespace) -> int:
     connect = wiring.client_maker(base_url, token, timezone)
 
     try:
+        from tui.commands import KeymapError, check_keymap
+
+        try:
+            keymap = check_keymap(keys)
+        except KeymapError as error:
+            from tui.config import config_path
+
+            _say(f"{config_path()}: [keys]:\n  " + str(error).replace("\n", "\n  "))
+            return 2
         if child is not None:
             from tui.fake.child import DemoNotStarted
 
@@ -380,6 +390,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 cache_warning=cache_warning,
                 restore_view=args.date is None,
                 head_start=head_start,
+                keymap=keymap,
             )
             app.run()
     finally:

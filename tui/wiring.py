@@ -64,6 +64,14 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return load_settings(auth_flags(args))
 
 
+def user_keys() -> dict[str, str]:
+    """The user's own keys, from the config file's [keys] (ConfigError if malformed); the
+    app checks them against its command registry (tui.commands.check_keymap)."""
+    from tui.config.keys import load_keys
+
+    return load_keys()
+
+
 def access_token() -> str:
     """CAL365_ACCESS_TOKEN: a ready bearer token that skips sign-in ("" when unset)."""
     return os.environ.get("CAL365_ACCESS_TOKEN", "").strip()

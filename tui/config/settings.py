@@ -233,7 +233,7 @@ ENV = {
 _FILE_KEYS = frozenset(ENV) - {"client_secret", "profile"}
 
 
-def _read_file(path: Path) -> dict[str, object]:
+def read_file(path: Path) -> dict[str, object]:
     import tomllib  # only where there is a file to read: not on every start's path
 
     try:
@@ -251,7 +251,8 @@ def _read_file(path: Path) -> dict[str, object]:
 
 
 def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str, str]:
-    values: dict[str, object] = {k: v for k, v in data.items() if k != "profiles"}
+    # [keys] is read by tui.config.keys, for every profile alike.
+    values: dict[str, object] = {k: v for k, v in data.items() if k not in ("profiles", "keys")}
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{path}: 'profiles' must be a table of [profiles.<name>] tables")
@@ -266,6 +267,9 @@ def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str,
             raise ConfigError(
                 f"{path}: client_secret is not read from files; set CAL365_CLIENT_SECRET"
             )
+        if key == "keys":
+            raise ConfigError(f"{path}: [profiles.{profile}.keys]: keys are the same for every "
+                              "profile; put them in a [keys] table of their own")
         if key not in _FILE_KEYS:
             raise ConfigError(f"{path}: unknown setting {key!r}")
         if key == "cache" and isinstance(value, bool):
@@ -296,7 +300,7 @@ def load_settings(
     merged: dict[str, str] = {}
     source: dict[str, str] = {}
     for origin, values in (
-        (str(path), _file_values(_read_file(path), profile, path)),
+        (str(path), _file_values(read_file(path), profile, path)),
         ("environment", env_values),
         ("command line", flags),
     ):
