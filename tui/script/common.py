@@ -25,11 +25,12 @@ from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import zone
-from tui.graph.urls import Mailbox
+from tui.graph.urls import CalendarRef, Mailbox
 from tui.paths import file_problem
 from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
 from tui.script.exits import Exit, exit_for
 from tui.text import inert, inert_json
+from tui.window import span
 
 if TYPE_CHECKING:
     from tui.config import Settings
@@ -98,6 +99,33 @@ def graph_root(args: argparse.Namespace) -> str:
     """The Graph root URL the options name (checked: tokens travel over TLS only)."""
     with usage_errors():
         return wiring.graph_root(args)
+
+
+def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
+    """The calendar the options name: the mailbox's default one unless --calendar is given."""
+    if calendar_id is None:
+        return CalendarRef(mailbox)
+    if not calendar_id.strip():
+        raise ScriptError(Exit.USAGE, "--calendar needs a calendar id")
+    if mailbox.kind == "group":
+        raise ScriptError(Exit.USAGE, "a group has only its default calendar; leave out "
+                                      "--calendar with --group")
+    return CalendarRef(mailbox, calendar_id.strip())
+
+
+def window(args: argparse.Namespace, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) for --from/--to/--days: whole days in `tz`, --to included, by the app's
+    rules (tui.window.span). --from defaults to --date (the day taken as today) or today,
+    and the window to 14 days, like the app's."""
+    today = getattr(args, "date", None) or dt.datetime.now(tz).date()
+    try:
+        first, last = span(getattr(args, "from_date", None), getattr(args, "to_date", None),
+                           getattr(args, "days", None), today)
+    except ValueError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return start, end  # at most MAX_DAYS whole days: `span` holds it to Graph's limit
 
 
 @dataclass

@@ -33,6 +33,7 @@ from tui.opening import demo_settings
 from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
+    calendar_from,
     credentials,
     default_mailbox,
     describe_error,
@@ -44,6 +45,7 @@ from tui.script.common import (
     settings_of,
     timezone_name,
     warn,
+    window,
 )
 from tui.script.exits import Exit, exit_for
 from tui.sync import DEMO_OWNER, SyncController, WindowSummary
@@ -148,8 +150,6 @@ def _label(summary: WindowSummary) -> str:
 
 def run_sync(args: argparse.Namespace) -> int:
     def command() -> int:
-        from tui.script.events import calendar_from, window
-
         tz = zone(timezone_name(args)) or dt.UTC
         named = any(getattr(args, d, None) is not None for d in ("from_date", "to_date", "days"))
         span = window(args, tz) if named else None
