@@ -250,10 +250,11 @@ def _run_app(args: argparse.Namespace) -> int:
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
         from tui.fake.child import DemoNotStarted, reason_for, start_child
-        from tui.opening import demo_settings, frame_peek, opener
+        from tui.opening import frame_peek
 
         try:
-            demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
+            demo = wiring.demo_settings(getattr(args, "cache", None),
+                                        getattr(args, "sync_every", None))
         except ConfigError as error:
             _say(str(error))
             return 2
@@ -275,7 +276,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
         with demo_files():
             demo_cache = base_dir("cache")  # the demo's own folder, fixed before any thread
-        cache = opener(demo, wiring.demo_owner, quiet=True, directory=demo_cache)
+        cache = wiring.opener(demo, wiring.demo_owner, quiet=True, directory=demo_cache)
         cache_warning = plaintext_warning(demo, demo_cache) or ""
         # A cache file from an earlier run: the first screen comes from it, not the network.
         warm = demo.cache in ("keyring", "plaintext") and cache_path("demo", demo_cache).exists()
@@ -300,10 +301,11 @@ def _run_app(args: argparse.Namespace) -> int:
         identity = identity_from_token(token)
         if identity is not None and token_settings.cache != "off":
             from tui.cache import Owner, cache_path, plaintext_warning
-            from tui.opening import frame_peek, opener
+            from tui.opening import frame_peek
 
             account = Owner.of(identity)
-            cache, sync_every = opener(token_settings, lambda: account), token_settings.sync_every
+            cache = wiring.opener(token_settings, lambda: account)
+            sync_every = token_settings.sync_every
             if fit is not None:
                 peek = frame_peek(token_settings, lambda: account, fit)
             cache_warning = plaintext_warning(token_settings) or ""
@@ -322,10 +324,10 @@ def _run_app(args: argparse.Namespace) -> int:
             return 2
         storage_warning(settings, sys.stderr)
         provider = wiring.token_provider(settings)
-        from tui.opening import frame_peek, opener
+        from tui.opening import frame_peek
 
         owner = wiring.account_owner(settings, provider)
-        cache, sync_every = opener(settings, owner), settings.sync_every
+        cache, sync_every = wiring.opener(settings, owner), settings.sync_every
         if fit is not None:
             peek = frame_peek(settings, owner, fit)
         from tui.cache import plaintext_warning

@@ -15,18 +15,20 @@ A bad setting raises ConfigError, with words for the user; each caller says it i
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.config import ConfigError, Settings, load_settings
+from tui.config import CACHE_MODES, ConfigError, Settings, check_sync_every, load_settings
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
-    from tui.cache import Owner
+    from tui.cache import CacheStore, Owner
     from tui.graph.client import GraphClient, TokenProvider
     from tui.graph.policy import RetryPolicy, WaitNotice
 
@@ -157,6 +159,71 @@ def demo_owner() -> Owner:
     from tui.sync import DEMO_OWNER
 
     return DEMO_OWNER
+
+
+# -- the calendar cache -------------------------------------------------------------------
+
+
+def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
+    """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
+
+    Without a usable keyring the demo keeps its cache in memory for the run (see `opener`),
+    as a real account does once its tokens are kept for the session only: never an
+    unencrypted file unless told to. Nothing earlier to show, so its first screen comes
+    from the head start, as with no cache at all.
+    """
+    chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
+    if chosen in ("false", "no", "0", "none"):
+        chosen = "off"
+    if chosen not in CACHE_MODES:
+        raise ConfigError(f"cache {chosen!r}: use one of {', '.join(CACHE_MODES)}")
+    every = sync_every or os.environ.get("CAL365_SYNC_EVERY", "").strip() or "5"
+    return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
+
+
+def demo_storage(settings: Settings) -> str:
+    """The storage the demo's cache really uses, as `opener(quiet=True)` picks it for the
+    app and every command: the one chosen, but memory only ("session") when that is the
+    keyring and there is no usable one. Asks the keyring (bounded by its timeout)."""
+    from tui.auth.keyring_access import KeyringUnavailable
+    from tui.cache import key_for
+
+    if settings.cache != "keyring":
+        return settings.cache
+    try:
+        key_for(settings.profile).get(create=False)
+    except KeyringUnavailable:
+        return "session"
+    return "keyring"
+
+
+def opener(settings: Settings, owner: Callable[[], Owner | None], *,
+           quiet: bool = False, directory: Path | None = None
+           ) -> Callable[[], CacheStore | None]:
+    """What the app calls (in a worker thread) to open the cache: None when off, or when
+    no account is known yet (the first run before any sign-in caches nothing).
+
+    `quiet`: with the keyring unusable, a session (memory-only) cache instead of
+    KeyringUnavailable (the demo's, in the app and every command alike; a real account gets
+    the explicit choice). Memory only: never a file in the clear that nobody asked for.
+    """
+    def open_() -> CacheStore | None:
+        from tui.auth.keyring_access import KeyringUnavailable
+        from tui.cache import open_cache
+
+        if settings.cache == "off":
+            return None
+        who = owner()
+        if who is None:
+            return None
+        try:
+            return open_cache(settings, who, directory)
+        except KeyringUnavailable:
+            if not quiet:
+                raise
+            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
+
+    return open_
 
 
 def client_maker(base_url: str, token: str | TokenProvider, timezone: str, *,

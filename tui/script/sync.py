@@ -29,8 +29,6 @@ from tui.config import ConfigError, Settings
 from tui.graph.client import TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
-from tui.opening import demo_settings
-from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
     calendar_from,
@@ -84,7 +82,7 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     token = wiring.access_token()
     try:
         if demo:
-            settings = demo_settings(getattr(args, "cache", None))
+            settings = wiring.demo_settings(getattr(args, "cache", None))
             owner: Owner | None = DEMO_OWNER
         else:
             settings = settings_of(args)
@@ -109,7 +107,7 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
                                      f"{settings.profile!r}: run cal365 login")
     try:
         # The demo's choice is the app's: with no usable keyring, memory only (see opener).
-        store = cache_opener(settings, lambda: owner, quiet=demo)()
+        store = wiring.opener(settings, lambda: owner, quiet=demo)()
     except KeyringUnavailable as error:
         raise ScriptError(Exit.ERROR, keyring_advice(error)) from error
     except CacheError as error:
