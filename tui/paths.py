@@ -16,7 +16,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -147,6 +146,8 @@ def write_private(path: Path, data: bytes) -> None:
     any moment (the temporary file is 0600 from its creation).
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # on first write: it brings shutil, random and the compressors along
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
