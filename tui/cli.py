@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _account_command(args: argparse.Namespace) -> int:
-    from tui.script import account as commands
+    from tui.auth import commands
 
     flags = auth_flags(args)
     try:
@@ -312,7 +312,7 @@ def _run_app(args: argparse.Namespace) -> int:
             warm = (token_settings.cache in ("keyring", "plaintext")
                     and cache_path(token_settings.profile).exists())
     else:
-        from tui.script.account import storage_warning
+        from tui.auth.commands import storage_warning
 
         try:
             settings = wiring.settings_for(args)

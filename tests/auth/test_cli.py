@@ -12,7 +12,7 @@ import pytest
 
 from tests.auth.fake_idp import TENANT_ID, USERNAME, FakeIdP
 from tui import cli
-from tui.script import account as commands
+from tui.auth import commands
 
 ROOT = Path(__file__).resolve().parents[2]
 

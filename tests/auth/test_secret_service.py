@@ -87,7 +87,7 @@ def test_sign_in_keeps_the_key_in_the_secret_service(idp: FakeIdP, home: Path) -
 def test_logout_and_whoami_commands_with_the_secret_service(
     idp: FakeIdP, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.script import account as commands
+    from tui.auth import commands
 
     settings = settings_for(idp, profile="ss-cli")
     MsalProvider(settings, KeyringStore("ss-cli")).start_device_flow().wait()
