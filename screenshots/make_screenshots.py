@@ -143,8 +143,8 @@ async def scene(name: str, fake: FakeGraph) -> None:
 
 async def cache_scenes() -> None:
     """A warm start (rows from the cache, a sync on its way) and the offline marker."""
-    from tui.auth.config import Settings
     from tui.cache import Owner
+    from tui.config import Settings
     from tui.opening import opener
     from tui.screens.main import MainScreen
 

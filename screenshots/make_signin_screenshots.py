@@ -21,8 +21,8 @@ sys.path.insert(0, str(HERE.parent))
 from tests.auth.fake_idp import FakeIdP  # noqa: E402
 from tui.app import Cal365App  # noqa: E402
 from tui.auth.cache import KeyringStore, MemoryStore  # noqa: E402
-from tui.auth.config import load_settings  # noqa: E402
 from tui.auth.provider import MsalProvider  # noqa: E402
+from tui.config import load_settings  # noqa: E402
 from tui.fake import FakeGraph  # noqa: E402
 from tui.graph import GraphClient  # noqa: E402
 from tui.screens.signin import SignInScreen  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.auth.config import CLOUDS
+from tui.config import CLOUDS
 from tui.desktop import open_in_browser
 from tui.links import OUTLOOK_HOSTS, web_link_problem
 

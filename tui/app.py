@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -12,7 +12,7 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.strip import Strip
 
-from tui.commands import bindings
+from tui.commands import bindings, holding_keys
 from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
 from tui.opening import StartedOpen
@@ -21,9 +21,9 @@ from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.cache import CacheOpener
     from tui.graph import GraphClient
     from tui.headstart import HeadStart
-    from tui.screens.cached import CacheOpener
     from tui.screens.frame import FrameScreen
     from tui.screens.main import MainScreen
 
@@ -58,8 +58,14 @@ class Cal365App(App[None]):
         cache_warning: str = "",
         restore_view: bool = True,
         head_start: HeadStart | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # The user's own keys (the config file's [keys], checked by tui.commands.check_keymap):
+        # Textual's keymap rebinds them everywhere; the help screen and palette show them.
+        self.keymap: dict[str, str] = dict(keymap or {})
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.sign_in = sign_in
         self._timezone = timezone
         self.cache_warning = cache_warning
@@ -187,12 +193,12 @@ class Cal365App(App[None]):
             self._hold_for_text_box(event)
 
     # Keys whose command puts a text box in front (the filter line, a question, a cancel
-    # dialog, the palette). The keys typed right behind one, in the same terminal read or
-    # before the box is up, are the box's text: handed on, they would run as commands
-    # ("/standup" hid declined events at its "d" and opened a mailbox at its "u"). They are
-    # held until the box has focus, or until it is clear that none is coming.
-    _OPENERS = frozenset({"filter", "goto", "open-mailbox", "cancel", "details-cancel",
-                          "palette"})
+    # dialog, the palette: `holds_keys` in the registry). The keys typed right behind one, in
+    # the same terminal read or before the box is up, are the box's text: handed on, they
+    # would run as commands ("/standup" hid declined events at its "d" and opened a mailbox
+    # at its "u"). They are held until the box has focus, or until it is clear that none is
+    # coming.
+    _OPENERS = holding_keys()
     _OPENER_WAIT = 2.0  # at most, for a box that is slow to come (a bound on the hold)
 
     def _opens_text_box(self, key: str) -> bool:
@@ -299,4 +305,4 @@ class Cal365App(App[None]):
         from tui.screens.help import HelpScreen  # on first use: off the start-up path
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.main.owner_name()))
+            self.push_screen(HelpScreen(self.main.owner_name(), keymap=self.keymap))

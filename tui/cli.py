@@ -7,25 +7,24 @@ import datetime as dt
 import os
 import sys
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from tui import __version__
-from tui.graph import GLOBAL_GRAPH_URL, ME, CalendarRef, Mailbox, permissions
+from tui import __version__, wiring
+from tui.config import ConfigError
+from tui.graph import ME, CalendarRef, permissions
 from tui.graph.timezones import local_zone_name, zone
 from tui.script import EXIT_CODE_HELP, Exit, add_script_commands, run_script_command
 from tui.script.parsers import add_cache, add_sync, add_window_options
 from tui.text import inert
+from tui.wiring import AUTH_FLAGS, auth_flags
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tui.auth.config import Settings
     from tui.auth.provider import MsalProvider
-    from tui.cache import Owner
+    from tui.cache import CacheOpener
     from tui.fake import FakeGraph
     from tui.fake.child import ChildGraph
-    from tui.graph.client import GraphClient, TokenProvider
-    from tui.screens.cached import CacheOpener
+    from tui.graph.client import TokenProvider
 
 EPILOG = """\
 commands:
@@ -52,21 +51,9 @@ keys inside the app: press ? for the full list.
 """
 
 
-# Sign-in settings, accepted before or after a subcommand. SUPPRESS keeps a subcommand's
-# parser from overwriting a value given before it with its own default.
-AUTH_FLAGS = {
-    "profile": ("--profile", "NAME", "settings profile (config file [profiles.NAME])"),
-    "client_id": ("--client-id", "ID", "application (client) id of your app registration"),
-    "tenant": ("--tenant", "TENANT", "organizations, common, a tenant id or a domain"),
-    "cloud": ("--cloud", "CLOUD", "global, usgov (L4), dod (L5) or china"),
-    "token_storage": ("--token-storage", "KIND",
-                "keyring (default); session: memory only; plaintext: 0600 file, unencrypted"),
-    "mailbox": ("--mailbox", "UPN", "app-only mode: the user whose calendars to open"),
-    "cache": ("--cache", "KIND", "the local calendar cache: keyring (encrypted), session: memory "
-              "only, plaintext: 0600 file, or off (default: as --token-storage)"),
-    "sync_every": ("--sync-every", "MIN", "minutes between background syncs of the calendar "
-                   "cache while the app runs (default 5; 0: only at start and on r)"),
-}
+# Sign-in settings are accepted before or after a subcommand (AUTH_FLAGS: tui/wiring.py).
+# SUPPRESS keeps a subcommand's parser from overwriting a value given before it with its
+# own default.
 
 
 def _auth_parent(command: str | None = None) -> argparse.ArgumentParser:
@@ -85,12 +72,6 @@ def _auth_parent(command: str | None = None) -> argparse.ArgumentParser:
                            default=argparse.SUPPRESS, help="run without the local calendar "
                            "cache (the same as --cache off)")
     return parent
-
-
-def auth_flags(args: argparse.Namespace) -> dict[str, str | None]:
-    flags = {dest: getattr(args, dest, None) for dest in AUTH_FLAGS}
-    flags["graph_url"] = getattr(args, "graph_url", None)
-    return flags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,16 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync(commands, [_auth_parent("sync")])
     add_cache(commands, [_auth_parent("cache")])
     return parser
-
-
-def _check_graph_url(url: str) -> str | None:
-    """A reason to refuse the URL, or None. Tokens only travel over TLS, except to loopback."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"not an http(s) URL: {url!r}"
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        return f"refusing to send a token without TLS to {parts.hostname}; use https"
-    return None
 
 
 def _account_command(args: argparse.Namespace) -> int:
@@ -249,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    timezone = args.timezone or os.environ.get("CAL365_TIMEZONE") or local_zone_name()
-    if zone(timezone) is None:
-        print(f"cal365: unknown time zone {timezone!r}", file=sys.stderr)
+    try:
+        timezone = wiring.timezone_for(args)
+        keys = wiring.user_keys()  # read by every start, the demo's too
+    except ConfigError as error:
+        _say(str(error))
         return 2
     from tui.window import DEFAULT_DAYS, span
 
@@ -276,12 +249,12 @@ def _run_app(args: argparse.Namespace) -> int:
     fit = None if args.date else _frame_fit(timezone, args.days)
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
-        from tui.auth.config import ConfigError
         from tui.fake.child import DemoNotStarted, reason_for, start_child
-        from tui.opening import demo_settings, frame_peek, opener
+        from tui.opening import frame_peek
 
         try:
-            demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
+            demo = wiring.demo_settings(getattr(args, "cache", None),
+                                        getattr(args, "sync_every", None))
         except ConfigError as error:
             _say(str(error))
             return 2
@@ -303,23 +276,22 @@ def _run_app(args: argparse.Namespace) -> int:
 
         with demo_files():
             demo_cache = base_dir("cache")  # the demo's own folder, fixed before any thread
-        cache = opener(demo, _demo_owner, quiet=True, directory=demo_cache)
+        cache = wiring.opener(demo, wiring.demo_owner, quiet=True, directory=demo_cache)
         cache_warning = plaintext_warning(demo, demo_cache) or ""
         # A cache file from an earlier run: the first screen comes from it, not the network.
         warm = demo.cache in ("keyring", "plaintext") and cache_path("demo", demo_cache).exists()
         if warm and fit is not None:
-            peek = frame_peek(demo, _demo_owner, fit, directory=demo_cache)
+            peek = frame_peek(demo, wiring.demo_owner, fit, directory=demo_cache)
         sync_every = demo.sync_every
         ready = True
-    elif os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
-        token = os.environ["CAL365_ACCESS_TOKEN"].strip()
-        base_url = args.graph_url or os.environ.get("CAL365_GRAPH_URL") or GLOBAL_GRAPH_URL
+    elif wiring.access_token():
+        token = wiring.access_token()
         ready = True
-        from tui.auth.config import ConfigError, load_settings
         from tui.auth.token_identity import identity_from_token
 
         try:
-            token_settings = load_settings(auth_flags(args))
+            base_url = wiring.graph_root(args)
+            token_settings = wiring.settings_for(args)
         except ConfigError as error:  # it names a file, under a folder from the environment
             _say(str(error))
             return 2
@@ -329,45 +301,39 @@ def _run_app(args: argparse.Namespace) -> int:
         identity = identity_from_token(token)
         if identity is not None and token_settings.cache != "off":
             from tui.cache import Owner, cache_path, plaintext_warning
-            from tui.opening import frame_peek, opener
+            from tui.opening import frame_peek
 
             account = Owner.of(identity)
-            cache, sync_every = opener(token_settings, lambda: account), token_settings.sync_every
+            cache = wiring.opener(token_settings, lambda: account)
+            sync_every = token_settings.sync_every
             if fit is not None:
                 peek = frame_peek(token_settings, lambda: account, fit)
             cache_warning = plaintext_warning(token_settings) or ""
             warm = (token_settings.cache in ("keyring", "plaintext")
                     and cache_path(token_settings.profile).exists())
     else:
-        from tui.auth.cache import store_for
-        from tui.auth.provider import MsalProvider
-        from tui.script.account import settings_or_exit, storage_warning
+        from tui.script.account import storage_warning
 
-        settings = settings_or_exit(auth_flags(args), sys.stderr)
-        if settings is None:
+        try:
+            settings = wiring.settings_for(args)
+            settings.require_client_id()
+            mailbox = wiring.own_mailbox(settings)
+            base_url = wiring.checked_root(settings.graph_root)
+        except ConfigError as error:  # it may name a file, or quote the environment
+            _say(str(error))
             return 2
-        if settings.app_only and not settings.mailbox:
-            print(APP_ONLY_NEEDS_MAILBOX, file=sys.stderr)
-            return 2
-        if settings.app_only:
-            mailbox = Mailbox("user", settings.mailbox)
         storage_warning(settings, sys.stderr)
-        provider = MsalProvider(settings, store_for(settings))
-        from tui.opening import frame_peek, opener
+        provider = wiring.token_provider(settings)
+        from tui.opening import frame_peek
 
-        owner = _account_owner(settings, provider)
-        cache, sync_every = opener(settings, owner), settings.sync_every
+        owner = wiring.account_owner(settings, provider)
+        cache, sync_every = wiring.opener(settings, owner), settings.sync_every
         if fit is not None:
             peek = frame_peek(settings, owner, fit)
         from tui.cache import plaintext_warning
 
         cache_warning = plaintext_warning(settings) or ""
-        base_url, token = settings.graph_root, provider
-    if not args.demo:
-        problem = _check_graph_url(base_url)
-        if problem:
-            _say(problem)
-            return 2
+        token = provider
 
     head_start = None
     if ready and isinstance(token, str) and not warm:
@@ -392,12 +358,19 @@ def _run_app(args: argparse.Namespace) -> int:
     from tui.app import Cal365App  # Textual: the longest import, while the head start runs
     from tui.paths import demo_files
 
-    def connect() -> GraphClient:
-        from tui.graph.client import GraphClient  # httpx and TLS: once a request is near
-
-        return GraphClient(base_url, token, timezone=timezone)
+    # httpx and TLS are imported once a request is near, not before the first frame.
+    connect = wiring.client_maker(base_url, token, timezone)
 
     try:
+        from tui.commands import KeymapError, check_keymap
+
+        try:
+            keymap = check_keymap(keys)
+        except KeymapError as error:
+            from tui.config import config_path
+
+            _say(f"{config_path()}: [keys]:\n  " + str(error).replace("\n", "\n  "))
+            return 2
         if child is not None:
             from tui.fake.child import DemoNotStarted
 
@@ -419,6 +392,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 cache_warning=cache_warning,
                 restore_view=args.date is None,
                 head_start=head_start,
+                keymap=keymap,
             )
             app.run()
     finally:
@@ -456,32 +430,6 @@ def _frame_fit(timezone: str, days: int) -> str | None:
         return None
     today = dt.datetime.now(zone(timezone) or dt.UTC).date()
     return frame_fit(columns, lines, today, timezone, days)
-
-
-def _demo_owner() -> Owner:
-    from tui.sync import DEMO_OWNER
-
-    return DEMO_OWNER
-
-
-def _account_owner(settings: Settings, provider: MsalProvider) -> Callable[[], Owner | None]:
-    """Who the signed-in account's cache belongs to (read from the token cache, offline)."""
-    def owner() -> Owner | None:
-        from tui.cache import Owner
-        from tui.sync import app_only_owner
-
-        if settings.app_only:
-            return app_only_owner(settings)
-        identity = provider.identity()
-        return Owner.of(identity) if identity is not None else None
-
-    return owner
-
-
-APP_ONLY_NEEDS_MAILBOX = (
-    "cal365: app-only mode (client secret or certificate) has no signed-in user, so there is "
-    "no /me to open: name the mailbox with --mailbox user@domain or CAL365_MAILBOX"
-)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from tui.auth.config import CLOUDS
+from tui.config import CLOUDS
 
-# Outlook on the web's hosts, by the name of the cloud in tui.auth.config.CLOUDS.
+# Outlook on the web's hosts, by the name of the cloud in tui.config.CLOUDS.
 OUTLOOK_HOSTS: dict[str, frozenset[str]] = {
     "global": frozenset({"outlook.office.com", "outlook.office365.com", "outlook.live.com"}),
     "usgov": frozenset({"outlook.office365.us"}),

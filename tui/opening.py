@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import dataclasses
 import os
 import select
 import signal
@@ -25,9 +24,14 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
+from tui.config import Settings
 from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
-from tui.secrets.keyring_access import KeyringUnavailable
+
+# The cache's settings and opener are the composition root's (tui/wiring.py); importable from
+# here too for the start-up code and its tests.
+from tui.wiring import demo_settings as demo_settings
+from tui.wiring import demo_storage as demo_storage
+from tui.wiring import opener as opener
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,66 +40,6 @@ if TYPE_CHECKING:
 
 # Past this the child is given up: the app starts without the frame, as it would anyway.
 READ_LIMIT = 10.0
-
-
-def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
-    """The demo's cache settings: an explicit --cache / CAL365_CACHE, else the keyring.
-
-    Without a usable keyring the demo keeps its cache in memory for the run (see `opener`),
-    as a real account does once its tokens are kept for the session only: never an
-    unencrypted file unless told to. Nothing earlier to show, so its first screen comes
-    from the head start, as with no cache at all.
-    """
-    chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
-    if chosen in ("false", "no", "0", "none"):
-        chosen = "off"
-    if chosen not in CACHE_MODES:
-        raise ConfigError(f"cache {chosen!r}: use one of {', '.join(CACHE_MODES)}")
-    every = sync_every or os.environ.get("CAL365_SYNC_EVERY", "").strip() or "5"
-    return Settings(profile="demo", cache=chosen, sync_every=check_sync_every(every))
-
-
-def demo_storage(settings: Settings) -> str:
-    """The storage the demo's cache really uses, as `opener(quiet=True)` picks it for the
-    app and every command: the one chosen, but memory only ("session") when that is the
-    keyring and there is no usable one. Asks the keyring (bounded by its timeout)."""
-    from tui.cache import key_for
-
-    if settings.cache != "keyring":
-        return settings.cache
-    try:
-        key_for(settings.profile).get(create=False)
-    except KeyringUnavailable:
-        return "session"
-    return "keyring"
-
-
-def opener(settings: Settings, owner: Callable[[], Owner | None], *,
-           quiet: bool = False, directory: Path | None = None
-           ) -> Callable[[], CacheStore | None]:
-    """What the app calls (in a worker thread) to open the cache: None when off, or when
-    no account is known yet (the first run before any sign-in caches nothing).
-
-    `quiet`: with the keyring unusable, a session (memory-only) cache instead of
-    KeyringUnavailable (the demo's, in the app and every command alike; a real account gets
-    the explicit choice). Memory only: never a file in the clear that nobody asked for.
-    """
-    def open_() -> CacheStore | None:
-        from tui.cache import open_cache
-
-        if settings.cache == "off":
-            return None
-        who = owner()
-        if who is None:
-            return None
-        try:
-            return open_cache(settings, who, directory)
-        except KeyringUnavailable:
-            if not quiet:
-                raise
-            return open_cache(dataclasses.replace(settings, cache="session"), who, directory)
-
-    return open_
 
 
 def frame_peek(settings: Settings, owner: Callable[[], Owner | None], fit: str, *,

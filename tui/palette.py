@@ -32,6 +32,10 @@ class Cal365Commands(Provider):
             target = getattr(self.app, "main", None) or self.app.screen
             await self.app.run_action(command.action.removeprefix("screen."), target)
 
+    def _keys(self, command: Command) -> str:
+        """The command's keys, the user's own where the config file gives them."""
+        return command.keys_shown(getattr(self.app, "keymap", None))
+
     def _owner(self) -> str | None:
         """Whose calendar is open, if another person's: the lines about roles name them."""
         main = getattr(self.app, "main", None)
@@ -41,7 +45,7 @@ class Cal365Commands(Provider):
         owner = self._owner()
         for command in palette_commands():
             yield DiscoveryHit(Content(command.help_for(owner)), partial(self._run, command),
-                               help=command.shown_keys)
+                               help=self._keys(command))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -54,5 +58,5 @@ class Cal365Commands(Provider):
                     score,
                     _highlight(matcher, text),
                     partial(self._run, command),
-                    help=command.shown_keys,
+                    help=self._keys(command),
                 )

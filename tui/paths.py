@@ -1,8 +1,12 @@
 """Where cal365 keeps its files, and how it writes them: private to the user, atomically.
 
-Config, state (drafts, audit log) and cache follow the XDG base directories on Linux and the
-usual places elsewhere; `CAL365_HOME` puts everything under one folder (tests, portable use).
-Directories are created 0700 and files 0600 because they hold mailbox data and comments.
+Config, state (drafts, audit log) and cache are where platformdirs puts each kind: the XDG
+base directories on Linux (`$XDG_CONFIG_HOME/cal365`, else `~/.config/cal365`; state and
+cache likewise), `~/Library/Application Support/cal365` and `~/Library/Caches/cal365` on
+macOS, `%LOCALAPPDATA%\\cal365\\<kind>` on Windows: the folders cal365 always used, so an
+existing user's files are still found. `CAL365_HOME` puts everything under one folder (tests,
+portable use). Directories are created 0700 and files 0600 because they hold mailbox data and
+comments.
 """
 
 from __future__ import annotations
@@ -12,19 +16,11 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 Kind = Literal["config", "state", "cache"]
-
-_XDG = {
-    "config": ("XDG_CONFIG_HOME", ".config"),
-    "state": ("XDG_STATE_HOME", ".local/state"),
-    "cache": ("XDG_CACHE_HOME", ".cache"),
-}
-
 
 # Set while the demo runs (`--demo`, the app or a script command): its drafts and audit log
 # go to a `demo` folder of the state directory, its calendar cache to one of the cache
@@ -55,15 +51,19 @@ def _base_dir(kind: Kind) -> Path:
     home = os.environ.get("CAL365_HOME")
     if home:
         return Path(home) / kind
+    # Textual imports platformdirs too: on the app's start this costs no extra import.
+    from platformdirs import PlatformDirs
+
+    dirs = PlatformDirs("cal365", appauthor=False)
     if sys.platform == "win32":
-        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(root) / "cal365" / kind
-    if sys.platform == "darwin":
-        sub = {"config": "Application Support", "state": "Application Support", "cache": "Caches"}
-        return Path.home() / "Library" / sub[kind] / "cal365"
-    variable, default = _XDG[kind]
-    root = os.environ.get(variable) or str(Path.home() / default)
-    return Path(root) / "cal365"
+        # One folder per kind under the app's own, as cal365 always kept them there
+        # (platformdirs would put config and state in one, and the cache in "Cache").
+        return Path(dirs.user_data_dir) / kind
+    if kind == "config":
+        return Path(dirs.user_config_dir)
+    if kind == "state":
+        return Path(dirs.user_state_dir)
+    return Path(dirs.user_cache_dir)
 
 
 def private_dir(kind: Kind) -> Path:
@@ -146,6 +146,8 @@ def write_private(path: Path, data: bytes) -> None:
     any moment (the temporary file is 0600 from its creation).
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # on first write: it brings shutil, random and the compressors along
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.auth.config import Settings
 from tui.cache import (
     Applied,
     CachedTree,
@@ -25,6 +24,7 @@ from tui.cache import (
     MailboxSection,
     Owner,
 )
+from tui.config import Settings
 from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
 from tui.graph.urls import CalendarRef, Mailbox

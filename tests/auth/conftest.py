@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.auth.fake_idp import FakeIdP, running
-from tui.auth.config import Settings, load_settings
+from tui.config import Settings, load_settings
 
 
 @pytest.fixture

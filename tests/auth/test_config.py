@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.auth.config import CLOUDS, ConfigError, cloud_named, load_settings
+from tui.config import CLOUDS, ConfigError, cloud_named, load_settings
 
 CID = "11111111-2222-4333-8444-555555555555"
 OTHER = "99999999-8888-4777-8666-555555555555"

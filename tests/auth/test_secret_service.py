@@ -150,8 +150,8 @@ def test_the_calendar_cache_keeps_its_key_in_the_secret_service(home: Path) -> N
     import keyring
 
     from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
-    from tui.auth.config import load_settings
     from tui.cache import open_cache, remove_cache
+    from tui.config import load_settings
 
     settings = load_settings({"profile": "ss-cache"}, environ={})
     cache = open_cache(settings, OWNER)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
-from tui.auth.config import ConfigError, load_settings
 from tui.cache import cache_path, open_cache
 from tui.cli import main
+from tui.config import ConfigError, load_settings
 
 
 @pytest.fixture(autouse=True)

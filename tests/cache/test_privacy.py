@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.cache.conftest import CALENDAR, END, OWNER, START, Round, bulk_events
-from tui.auth.config import Settings, load_settings
 from tui.cache import CachedTree, CacheStore, LastView, MailboxSection, cache_path, open_cache
+from tui.config import Settings, load_settings
 from tui.graph.models import Calendar, CalendarGroup, Event
 from tui.graph.urls import CalendarRef, Mailbox
 from tui.secrets.keyring_access import KeyringUnavailable

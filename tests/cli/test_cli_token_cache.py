@@ -12,9 +12,9 @@ import pytest
 
 from tests.cli.conftest import Cal365
 from tests.conftest import DEMO_TODAY
-from tui.auth.config import load_settings
 from tui.auth.token_identity import identity_from_token
 from tui.cache import Owner, cache_path, open_cache
+from tui.config import load_settings
 from tui.fake import DEMO_TOKEN, FakeGraph
 from tui.fake.seed import ME_ID, ME_UPN, TENANT_ID
 from tui.script.exits import Exit

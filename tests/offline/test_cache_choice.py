@@ -11,8 +11,8 @@ import pytest
 from tests.app.helpers import ZONE, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
-from tui.auth.config import ConfigError, Settings, load_settings
 from tui.cache import Owner, cache_path
+from tui.config import ConfigError, Settings, load_settings
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
 from tui.opening import demo_settings, opener

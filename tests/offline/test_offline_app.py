@@ -12,8 +12,8 @@ import pytest
 from tests.app.helpers import ZONE, cancel_posts, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
-from tui.auth.config import Settings
 from tui.cache import CacheStore, Owner, cache_path, open_cache
+from tui.config import Settings
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tests.cli.conftest import Cal365
 from tests.conftest import DEMO_TODAY
-from tui.auth.config import Settings
 from tui.cache import Owner, open_cache
+from tui.config import Settings
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.script.exits import Exit

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tui import paths
-from tui.auth.config import Settings
+from tui.config import Settings
 from tui.secrets.envelope import KeyringKey
 from tui.secrets.filelock import FileLock, NullLock
 

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.auth.cache import CacheUnreadable, MemoryStore, TokenStore
-from tui.auth.config import Settings
 from tui.auth.errors import (
     SignInCancelled,
     SignInExpired,
@@ -28,6 +27,7 @@ from tui.auth.errors import (
     SignInRequired,
     SignInUnavailable,
 )
+from tui.config import Settings
 from tui.secrets.keyring_access import KeyringUnavailable
 
 # A request refused within this many seconds after the token was replaced was sent with

@@ -12,11 +12,12 @@ UI-free (never imports Textual). `open_cache` picks the storage the settings nam
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from tui import paths
-from tui.auth.config import Settings
+from tui.config import Settings
 from tui.secrets.envelope import KeyringKey
 from tui.secrets.filelock import FileLock
 from tui.secrets.keyring_access import DEFAULT_TIMEOUT, KeyringUnavailable, unavailable_message
@@ -50,6 +51,9 @@ if not TYPE_CHECKING:  # type checkers see the names imported above instead
         value = getattr(importlib.import_module(f"tui.cache.{module}"), name)
         globals()[name] = value
         return value
+
+# What the app calls (in a worker thread) to open the cache; None: no cache this run.
+CacheOpener: TypeAlias = "Callable[[], CacheStore | None]"
 
 PLAINTEXT_WARNING = (
     "the calendar cache is stored UNENCRYPTED in {path} (you chose plaintext storage); "

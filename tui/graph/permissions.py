@@ -15,7 +15,6 @@ these.
 
 from __future__ import annotations
 
-BASE = ("Calendars.ReadWrite", "User.Read")
 SHARED = "Calendars.ReadWrite.Shared"
 GROUP_READ = "Group.Read.All"
 GROUP_WRITE = "Group.ReadWrite.All"
@@ -31,7 +30,8 @@ _NONE: frozenset[str] = frozenset()
 
 
 def needed(method: str, mailbox_key: str) -> frozenset[str]:
-    """The permissions beyond BASE that a request to this mailbox needs.
+    """The permissions a request to this mailbox needs beyond the base ones (asked for at
+    the first sign-in: tui.config.settings.BASE_PERMISSIONS).
 
     `mailbox_key` is `tui.graph.urls.mailbox_key`'s answer: "me", "user:…" or "group:…".
     """

@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.timer import Timer
 
-from tui.cache import CachedTree, CacheError, CacheStore, LastView, keyring_advice
+from tui.cache import CachedTree, CacheError, CacheOpener, CacheStore, LastView, keyring_advice
 from tui.graph import CalendarRef, Event, GraphClient, Mailbox
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.messages import (
@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from tui.widgets.event_table import EventTable
     from tui.widgets.status_bar import StatusBar
 
-CacheOpener = Callable[[], CacheStore | None]
 _Reading = tuple[dt.datetime | None, Iterator[list[Event]]]
 GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 

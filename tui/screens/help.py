@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,9 +29,9 @@ def legend(owner: str | None = None) -> list[tuple[str, str]]:
     ]
 
 
-def help_table(owner: str | None = None) -> Table:
+def help_table(owner: str | None = None, keymap: Mapping[str, str] | None = None) -> Table:
     """Every key from the registry, then the marks; `owner`: the open calendar is that
-    person's, and the lines about roles name them."""
+    person's, and the lines about roles name them; `keymap`: the user's own keys."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -39,7 +41,7 @@ def help_table(owner: str | None = None) -> Table:
             continue
         table.add_row(Text(title, style="bold underline"), "")
         for command in rows:
-            table.add_row(command.shown_keys, Text(command.help_for(owner)))  # names owner
+            table.add_row(command.keys_shown(keymap), Text(command.help_for(owner)))
         table.add_row("", "")
     table.add_row(Text("Marks in the events pane", style="bold underline"), "")
     for mark, meaning in legend(owner):
@@ -52,13 +54,15 @@ def help_table(owner: str | None = None) -> Table:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
 
-    def __init__(self, owner: str | None = None) -> None:
+    def __init__(self, owner: str | None = None,
+                 keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.owner = owner
         """Whose calendar is open, when it is another person's (None: the user's own)."""
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static("cal365 — keys", id="help-title")
-            yield Static(help_table(self.owner), id="help-body")
+            yield Static(help_table(self.owner, self.keymap), id="help-body")
         yield KeyBar()

@@ -20,6 +20,7 @@ from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui import audit
+from tui.cache import CacheOpener
 from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
 from tui.drafts import Drafts, DraftsError
@@ -56,7 +57,7 @@ from tui.messages import (
 )
 from tui.paths import file_problem
 from tui.problems import describe
-from tui.screens.cached import CachedScreen, CacheOpener
+from tui.screens.cached import CachedScreen
 from tui.startup import resume_collection
 from tui.stylesheet import stylesheet
 from tui.sync import Section, list_mailbox, mailbox_names, user_key

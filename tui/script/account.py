@@ -17,9 +17,10 @@ from typing import TextIO
 
 from tui.auth.cache import KeyringStore, MemoryStore, PlaintextStore, other_stores, store_for
 from tui.auth.clipboard import osc52
-from tui.auth.config import ConfigError, Settings, load_settings
 from tui.auth.errors import SignInCancelled, SignInExpired, SignInRequired, SignInUnavailable
 from tui.auth.provider import Identity, MsalProvider
+from tui.config import ConfigError, Settings, load_settings
+from tui.script.common import say
 from tui.script.exits import Exit
 from tui.secrets.keyring_access import KeyringUnavailable
 from tui.text import inert_stream, raw_stream
@@ -38,7 +39,7 @@ def settings_or_exit(flags: Mapping[str, str | None], err: TextIO, *,
         if registration:
             settings.require_client_id()
     except ConfigError as exc:
-        print(f"cal365: {exc}", file=err)
+        say(f"cal365: {exc}", file=err)
         return None
     return settings
 
@@ -46,7 +47,7 @@ def settings_or_exit(flags: Mapping[str, str | None], err: TextIO, *,
 def storage_warning(settings: Settings, err: TextIO) -> None:
     store = store_for(settings)
     if isinstance(store, PlaintextStore):
-        print(f"cal365: warning: {store.warning}", file=inert_stream(err))
+        say(f"cal365: warning: {store.warning}", file=inert_stream(err))
 
 
 def _countdown(seconds: float) -> str:
@@ -72,11 +73,11 @@ def login(
         try:
             return _check_app_only(MsalProvider(settings, MemoryStore()), out)
         except (SignInRequired, SignInUnavailable) as exc:
-            print(f"cal365: app-only sign-in failed: {exc}", file=err)
+            say(f"cal365: app-only sign-in failed: {exc}", file=err)
             return Exit.ERROR
     store = store_for(settings)
     if isinstance(store, MemoryStore):
-        print("cal365: --token-storage session keeps nothing once this command ends; start the "
+        say("cal365: --token-storage session keeps nothing once this command ends; start the "
               "app instead (cal365 --token-storage session) and sign in there.", file=err)
         return Exit.USAGE
     storage_warning(settings, err)
@@ -84,7 +85,7 @@ def login(
         if isinstance(store, KeyringStore):
             store.check()
     except KeyringUnavailable as exc:
-        print(f"cal365: {exc.advice()}", file=err)
+        say(f"cal365: {exc.advice()}", file=err)
         return Exit.USAGE
     provider = MsalProvider(settings, store)
     try:
@@ -92,31 +93,31 @@ def login(
             from tui.desktop import gui_browser_available
 
             if not gui_browser_available():
-                print("cal365: no local graphical browser here (over SSH, or no display); "
+                say("cal365: no local graphical browser here (over SSH, or no display); "
                       "use the device code: cal365 login", file=err)
                 return Exit.USAGE
             identity = provider.browser_sign_in(extra=permissions)
         else:
             identity = _device_login(provider, out, permissions)
     except SignInCancelled:
-        print("\ncal365: sign-in cancelled.", file=err)
+        say("\ncal365: sign-in cancelled.", file=err)
         return Exit.INTERRUPTED
     except SignInExpired as exc:
-        print(f"\ncal365: not signed in: {exc}. Run cal365 login again.", file=err)
+        say(f"\ncal365: not signed in: {exc}. Run cal365 login again.", file=err)
         return Exit.AUTH  # still "sign-in needed", as for every command
     except SignInRequired as exc:
-        print(f"\ncal365: sign-in failed: {exc}", file=err)
+        say(f"\ncal365: sign-in failed: {exc}", file=err)
         return Exit.ERROR
     except SignInUnavailable as exc:
         # Not Graph unreachable (6): nothing but the sign-in was tried; run it again.
-        print(f"\ncal365: {exc}", file=err)
+        say(f"\ncal365: {exc}", file=err)
         return Exit.ERROR
     except KeyringUnavailable as exc:
-        print(f"cal365: {exc.advice()}", file=err)
+        say(f"cal365: {exc.advice()}", file=err)
         return Exit.USAGE
-    print(f"Signed in as {identity.username} (tenant {identity.tenant_id}, "
+    say(f"Signed in as {identity.username} (tenant {identity.tenant_id}, "
           f"{settings.cloud.label}).", file=out)
-    print(f"Tokens kept in: {provider.store.description}", file=out)
+    say(f"Tokens kept in: {provider.store.description}", file=out)
     return Exit.OK
 
 
@@ -124,12 +125,12 @@ def _device_login(provider: MsalProvider, out: TextIO, extra: Sequence[str] = ()
     flow = provider.start_device_flow(extra)
     code = flow.code
     tty = out.isatty()
-    print(f"To sign in, open {code.verification_uri} in a browser on any device", file=out)
-    print(f"and enter the code:  {code.user_code}", file=out)
+    say(f"To sign in, open {code.verification_uri} in a browser on any device", file=out)
+    say(f"and enter the code:  {code.user_code}", file=out)
     if tty:
         raw_stream(out).write(osc52(code.user_code))
-        print("(the code is on your clipboard if your terminal allows OSC 52)", file=out)
-    print("Press Ctrl-C to cancel.", file=out)
+        say("(the code is on your clipboard if your terminal allows OSC 52)", file=out)
+    say("Press Ctrl-C to cancel.", file=out)
     out.flush()
     result: list[Identity | BaseException] = []
 
@@ -165,7 +166,7 @@ def _check_app_only(provider: MsalProvider, out: TextIO) -> int:
 
     asyncio.run(provider.get_token())
     settings = provider.settings
-    print(f"App-only credentials accepted for tenant {settings.tenant} "
+    say(f"App-only credentials accepted for tenant {settings.tenant} "
           f"({settings.cloud.label}). Nothing is stored: app-only mode signs in each run.",
           file=out)
     return Exit.OK
@@ -198,7 +199,7 @@ def logout(
         except KeyringUnavailable as exc:
             if files:
                 status = Exit.ERROR
-                print(f"cal365: the keyring entry could not be removed: {exc.reason}. The "
+                say(f"cal365: the keyring entry could not be removed: {exc.reason}. The "
                       "encrypted file is gone, so the key alone unlocks nothing.", file=err)
     else:
         removed += store.wipe()
@@ -210,16 +211,16 @@ def logout(
     removed += cache_removed
     if problem:
         status = Exit.ERROR
-        print(f"cal365: the calendar cache's keyring entry could not be removed: {problem}. "
+        say(f"cal365: the calendar cache's keyring entry could not be removed: {problem}. "
               "The cache files are gone, so the key alone unlocks nothing.", file=err)
     if not removed:
-        print(f"Nothing to remove for profile {settings.profile!r}: nobody is signed in.",
+        say(f"Nothing to remove for profile {settings.profile!r}: nobody is signed in.",
               file=out)
         return status
-    print(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
+    say(f"Signed out of profile {settings.profile!r}. Removed:", file=out)
     for item in removed:
-        print(f"  {item}", file=out)
-    print("Note: this forgets the sign-in on this machine only; the refresh token stays valid "
+        say(f"  {item}", file=out)
+    say("Note: this forgets the sign-in on this machine only; the refresh token stays valid "
           "at Microsoft until it expires or an administrator revokes your sessions.", file=out)
     return status
 
@@ -234,9 +235,9 @@ def whoami(
         return Exit.USAGE
     if not settings.client_id:
         # The answer first, in one line; the setup steps are for when one wants them.
-        print(f"Not signed in (profile {settings.profile!r}): no app registration is "
+        say(f"Not signed in (profile {settings.profile!r}): no app registration is "
               "configured.", file=out)
-        print(f"How to set one up: {SETUP_DOCS}; or look around with cal365 --demo.",
+        say(f"How to set one up: {SETUP_DOCS}; or look around with cal365 --demo.",
               file=out)
         return Exit.ERROR
     provider = MsalProvider(settings, store_for(settings))
@@ -251,17 +252,17 @@ def whoami(
         lines.insert(0, f"app-only:  {kind}; mailbox {settings.mailbox or '(none set)'}")
         lines.append(f"tenant:    {settings.tenant}")
         lines.append("tokens:    memory only (app-only mode signs in each run)")
-        print("\n".join(lines), file=out)
+        say("\n".join(lines), file=out)
         return Exit.OK
     try:
         identity = provider.identity()
     except KeyringUnavailable as exc:
-        print(f"cal365: {exc.advice()}", file=err)
+        say(f"cal365: {exc.advice()}", file=err)
         return Exit.USAGE
     if identity is None:
-        print(f"Not signed in (profile {settings.profile!r}). Run: cal365 login", file=out)
+        say(f"Not signed in (profile {settings.profile!r}). Run: cal365 login", file=out)
         if provider.load_problem:
-            print(f"({provider.load_problem})", file=out)
+            say(f"({provider.load_problem})", file=out)
         return Exit.ERROR
     lines.insert(0, f"user:      {identity.username}")
     lines.append(f"tenant:    {identity.tenant_id} (configured: {settings.tenant})")
@@ -269,6 +270,6 @@ def whoami(
     if os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
         lines.append("note:      CAL365_ACCESS_TOKEN is set: the app and the script commands "
                      "use it, not this sign-in")
-    print("\n".join(lines), file=out)
+    say("\n".join(lines), file=out)
     storage_warning(settings, err)
     return Exit.OK

@@ -10,7 +10,7 @@ from tui.graph.timezones import zone
 from tui.paths import file_problem
 from tui.script.common import ScriptError, emit_json, emit_line, guard, timezone_name, warn
 from tui.script.exits import Exit
-from tui.widgets.format import printable
+from tui.words import printable
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from tui.script.common import (
     with_graph,
 )
 from tui.script.exits import Exit
-from tui.widgets.format import printable
+from tui.words import printable
 
 _CONCURRENCY = 4
 

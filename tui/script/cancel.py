@@ -44,6 +44,7 @@ from tui.paths import file_problem
 from tui.script.common import (
     ScriptError,
     Session,
+    calendar_from,
     describe_error,
     emit_json,
     emit_line,
@@ -54,9 +55,9 @@ from tui.script.common import (
     prompt,
 )
 from tui.script.common import warn as _warn_on_stderr
-from tui.script.events import calendar_from, when_label
+from tui.script.events import when_label
 from tui.script.exits import Exit, exit_for, worst
-from tui.widgets.format import comment_problem, printable
+from tui.words import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
 

@@ -17,20 +17,23 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from tui import wiring
+from tui.config import ConfigError
 from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import RetryPolicy, WaitNotice
-from tui.graph.timezones import local_zone_name, zone
-from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
+from tui.graph.timezones import zone
+from tui.graph.urls import CalendarRef, Mailbox
 from tui.paths import file_problem
 from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
 from tui.script.exits import Exit, exit_for
-from tui.text import inert, inert_json
+from tui.text import inert, inert_json, inert_stream
+from tui.window import span
 
 if TYPE_CHECKING:
-    from tui.auth.config import Settings
+    from tui.config import Settings
     from tui.fake import FakeGraph
 
 
@@ -59,52 +62,70 @@ def mailbox_from(args: argparse.Namespace) -> Mailbox:
     return default_mailbox(args)
 
 
+@contextmanager
+def usage_errors() -> Iterator[None]:
+    """A bad setting (tui.wiring's ConfigError) ends the command as a usage error."""
+    try:
+        yield
+    except ConfigError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+
+
 def settings_of(args: argparse.Namespace) -> Settings:
     """The profile's settings as the options and CAL365_* name them; a bad setting is a
     usage error."""
-    from tui.auth.config import ConfigError, load_settings
-    from tui.cli import auth_flags  # late: tui.cli imports this package
-
-    try:
-        return load_settings(auth_flags(args))
-    except ConfigError as error:
-        raise ScriptError(Exit.USAGE, str(error)) from error
+    with usage_errors():
+        return wiring.settings_for(args)
 
 
 def default_mailbox(args: argparse.Namespace) -> Mailbox:
     """The mailbox when none is named: the user's own, or in app-only mode (an app has no
     "me") the one the settings name, as the app opens it."""
-    if getattr(args, "demo", False) or os.environ.get("CAL365_ACCESS_TOKEN", "").strip():
-        return ME
-    from tui.cli import APP_ONLY_NEEDS_MAILBOX  # late: tui.cli imports us
-
-    settings = settings_of(args)
-    if not settings.app_only:
-        return ME
-    if not settings.mailbox:
-        raise ScriptError(Exit.USAGE, APP_ONLY_NEEDS_MAILBOX.removeprefix("cal365: ")
-                          + " (or --user)")
-    return Mailbox("user", settings.mailbox)
+    try:
+        return wiring.default_mailbox(args)
+    except ConfigError as error:
+        message = str(error)
+        if message == wiring.APP_ONLY_NEEDS_MAILBOX:  # a script may name one with --user
+            message += " (or --user)"
+        raise ScriptError(Exit.USAGE, message) from error
 
 
 def timezone_name(args: argparse.Namespace) -> str:
-    name: str = (getattr(args, "timezone", None) or os.environ.get("CAL365_TIMEZONE")
-                 or local_zone_name())
-    if zone(name) is None:
-        raise ScriptError(Exit.USAGE, f"unknown time zone {name!r}")
-    return name
+    with usage_errors():
+        return wiring.timezone_for(args)
 
 
 def graph_root(args: argparse.Namespace) -> str:
     """The Graph root URL the options name (checked: tokens travel over TLS only)."""
-    from tui.cli import _check_graph_url  # late: tui.cli imports this package
+    with usage_errors():
+        return wiring.graph_root(args)
 
-    url: str = (getattr(args, "graph_url", None) or os.environ.get("CAL365_GRAPH_URL")
-                or GLOBAL_GRAPH_URL)
-    problem = _check_graph_url(url)
-    if problem:
-        raise ScriptError(Exit.USAGE, problem)
-    return url
+
+def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
+    """The calendar the options name: the mailbox's default one unless --calendar is given."""
+    if calendar_id is None:
+        return CalendarRef(mailbox)
+    if not calendar_id.strip():
+        raise ScriptError(Exit.USAGE, "--calendar needs a calendar id")
+    if mailbox.kind == "group":
+        raise ScriptError(Exit.USAGE, "a group has only its default calendar; leave out "
+                                      "--calendar with --group")
+    return CalendarRef(mailbox, calendar_id.strip())
+
+
+def window(args: argparse.Namespace, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) for --from/--to/--days: whole days in `tz`, --to included, by the app's
+    rules (tui.window.span). --from defaults to --date (the day taken as today) or today,
+    and the window to 14 days, like the app's."""
+    today = getattr(args, "date", None) or dt.datetime.now(tz).date()
+    try:
+        first, last = span(getattr(args, "from_date", None), getattr(args, "to_date", None),
+                           getattr(args, "days", None), today)
+    except ValueError as error:
+        raise ScriptError(Exit.USAGE, str(error)) from error
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return start, end  # at most MAX_DAYS whole days: `span` holds it to Graph's limit
 
 
 @dataclass
@@ -150,7 +171,7 @@ def credentials(args: argparse.Namespace) -> tuple[str, str | TokenProvider]:
     the app's own provider (cached tokens, silent refresh; it never asks: a sign-in it would
     need ends the command with exit 5 and says to run `cal365 login`).
     """
-    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+    token = wiring.access_token()
     if token:
         return graph_root(args), token
     return signed_in(args)
@@ -165,17 +186,12 @@ NOT_SIGNED_IN = (
 
 def signed_in(args: argparse.Namespace) -> tuple[str, TokenProvider]:
     """The profile's sign-in, as the app uses it (tui.auth.provider.MsalProvider)."""
-    from tui.auth.cache import store_for
-    from tui.auth.provider import MsalProvider
-    from tui.cli import _check_graph_url  # late: tui.cli imports this package
-
     settings = settings_of(args)
     if not settings.client_id:
         raise ScriptError(Exit.AUTH, NOT_SIGNED_IN)
-    problem = _check_graph_url(settings.graph_root)  # the cloud's, or --graph-url's
-    if problem:
-        raise ScriptError(Exit.USAGE, problem)
-    return settings.graph_root, MsalProvider(settings, store_for(settings))
+    with usage_errors():
+        root = wiring.checked_root(settings.graph_root)  # the cloud's, or --graph-url's
+    return root, wiring.token_provider(settings)
 
 
 def open_client(args: argparse.Namespace, fake: FakeGraph | None) -> Session:
@@ -193,8 +209,8 @@ def graph_client(args: argparse.Namespace, base_url: str,
                  token: str | TokenProvider) -> GraphClient:
     """A Graph client as every script command has it: times in the options' zone, the
     commands' retry policy, and each wait said on stderr."""
-    return GraphClient(base_url, token, timezone=timezone_name(args), policy=retry_policy(),
-                       on_wait=_tell_wait)
+    return wiring.client_maker(base_url, token, timezone_name(args), policy=retry_policy(),
+                               on_wait=_tell_wait)()
 
 
 def describe_error(error: BaseException) -> str:
@@ -219,6 +235,12 @@ def tell(text: str) -> None:
     """Text for the person on stdout (`cache info`, a summary): inert, its own line breaks
     kept."""
     print(inert(text, None, lines=True))
+
+
+def say(text: str, *, file: TextIO) -> None:
+    """A line for the person on `file` (the account commands take their streams as
+    arguments): written through an inert stream, its own line breaks kept."""
+    print(text, file=inert_stream(file))
 
 
 def prompt(question: str) -> None:

@@ -13,44 +13,18 @@ from tui.graph.urls import CalendarRef, Mailbox
 from tui.script.common import (
     ScriptError,
     Session,
+    calendar_from,
     emit_json,
     emit_line,
     guard,
     mailbox_from,
     timezone_name,
     warn,
+    window,
     with_graph,
 )
 from tui.script.exits import Exit
-from tui.widgets.format import printable
-from tui.window import span
-
-
-def calendar_from(mailbox: Mailbox, calendar_id: str | None) -> CalendarRef:
-    """The calendar the options name: the mailbox's default one unless --calendar is given."""
-    if calendar_id is None:
-        return CalendarRef(mailbox)
-    if not calendar_id.strip():
-        raise ScriptError(Exit.USAGE, "--calendar needs a calendar id")
-    if mailbox.kind == "group":
-        raise ScriptError(Exit.USAGE, "a group has only its default calendar; leave out "
-                                      "--calendar with --group")
-    return CalendarRef(mailbox, calendar_id.strip())
-
-
-def window(args: argparse.Namespace, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) for --from/--to/--days: whole days in `tz`, --to included, by the app's
-    rules (tui.window.span). --from defaults to --date (the day taken as today) or today,
-    and the window to 14 days, like the app's."""
-    today = getattr(args, "date", None) or dt.datetime.now(tz).date()
-    try:
-        first, last = span(getattr(args, "from_date", None), getattr(args, "to_date", None),
-                           getattr(args, "days", None), today)
-    except ValueError as error:
-        raise ScriptError(Exit.USAGE, str(error)) from error
-    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    return start, end  # at most MAX_DAYS whole days: `span` holds it to Graph's limit
+from tui.words import printable
 
 
 def _person(person: Person) -> dict[str, str]:

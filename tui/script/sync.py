@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tui import wiring
 from tui.audit import mailbox_label
-from tui.auth.config import ConfigError, Settings
 from tui.auth.token_identity import (
     NO_CLAIMS,
     TokenIdentity,
@@ -25,13 +24,13 @@ from tui.auth.token_identity import (
     identity_from_token,
 )
 from tui.cache import CacheError, CacheStore, Owner, keyring_advice
+from tui.config import ConfigError, Settings
 from tui.graph.client import TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
-from tui.opening import demo_settings
-from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
+    calendar_from,
     credentials,
     default_mailbox,
     describe_error,
@@ -43,10 +42,11 @@ from tui.script.common import (
     settings_of,
     timezone_name,
     warn,
+    window,
 )
 from tui.script.exits import Exit, exit_for
 from tui.secrets.keyring_access import KeyringUnavailable
-from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner
+from tui.sync import DEMO_OWNER, SyncController, WindowSummary
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
@@ -79,15 +79,12 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
     provider: MsalProvider | None = None
     demo = bool(getattr(args, "demo", False))
     from_token: TokenIdentity | None = None
-    token = os.environ.get("CAL365_ACCESS_TOKEN", "").strip()
+    token = wiring.access_token()
     try:
         if demo:
-            settings = demo_settings(getattr(args, "cache", None))
+            settings = wiring.demo_settings(getattr(args, "cache", None))
             owner: Owner | None = DEMO_OWNER
         else:
-            from tui.auth.cache import store_for
-            from tui.auth.provider import MsalProvider
-
             settings = settings_of(args)
             if token:
                 # The token wins, as for every command: its own account's cache, keyed as
@@ -96,13 +93,9 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
                 if from_token is None:
                     raise ScriptError(Exit.ERROR, NO_CLAIMS)
                 owner = Owner.of(from_token)
-            elif settings.app_only:
-                provider = MsalProvider(settings, store_for(settings))
-                owner = app_only_owner(settings)
-            else:
-                provider = MsalProvider(settings, store_for(settings))
-                identity = provider.identity()
-                owner = Owner.of(identity) if identity is not None else None
+            else:  # the signed-in account's, as the app opens it
+                provider = wiring.token_provider(settings)
+                owner = wiring.account_owner(settings, provider)()
     except ConfigError as error:
         raise ScriptError(Exit.USAGE, str(error)) from error
     except KeyringUnavailable as error:
@@ -114,7 +107,7 @@ def opened_cache(args: argparse.Namespace) -> Iterator[Opened]:
                                      f"{settings.profile!r}: run cal365 login")
     try:
         # The demo's choice is the app's: with no usable keyring, memory only (see opener).
-        store = cache_opener(settings, lambda: owner, quiet=demo)()
+        store = wiring.opener(settings, lambda: owner, quiet=demo)()
     except KeyringUnavailable as error:
         raise ScriptError(Exit.ERROR, keyring_advice(error)) from error
     except CacheError as error:
@@ -155,8 +148,6 @@ def _label(summary: WindowSummary) -> str:
 
 def run_sync(args: argparse.Namespace) -> int:
     def command() -> int:
-        from tui.script.events import calendar_from, window
-
         tz = zone(timezone_name(args)) or dt.UTC
         named = any(getattr(args, d, None) is not None for d in ("from_date", "to_date", "days"))
         span = window(args, tz) if named else None

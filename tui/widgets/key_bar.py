@@ -75,9 +75,9 @@ class KeyBar(Widget):
         keys: list[_Key] = []
         actions: set[str] = set()
         palette: _Key | None = None
-        palette_key = self.app.COMMAND_PALETTE_BINDING
-        for key, (_node, binding, enabled, _tip) in screen.active_bindings.items():
-            if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
+        for _key, (_node, binding, enabled, _tip) in screen.active_bindings.items():
+            # By its id: the user may have given the palette another key (tui/commands.py).
+            if binding.id == "palette" and self.app.ENABLE_COMMAND_PALETTE:
                 palette = _Key(binding.key, self.app.get_key_display(binding), "", enabled)
             if not binding.show or binding.action in actions:
                 continue  # one entry per action, as its first key

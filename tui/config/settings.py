@@ -39,6 +39,10 @@ CACHE_MODES: tuple[CacheMode, ...] = ("keyring", "session", "plaintext", "off")
 # A settings file is a few lines; a bigger one is not one (and is not read into memory).
 _MAX_CONFIG_BYTES = 2**20
 _CACHE_OFF = frozenset({"off", "false", "no", "0", "none"})
+# What the first sign-in asks for: the least the user's own calendars and profile need.
+# Named here, below the Graph layer, so settings can build scopes without importing it;
+# tui.graph.permissions says which request needs what beyond these.
+BASE_PERMISSIONS = ("Calendars.ReadWrite", "User.Read")
 
 
 class ConfigError(Exception):
@@ -172,12 +176,10 @@ class Settings:
     def scopes_with(self, extra: Iterable[str]) -> list[str]:
         """The base scopes plus `extra` permission names (sorted, no repeats), as full
         scope URIs of this cloud's Graph. App-only mode always asks for `.default`."""
-        from tui.graph.permissions import BASE
-
         resource = _resource(self.graph_root)
         if self.app_only:
             return [f"{resource}/.default"]
-        names = list(BASE) + sorted(set(extra) - set(BASE))
+        names = list(BASE_PERMISSIONS) + sorted(set(extra) - set(BASE_PERMISSIONS))
         return [f"{resource}/{name}" for name in names]
 
     def require_client_id(self) -> None:
@@ -231,7 +233,7 @@ ENV = {
 _FILE_KEYS = frozenset(ENV) - {"client_secret", "profile"}
 
 
-def _read_file(path: Path) -> dict[str, object]:
+def read_file(path: Path) -> dict[str, object]:
     import tomllib  # only where there is a file to read: not on every start's path
 
     try:
@@ -249,7 +251,8 @@ def _read_file(path: Path) -> dict[str, object]:
 
 
 def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str, str]:
-    values: dict[str, object] = {k: v for k, v in data.items() if k != "profiles"}
+    # [keys] is read by tui.config.keys, for every profile alike.
+    values: dict[str, object] = {k: v for k, v in data.items() if k not in ("profiles", "keys")}
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{path}: 'profiles' must be a table of [profiles.<name>] tables")
@@ -264,6 +267,9 @@ def _file_values(data: dict[str, object], profile: str, path: Path) -> dict[str,
             raise ConfigError(
                 f"{path}: client_secret is not read from files; set CAL365_CLIENT_SECRET"
             )
+        if key == "keys":
+            raise ConfigError(f"{path}: [profiles.{profile}.keys]: keys are the same for every "
+                              "profile; put them in a [keys] table of their own")
         if key not in _FILE_KEYS:
             raise ConfigError(f"{path}: unknown setting {key!r}")
         if key == "cache" and isinstance(value, bool):
@@ -294,7 +300,7 @@ def load_settings(
     merged: dict[str, str] = {}
     source: dict[str, str] = {}
     for origin, values in (
-        (str(path), _file_values(_read_file(path), profile, path)),
+        (str(path), _file_values(read_file(path), profile, path)),
         ("environment", env_values),
         ("command line", flags),
     ):
