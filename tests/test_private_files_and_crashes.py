@@ -52,7 +52,8 @@ async def test_a_crash_report_holds_no_token(
     fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def crash(self: MainScreen) -> None:
-        headers = await self.client._headers()  # a frame holding the token, as in a request
+        # A frame holding the token, as in a request.
+        headers = await self.client.transport.headers()
         raise RuntimeError(f"boom after building {len(headers)} headers")
 
     monkeypatch.setattr(MainScreen, "action_refresh", crash)

@@ -27,7 +27,7 @@ from tui.cache import (
 from tui.config import Settings
 from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup, Event, Group
-from tui.graph.urls import CalendarRef, Mailbox
+from tui.graph.urls import CalendarRef, Mailbox, is_under
 
 if TYPE_CHECKING:
     from tui.graph.client import GraphClient
@@ -119,7 +119,7 @@ class SyncController:
         (`on_page` then sees each page as it arrives). Raises what the client raises."""
         assert self.client is not None
         link = await asyncio.to_thread(self.store.delta_link, calendar, start, end)
-        if link is not None and not link.startswith(self.client.base_url + "/"):
+        if link is not None and not is_under(link, self.client.base_url):
             # Made against another Graph root (another cloud, or the demo's fake on an
             # earlier port): never send it elsewhere; a full round makes a new one.
             link = None

@@ -97,6 +97,6 @@ async def test_graphs_own_window_refusal_reads_clearly(rig: Rig) -> None:
     url = (f"/me/calendarView?startDateTime={START:%Y-%m-%dT%H:%M:%SZ}"
            f"&endDateTime={end:%Y-%m-%dT%H:%M:%SZ}")
     with pytest.raises(GraphError) as caught:
-        await rig.client._get_json(url)
+        await rig.client.page_json(url)
     assert caught.value.code == "ErrorInvalidRequest"
     assert "Maximum number of days: 1825" in describe(caught.value)

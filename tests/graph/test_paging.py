@@ -56,13 +56,13 @@ async def test_the_next_page_is_asked_for_before_this_one_is_decoded() -> None:
 
     client = GraphClient(BASE, "tok", transport=httpx.MockTransport(handler),
                          policy=RetryPolicy(sleep=_no_sleep))
-    decode = client._decode
+    decode = client.transport.decode
 
     async def spy(body: Any) -> dict[str, Any]:
         sent.append("decoded")
         return await decode(body)
 
-    client._decode = spy  # type: ignore[method-assign]
+    client.transport.decode = spy  # type: ignore[method-assign]
     events = [e.id async for page in client.event_pages(CalendarRef(), "/me/calendar/calendarView")
               for e in page]
     assert events == ["e0", "e1", "e2"]

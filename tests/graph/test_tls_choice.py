@@ -9,8 +9,8 @@ from tui.graph import GraphClient
 
 def test_a_plain_http_client_trusts_no_certificate() -> None:
     client = GraphClient("http://127.0.0.1:8080/v1.0", "token")
-    assert client._tls is not None
-    context = client._tls.result(timeout=5)
+    assert client.transport.tls is not None
+    context = client.transport.tls.result(timeout=5)
     # Verification on, and nothing to verify against: any https link it was handed fails.
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
@@ -19,8 +19,8 @@ def test_a_plain_http_client_trusts_no_certificate() -> None:
 
 def test_an_https_client_loads_the_trust_store() -> None:
     client = GraphClient("https://graph.microsoft.com/v1.0", "token")
-    assert client._tls is not None
-    context = client._tls.result(timeout=30)
+    assert client.transport.tls is not None
+    context = client.transport.tls.result(timeout=30)
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
     assert context.cert_store_stats()["x509_ca"] > 0

@@ -93,3 +93,34 @@ def test_a_calendar_in_a_calendar_group_is_tracked_through_its_calendars_form() 
     assert calendar_view_delta_path(CalendarRef(ME, "c1")) == "/me/calendars/c1/calendarView/delta"
     assert calendar_view_delta_path(CalendarRef(ME)) == "/me/calendar/calendarView/delta"
     assert calendar_view_delta_path(ME) == "/me/calendarView/delta"
+
+
+def test_query_strings_are_encoded_as_httpx_would_without_importing_it() -> None:
+    """urls.py builds query strings with the standard library (httpx loads only once a
+    request is near); the result is what httpx.QueryParams makes of the same values."""
+    import datetime as dt
+
+    import httpx
+
+    from tui.graph import urls as u
+    from tui.graph.models import EVENT_SELECT
+
+    start = dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    end = start + dt.timedelta(days=7)
+    calendar = CalendarRef(Mailbox("user", "a#EXT#@f.test"), "AAMk/1=")
+    view = httpx.QueryParams({"startDateTime": "2026-03-28T23:30:00Z",
+                              "endDateTime": "2026-04-04T23:30:00Z", "$select": EVENT_SELECT,
+                              "$orderby": "start/dateTime", "$top": "1000"})
+    assert u.calendar_view_url(calendar, start, end, select=EVENT_SELECT, top=1000) == (
+        f"{calendar.path}/calendarView?{view}")
+    delta = httpx.QueryParams({"startDateTime": "2026-03-28T23:30:00Z",
+                               "endDateTime": "2026-04-04T23:30:00Z"})
+    assert u.calendar_view_delta_url(calendar, start, end) == (
+        f"{calendar.path}/calendarView/delta?{delta}")
+    member_of = httpx.QueryParams({"$select": "id,displayName,mail,groupTypes", "$top": "999"})
+    assert u.member_of_url() == f"/me/memberOf?{member_of}"
+    event = EventRef("E 1", calendar.mailbox, calendar)
+    assert u.event_url(event, select="id,isCancelled") == (
+        f"{event.path}?{httpx.QueryParams({'$select': 'id,isCancelled'})}")
+    assert u.calendars_url(ME) == "/me/calendars?$top=100"
+    assert u.BATCH_PATH == "/$batch" and u.me_url() == "/me"

@@ -118,7 +118,7 @@ class Suite:
         if python is None:
             self.row(name, "cal365 vs msgraph-sdk", "", [], note=why)
             return
-        top = GraphClient("http://127.0.0.1:1/v1.0", "x")._page_size
+        top = GraphClient("http://127.0.0.1:1/v1.0", "x").page_size
         days = 60
         ours, theirs, ratios = [], [], []
         with fake_server(TODAY, events=events, days=days) as server:
@@ -141,7 +141,7 @@ class Suite:
     def network_floor(self) -> None:
         name = "4 network floor"
         latency = 50.0
-        top = GraphClient("http://127.0.0.1:1/v1.0", "x")._page_size
+        top = GraphClient("http://127.0.0.1:1/v1.0", "x").page_size
         pages_wanted = 5 if self.quick else 20
         events = pages_wanted * top - 100  # the demo seed adds a few hundred
         self.log(f"{name}: ~{pages_wanted} pages at {latency:.0f} ms")

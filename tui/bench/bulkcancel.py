@@ -66,7 +66,7 @@ def _count_requests(client: GraphClient) -> list[int]:
     async def hook(request: Any) -> None:
         sent[0] += 1
 
-    client._http.event_hooks["request"].append(hook)
+    client.transport.http.event_hooks["request"].append(hook)
     return sent
 
 

@@ -46,7 +46,7 @@ async def raw_pages(server: Server, days: int) -> list[bytes]:
         async def record(response: httpx.Response) -> None:
             bodies.append(await response.aread())
 
-        client._http.event_hooks["response"].append(record)
+        client.transport.http.event_hooks["response"].append(record)
         async for _page in client.calendar_view(CalendarRef(ME), start, end):
             pass
     return bodies

@@ -1,5 +1,13 @@
 """A UI-free async client for the parts of Microsoft Graph cal365 uses.
 
+Layers, each importing only those above it in this list (a test keeps it so):
+- `urls` (every path and query string), `models`, `errors`, `jsonpages`, `policy`,
+  `permissions`, `timezones`, `recurrence`: no I/O;
+- `threads`, `paging`, `transport`: sending under the policy, reading JSON, following pages;
+- operations on the transport's public methods: `events`, `calendars`, `cancel`, `delta`,
+  `batch`;
+- `client`: `GraphClient`, the one object the rest of cal365 holds.
+
 The names below load with their module on first use: the models and URL forms are wanted
 at once by the cache and the first screen, the HTTP client (httpx, TLS) only once a request
 is about to go out, which a warm start puts after its first frame.
@@ -12,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tui.graph.batch import BatchItemOutcome, BulkCancel
-    from tui.graph.client import CancelOutcome, GraphClient
+    from tui.graph.cancel import CancelOutcome
+    from tui.graph.client import GraphClient
     from tui.graph.delta import DeltaRound
     from tui.graph.errors import (
         AuthenticationRequired,
@@ -29,7 +38,8 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "batch": ("BatchItemOutcome", "BulkCancel"),
-    "client": ("CancelOutcome", "GraphClient"),
+    "cancel": ("CancelOutcome",),
+    "client": ("GraphClient",),
     "delta": ("DeltaRound",),
     "errors": ("AuthenticationRequired", "CancelNotSent", "CancelOutcomeUnknown", "GraphError",
                "GraphUnavailable", "NotFound", "OrganizerRequired"),

@@ -10,6 +10,11 @@ Rules, from Graph's batching and Outlook throttling documentation:
   predecessor failed, so it was never run) is simply sent again;
 - an item whose outcome is unknown (5xx, missing from the answer, or the whole batch lost
   after sending) is never re-sent before a look at the event shows it is still live.
+
+Retries follow the transport's one policy: the `POST /$batch` itself is sent (and, when
+Graph throttles it or it never left, retried) by `Transport.send`; an item inside it that
+did not take effect is sent again in a later batch at most `policy.max_retries` times, each
+wait Graph's Retry-After or the policy's backoff, announced through `Transport.wait`.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from tui.graph import jsonpages
+from tui.graph.cancel import cancel_body, cancel_state
 from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
@@ -30,24 +36,18 @@ from tui.graph.errors import (
     error_from_response,
 )
 from tui.graph.policy import WaitNotice, WaitReason
-from tui.graph.urls import EventRef
+from tui.graph.transport import Transport
+from tui.graph.urls import BATCH_PATH, EventRef
 
-if TYPE_CHECKING:
-    from tui.graph.client import GraphClient
+__all__ = [
+    "MAX_BATCHES_IN_FLIGHT", "MAX_REQUESTS", "BatchItemOutcome", "BatchStatus", "BulkCancel",
+    "BulkStats", "SubResponse", "build_batch", "cancel_body", "parse_batch",
+]
 
 MAX_REQUESTS = 20
 MAX_BATCHES_IN_FLIGHT = 4
-MAX_TRIES = 8  # sends of one item that were throttled or did not take effect, before giving up
 
 BatchStatus = Literal["cancelled", "refused", "not_found", "failed", "unknown"]
-
-
-def cancel_body(comment: str | None) -> dict[str, str]:
-    """The cancel action's body. Blank text means "no comment": an empty string would make
-    Graph send no notice at all, so the field is left out and attendees get the default."""
-    if comment is not None and comment.strip():
-        return {"Comment": comment}
-    return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +150,13 @@ class BulkCancel:
 
     def __init__(
         self,
-        client: GraphClient,
+        transport: Transport,
         refs: Iterable[EventRef],
         comment: str | None,
         *,
         check_first: bool = False,
     ) -> None:
-        self._client = client
+        self._transport = transport
         self._body = cancel_body(comment)
         self._check_first = check_first
         self.stats = BulkStats()
@@ -233,16 +233,17 @@ class BulkCancel:
             wait, why = max(((s, r) for _, s, r in rounds), default=(0.0, "throttled"))
             if pending and wait > 0:
                 attempt = max(item.tries for item in pending) or 1
-                await self._client._wait(WaitNotice(
+                await self._transport.wait(WaitNotice(
                     key, why, wait, attempt, 429 if why == "throttled" else None, "POST"))
 
     def _again(
         self, item: _Item, reason: str, report: Callable[[BatchItemOutcome], None]
     ) -> list[_Item]:
-        """Queue an item that did not take effect for another send, unless it ran out."""
+        """Queue an item that did not take effect for another send, unless the policy says
+        it has had its tries."""
         item.tries += 1
         item.reason = reason
-        if item.tries >= MAX_TRIES:
+        if not self._transport.policy.another_try(item.tries):
             report(BatchItemOutcome(item.ref, "failed", f"gave up after {item.tries} tries:"
                                     f" {reason}", sends=item.sends))
             return []
@@ -256,7 +257,7 @@ class BulkCancel:
         report: Callable[[BatchItemOutcome], None],
     ) -> tuple[list[_Item], float, WaitReason]:
         """Send one batch; returns the items to send again, how long to wait, and why."""
-        policy = self._client.policy
+        policy = self._transport.policy
         async with slots:
             for item in chunk:
                 item.sends += 1
@@ -264,22 +265,20 @@ class BulkCancel:
             self.stats.batches += 1
             payload = build_batch([item.ref for item in chunk], self._body)
             try:
-                response = await self._client._send(
-                    "POST", "/$batch", json_body=payload, mailbox=key,
+                # Throttled as a whole, or never sent: retried in here, by the policy.
+                response = await self._transport.send(
+                    "POST", BATCH_PATH, json_body=payload, mailbox=key,
                     read_timeout=policy.read_timeout * policy.batch_timeout_factor,
                     deadline=policy.deadline * policy.batch_timeout_factor,
                 )
             except RequestOutcomeUnknown as unknown:
                 return await self._resolve(chunk, str(unknown), report), 0.0, "network"
-            except GraphUnavailable as unavailable:  # never sent
-                retry = [i for item in chunk for i in self._again(item, str(unavailable), report)]
-                wait = policy.backoff(max((i.tries for i in retry), default=1))
-                return retry, wait, "network"
-            except GraphError as error:
-                if error.status == 429:
-                    retry = [i for item in chunk for i in self._again(item, "throttled", report)]
-                    wait = policy.backoff(max((i.tries for i in retry), default=1))
-                    return retry, wait, "throttled"
+            except GraphUnavailable as unavailable:  # never sent, and the retries ran out
+                for item in chunk:
+                    report(BatchItemOutcome(item.ref, "failed", str(unavailable),
+                                            sends=item.sends))
+                return [], 0.0, "network"
+            except GraphError as error:  # refused unprocessed (429: still, after retries)
                 for item in chunk:
                     report(BatchItemOutcome(item.ref, "failed", f"{error.code}: {error.message}",
                                             error.request_id, error.status, sends=item.sends))
@@ -293,8 +292,12 @@ class BulkCancel:
         again: list[_Item] = []
         unclear: list[_Item] = []
         wait = 0.0
+        # Whether the request before this one in the chain did not succeed: only then is a
+        # 424 ("not run: what it depends on failed") what an honest server sends.
+        after_failure = False
         for index, item in enumerate(chunk, 1):
             sub = subs.get(str(index))
+            failed_before, after_failure = after_failure, sub is None or not 200 <= sub.status < 300
             if sub is None:
                 unclear.append(item)
                 continue
@@ -304,7 +307,10 @@ class BulkCancel:
                                         sub.status, sends=item.sends))
             elif sub.status == 424:  # not run because its predecessor failed
                 self.stats.not_run += 1
-                again.append(item)
+                # Sent again freely when it waited on a failure (the failure used a try);
+                # a 424 after a success spends a try, so no server keeps it going forever.
+                again.extend([item] if failed_before else self._again(
+                    item, "Graph did not run it, though nothing before it failed", report))
             elif sub.status == 429:
                 self.stats.throttled += 1
                 retry = self._again(item, "throttled", report)
@@ -357,10 +363,11 @@ class BulkCancel:
         """Look at each event whose outcome is unclear; returns the ones still live."""
         if not items:
             return []
+        policy = self._transport.policy
         if any(item.sends for item in items):
-            await self._client.policy.sleep(self._client.policy.settle)
+            await policy.sleep(policy.settle)
         self.stats.checks += len(items)
-        states = await asyncio.gather(*(self._client.cancel_state(i.ref) for i in items))
+        states = await asyncio.gather(*(cancel_state(self._transport, i.ref) for i in items))
         live: list[_Item] = []
         for item, state in zip(items, states, strict=True):
             if state == "cancelled":

@@ -16,17 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-import httpx
 
 from tui.graph import urls
 from tui.graph.errors import GraphError
+from tui.graph.events import parse_events
 from tui.graph.models import Event
+from tui.graph.paging import has_id
+from tui.graph.transport import Transport
 from tui.graph.urls import CalendarRef, Mailbox
-
-if TYPE_CHECKING:
-    from tui.graph.client import GraphClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +54,18 @@ class _Tally:
         self.requests += 1
 
 
-def start_url(target: CalendarRef | Mailbox, start: dt.datetime, end: dt.datetime) -> str:
-    query = httpx.QueryParams({
-        "startDateTime": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    })
-    return f"{urls.calendar_view_delta_path(target)}?{query}"
-
-
 async def calendar_view_delta(
-    client: GraphClient,
+    transport: Transport,
     target: CalendarRef | Mailbox,
     start: dt.datetime,
     end: dt.datetime,
     delta_link: str | None,
     page_size: int,
+    tz: dt.tzinfo,
     on_page: Callable[[list[Event]], None] | None = None,
 ) -> DeltaRound:
-    """One round for `target` (see `GraphClient.calendar_view_delta`).
+    """One round for `target` (see `GraphClient.calendar_view_delta`), its events seen in
+    time zone `tz`.
 
     `on_page` sees the events of each page of a full round as it arrives, so a window never
     seen before can be painted from the first page instead of after the whole round.
@@ -83,52 +74,51 @@ async def calendar_view_delta(
         raise ValueError("the page size must be at least 1")
     calendar = target if isinstance(target, CalendarRef) else CalendarRef(target)
     tally = _Tally()
-    url, full = (delta_link, False) if delta_link else (start_url(target, start, end), True)
-    if delta_link and client.link_problem(delta_link) is not None:
+    start_url = urls.calendar_view_delta_url(target, start, end)
+    url, full = (delta_link, False) if delta_link else (start_url, True)
+    if delta_link and transport.link_problem(delta_link) is not None:
         # A link kept from an older round that cannot be followed (another server, no URL):
         # a sync state lost, as after a 410, not an error every sync from now on.
-        url, full = start_url(target, start, end), True
+        url, full = start_url, True
     resynced = False
     while True:
         try:
-            return await _round(client, url, calendar, full, page_size, tally, on_page)
+            return await _round(transport, url, calendar, full, page_size, tz, tally, on_page)
         except GraphError as error:
             # 410: Graph no longer holds that sync state (expired, or reset on its side).
             if error.status != 410 or resynced:
                 raise
             resynced = full = True
-            url = start_url(target, start, end)
+            url = start_url
 
 
 async def _round(
-    client: GraphClient, url: str, calendar: CalendarRef, full: bool, page_size: int,
-    tally: _Tally, on_page: Callable[[list[Event]], None] | None = None,
+    transport: Transport, url: str, calendar: CalendarRef, full: bool, page_size: int,
+    tz: dt.tzinfo, tally: _Tally, on_page: Callable[[list[Event]], None] | None = None,
 ) -> DeltaRound:
     prefer = f"odata.maxpagesize={page_size}"
     upserts: dict[str, Event] = {}
     removed: dict[str, None] = {}
     final_link = ""
-    # The next page is on its way while this one is parsed (see GraphClient._payloads).
-    pages = client._payloads(url, prefer=prefer, on_attempt=tally.sent)
+    # The next page is on its way while this one is parsed (see `paging.follow`), which
+    # has checked each page's shape: its items are objects, its nextLink a link or None.
+    pages = transport.pages(url, prefer=prefer, on_attempt=tally.sent)
     try:
-        async for payload, size in pages:
-            tally.bytes += size
-            next_link = payload.get("@odata.nextLink")
-            delta_link = payload.get("@odata.deltaLink")
-            if not (isinstance(next_link, str) and next_link):  # else _payloads follows it
+        async for found in pages:
+            tally.bytes += found.size
+            if found.next_link is None:  # the round's last page
+                delta_link = found.payload.get("@odata.deltaLink")
                 if not (isinstance(delta_link, str) and delta_link):
                     raise GraphError(200, "InvalidResponse",
                                      "Graph ended a sync round without a deltaLink")
-                problem = client.link_problem(delta_link)
+                problem = transport.link_problem(delta_link)
                 if problem is not None:  # kept, it would break every later sync
                     raise GraphError(200, "InvalidResponse", "Graph ended a sync round with "
                                      f"a deltaLink cal365 cannot follow: {problem.message}")
                 final_link = delta_link
-            value = payload.get("value")
-            items = [obj for obj in value if isinstance(obj, dict) and _has_id(obj)] \
-                if isinstance(value, list) else []
-            parsed = iter(await client._parse_events(
-                [obj for obj in items if "@removed" not in obj], calendar))
+            items = [obj for obj in found.items if has_id(obj)]
+            parsed = iter(await parse_events(
+                [obj for obj in items if "@removed" not in obj], calendar, tz))
             page: list[Event] = []
             # In Graph's order: an event sent again later in the round wins.
             for obj in items:
@@ -146,8 +136,3 @@ async def _round(
         await pages.aclose()  # a page asked for ahead is dropped
     return DeltaRound(list(upserts.values()), list(removed), final_link, full,
                       tally.requests, tally.bytes)
-
-
-def _has_id(obj: dict[str, Any]) -> bool:
-    value = obj.get("id")
-    return isinstance(value, str) and bool(value)

@@ -114,6 +114,12 @@ class RetryPolicy:
             return None
         return min(max(seconds, 0.0), self.max_retry_after)
 
+    def another_try(self, failures: int) -> bool:
+        """Whether something that failed `failures` times in a row without taking effect (a
+        request, or one request inside a batch) may be sent once more: the one bound on
+        tries that every retry in cal365 keeps."""
+        return failures <= self.max_retries
+
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter for retry number `attempt` (1-based), capped."""
         step = min(self.base_delay * 2.0 ** max(attempt - 1, 0), self.max_delay)
@@ -140,32 +146,33 @@ class MailboxLimiter:
         self.peak: dict[str, int] = {}
 
     def slot(self, mailbox: str) -> _Slot:
+        """One of `mailbox`'s slots, held while `async with` runs its body."""
         semaphore = self._slots.get(mailbox)
         if semaphore is None:
             semaphore = self._slots[mailbox] = asyncio.Semaphore(self.limit)
-        return _Slot(self, mailbox, semaphore)
-
-    def _enter(self, mailbox: str) -> None:
-        count = self._in_flight.get(mailbox, 0) + 1
-        self._in_flight[mailbox] = count
-        self.peak[mailbox] = max(self.peak.get(mailbox, 0), count)
-
-    def _exit(self, mailbox: str) -> None:
-        self._in_flight[mailbox] -= 1
+        return _Slot(mailbox, semaphore, self._in_flight, self.peak)
 
 
 class _Slot:
-    def __init__(self, owner: MailboxLimiter, mailbox: str, semaphore: asyncio.Semaphore) -> None:
-        self._owner = owner
+    """A plain object, not a generator-based context manager: a request's slot must not
+    leave an async generator for the loop to track and finalize (an interrupt landing in
+    that bookkeeping is printed as an ignored exception)."""
+
+    def __init__(self, mailbox: str, semaphore: asyncio.Semaphore,
+                 in_flight: dict[str, int], peak: dict[str, int]) -> None:
         self._mailbox = mailbox
         self._semaphore = semaphore
+        self._in_flight = in_flight
+        self._peak = peak
 
     async def __aenter__(self) -> None:
         await self._semaphore.acquire()
-        self._owner._enter(self._mailbox)
+        count = self._in_flight.get(self._mailbox, 0) + 1
+        self._in_flight[self._mailbox] = count
+        self._peak[self._mailbox] = max(self._peak.get(self._mailbox, 0), count)
 
     async def __aexit__(self, *exc: object) -> None:
-        self._owner._exit(self._mailbox)
+        self._in_flight[self._mailbox] -= 1
         self._semaphore.release()
 
 

@@ -1,14 +1,17 @@
 """Where things live in Graph: mailboxes, calendars and events as typed references.
 
-Every path the client sends is built here, so escaping rules live in one place. Ids are
-opaque and kept exactly as Graph returned them; only what would break the path is escaped.
+Every path and query string the client sends is built here, so escaping rules live in one
+place. Ids are opaque and kept exactly as Graph returned them; only what would break the
+path is escaped. (Query strings are encoded as httpx would; httpx itself is not imported
+here, as the cache and the first screen load this module before any request.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 MailboxKind = Literal["me", "user", "group"]
 
@@ -118,6 +121,80 @@ class EventRef:
     @property
     def cancel_path(self) -> str:
         return f"{self.path}/cancel"
+
+
+BATCH_PATH = "/$batch"
+# Graph's page size for the small listings (calendars, calendar groups).
+_SMALL_PAGE = "$top=100"
+
+
+def _query(params: dict[str, str]) -> str:
+    return urlencode(params)
+
+
+def _instant(moment: dt.datetime) -> str:
+    """A calendar window's bound as Graph reads it: UTC, to the second."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def me_url() -> str:
+    """The signed-in user's profile."""
+    return ME.path
+
+
+def member_of_url() -> str:
+    """The signed-in user's direct memberships, with what tells a Microsoft 365 group."""
+    query = _query({"$select": "id,displayName,mail,groupTypes", "$top": "999"})
+    return f"{ME.path}/memberOf?{query}"
+
+
+def calendar_groups_url(mailbox: Mailbox) -> str:
+    return f"{calendar_groups_path(mailbox)}?{_SMALL_PAGE}"
+
+
+def group_calendars_url(mailbox: Mailbox, calendar_group_id: str) -> str:
+    return f"{group_calendars_path(mailbox, calendar_group_id)}?{_SMALL_PAGE}"
+
+
+def calendars_url(mailbox: Mailbox) -> str:
+    return f"{calendars_path(mailbox)}?{_SMALL_PAGE}"
+
+
+def calendar_view_url(
+    calendar: CalendarRef, start: dt.datetime, end: dt.datetime, *, select: str, top: int
+) -> str:
+    """The first page of a calendar view: occurrences expanded, in start order."""
+    query = _query({
+        "startDateTime": _instant(start),
+        "endDateTime": _instant(end),
+        "$select": select,
+        "$orderby": "start/dateTime",
+        "$top": str(top),
+    })
+    return f"{calendar_view_path(calendar)}?{query}"
+
+
+def calendar_view_delta_url(
+    target: CalendarRef | Mailbox, start: dt.datetime, end: dt.datetime
+) -> str:
+    """The start of a full change-tracking round (delta takes no $select or $top)."""
+    query = _query({"startDateTime": _instant(start), "endDateTime": _instant(end)})
+    return f"{calendar_view_delta_path(target)}?{query}"
+
+
+def events_url(calendar: CalendarRef, *, select: str, top: int) -> str:
+    """Single events and series masters of a calendar (occurrences not expanded)."""
+    return f"{events_path(calendar)}?{_query({'$select': select, '$top': str(top)})}"
+
+
+def event_url(ref: EventRef, *, select: str) -> str:
+    return f"{ref.path}?{_query({'$select': select})}"
+
+
+def is_under(url: str, root: str) -> bool:
+    """Whether `url` lies under the Graph root `root` (a link kept from another root, such
+    as another cloud's or an earlier demo's, does not)."""
+    return url.startswith(root.rstrip("/") + "/")
 
 
 def calendar_groups_path(mailbox: Mailbox) -> str:

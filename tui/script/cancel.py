@@ -39,7 +39,7 @@ from tui.graph.errors import (
     GraphUnavailable,
 )
 from tui.graph.models import Event
-from tui.graph.urls import EventRef
+from tui.graph.urls import BATCH_PATH, EventRef
 from tui.paths import file_problem
 from tui.script.common import (
     ScriptError,
@@ -561,7 +561,7 @@ def dry_run(args: argparse.Namespace, refs: list[EventRef], comment: str | None)
     if args.json:
         emit_json({"dryRun": True, "graphUrl": root,
                    "requests": [r.to_json() for r in requests],
-                   "batches": [{"method": "POST", "path": "/$batch", "body": b}
+                   "batches": [{"method": "POST", "path": BATCH_PATH, "body": b}
                                for b in batches(refs, comment)]})
     else:
         for request in requests:
