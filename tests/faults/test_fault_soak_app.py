@@ -45,8 +45,8 @@ from tests.faults.soak_common import (
     maybe_burst,
     replay_hint,
 )
+from tui.actions.drafts import Drafts
 from tui.app import Cal365App
-from tui.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.model import Person

@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
-from tui import audit
+from tui.actions import audit
+from tui.actions.drafts import Drafts, DraftsError
 from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
-from tui.drafts import Drafts, DraftsError
 from tui.graph import (
     ME,
     Calendar,

@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tui import audit
-from tui.drafts import Drafts, DraftsError
+from tui.actions import audit
+from tui.actions.drafts import Drafts, DraftsError
 from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel, build_batch, cancel_body
 from tui.graph.client import GraphClient
 from tui.graph.errors import (

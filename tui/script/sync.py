@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.audit import mailbox_label
+from tui.actions.audit import mailbox_label
 from tui.auth.config import ConfigError, Settings
 from tui.auth.keyring_access import KeyringUnavailable
 from tui.auth.token_identity import (
