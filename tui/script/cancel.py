@@ -31,6 +31,7 @@ from typing import Any
 
 from tui.actions import audit
 from tui.actions.drafts import Drafts, DraftsError
+from tui.actions.outcome import AUDIT_OUTCOME, classify, classify_item
 from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel, build_batch, cancel_body
 from tui.graph.client import GraphClient
 from tui.graph.errors import (
@@ -55,7 +56,7 @@ from tui.script.common import (
 )
 from tui.script.common import warn as _warn_on_stderr
 from tui.script.events import calendar_from, when_label
-from tui.script.exits import Exit, exit_for, worst
+from tui.script.exits import EXIT_BY_KIND, Exit, exit_for, worst
 from tui.widgets.format import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
@@ -231,29 +232,20 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
 def _message(item: BatchItemOutcome) -> str | None:
     """What to tell the user about one event that was not cancelled (None: it was)."""
     reason = item.reason or (f"HTTP {item.http_status}" if item.http_status else "no reason given")
+    kind = classify_item(item)
+    if kind == "done":
+        return None
     text = {
-        "cancelled": None,
-        "refused": f"you are not the organizer. Graph: {reason}",
-        "not_found": f"not found on the server ({reason})",
+        "not-organizer": f"you are not the organizer. Graph: {reason}",
+        "not-found": f"not found on the server ({reason})",
         "unknown": f"cannot tell whether it was cancelled ({reason}); check with "
                    "`cal365 events` before sending again",
-        "failed": f"not cancelled: {reason}",
-    }[item.status]
+    }.get(kind, f"not cancelled: {reason}")
     if text and item.http_status == 401:
         text += "; sign in again"
     if text and item.request_id:
         text += f" (request-id {item.request_id})"
     return text
-
-
-_EXIT_BY_OUTCOME = {
-    "cancelled": Exit.OK,
-    "not-organizer": Exit.NOT_ORGANIZER,
-    "not-found": Exit.NOT_FOUND,
-    "auth-needed": Exit.AUTH,
-    "failed": Exit.ERROR,
-    "unconfirmed": Exit.UNREACHABLE,
-}
 
 
 def _timing(event: Event | None) -> tuple[str, str, str | None]:
@@ -264,15 +256,15 @@ def _timing(event: Event | None) -> tuple[str, str, str | None]:
 
 def _looked_up(target: Target, error: GraphError) -> Result:
     """An event the look-up could not find or read: reported, never sent."""
-    outcome = audit.outcome_for(error)
-    return Result(target.ref, "", "?", None, outcome, exit_for(error), False,
+    kind = classify(error)
+    return Result(target.ref, "", "?", None, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], False,
                   error.request_id, describe_error(error))
 
 
 def _sent(item: BatchItemOutcome, event: Event | None) -> Result:
     subject, when, start = _timing(event)
-    outcome = audit.outcome_for_batch(item)
-    return Result(item.ref, subject, when, start, outcome, _EXIT_BY_OUTCOME[outcome], True,
+    kind = classify_item(item)
+    return Result(item.ref, subject, when, start, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], True,
                   item.request_id, _message(item))
 
 
