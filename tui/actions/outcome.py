@@ -11,9 +11,8 @@ not take effect (safe to send again) and one that may have (look first).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import (
     AuthenticationRequired,
     CancelNotSent,
@@ -23,6 +22,9 @@ from tui.graph.errors import (
     NotFound,
     OrganizerRequired,
 )
+
+if TYPE_CHECKING:  # the exit codes are read at every start: no HTTP stack for them
+    from tui.graph.batch import BatchItemOutcome
 
 Kind = Literal[
     "done",  # Graph accepted it, or a look after a lost answer found it done

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -30,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.actions import audit
+from tui.actions.cancel import batches, cannot_record, plan, record
 from tui.actions.drafts import Drafts, DraftsError
 from tui.actions.outcome import AUDIT_OUTCOME, classify, classify_item
-from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel, build_batch, cancel_body
+from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel
 from tui.graph.client import GraphClient
 from tui.graph.errors import (
     AuthenticationRequired,
@@ -67,22 +67,6 @@ def warn(message: str) -> None:
     not stop cancels half way, nor turn the run's outcome into a quiet exit 0."""
     with contextlib.suppress(OSError):
         _warn_on_stderr(message)
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedRequest:
-    """One request exactly as it would go on the wire (path relative to the Graph root)."""
-
-    method: str
-    path: str
-    body: dict[str, str]
-
-    @property
-    def wire_body(self) -> str:
-        return json.dumps(self.body)  # the same serialisation as the client's
-
-    def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "body": self.body}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,18 +145,6 @@ def event_refs(args: argparse.Namespace) -> list[EventRef]:
         seen.add(event_id)
         refs.append(EventRef(event_id, mailbox, None if args.calendar is None else calendar))
     return refs
-
-
-def plan(refs: list[EventRef], comment: str | None) -> list[PlannedRequest]:
-    """Each cancel as a request of its own: what each sub-request of a batch carries."""
-    body = cancel_body(comment)
-    return [PlannedRequest("POST", ref.cancel_path, body) for ref in refs]
-
-
-def batches(refs: list[EventRef], comment: str | None) -> list[dict[str, Any]]:
-    """The `POST /$batch` bodies the cancels would travel in (at most 20 requests each)."""
-    body = cancel_body(comment)
-    return [build_batch(refs[i:i + MAX_REQUESTS], body) for i in range(0, len(refs), MAX_REQUESTS)]
 
 
 async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
@@ -309,20 +281,19 @@ class _Auditor:
         return self._append(entry)
 
     def _append(self, entry: audit.AuditEntry) -> bool:
-        try:
-            audit.append(entry)
-        except OSError as exc:
-            if not self.unwritten:
-                self.reason = file_problem(exc)
-                warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
-            self.unwritten += 1
-            return False
-        return True
+        problem = record(entry)
+        if problem is None:
+            return True
+        if not self.unwritten:
+            self.reason = problem
+            warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
+        self.unwritten += 1
+        return False
 
 
 def check_audit(targets: list[Target], comment: str | None) -> str | None:
     """Why the audit log cannot take the records of these cancels now (None: it can)."""
-    return audit.cannot_record([t.event.subject if t.event else "" for t in targets], comment)
+    return cannot_record([t.event.subject if t.event else "" for t in targets], comment)
 
 
 def _forget_drafts(refs: list[EventRef]) -> None:
