@@ -31,7 +31,7 @@ from tui.actions.outcome import AUDIT_OUTCOME, OUTCOMES, Outcome, classify, clas
 from tui.graph import jsonpages
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError
-from tui.graph.models import Event, usable_moment
+from tui.graph.models import usable_moment
 from tui.graph.urls import EventRef, Mailbox
 from tui.paths import (
     append_private,
@@ -257,20 +257,6 @@ def entry_for(
         source=source,
         account=account or None,
     )
-
-
-def entry_for_event(
-    event: Event,
-    comment: str | None,
-    *,
-    error: BaseException | None = None,
-    request_id: str | None = None,
-    source: Source,
-    account: str | None = None,
-) -> AuditEntry:
-    """Shortcut for the TUI, which holds the whole Event."""
-    return entry_for(event.ref, subject=event.subject, start=event.start, comment=comment,
-                     error=error, request_id=request_id, source=source, account=account)
 
 
 def entry_for_batch(

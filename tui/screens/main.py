@@ -624,7 +624,7 @@ class MainScreen(CachedScreen):
         quoted: it is not text to show until checked."""
         event = self.table.current
         if event is None:
-            self.status.show("No event selected.", "info")
+            self.status.show(words.NO_EVENT, "info")
             return None
         if not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
