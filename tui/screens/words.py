@@ -15,7 +15,7 @@ from tui.graph import Event
 from tui.problems import describe
 from tui.widgets.format import counted, day_label, printable
 
-Kind = Literal["info", "busy", "success", "error"]  # as tui.widgets.status_bar.StatusKind
+StatusKind = Literal["info", "busy", "success", "error"]  # as tui.widgets.status_bar.StatusKind
 
 
 def short(event: Event) -> str:
@@ -91,7 +91,7 @@ def blocked(event: Event, reason: str) -> str:
     return f"Not sent: {short(event)}: {reason}. Nothing was sent; your comment is kept."
 
 
-def answered(answer: Answer, *, has_draft: bool) -> tuple[str, Kind]:
+def answered(answer: Answer, *, has_draft: bool) -> tuple[str, StatusKind]:
     """What became of a cancel sent alone."""
     request, event = answer.request, answer.request.event
     if answer.kind == "done":
@@ -163,9 +163,9 @@ def not_logged(tally: BulkTally) -> str:
             f"{tally.unaudited[0]}.")
 
 
-def bulk_done(tally: BulkTally) -> tuple[str, Kind]:
+def bulk_done(tally: BulkTally) -> tuple[str, StatusKind]:
     results, left, missing = tally.results, tally.left, not_logged(tally)
-    kind: Kind = "success" if left == 0 and results and not missing else "error"
+    kind: StatusKind = "success" if left == 0 and results and not missing else "error"
     text = (f"Bulk cancel: {tally.cancelled} of {len(results)} cancelled"
             + (f", {left} not (see the results; they stay marked)." if left else ".")
             + (f" {missing}" if missing else ""))
