@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import audit
+from tui.actions import audit
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import (
     AuthenticationRequired,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.drafts import FILE_NAME, Drafts, DraftsError
+from tui.actions.drafts import FILE_NAME, Drafts, DraftsError
 
 
 @pytest.fixture

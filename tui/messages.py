@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
+from tui.actions.cancel import Answer, BulkAnswer
 from tui.cache import CachedTree, CacheStore, LastView
-from tui.graph import Calendar, CalendarGroup, CalendarRef, CancelOutcome, Event, User
-from tui.graph.batch import BatchItemOutcome
-from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph import Calendar, CalendarGroup, CalendarRef, Event, User
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.sync import Synced
@@ -58,33 +57,21 @@ class EventsLoaded(Message):
         self.generation = generation
 
 
-class CancelSucceeded(Message):
-    def __init__(self, event: Event, outcome: CancelOutcome, unaudited: str | None = None
-                 ) -> None:
+class CancelAnswered(Message):
+    """What became of a cancel sent alone (or why nothing was sent)."""
+
+    def __init__(self, answer: Answer) -> None:
         super().__init__()
-        self.event = event
-        self.outcome = outcome
-        self.unaudited = unaudited  # why its audit record could not be written, if it could not
+        self.answer = answer
 
 
-class CancelFailed(Message):
-    def __init__(self, event: Event, error: GraphError | GraphUnavailable,
-                 unaudited: str | None = None) -> None:
+class BulkBlocked(Message):
+    """Nothing was sent: the audit log cannot take the records of this bulk cancel,
+    checked just before sending."""
+
+    def __init__(self, reason: str) -> None:
         super().__init__()
-        self.event = event
-        self.error = error
-        self.unaudited = unaudited
-
-
-class CancelBlocked(Message):
-    """Nothing was sent: the audit log cannot take the record of this cancel (or of these,
-    for a bulk cancel), checked just before sending."""
-
-    def __init__(self, events: list[Event], reason: str, *, bulk: bool = False) -> None:
-        super().__init__()
-        self.events = events
         self.reason = reason
-        self.bulk = bulk
 
 
 class CancelFinished(Message):
@@ -122,14 +109,11 @@ class GraphWaiting(Message):
 
 
 class BulkProgress(Message):
-    """One event's outcome in a bulk cancel, as soon as it is known."""
+    """One event's answer in a bulk cancel, as soon as it is known."""
 
-    def __init__(self, event: Event, outcome: BatchItemOutcome, unaudited: str | None = None
-                 ) -> None:
+    def __init__(self, answer: BulkAnswer) -> None:
         super().__init__()
-        self.event = event
-        self.outcome = outcome
-        self.unaudited = unaudited  # why its audit record could not be written, if it could not
+        self.answer = answer
 
 
 class BulkFinished(Message):

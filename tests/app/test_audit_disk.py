@@ -17,7 +17,7 @@ from tests.app.helpers import (
     wait_for,
 )
 from tests.diskfull import MODES, fill_audit_disk
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen

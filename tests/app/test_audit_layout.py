@@ -10,7 +10,7 @@ import pytest
 
 from tests.app.helpers import loaded, make_app, wait_for
 from tests.app.screen_text import screen_lines
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph
 from tui.graph.urls import ME, EventRef, Mailbox
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from tests.app.helpers import ZONE, loaded, make_app, wait_for
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph
 from tui.graph.urls import ME, EventRef
 

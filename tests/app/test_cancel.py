@@ -141,7 +141,7 @@ async def test_cancelling_the_whole_series_of_an_occurrence(fake_graph: FakeGrap
 async def test_a_draft_survives_quitting_and_every_cancel_is_audited(
     fake_graph: FakeGraph,
 ) -> None:
-    from tui import audit
+    from tui.actions import audit
 
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)

@@ -13,6 +13,7 @@ from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.faults import Fault
+from tui.fake.seed import ATTENDED_TODAY, JONAS_UPN
 from tui.graph import Event, GraphClient
 from tui.graph.policy import RetryPolicy
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
@@ -139,3 +140,29 @@ async def test_without_a_cache_a_reload_drops_the_draft_of_a_deleted_event_only(
         assert not [r for r in fake_graph.requests if r.method == "GET"
                     and unquote(r.path).endswith(kept.id)]
         assert main.drafts.get("me", kept.id) == f"about {kept.subject}"
+
+
+async def test_a_copy_whose_meeting_its_organizer_cancelled_loses_its_draft_when_listed(
+    fake_graph: FakeGraph,
+) -> None:
+    """The meeting is called off by its organizer (here, in their own copy): the attendee's
+    copy then reads as cancelled, and the comment typed to cancel it is done with. (The app
+    soak met this when it cancelled the user's own meeting, whose copy in a colleague's
+    shared calendar held a refused cancel's comment.)"""
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        main = app.main
+        copy = next(e for e in main.table.all_events if e.subject == ATTENDED_TODAY)
+        other = next(e for e in main.table.all_events if _own(e))
+        for event in (copy, other):
+            main.drafts.put("me", event.id, f"about {event.subject}")
+        [theirs] = fake_graph.store.find_events(lambda j: j["subject"] == ATTENDED_TODAY,
+                                                user=JONAS_UPN)
+        organizers = fake_graph.store.lookup_event(theirs["id"])
+        assert organizers is not None and organizers.id != copy.id
+        fake_graph.store.cancel(organizers, None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: main.drafts.get("me", copy.id) is None)
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
+        assert main.drafts.get("me", other.id) == f"about {other.subject}"
+        assert next(e for e in main.table.all_events if e.id == copy.id).is_cancelled

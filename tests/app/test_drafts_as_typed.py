@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
-from tui.drafts import Drafts
+from tui.actions.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.screens.bulk import BulkCancelScreen
 from tui.screens.cancel import CancelScreen

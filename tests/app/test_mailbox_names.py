@@ -8,8 +8,8 @@ import json
 
 from tests.app.helpers import ZONE, loaded, make_app, wait_for
 from tests.conftest import DEMO_TODAY
+from tui.actions.drafts import Drafts
 from tui.app import Cal365App
-from tui.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.fake.seed import JONAS_ID, JONAS_UPN
 from tui.graph import GraphClient

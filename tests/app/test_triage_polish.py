@@ -139,7 +139,7 @@ def test_the_audit_view_tells_meetings_with_the_same_subject_apart() -> None:
 
     from rich.console import Console
 
-    from tui import audit
+    from tui.actions import audit
     from tui.screens.audit_view import audit_table
 
     def entry(start: str | None) -> audit.AuditEntry:
@@ -247,7 +247,7 @@ async def test_one_event_is_counted_in_the_singular(fake_graph: FakeGraph) -> No
 async def test_the_drafts_kept_from_last_time_are_counted_in_words(
     fake_graph: FakeGraph,
 ) -> None:
-    from tui.drafts import Drafts
+    from tui.actions.drafts import Drafts
 
     Drafts.load().put("me", "some-event", "not sent yet")
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:

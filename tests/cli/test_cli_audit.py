@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Cal365
-from tui import audit
+from tui.actions import audit
 from tui.graph.errors import OrganizerRequired
 from tui.graph.urls import ME, EventRef
 from tui.script.exits import Exit

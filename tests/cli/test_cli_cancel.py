@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.cli.conftest import Cal365, FakeTerminal
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph, seed
 from tui.script.exits import Exit
 
@@ -422,7 +422,7 @@ def test_many_cancels_travel_in_batches_of_at_most_twenty(
 def test_a_cancel_that_went_through_clears_the_apps_draft_for_it_only(
     cal365: Cal365, fake_graph: FakeGraph, home: Path
 ) -> None:
-    from tui.drafts import Drafts
+    from tui.actions.drafts import Drafts
 
     done, refused = organized(fake_graph, 0), attended(fake_graph)
     drafts = Drafts.load()

@@ -112,7 +112,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 def test_the_demo_app_keeps_its_files_apart(
     run_cli: Cal365, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from tui import audit
+    from tui.actions import audit
     from tui.app import Cal365App
 
     monkeypatch.setenv("CAL365_HOME", str(tmp_path))

@@ -16,7 +16,7 @@ import pytest
 from tests.cli.conftest import Cal365
 from tests.cli.test_cli_cancel import cancels, organized
 from tests.diskfull import MODES, REAL_WRITE, fill_audit_disk
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph
 from tui.script.exits import Exit
 

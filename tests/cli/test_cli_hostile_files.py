@@ -17,8 +17,8 @@ import pytest
 from tests.cli.conftest import Cal365
 from tests.cli.test_cli_cancel import organized
 from tests.unsafe import raw_controls
-from tui import audit
-from tui.drafts import Drafts
+from tui.actions import audit
+from tui.actions.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.script.exits import Exit
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli.conftest import Cal365, FakeTerminal
 from tests.unsafe import raw_controls
-from tui import audit
+from tui.actions import audit
 from tui.fake import FakeGraph, Fault
 from tui.fake.bulk import add_meetings
 from tui.graph import ME, EventRef, GraphError

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui import audit
+from tui.actions import audit
 from tui.commands import bindings
 from tui.widgets.format import fit_cell, printable
 from tui.widgets.key_bar import KeyBar

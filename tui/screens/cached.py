@@ -83,13 +83,14 @@ class CachedScreen(PaintWatcher):
     marked: dict[str, Event]
     toggles: set[str]
     sending: set[str]
-    bulk_running: bool
 
     if TYPE_CHECKING:
         @property
         def table(self) -> EventTable: ...
         @property
         def status(self) -> StatusBar: ...
+        @property
+        def bulk_running(self) -> bool: ...
         def _update_titles(self) -> None: ...
         def shown_count(self) -> str: ...
         def _load_panes(self) -> None: ...
@@ -480,16 +481,6 @@ class CachedScreen(PaintWatcher):
         self.status.show(f"Offline: {describe(error)}. {shown}; cal365 syncs by itself when "
                          "the network is back.", "error")
 
-    def refuse_offline_cancel(self, event: Event, kept: bool) -> bool:
-        """True (and the reason shown) when a cancel must not be tried: we are offline.
-        Nothing is queued: the user sends it again once the network is back."""
-        if self.sync is None or not self._offline:
-            return False
-        comment = " Your comment is kept with it: press c again once online." if kept else ""
-        self.status.show(f"Not sent: cancelling {_short(event)} needs the network, and cal365 "
-                         f"is offline. Nothing was sent or queued.{comment}", "error")
-        return True
-
     def cache_cancelled(self, event_id: str) -> None:
         """A cancel went through: the cache forgets the event at once."""
         if self.sync is not None:
@@ -535,6 +526,6 @@ class CachedScreen(PaintWatcher):
         self.post_message(CalendarsLoaded(user_key(mailbox), title, section, announce=False))
 
 def _short(event: Event) -> str:
-    from tui.screens.main import _short as short
+    from tui.screens.words import short
 
     return short(event)

@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Button, TextArea
 from textual.worker import Worker, WorkerFailed
 
-from tui.drafts import DraftsError
+from tui.actions.drafts import DraftsError
 from tui.widgets.format import comment_problem
 
 Decision = TypeVar("Decision")

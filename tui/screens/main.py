@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -19,35 +19,33 @@ from textual.content import Content
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
-from tui import audit
+from tui.actions.cancel import Answer, BulkRun, CancelRequest, run_one, settled_drafts
+from tui.actions.drafts import Drafts, DraftsError
+from tui.actions.triage import Triage
 from tui.cache import CacheOpener
 from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
-from tui.drafts import Drafts, DraftsError
 from tui.graph import (
     ME,
     Calendar,
     CalendarRef,
-    CancelOutcome,
     Event,
     EventRef,
     GraphClient,
     Mailbox,
-    NotFound,
 )
-from tui.graph.errors import CancelOutcomeUnknown, GraphError, GraphUnavailable
+from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
 from tui.links import web_link_problem
 from tui.messages import (
+    BulkBlocked,
     BulkFinished,
     BulkProgress,
     CacheOpened,
     CalendarsLoaded,
-    CancelBlocked,
-    CancelFailed,
+    CancelAnswered,
     CancelFinished,
-    CancelSucceeded,
     DraftsSettled,
     EventsLoaded,
     EventsPage,
@@ -55,9 +53,10 @@ from tui.messages import (
     SeriesLoaded,
     SignedIn,
 )
-from tui.paths import file_problem
 from tui.problems import describe
+from tui.screens import words
 from tui.screens.cached import CachedScreen
+from tui.screens.words import short as _short
 from tui.startup import resume_collection
 from tui.stylesheet import stylesheet
 from tui.sync import Section, list_mailbox, mailbox_names, user_key
@@ -82,16 +81,6 @@ if TYPE_CHECKING:
 _BULK_DRAFT = ("bulk", "marked")
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
-
-
-def _short(event: Event) -> str:
-    subject = printable(event.subject, 80) or "(no subject)"
-    when = ""
-    if event.start is not None:
-        when = day_label(event.start.date())
-        if not event.is_all_day:
-            when += " " + event.start.strftime("%H:%M")
-    return f"“{subject}” ({when})" if when else f"“{subject}”"
 
 
 class MainScreen(CachedScreen):
@@ -131,21 +120,14 @@ class MainScreen(CachedScreen):
         self.account: str | None = None
         # Comment drafts outlive refusals, failures and crashes: saved on every change.
         self.drafts = Drafts.load()
-        self._startup_note = ""
-        if self.drafts.problem:
-            self._startup_note = f" Note: {self.drafts.problem}."
-        elif len(self.drafts):
-            kept = counted(len(self.drafts), "comment draft")
-            self._startup_note = f" {kept} kept from last time."
+        self._startup_note = words.drafts_at_start(self.drafts.problem, len(self.drafts))
         self.series: dict[str, Recurrence | None] = {}
-        self.marked: dict[str, Event] = {}
-        self.toggles: set[str] = set()
-        self._keep_filter: Callable[[Event], bool] | None = None
-        self.bulk_running = False
-        self.bulk_results: list[tuple[Event, BatchItemOutcome]] = []
-        self._unaudited: list[str] = []  # why this bulk cancel's records could not be written
-        self._bulk_total = 0
-        self.sending: set[str] = set()
+        # Marks, toggles, cancels on their way: the UI-free state (tui.actions.triage). The
+        # names below are the same objects, for the load paths and tests that read them.
+        self.triage = Triage()
+        self.marked = self.triage.marked
+        self.toggles = self.triage.toggles
+        self.sending = self.triage.sending
         self._generation = 0
         self._keep_id: str | None = None
         # The day asked for with `g` or `t`: the cursor goes to its first event as the
@@ -156,7 +138,7 @@ class MainScreen(CachedScreen):
         self._offline = False
         self._retry_pending = False
         self._panes_pending = False
-        self._gone: set[str] = set()  # cancelled in this session
+        self._gone = self.triage.gone  # cancelled in this session
         self._quit_warned = False
         self._shown_before: set[str] = set()  # the calendar's events before a reload
         self._shown_window: Window | None = None
@@ -643,7 +625,7 @@ class MainScreen(CachedScreen):
         quoted: it is not text to show until checked."""
         event = self.table.current
         if event is None:
-            self.status.show("No event selected.", "info")
+            self.status.show(words.NO_EVENT, "info")
             return None
         if not event.web_link:
             self.status.show("This event has no Outlook link.", "info")
@@ -691,23 +673,9 @@ class MainScreen(CachedScreen):
 
     # -- filtering ---------------------------------------------------------------------------
 
-    def _keep(self) -> Callable[[Event], bool] | None:
-        toggles = self.toggles
-        if not toggles:
-            return None
-
-        def keep(event: Event) -> bool:
-            if "mine" in toggles and not event.is_organizer:
-                return False
-            if "cancelled" in toggles and event.is_cancelled:
-                return False
-            return not ("declined" in toggles and event.my_response == "declined")
-
-        return keep
-
     def _refilter(self) -> None:
         text = self.query_one(FilterInput).value
-        self.table.set_filter(text, self._keep_filter)
+        self.table.set_filter(text, self.triage.keep)
         self._update_titles()
         self.refresh_bindings()  # Esc in the events pane clears a filter only when one is on
         if self.status.kind == "info":
@@ -759,11 +727,7 @@ class MainScreen(CachedScreen):
         self.action_clear_filter()
 
     def action_quick(self, name: str) -> None:
-        if name in self.toggles:
-            self.toggles.discard(name)
-        else:
-            self.toggles.add(name)
-        self._keep_filter = self._keep()
+        self.triage.flip(name)
         self._refilter()
 
     def _move_window(self, window: Window, land_on: dt.date | None = None) -> None:
@@ -814,9 +778,17 @@ class MainScreen(CachedScreen):
             return
         self.open_calendar(self.calendar, self.calendar_name, current.id if current else None)
 
-    # -- cancelling ------------------------------------------------------------------------
-
     # -- marks and bulk cancel ---------------------------------------------------------------
+    # The rules live in tui.actions (triage state, cancels, outcomes); the words in
+    # tui.screens.words. Here: keys and messages in, widgets and status lines out.
+
+    @property
+    def bulk_running(self) -> bool:
+        return self.triage.bulk.running
+
+    @property
+    def bulk_results(self) -> list[tuple[Event, BatchItemOutcome]]:
+        return self.triage.bulk.results
 
     def _marks_changed(self) -> None:
         self.table.set_marked(set(self.marked))
@@ -824,55 +796,43 @@ class MainScreen(CachedScreen):
 
     def marks_follow(self, events: Iterable[Event], vanished: Iterable[str], *,
                      how: str = "in the sync") -> str:
-        """Marks follow a sync or reload: a marked event Graph sent again is kept as it is
-        now (a bulk cancel then judges it as it is), one that went away is unmarked, as a
-        cancel of it could only be "not found". Returns the line that says so ("" if none
-        went); its comment draft stays where it is."""
-        marked = self.marked
-        for event in events:
-            if event.id in marked:
-                marked[event.id] = event
-        gone = [i for i in vanished if marked.pop(i, None) is not None]
-        if not gone:
-            return ""
-        self._marks_changed()
-        left = f"{len(marked)} still marked" if marked else "none still marked"
-        return f" {counted(len(gone), 'marked event')} went away {how}; {left}."
+        """Marks follow a sync or reload (`Triage.follow`). Returns the line that says
+        which went ("" if none); their comment drafts stay where they are."""
+        gone = self.triage.follow(events, vanished)
+        if gone:
+            self._marks_changed()
+        return words.marks_went(gone, len(self.marked), how)
 
     def action_toggle_mark(self) -> None:
         event = self.table.current
         if event is None:
-            self.status.show("No event to mark here.", "info")
+            self.status.show(words.NO_EVENT_TO_MARK, "info")
             return
-        if self.marked.pop(event.id, None) is None:
-            self.marked[event.id] = event
+        self.triage.toggle_mark(event)
         self._marks_changed()
         self.table.action_cursor_down()
 
     def action_mark_all(self) -> None:
         if not self.table.visible_events:
-            self.status.show("No events shown: nothing to mark.", "info")
+            self.status.show(words.NOTHING_TO_MARK, "info")
             return
-        for event in self.table.visible_events:
-            self.marked.setdefault(event.id, event)
+        self.triage.mark_all(self.table.visible_events)
         self._marks_changed()
 
     def action_unmark_all(self) -> None:
-        if not self.marked:
-            self.status.show("No events are marked.", "info")
+        if not self.triage.unmark_all():
+            self.status.show(words.NONE_MARKED, "info")
             return
-        self.marked.clear()
         self._marks_changed()
 
     def _open_bulk(self) -> None:
         if self.bulk_running:
-            self.status.show("A bulk cancel is already running.", "busy")
+            self.status.show(words.BULK_RUNNING, "busy")
             return
         from tui.screens.bulk import BulkCancelScreen
 
         draft = self.drafts.get(*_BULK_DRAFT) or ""
-        # Only live marks: none of an event cancelled meanwhile (a sync drops the others).
-        live = [e for e in self.marked.values() if e.id not in self._gone]
+        live = self.triage.live_marks()
         dialog = BulkCancelScreen(live, draft, self._marks_owner(live),
                                   keep=partial(self.drafts.put, *_BULK_DRAFT))
         self.app.push_screen(dialog, self._bulk_decided)
@@ -889,102 +849,60 @@ class MainScreen(CachedScreen):
             return
         self._save_bulk_draft(decision.comment)
         if not decision.send:
-            self.status.show("Not sent. The marks and your comment are kept.", "info")
+            self.status.show(words.BULK_NOT_SENT, "info")
             return
         if self.sync is not None and self._offline:
-            self.status.show("Not sent: cancelling needs the network, and cal365 is offline. "
-                             "Nothing was sent or queued; the marks and your comment are kept.",
-                             "error")
+            self.status.show(words.BULK_OFFLINE, "error")
             return
-        live = [e for e in self.marked.values() if e.id not in self._gone]
+        live = self.triage.live_marks()
         if not live:  # a sync while the dialog was open took them away
-            self.status.show("Nothing to send: the marked events went away meanwhile. "
-                             "Your comment is kept.", "info")
+            self.status.show(words.BULK_MARKS_WENT, "info")
             return
-        events = [e for e in live
-                  if decision.include_others or (e.is_organizer and not e.is_cancelled)]
+        events = self.triage.to_send(live, include_others=decision.include_others)
         if not events:
-            owner = self._marks_owner(live)
-            who = "you organize" if owner is None else f"{owner} organizes"
-            self.status.show(f"Nothing to send: {who} none of the marked meetings.", "info")
+            self.status.show(words.bulk_none_organized(self._marks_owner(live)), "info")
             return
         self._start_bulk(events, decision.comment, check_first=False)
 
     def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
-        self.bulk_running = True
-        self.bulk_results = []
-        self._unaudited = []
-        self._bulk_total = len(events)
-        self.status.show(f"Cancelling {counted(len(events), 'meeting')}…", "busy")
-        self.bulk_cancel(events, comment, check_first)
+        self.triage.begin_bulk(len(events))
+        self.status.show(words.bulk_cancelling(len(events)), "busy")
+        self.bulk_cancel(BulkRun(self.client, events, comment, check_first=check_first,
+                                 account=self.account))
 
     @work(group="bulk", exit_on_error=False, description="Bulk cancel")
-    async def bulk_cancel(self, events: list[Event], comment: str, check_first: bool) -> None:
-        problem = await self._audit_blocks(events, comment)
+    async def bulk_cancel(self, run: BulkRun) -> None:
+        problem = await run.blocked()
         if problem is not None:
-            self.post_message(CancelBlocked(events, problem, bulk=True))
+            self.post_message(BulkBlocked(problem))
             return
-        by_key = {(e.ref.mailbox.key, e.id): e for e in events}
-        run = self.client.cancel_many([e.ref for e in events], comment, check_first=check_first)
         try:
-            async for outcome in run:
-                event = by_key[(outcome.ref.mailbox.key, outcome.ref.event_id)]
-                unaudited = await self._audit(
-                    audit.entry_for_batch(
-                        outcome,
-                        subject=event.subject,
-                        start=event.start,
-                        comment=comment,
-                        source="tui",
-                        account=self.account,
-                    )
-                )
-                self.post_message(BulkProgress(event, outcome, unaudited))
+            async for answer in run.answers():
+                self.post_message(BulkProgress(answer))
         finally:
-            self.post_message(BulkFinished(run.stats.batches))
+            self.post_message(BulkFinished(run.batches))
 
     def on_bulk_progress(self, message: BulkProgress) -> None:
-        event, outcome = message.event, message.outcome
-        self.bulk_results.append((event, outcome))
-        if message.unaudited is not None:
-            self._unaudited.append(message.unaudited)
-        if outcome.status == "cancelled":
+        answer = message.answer
+        event = answer.event
+        if answer.kind == "done":
             self._drop_drafts(event.ref.mailbox.key, [event.id])
-        if outcome.status in ("cancelled", "not_found"):
-            self._gone.add(event.id)
+        if self.triage.bulk_answered(answer):
             self.cache_cancelled(event.id)
-            self.marked.pop(event.id, None)
             self.table.remove_id(event.id)
-        done = len(self.bulk_results)
-        cancelled = sum(1 for _, o in self.bulk_results if o.status == "cancelled")
-        self.status.show(
-            f"Bulk cancel: {done}/{self._bulk_total} answered, {cancelled} cancelled…", "busy"
-        )
+        self.status.show(words.bulk_progress(self.triage.bulk), "busy")
 
     def on_bulk_finished(self, message: BulkFinished) -> None:
-        self.bulk_running = False
+        tally = self.triage.end_bulk()
         self._quit_warned = False
         self._marks_changed()
         self._show_details(self.table.current)
-        results = list(self.bulk_results)
-        cancelled = sum(1 for _, o in results if o.status == "cancelled")
-        left = len(results) - cancelled
-        unaudited, self._unaudited = self._unaudited, []
-        kind: StatusKind = ("success" if left == 0 and results and not unaudited
-                            else "error")
-        not_logged = (f"{counted(len(unaudited), 'answer')} NOT in the audit log: "
-                      f"{unaudited[0]}." if unaudited else "")
-        self.status.show(
-            f"Bulk cancel: {cancelled} of {len(results)} cancelled"
-            + (f", {left} not (see the results; they stay marked)." if left else ".")
-            + (f" {not_logged}" if not_logged else ""),
-            kind,
-        )
-        if left == 0:
+        self.status.show(*words.bulk_done(tally))
+        if tally.left == 0:
             self._save_bulk_draft("")
         from tui.screens.bulk import BulkResultsScreen
 
-        screen = BulkResultsScreen(results, message.batches, not_logged)
+        screen = BulkResultsScreen(list(tally.results), message.batches, words.not_logged(tally))
         self.app.push_screen(screen, partial(self._results_closed, screen))
 
     def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
@@ -992,6 +910,8 @@ class MainScreen(CachedScreen):
             # Unknown outcomes are looked at before anything is sent again.
             events = [e for e, _ in screen.retryable]
             self._start_bulk(events, self.drafts.get(*_BULK_DRAFT) or "", check_first=True)
+
+    # -- drafts ------------------------------------------------------------------------------
 
     def _save_bulk_draft(self, text: str) -> None:
         try:
@@ -1021,17 +941,7 @@ class MainScreen(CachedScreen):
 
     @work(group="drafts", exit_on_error=False, description="Checking drafts")
     async def check_drafts(self, refs: list[EventRef]) -> None:
-        settled: list[str] = []
-        for ref in refs:
-            try:
-                event = await self.client.event(ref)
-            except NotFound:
-                settled.append(ref.event_id)
-                continue
-            except (GraphError, GraphUnavailable):
-                continue  # not known: the draft stays
-            if event.is_cancelled:
-                settled.append(ref.event_id)
+        settled = await settled_drafts(self.client, refs)
         if settled:
             self.post_message(DraftsSettled(refs[0].mailbox.key, settled))
 
@@ -1045,10 +955,11 @@ class MainScreen(CachedScreen):
         except DraftsError as error:
             self.status.show(str(error), "error")
 
+    # -- cancelling one event ------------------------------------------------------------------
+
     def action_cancel_from_tree(self) -> None:
         # From the calendars pane a cancel would hit an event the user is not looking at.
-        self.status.show("To cancel, choose the event in the events pane (Tab goes there), "
-                         "then press c.", "info")
+        self.status.show(words.CANCEL_FROM_TREE, "info")
 
     def action_cancel_event(self) -> None:
         if self.marked:
@@ -1056,15 +967,15 @@ class MainScreen(CachedScreen):
             return
         event = self.table.current
         if event is None:
-            self.status.show("No event selected.", "info")
+            self.status.show(words.NO_EVENT, "info")
             return
         if event.id in self.sending:
-            self.status.show(f"The cancellation of {_short(event)} is already on its way.", "busy")
+            self.status.show(words.on_its_way(event), "busy")
             return
         if event.is_cancelled:
             # Already called off by its organizer: a cancel could only be refused, and the
             # check after a lost answer would read the old flag as our success.
-            self.status.show(f"{_short(event)} is already cancelled: nothing to send.", "info")
+            self.status.show(words.already_cancelled(event), "info")
             return
         draft = self.drafts.get(event.ref.mailbox.key, event.id) or ""
         now = dt.datetime.now(self.tz)
@@ -1086,153 +997,76 @@ class MainScreen(CachedScreen):
             return
         self._keep_draft(event, decision.comment)
         if not decision.send:
-            kept = " Your comment is kept for it." if decision.comment else ""
-            self.status.show(f"Not sent: {_short(event)}.{kept}", "info")
+            self.status.show(words.not_sent(event, kept=bool(decision.comment)), "info")
             return
-        if self.refuse_offline_cancel(event, bool(decision.comment)):
+        if self.sync is not None and self._offline:
+            # Nothing is queued: the user sends it again once the network is back.
+            self.status.show(words.offline_refusal(event, kept=bool(decision.comment)),
+                             "error")
             return
-        if event.id in self.sending:
+        if not self.triage.begin_send(event.id):
             return
-        self.sending.add(event.id)
-        target = event.ref
-        if decision.whole_series and event.series_master_id:
-            target = EventRef(event.series_master_id, event.ref.mailbox, event.ref.calendar)
-        what = "the series of " if target is not event.ref else ""
-        self.status.show(f"Cancelling {what}{_short(event)}…", "busy")
-        self.send_cancel(event, target, decision.comment)
+        request = CancelRequest.of(event, decision.comment,
+                                   whole_series=decision.whole_series)
+        self.status.show(words.cancelling(event, series=request.series), "busy")
+        self.send_cancel(request)
 
     @work(group="cancel", exit_on_error=False, description="Cancelling")
-    async def send_cancel(self, event: Event, target: EventRef, comment: str) -> None:
-        """Cancel `target`: the event itself, or the master of the series it belongs to."""
+    async def send_cancel(self, request: CancelRequest) -> None:
+        """Cancel the event, or the series it belongs to (`request.target`)."""
         try:
-            problem = await self._audit_blocks([event], comment)
-            if problem is not None:
-                self.post_message(CancelBlocked([event], problem))
-                return
-            outcome: CancelOutcome | None = None
-            error: GraphError | GraphUnavailable | None = None
-            try:
-                outcome = await self.client.cancel_event(target, comment)
-            except (GraphError, GraphUnavailable) as refused:
-                error = refused
-            unaudited = await self._audit(
-                audit.entry_for(
-                    target,
-                    subject=event.subject,
-                    start=event.start,
-                    comment=comment,
-                    error=error,
-                    request_id=outcome.request_id if outcome else None,
-                    source="tui",
-                    account=self.account,
-                )
-            )
-            if outcome is not None:
-                self.post_message(CancelSucceeded(event, outcome, unaudited))
-            elif error is not None:
-                self.post_message(CancelFailed(event, error, unaudited))
+            self.post_message(CancelAnswered(
+                await run_one(self.client, request, account=self.account)))
         finally:
-            self.post_message(CancelFinished(event.id))
+            self.post_message(CancelFinished(request.event.id))
 
-    async def _audit_blocks(self, events: list[Event], comment: str) -> str | None:
-        """Why nothing may be sent: the audit log cannot take these cancels' records now
-        (checked off the UI thread, just before sending); None when it can."""
-        return await asyncio.to_thread(audit.cannot_record, [e.subject for e in events],
-                                       comment)
+    def on_bulk_blocked(self, message: BulkBlocked) -> None:
+        # A bulk cancel the audit log could not take: nothing went, the marks stay.
+        self.triage.end_bulk()
+        self._quit_warned = False
+        self.status.show(words.bulk_blocked(message.reason), "error")
 
-    async def _audit(self, entry: audit.AuditEntry) -> str | None:
-        """Append to the audit log off the UI thread. The cancel has gone out, so a failure
-        is not fatal: its reason comes back, for the outcome's status line to say."""
-        try:
-            await asyncio.to_thread(audit.append, entry)
-        except OSError as error:
-            return file_problem(error)
-        return None
-
-    def on_cancel_blocked(self, message: CancelBlocked) -> None:
-        if message.bulk:
-            self.bulk_running = False
-            self._quit_warned = False
-            self.status.show(f"Not sent: {message.reason}. Nothing was sent; the marks and "
-                             "your comment are kept.", "error")
+    def on_cancel_answered(self, message: CancelAnswered) -> None:
+        answer = message.answer
+        event = answer.request.event
+        if answer.blocked is not None:
+            self.status.show(words.blocked(event, answer.blocked), "error")
             return
-        [event] = message.events
-        self.status.show(f"Not sent: {_short(event)}: {message.reason}. Nothing was sent; "
-                         "your comment is kept.", "error")
+        if answer.kind == "done":
+            self._cancelled(answer)
+        has_draft = bool(self.drafts.get(event.ref.mailbox.key, event.id))
+        self.status.show(*words.answered(answer, has_draft=has_draft))
 
-    def on_cancel_succeeded(self, message: CancelSucceeded) -> None:
-        event = message.event
-        series = message.outcome.event_id == event.series_master_id
+    def _cancelled(self, answer: Answer) -> None:
+        event, target = answer.request.event, answer.request.target
+        series = target.event_id != event.id
         # Every occurrence of a cancelled series is cancelled: their drafts go too.
-        done = [event.id, message.outcome.event_id]
+        done = [event.id, target.event_id]
         if series:
             done += [e.id for e in self.table.all_events
                      if e.series_master_id == event.series_master_id]
         self._drop_drafts(event.ref.mailbox.key, done)
-        self._gone.add(event.id)
-        self.cache_cancelled(message.outcome.event_id if series else event.id)
+        self.triage.cancelled([event.id])
+        self.cache_cancelled(target.event_id if series else event.id)
         if series:
             for other in list(self.table.all_events):
                 if other.series_master_id == event.series_master_id:
-                    self._gone.add(other.id)
+                    self.triage.cancelled([other.id])
                     self.table.remove_id(other.id)
         else:
             self.table.remove_id(event.id)
         self._show_details(self.table.current)
         self._update_titles()
-        told = len(event.notified_attendees)
-        notice = f"{told} attendee{'s' if told != 1 else ''} notified" if told else "no attendees"
-        what = "the whole series of " if series else ""
-        if message.unaudited is not None:
-            self.status.show(
-                f"Cancelled {what}{_short(event)}: {notice}; but it is NOT in the audit log: "
-                f"{message.unaudited}.", "error")
-            return
-        self.status.show(
-            f"Cancelled {what}{_short(event)}: {notice}; Graph moved it to Deleted Items.",
-            "success",
-        )
-
-    def on_cancel_failed(self, message: CancelFailed) -> None:
-        event, error = message.event, message.error
-        has_draft = self.drafts.get(event.ref.mailbox.key, event.id)
-        kept = " Your comment is kept: press c to see it." if has_draft else ""
-        if isinstance(error, CancelOutcomeUnknown):
-            self.status.show(
-                f"Outcome unknown: {_short(event)}: {error}. It may have gone through: press r "
-                f"to check before sending again.{kept}",
-                "error",
-            )
-        elif isinstance(error, GraphUnavailable):
-            # CancelNotSent and plain network failures: certainly not cancelled.
-            self.status.show(
-                f"Not cancelled: {_short(event)}: {error}. Nothing reached the attendees; "
-                f"press c to send again.{kept}",
-                "error",
-            )
-        elif isinstance(error, NotFound):
-            self.status.show(
-                f"Not cancelled: {_short(event)} is no longer on the server (cancelled or deleted "
-                f"elsewhere); press r to refresh.{kept}",
-                "error",
-            )
-        else:
-            reason = describe(error).rstrip(".")
-            self.status.show(f"Not cancelled: {_short(event)}: {reason}.{kept}", "error")
-        if message.unaudited is not None:  # the attempt went out, and its record did not
-            self.status.show(f"{self.status.message} This attempt is NOT in the audit log: "
-                             f"{message.unaudited}.", "error")
 
     def on_cancel_finished(self, message: CancelFinished) -> None:
-        self.sending.discard(message.event_id)
+        self.triage.end_send(message.event_id)
         self._quit_warned = False
 
     def may_quit(self) -> bool:
         """False, and why said, the first time q comes while a cancel is on its way: quitting
         then would leave its outcome unseen and out of the audit log."""
-        if not (self.sending or self.bulk_running) or self._quit_warned:
+        if not self.triage.busy or self._quit_warned:
             return True
         self._quit_warned = True
-        self.status.show("A cancel is still on its way: quitting now leaves its outcome unseen "
-                         "and unaudited. Press q again to quit anyway.", "busy")
+        self.status.show(words.QUIT_WHILE_SENDING, "busy")
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from tui import audit
+from tui.actions import audit
 from tui.graph.timezones import zone
 from tui.paths import file_problem
 from tui.script.common import ScriptError, emit_json, emit_line, guard, timezone_name, warn

@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from tui.audit import mailbox_label
+from tui.actions.audit import mailbox_label
 from tui.graph.errors import GraphError
 from tui.graph.models import Calendar, CalendarGroup
 from tui.graph.urls import CalendarRef, Mailbox

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -29,9 +28,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tui import audit
-from tui.drafts import Drafts, DraftsError
-from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel, build_batch, cancel_body
+from tui.actions import audit
+from tui.actions.cancel import batches, cannot_record, plan, record
+from tui.actions.drafts import Drafts, DraftsError
+from tui.actions.outcome import AUDIT_OUTCOME, classify, classify_item
+from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, BulkCancel
 from tui.graph.client import GraphClient
 from tui.graph.errors import (
     AuthenticationRequired,
@@ -56,7 +57,7 @@ from tui.script.common import (
 )
 from tui.script.common import warn as _warn_on_stderr
 from tui.script.events import when_label
-from tui.script.exits import Exit, exit_for, worst
+from tui.script.exits import EXIT_BY_KIND, Exit, exit_for, worst
 from tui.words import comment_problem, printable
 
 _LOOKUPS = 4  # concurrent GETs while looking events up
@@ -67,22 +68,6 @@ def warn(message: str) -> None:
     not stop cancels half way, nor turn the run's outcome into a quiet exit 0."""
     with contextlib.suppress(OSError):
         _warn_on_stderr(message)
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedRequest:
-    """One request exactly as it would go on the wire (path relative to the Graph root)."""
-
-    method: str
-    path: str
-    body: dict[str, str]
-
-    @property
-    def wire_body(self) -> str:
-        return json.dumps(self.body)  # the same serialisation as the client's
-
-    def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "body": self.body}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,18 +148,6 @@ def event_refs(args: argparse.Namespace) -> list[EventRef]:
     return refs
 
 
-def plan(refs: list[EventRef], comment: str | None) -> list[PlannedRequest]:
-    """Each cancel as a request of its own: what each sub-request of a batch carries."""
-    body = cancel_body(comment)
-    return [PlannedRequest("POST", ref.cancel_path, body) for ref in refs]
-
-
-def batches(refs: list[EventRef], comment: str | None) -> list[dict[str, Any]]:
-    """The `POST /$batch` bodies the cancels would travel in (at most 20 requests each)."""
-    body = cancel_body(comment)
-    return [build_batch(refs[i:i + MAX_REQUESTS], body) for i in range(0, len(refs), MAX_REQUESTS)]
-
-
 async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
     """Each event's details. Sign-in or network trouble ends the run before anything is sent."""
     limit = asyncio.Semaphore(_LOOKUPS)
@@ -232,29 +205,20 @@ def confirm(targets: list[Target], comment: str | None) -> bool:
 def _message(item: BatchItemOutcome) -> str | None:
     """What to tell the user about one event that was not cancelled (None: it was)."""
     reason = item.reason or (f"HTTP {item.http_status}" if item.http_status else "no reason given")
+    kind = classify_item(item)
+    if kind == "done":
+        return None
     text = {
-        "cancelled": None,
-        "refused": f"you are not the organizer. Graph: {reason}",
-        "not_found": f"not found on the server ({reason})",
+        "not-organizer": f"you are not the organizer. Graph: {reason}",
+        "not-found": f"not found on the server ({reason})",
         "unknown": f"cannot tell whether it was cancelled ({reason}); check with "
                    "`cal365 events` before sending again",
-        "failed": f"not cancelled: {reason}",
-    }[item.status]
+    }.get(kind, f"not cancelled: {reason}")
     if text and item.http_status == 401:
         text += "; sign in again"
     if text and item.request_id:
         text += f" (request-id {item.request_id})"
     return text
-
-
-_EXIT_BY_OUTCOME = {
-    "cancelled": Exit.OK,
-    "not-organizer": Exit.NOT_ORGANIZER,
-    "not-found": Exit.NOT_FOUND,
-    "auth-needed": Exit.AUTH,
-    "failed": Exit.ERROR,
-    "unconfirmed": Exit.UNREACHABLE,
-}
 
 
 def _timing(event: Event | None) -> tuple[str, str, str | None]:
@@ -265,15 +229,15 @@ def _timing(event: Event | None) -> tuple[str, str, str | None]:
 
 def _looked_up(target: Target, error: GraphError) -> Result:
     """An event the look-up could not find or read: reported, never sent."""
-    outcome = audit.outcome_for(error)
-    return Result(target.ref, "", "?", None, outcome, exit_for(error), False,
+    kind = classify(error)
+    return Result(target.ref, "", "?", None, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], False,
                   error.request_id, describe_error(error))
 
 
 def _sent(item: BatchItemOutcome, event: Event | None) -> Result:
     subject, when, start = _timing(event)
-    outcome = audit.outcome_for_batch(item)
-    return Result(item.ref, subject, when, start, outcome, _EXIT_BY_OUTCOME[outcome], True,
+    kind = classify_item(item)
+    return Result(item.ref, subject, when, start, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], True,
                   item.request_id, _message(item))
 
 
@@ -318,20 +282,19 @@ class _Auditor:
         return self._append(entry)
 
     def _append(self, entry: audit.AuditEntry) -> bool:
-        try:
-            audit.append(entry)
-        except OSError as exc:
-            if not self.unwritten:
-                self.reason = file_problem(exc)
-                warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
-            self.unwritten += 1
-            return False
-        return True
+        problem = record(entry)
+        if problem is None:
+            return True
+        if not self.unwritten:
+            self.reason = problem
+            warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
+        self.unwritten += 1
+        return False
 
 
 def check_audit(targets: list[Target], comment: str | None) -> str | None:
     """Why the audit log cannot take the records of these cancels now (None: it can)."""
-    return audit.cannot_record([t.event.subject if t.event else "" for t in targets], comment)
+    return cannot_record([t.event.subject if t.event else "" for t in targets], comment)
 
 
 def _forget_drafts(refs: list[EventRef]) -> None:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from tui.audit import mailbox_label
+from tui.actions.audit import mailbox_label
 from tui.graph.models import Event, Person
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, Mailbox

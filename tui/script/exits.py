@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from tui.graph.errors import (
-    AuthenticationRequired,
-    GraphUnavailable,
-    NotFound,
-    OrganizerRequired,
-)
+from tui.actions.outcome import Kind, classify
 
 
 class Exit(IntEnum):
@@ -69,13 +64,21 @@ def worst(codes: list[Exit]) -> Exit:
     return max(codes, key=SEVERITY.index, default=Exit.OK)
 
 
+# Each outcome's code, from the one classifier (`tui.actions.outcome`). A cancel that
+# certainly did not take effect is 1, like a refusal: safe to send again.
+EXIT_BY_KIND: dict[Kind, Exit] = {
+    "done": Exit.OK,
+    "not-organizer": Exit.NOT_ORGANIZER,
+    "not-found": Exit.NOT_FOUND,
+    "auth-needed": Exit.AUTH,
+    "refused": Exit.ERROR,
+    "not-sent": Exit.ERROR,
+    "unknown": Exit.UNREACHABLE,
+    "unreachable": Exit.UNREACHABLE,
+    "other": Exit.ERROR,
+}
+
+
 def exit_for(error: BaseException) -> Exit:
-    if isinstance(error, OrganizerRequired):
-        return Exit.NOT_ORGANIZER
-    if isinstance(error, NotFound):
-        return Exit.NOT_FOUND
-    if isinstance(error, AuthenticationRequired):
-        return Exit.AUTH
-    if isinstance(error, GraphUnavailable):
-        return Exit.UNREACHABLE
-    return Exit.ERROR
+    """The exit code for a command that failed with `error`."""
+    return EXIT_BY_KIND[classify(error)]

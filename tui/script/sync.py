@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui import wiring
-from tui.audit import mailbox_label
+from tui.actions.audit import mailbox_label
 from tui.auth.token_identity import (
     NO_CLAIMS,
     TokenIdentity,

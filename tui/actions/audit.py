@@ -27,16 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tui.actions.outcome import AUDIT_OUTCOME, OUTCOMES, Outcome, classify, classify_item
 from tui.graph import jsonpages
 from tui.graph.batch import BatchItemOutcome
-from tui.graph.errors import (
-    AuthenticationRequired,
-    CancelNotSent,
-    GraphError,
-    NotFound,
-    OrganizerRequired,
-)
-from tui.graph.models import Event, usable_moment
+from tui.graph.errors import GraphError
+from tui.graph.models import usable_moment
 from tui.graph.urls import EventRef, Mailbox
 from tui.paths import (
     append_private,
@@ -52,15 +47,6 @@ AUDIT_FILE = "audit.jsonl"
 # reading it would take memory without end (a symlink to /dev/zero).
 MAX_BYTES = 256 * 2**20
 
-# What became of one cancel. "failed": refused for another reason, or certainly not sent
-# (safe to send again); "unconfirmed": it may or may not have gone through and checking the
-# event failed too, so look before sending again.
-Outcome = Literal[
-    "cancelled", "not-organizer", "not-found", "auth-needed", "failed", "unconfirmed"
-]
-OUTCOMES: tuple[Outcome, ...] = (
-    "cancelled", "not-organizer", "not-found", "auth-needed", "failed", "unconfirmed"
-)
 Source = Literal["tui", "cli"]
 
 
@@ -154,35 +140,6 @@ def cannot_record(subjects: Iterable[str], comment: str | None) -> str | None:
     except AuditUnwritable as problem:
         return str(problem)
     return None
-
-
-def outcome_for(error: BaseException | None) -> Outcome:
-    """The outcome of a single cancel (`GraphClient.cancel_event`) that raised `error`
-    (None: it went through)."""
-    if error is None:
-        return "cancelled"
-    if isinstance(error, OrganizerRequired):
-        return "not-organizer"
-    if isinstance(error, NotFound):
-        return "not-found"
-    if isinstance(error, AuthenticationRequired):
-        return "auth-needed"
-    if isinstance(error, (GraphError, CancelNotSent)):
-        return "failed"
-    return "unconfirmed"  # CancelOutcomeUnknown, or any other failure after sending
-
-
-def outcome_for_batch(item: BatchItemOutcome) -> Outcome:
-    """The outcome of one event of a bulk cancel (`GraphClient.cancel_many`)."""
-    if item.status == "refused":
-        return "not-organizer"
-    if item.status == "not_found":
-        return "not-found"
-    if item.status == "unknown":
-        return "unconfirmed"
-    if item.status == "failed":
-        return "auth-needed" if item.http_status == 401 else "failed"
-    return "cancelled"
 
 
 def mailbox_label(mailbox: Mailbox) -> str:
@@ -293,27 +250,13 @@ def entry_for(
         subject=subject,
         start=start.isoformat() if start is not None else None,
         comment=None if blank else comment,
-        outcome=outcome_for(error),
+        outcome=AUDIT_OUTCOME[classify(error)],
         request_id=request_id,
         error=message,
         path=ref.cancel_path,
         source=source,
         account=account or None,
     )
-
-
-def entry_for_event(
-    event: Event,
-    comment: str | None,
-    *,
-    error: BaseException | None = None,
-    request_id: str | None = None,
-    source: Source,
-    account: str | None = None,
-) -> AuditEntry:
-    """Shortcut for the TUI, which holds the whole Event."""
-    return entry_for(event.ref, subject=event.subject, start=event.start, comment=comment,
-                     error=error, request_id=request_id, source=source, account=account)
 
 
 def entry_for_batch(
@@ -333,7 +276,7 @@ def entry_for_batch(
         subject=subject,
         start=start.isoformat() if start is not None else None,
         comment=comment if comment is not None and comment.strip() else None,
-        outcome=outcome_for_batch(item),
+        outcome=AUDIT_OUTCOME[classify_item(item)],
         request_id=item.request_id,
         error=(item.reason or None) if item.status != "cancelled" else None,
         path=item.ref.cancel_path,

@@ -1,0 +1,155 @@
+"""The main screen's triage state, apart from any widget: marks, quick toggles and the
+filter they make, cancels on their way, events cancelled this session, a running bulk
+cancel and its answers.
+
+The screen keeps one `Triage`, changes it on keys and messages, and paints what it holds;
+the rules (what a sync does to a mark, which marks a bulk cancel sends, what hides an
+event) live here and are tested without an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tui.actions.cancel import BulkAnswer
+from tui.actions.outcome import is_gone
+from tui.graph import Event
+from tui.graph.batch import BatchItemOutcome
+
+TOGGLES = ("mine", "cancelled", "declined")
+"""The quick toggles: only meetings one organizes; hide cancelled ones; hide declined ones."""
+
+
+def keeps(toggles: Iterable[str]) -> Callable[[Event], bool] | None:
+    """The filter the quick toggles make (None: every event shows)."""
+    on = frozenset(toggles)
+    if not on:
+        return None
+
+    def keep(event: Event) -> bool:
+        if "mine" in on and not event.is_organizer:
+            return False
+        if "cancelled" in on and event.is_cancelled:
+            return False
+        return not ("declined" in on and event.my_response == "declined")
+
+    return keep
+
+
+@dataclass
+class BulkTally:
+    """The answers of one bulk cancel so far."""
+
+    total: int
+    results: list[tuple[Event, BatchItemOutcome]] = field(default_factory=list)
+    unaudited: list[str] = field(default_factory=list)  # why records could not be written
+    running: bool = True
+
+    @property
+    def cancelled(self) -> int:
+        return sum(1 for _, item in self.results if item.status == "cancelled")
+
+    @property
+    def left(self) -> int:
+        """Answered and not cancelled: they stay marked, for the results screen's retry."""
+        return len(self.results) - self.cancelled
+
+
+class Triage:
+    def __init__(self) -> None:
+        self.marked: dict[str, Event] = {}
+        self.toggles: set[str] = set()
+        self.keep: Callable[[Event], bool] | None = None
+        self.sending: set[str] = set()  # ids of single cancels on their way
+        self.gone: set[str] = set()  # cancelled in this session: no page brings them back
+        self.bulk = BulkTally(0, running=False)
+
+    # -- marks -----------------------------------------------------------------------------
+
+    def toggle_mark(self, event: Event) -> bool:
+        """Mark `event`, or unmark it if marked; True when it is marked now."""
+        if self.marked.pop(event.id, None) is not None:
+            return False
+        self.marked[event.id] = event
+        return True
+
+    def mark_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.marked.setdefault(event.id, event)
+
+    def unmark_all(self) -> bool:
+        """False when nothing was marked."""
+        had = bool(self.marked)
+        self.marked.clear()
+        return had
+
+    def follow(self, events: Iterable[Event], vanished: Iterable[str]) -> int:
+        """Marks follow a sync or reload: a marked event Graph sent again is kept as it is
+        now (a bulk cancel then judges it as it is), one that went away is unmarked, as a
+        cancel of it could only be "not found". Returns how many went."""
+        marked = self.marked
+        for event in events:
+            if event.id in marked:
+                marked[event.id] = event
+        return sum(1 for i in vanished if marked.pop(i, None) is not None)
+
+    def live_marks(self) -> list[Event]:
+        """The marked events not cancelled meanwhile (a sync drops the others)."""
+        return [e for e in self.marked.values() if e.id not in self.gone]
+
+    @staticmethod
+    def to_send(live: Iterable[Event], *, include_others: bool) -> list[Event]:
+        """What a bulk cancel sends: the meetings one organizes that are not cancelled
+        already, or every one when the user asked to send the others too."""
+        return [e for e in live if include_others or (e.is_organizer and not e.is_cancelled)]
+
+    # -- quick toggles ---------------------------------------------------------------------
+
+    def flip(self, name: str) -> None:
+        """Turn a quick toggle on or off; `keep` follows."""
+        if name in self.toggles:
+            self.toggles.discard(name)
+        else:
+            self.toggles.add(name)
+        self.keep = keeps(self.toggles)
+
+    # -- cancels ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """A cancel is on its way: quitting would leave its outcome unseen."""
+        return bool(self.sending) or self.bulk.running
+
+    def begin_send(self, event_id: str) -> bool:
+        """False when a cancel of this event is on its way already (nothing twice)."""
+        if event_id in self.sending:
+            return False
+        self.sending.add(event_id)
+        return True
+
+    def end_send(self, event_id: str) -> None:
+        self.sending.discard(event_id)
+
+    def cancelled(self, event_ids: Iterable[str]) -> None:
+        """These events went (cancelled, or found gone): no page fetched before brings
+        them back, and a bulk cancel leaves them out."""
+        self.gone.update(event_ids)
+
+    def begin_bulk(self, total: int) -> None:
+        self.bulk = BulkTally(total)
+
+    def bulk_answered(self, answer: BulkAnswer) -> bool:
+        """Count one answer of the running bulk cancel; True when the event is gone."""
+        self.bulk.results.append((answer.event, answer.item))
+        if answer.unaudited is not None:
+            self.bulk.unaudited.append(answer.unaudited)
+        if is_gone(answer.kind):
+            self.cancelled([answer.event.id])
+            self.marked.pop(answer.event.id, None)
+            return True
+        return False
+
+    def end_bulk(self) -> BulkTally:
+        self.bulk.running = False
+        return self.bulk
