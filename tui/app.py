@@ -21,9 +21,9 @@ from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
+    from tui.feed.cache import CacheOpener
     from tui.graph import GraphClient
     from tui.headstart import HeadStart
-    from tui.screens.cached import CacheOpener
     from tui.screens.frame import FrameScreen
     from tui.screens.main import MainScreen
 

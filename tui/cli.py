@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from tui.cache import Owner
     from tui.fake import FakeGraph
     from tui.fake.child import ChildGraph
+    from tui.feed.cache import CacheOpener
     from tui.graph.client import GraphClient, TokenProvider
-    from tui.screens.cached import CacheOpener
 
 EPILOG = """\
 commands:
