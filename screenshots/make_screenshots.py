@@ -72,6 +72,11 @@ def check(path: Path, shown: list[str]) -> None:
                  + "\n".join(lines))
 
 
+def _title(app: Cal365App) -> str:
+    """The title bar as shown: its freshness says whether the window is synced."""
+    return str(app.main.query_one("#title-bar").render())
+
+
 async def settle(pilot: Pilot[None], app: Cal365App, kind: str | None = None) -> None:
     for _ in range(500):
         if app.main.table.all_events and app.main.status.kind == (kind or "info"):
@@ -162,7 +167,7 @@ async def cache_scenes() -> None:
             await settle(pilot, app)
             await pilot.press("3")
             for _ in range(500):
-                if app.main._synced_at is not None and not app.main._syncing:
+                if "as of" in _title(app) and "syncing" not in _title(app):
                     break
                 await pilot.pause(0.02)
         from tui.fake.faults import Fault
@@ -172,7 +177,7 @@ async def cache_scenes() -> None:
         app = app_for(fake)
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(500):
-                if app.main.table.all_events and app.main._syncing:
+                if app.main.table.all_events and "syncing…" in _title(app):
                     break
                 await pilot.pause(0.005)
             app.save_screenshot("warm-start.svg", str(HERE))
@@ -183,7 +188,7 @@ async def cache_scenes() -> None:
         app = app_for(fake)
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(500):
-                if app.main._offline and app.main.table.all_events:
+                if "offline —" in _title(app) and app.main.table.all_events:
                     break
                 await pilot.pause(0.02)
             await pilot.press("j", "j")

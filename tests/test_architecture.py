@@ -15,10 +15,12 @@ UI_PATHS = [ROOT / "tui" / "screens", ROOT / "tui" / "widgets", ROOT / "tui" / "
             ROOT / "tui" / "palette.py", ROOT / "tui" / "messages.py"]
 
 
-@pytest.mark.parametrize("package", ["tui.graph", "tui.fake", "tui.cache"])
+@pytest.mark.parametrize("package", ["tui.graph", "tui.fake", "tui.cache", "tui.feed"])
 def test_layer_imports_without_textual(package: str) -> None:
     code = (
-        f"import sys, {package}\n"
+        f"import sys, pkgutil, importlib, {package}\n"
+        f"for m in pkgutil.iter_modules({package}.__path__): "
+        f"importlib.import_module('{package}.' + m.name)\n"
         "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(loaded))\n"
     )

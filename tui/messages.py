@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from textual.message import Message
 
 from tui.actions.cancel import Answer, BulkAnswer
-from tui.cache import CachedTree, CacheStore, LastView
-from tui.graph import Calendar, CalendarGroup, CalendarRef, Event, User
+from tui.feed import FeedUpdate
+from tui.feed.cache import Opening
+from tui.graph import Calendar, CalendarGroup, CalendarRef, User
 from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
-from tui.sync import Synced
 
 Section = Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]]
 
@@ -42,19 +41,14 @@ class CalendarsLoaded(Message):
         """A mailbox the user just opened (`u`) says so; one listed again quietly does not."""
 
 
-class EventsPage(Message):
-    """One page of a calendar window; `generation` drops pages of a superseded load."""
+class FeedChanged(Message):
+    """A step of a calendar window's rows (`tui.feed`): the one message the screen gets,
+    whichever way they come; `generation` drops those of a superseded load."""
 
-    def __init__(self, generation: int, events: list[Event]) -> None:
+    def __init__(self, generation: int, update: FeedUpdate) -> None:
         super().__init__()
         self.generation = generation
-        self.events = events
-
-
-class EventsLoaded(Message):
-    def __init__(self, generation: int) -> None:
-        super().__init__()
-        self.generation = generation
+        self.update = update
 
 
 class CancelAnswered(Message):
@@ -123,49 +117,8 @@ class BulkFinished(Message):
 
 
 class CacheOpened(Message):
-    """The calendar cache is open (or cannot be: `problem`), with what a start shows first."""
+    """The calendar cache is open (or cannot be), with what a start shows first."""
 
-    def __init__(self, store: CacheStore | None, view: LastView | None, tree: CachedTree | None,
-                 notices: list[str], problem: str = "", signed_in: str | None = None) -> None:
+    def __init__(self, opening: Opening) -> None:
         super().__init__()
-        self.store = store
-        self.view = view
-        self.tree = tree
-        self.notices = notices
-        self.problem = problem
-        self.signed_in = signed_in
-        """Who was signed in when the cache last heard from Graph (the title bar's name)."""
-
-
-class CachedEvents(Message):
-    """A batch of a window's events read from the cache; `last` after the final one."""
-
-    def __init__(self, generation: int, events: list[Event], synced_at: dt.datetime | None,
-                 last: bool) -> None:
-        super().__init__()
-        self.generation = generation
-        self.events = events
-        self.synced_at = synced_at
-        self.last = last
-
-
-class SyncStarted(Message):
-    def __init__(self, generation: int) -> None:
-        super().__init__()
-        self.generation = generation
-
-
-class SyncPage(Message):
-    """A page of a full delta round (unordered): merged into the table as it arrives."""
-
-    def __init__(self, generation: int, events: list[Event]) -> None:
-        super().__init__()
-        self.generation = generation
-        self.events = events
-
-
-class SyncDone(Message):
-    def __init__(self, generation: int, synced: Synced) -> None:
-        super().__init__()
-        self.generation = generation
-        self.synced = synced
+        self.opening = opening

@@ -32,6 +32,32 @@ async def wait_for(
         await pilot.pause(0.02)
 
 
+def title_text(app: Cal365App) -> str:
+    """The title bar as shown: who is signed in, and how fresh the events are ("" before
+    the main screen is up)."""
+    bars = app.main.query("#title-bar")
+    return str(bars.first().render()) if bars else ""
+
+
+def offline(app: Cal365App) -> bool:
+    """The title bar says the app is offline (with a cache: "offline — as of …")."""
+    return "offline —" in title_text(app)
+
+
+def syncing(app: Cal365App) -> bool:
+    """The title bar says a sync of the window is on its way."""
+    return "syncing…" in title_text(app)
+
+
+def settled_in_cache(app: Cal365App, *, rows: bool = True) -> bool:
+    """The window is shown, in the cache and synced: the title bar gives its time and says
+    nothing of syncing or offline, and the status line no longer says it is loading."""
+    main, fresh = app.main, title_text(app)
+    return ("as of" in fresh and "syncing" not in fresh and "offline" not in fresh
+            and main.status.kind != "busy" and "syncing…" not in main.status.message
+            and (bool(main.table.all_events) or not rows))
+
+
 async def loaded(pilot: Pilot[None]) -> Cal365App:
     app = pilot.app
     assert isinstance(app, Cal365App)

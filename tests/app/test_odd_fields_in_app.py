@@ -43,3 +43,29 @@ async def test_one_odd_field_spoils_only_its_event(fake_graph: FakeGraph,
             for char in RAW:
                 assert char not in shown, f"U+{ord(char):04X} shown"
         assert app.is_running
+
+
+async def test_an_unreadable_field_is_named_alike_from_graph_and_from_the_cache(
+    fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The status line's word on fields Graph sent unreadable is the same whichever way the
+    rows came: listed from Graph, or read back from the cache at the next start."""
+    from tests.app.helpers import make_app, wait_for
+    from tests.offline.test_offline_app import cached_app, first_run
+
+    # Two far-dated events in each answer: their start and end cannot be read.
+    fake_graph.faults.add(Fault("hostile", method="GET", path="calendarView", items=2,
+                                times=None))
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        streamed = app.main.status.message
+    assert " came with fields that could not be read (end, start)" in streamed, streamed
+    note = streamed[streamed.index(" 2 events came"):]
+    await first_run(fake_graph)  # the odd event goes into the cache through a delta round
+    fake_graph.faults.clear()
+    # A slow sync, so that the line about the cached rows stays in sight.
+    fake_graph.faults.add(Fault("latency", path="delta", seconds=5.0, times=None))
+    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        main = pilot.app.main  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "from the cache" in main.status.message)
+        assert main.status.message.endswith(note), (main.status.message, note)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import loaded, make_app, syncing, wait_for
 from tests.offline.test_offline_app import cached_app, synced
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
@@ -64,7 +64,7 @@ async def test_a_sync_that_takes_no_marked_event_says_nothing_of_marks(
         fake_graph.remove_event(added[1])
         await pilot.press("r")
         await wait_for(pilot, lambda: added[1] not in {e.id for e in main.table.all_events}
-                       and not main._syncing and main.status.kind == "info"
+                       and not syncing(app) and main.status.kind == "info"
                        and "removed" in main.status.message)
         assert "marked" not in main.status.message
         assert set(main.marked) == {marked.id}

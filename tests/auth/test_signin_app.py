@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from tests.app.helpers import ZONE, cancel_posts, loaded, select, wait_for
+from tests.app.helpers import ZONE, cancel_posts, loaded, select, syncing, wait_for
 from tests.auth.conftest import settings_for
 from tests.auth.fake_idp import FakeIdP
 from tests.conftest import DEMO_TODAY
@@ -287,7 +287,7 @@ async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
         idp.on_access_token = lambda token, _: setattr(fake.service, "token", token)
         async with app_for(fake).run_test(size=(120, 40)) as pilot:
             app = await loaded(pilot)
-            await wait_for(pilot, lambda: not app.main._syncing)
+            await wait_for(pilot, lambda: not syncing(app))
             shown = [e.id for e in app.main.table.all_events]
         idp.revoke()  # the password changed: every refresh token is refused
         fake.service.token = "eyJ0eXAiOiJKV1QifQ.revoked.c2ln"  # and the access token too
@@ -300,7 +300,7 @@ async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
             assert [e.id for e in app.main.table.all_events] == shown  # kept on screen
             idp.approve()
             await wait_for(pilot, lambda: not isinstance(app.screen, SignInScreen)
-                           and app.main.status.kind == "info" and not app.main._syncing)
+                           and app.main.status.kind == "info" and not syncing(app))
             assert "Could not load" not in app.main.status.message
             assert [e.id for e in app.main.table.all_events] == shown
 
@@ -337,7 +337,7 @@ def test_cal365_after_login_reopens_the_sign_in_when_the_refresh_is_refused(
                 await wait_for(pilot, lambda: not isinstance(self.screen, SignInScreen)
                                and self.main.status.kind == "info"
                                and bool(self.main.table.all_events)
-                               and not self.main._syncing)
+                               and not syncing(self))
                 seen.append(("loaded", [e.id for e in self.main.table.all_events]))
 
         asyncio.run(go())

@@ -76,3 +76,12 @@ def test_a_lone_surrogate_from_graph_does_not_break_caching() -> None:
     subject = json.loads('"Launch \\ud83d"')
     event = dataclasses.replace(_BASE, subject=subject)
     assert _round_trip(event, dt.UTC).subject == subject
+
+
+def test_the_fields_graph_sent_unreadable_are_still_named_from_the_cache() -> None:
+    base = bulk_events(1, days=1)[0]
+    odd = dataclasses.replace(base, start=None, location="", unreadable=("start", "location"))
+    back = _round_trip(odd)
+    assert back.unreadable == ("start", "location")
+    assert back.start is None and _fields(back) == _fields(odd)
+    assert _round_trip(base).unreadable == ()  # a whole event says nothing of the kind

@@ -8,7 +8,14 @@ import datetime as dt
 
 import pytest
 
-from tests.app.helpers import ZONE, cancel_posts, wait_for
+from tests.app.helpers import (
+    ZONE,
+    cancel_posts,
+    offline,
+    settled_in_cache,
+    syncing,
+    wait_for,
+)
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.cache import cache_path
@@ -58,8 +65,7 @@ async def test_the_demo_without_a_keyring_caches_the_session_in_memory(
     app = demo_app(fake_graph)
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.main
-        await wait_for(pilot, lambda: main.sync is not None and main._synced_at is not None
-                       and not main._syncing and main.table.all_events)
+        await wait_for(pilot, lambda: settled_in_cache(app))
         assert main.sync is not None and not main.sync.store.persistent
         # The first rows are the head start's one listing; a delta round then cached them.
         views = [r for r in fake_graph.requests if r.path.endswith("/calendarView")]
@@ -77,7 +83,7 @@ async def test_the_demo_without_a_keyring_caches_the_session_in_memory(
         fake_graph.clear_requests()
         await pilot.press("r")
         await wait_for(pilot, lambda: any(e.subject == "Booked meanwhile"
-                                          for e in main.table.all_events) and not main._syncing)
+                                          for e in main.table.all_events) and not syncing(app))
         deltas = [r for r in fake_graph.requests if "/calendarView/delta" in r.path]
         assert deltas and all("deltatoken" in r.raw_path for r in deltas)
         assert main.table.current is not None and main.table.current.id == keep.id
@@ -86,21 +92,19 @@ async def test_the_demo_without_a_keyring_caches_the_session_in_memory(
         # The next window is fetched and cached; coming back, its cached copy is only
         # brought up to date (the deltaLink kept in memory), not listed again.
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: main._synced_at is not None and not main._syncing
-                       and not main._loading)
+        await wait_for(pilot, lambda: settled_in_cache(app, rows=False))
         fake_graph.clear_requests()
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: main._synced_at is not None and not main._syncing
-                       and not main._loading and main.table.all_events)
+        await wait_for(pilot, lambda: settled_in_cache(app))
         back = [r.raw_path for r in fake_graph.requests if "calendarView" in r.path]
         assert back and all("deltatoken" in path for path in back), back
 
         # The network goes: the windows seen in this run still browse.
         fake_graph.stop()
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: main._offline and main.table.all_events)
+        await wait_for(pilot, lambda: offline(app) and main.table.all_events)
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: main._offline and not main._loading
+        await wait_for(pilot, lambda: offline(app) and main.status.kind != "busy"
                        and main.table.all_events)
         assert set(first) <= {e.id for e in main.table.all_events}
         assert "offline — as of" in str(main.query_one("#title-bar").render())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import wait_for
+from tests.app.helpers import offline, wait_for
 from tests.offline.test_offline_app import cached_app, first_run, synced
 from tui.fake import FakeGraph, Fault
 
@@ -24,7 +24,8 @@ async def test_a_hostile_sync_is_stored_and_shown_again_inert(fake_graph: FakeGr
     fake_graph.stop()  # the second start has the cache only
     async with cached_app(fake_graph).run_test(size=(140, 45)) as pilot:
         main = pilot.app.main  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: main.table.all_events and main._offline, timeout=30)
+        await wait_for(pilot, lambda: main.table.all_events and offline(pilot.app),
+                       timeout=30)
         again = [(e.id, e.subject, e.unreadable) for e in main.table.all_events]
         assert sorted(again) == sorted(first)
         shown = pilot.app.export_screenshot()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import ZONE, cancel_posts, wait_for
+from tests.app.helpers import ZONE, cancel_posts, offline, settled_in_cache, title_text, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.cache import CacheStore, Owner, cache_path, open_cache
@@ -36,9 +36,7 @@ def cached_app(fake: FakeGraph, *, sync_every: float = 0.0) -> Cal365App:
 async def synced(pilot) -> Cal365App:  # type: ignore[no-untyped-def]
     app = pilot.app
     assert isinstance(app, Cal365App)
-    main = app.main
-    await wait_for(pilot, lambda: main.sync is not None and main._synced_at is not None
-                   and not main._syncing and not main._loading and main.table.all_events)
+    await wait_for(pilot, lambda: settled_in_cache(app))
     return app
 
 
@@ -77,7 +75,7 @@ async def test_a_second_start_paints_from_the_cache_and_works_offline(
         app = pilot.app
         assert isinstance(app, Cal365App)
         main = app.main
-        await wait_for(pilot, lambda: main._offline and main.table.all_events
+        await wait_for(pilot, lambda: offline(app) and main.table.all_events
                        and "Showing the cached events" in main.status.message)
         assert [e.id for e in main.table.all_events] == shown
         assert main.window.view == "week"
@@ -200,7 +198,7 @@ async def test_a_cancel_updates_the_cache_at_once(fake_graph: FakeGraph) -> None
     fake_graph.stop()
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
         main = pilot.app.main  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: main._offline and main.table.all_events)
+        await wait_for(pilot, lambda: offline(pilot.app) and main.table.all_events)
         assert event.id not in {e.id for e in main.table.all_events}
 
 
@@ -248,9 +246,8 @@ async def test_when_the_network_returns_the_app_syncs_by_itself(fake_graph: Fake
     fake_graph.add_event("Booked while we were away", start, start + dt.timedelta(hours=1))
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
         main = pilot.app.main  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: main._offline)
-        assert "offline" in str(main.query_one("#title-bar").render())
-        await wait_for(pilot, lambda: not main._offline and any(
+        await wait_for(pilot, lambda: offline(pilot.app))
+        await wait_for(pilot, lambda: not offline(pilot.app) and any(
             e.subject == "Booked while we were away" for e in main.table.all_events))
         assert "Back online" in main.status.message
         assert "offline" not in str(main.query_one("#title-bar").render())
@@ -295,8 +292,8 @@ async def test_a_refused_sync_is_reported_and_the_cached_rows_stay(fake_graph: F
         await wait_for(pilot, lambda: main.status.kind == "error")
         assert "Loading events failed: " in main.status.message
         assert [e.id for e in main.table.all_events] == shown
-        assert "syncing" not in str(main.query_one("#title-bar").render())
-        assert not main._offline
+        assert "syncing" not in title_text(pilot.app)
+        assert not offline(pilot.app)
 
 
 async def test_the_filter_stays_through_a_sync(fake_graph: FakeGraph) -> None:
@@ -333,7 +330,7 @@ async def test_opening_a_mailbox_while_offline_says_why_it_failed(fake_graph: Fa
         app = pilot.app
         assert isinstance(app, Cal365App)
         main = app.main
-        await wait_for(pilot, lambda: main._offline and main.table.all_events
+        await wait_for(pilot, lambda: offline(app) and main.table.all_events
                        and "Showing the cached events" in main.status.message)
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
@@ -369,8 +366,9 @@ async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
                     cache=slow_open)
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.main
+        # The listing is done: its count is said.
         await wait_for(pilot, lambda: bool(main.table.all_events)
-                       and not main.streaming)
+                       and main.status.kind == "info" and "events" in main.status.message)
         assert main.sync is None  # shown while the cache was still opening
         first_rows = [e.id for e in main.table.all_events]
         keyring_answers.set()
@@ -380,14 +378,14 @@ async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
         assert [e.id for e in main.table.all_events] == first_rows
         await wait_for(pilot, lambda: "events" in main.status.message)
         assert " new," not in main.status.message, main.status.message
-        assert not main.cache_beside
+        assert "as of" in title_text(app)  # the cache took the window over
         deltas = [r for r in fake_graph.requests if r.path.endswith("/calendarView/delta")]
         assert deltas, "the window was never synced into the cache"
     # The next start paints from the cache, offline too.
     fake_graph.stop()
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
         main = pilot.app.main  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: main._offline and bool(main.table.all_events))
+        await wait_for(pilot, lambda: offline(pilot.app) and bool(main.table.all_events))
         assert [e.id for e in main.table.all_events] == first_rows
 
 

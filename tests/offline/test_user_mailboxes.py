@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import cancel_posts, wait_for
+from tests.app.helpers import cancel_posts, offline, wait_for
 from tests.cli.conftest import Cal365
 from tests.conftest import DEMO_TODAY
 from tests.offline.test_offline_app import OWNER, SETTINGS, TZ, cached_app, synced
@@ -90,7 +90,7 @@ async def test_an_opened_mailbox_is_back_at_the_next_start_and_works_offline(
         app = pilot.app
         assert isinstance(app, Cal365App)
         main = app.main
-        await wait_for(pilot, lambda: main._offline and main.table.all_events
+        await wait_for(pilot, lambda: offline(app) and main.table.all_events
                        and "Showing the cached events" in main.status.message)
         sections = main.query_one(CalendarTree)._sections
         assert sections[JONAS][0] == title and sections[JONAS][1]
@@ -99,9 +99,9 @@ async def test_an_opened_mailbox_is_back_at_the_next_start_and_works_offline(
         assert "offline — as of" in str(main.query_one("#title-bar").render())
         # Windows and filters work offline; an uncached window says so.
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: not main._loading and main._offline)
+        await wait_for(pilot, lambda: offline(app) and main.status.kind != "busy")
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: not main._loading and main.table.all_events)
+        await wait_for(pilot, lambda: main.status.kind != "busy" and main.table.all_events)
         assert [e.id for e in main.table.all_events] == theirs
         # A cancel is refused, its comment kept, nothing sent.
         main.table.focus()

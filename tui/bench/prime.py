@@ -46,7 +46,7 @@ async def _session(columns: int, lines: int) -> bool:
             main = app.main
             for _ in range(600):  # the cached rows and the offline verdict, within 30 s
                 await pilot.pause(0.05)
-                if main.table.all_events and main._offline and not main._loading:
+                if main.table.all_events and main.feed.offline and not main.feed.reading:
                     break
             else:
                 return False

@@ -27,7 +27,7 @@ from textual._compositor import CompositorUpdate
 from tui.app import Cal365App
 from tui.bench.stats import percentile
 from tui.graph import GraphClient
-from tui.messages import EventsLoaded
+from tui.messages import FeedChanged
 from tui.screens.main import MainScreen
 
 MOVES = 200
@@ -50,7 +50,7 @@ class _Probe:
 def _instrument(probe: _Probe) -> None:
     """Hook the main screen's frame output and its "window loaded" handler."""
     refresh = MainScreen._compositor_refresh
-    loaded = MainScreen.on_events_loaded
+    loaded = MainScreen.on_feed_changed
 
     def compositor_refresh(screen: MainScreen) -> None:
         rows = bool(screen.table.all_events)
@@ -60,9 +60,9 @@ def _instrument(probe: _Probe) -> None:
         if rows and probe.first_rows is None:
             probe.first_rows = time.perf_counter() - probe.start
 
-    def on_events_loaded(screen: MainScreen, message: EventsLoaded) -> None:
+    def on_feed_changed(screen: MainScreen, message: FeedChanged) -> None:
         loaded(screen, message)
-        if probe.loaded is None:
+        if message.update.final and probe.loaded is None:
             probe.loaded = time.perf_counter() - probe.start
             probe.loaded_cpu = time.process_time() - probe.start_cpu
 
@@ -74,7 +74,7 @@ def _instrument(probe: _Probe) -> None:
         display(app, screen, renderable)
 
     setattr(MainScreen, "_compositor_refresh", compositor_refresh)  # noqa: B010
-    setattr(MainScreen, "on_events_loaded", on_events_loaded)  # noqa: B010
+    setattr(MainScreen, "on_feed_changed", on_feed_changed)  # noqa: B010
     setattr(Cal365App, "_display", app_display)  # noqa: B010
 
 

@@ -1,30 +1,38 @@
 """The main screen: calendars, events and details side by side, a status bar below.
 
 The screen owns the state (open calendar, window, drafts, cancels in flight); workers only
-talk to Graph and post messages back.
+talk to Graph and post messages back. A window's rows come through the one event feed
+(`tui.feed`), from Graph or from the local cache and a sync, as `FeedChanged` messages with
+one handler; with a cache the screen starts from it and works offline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.actions.cancel import Answer, BulkRun, CancelRequest, run_one, settled_drafts
 from tui.actions.drafts import Drafts, DraftsError
 from tui.actions.triage import Triage
-from tui.cache import CacheOpener
+from tui.cache import CacheError, CacheOpener, LastView
 from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
+from tui.feed import FeedUpdate, sources
+from tui.feed.cache import CacheLink, Opening, PaneSection
+from tui.feed.state import FeedState
+from tui.feed.words import changes_note, odd_note
 from tui.graph import (
     ME,
     Calendar,
@@ -47,25 +55,35 @@ from tui.messages import (
     CancelAnswered,
     CancelFinished,
     DraftsSettled,
-    EventsLoaded,
-    EventsPage,
+    FeedChanged,
     GraphWaiting,
     SeriesLoaded,
     SignedIn,
 )
+from tui.opening import StartedOpen
 from tui.problems import describe
 from tui.screens import words
-from tui.screens.cached import CachedScreen
+from tui.screens.painting import PaintWatcher
+from tui.screens.window_rows import WindowRows
 from tui.screens.words import short as _short
 from tui.startup import resume_collection
 from tui.stylesheet import stylesheet
-from tui.sync import Section, list_mailbox, mailbox_names, user_key
+from tui.sync import (
+    Section,
+    SyncController,
+    calendars_section,
+    groups_section,
+    list_mailbox,
+    mailbox_names,
+    user_key,
+    user_sections,
+)
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.events_pane import EventsPane
 from tui.widgets.filter_input import FilterInput
-from tui.widgets.format import counted, day_label, printable
+from tui.widgets.format import counted, printable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar, StatusKind
 from tui.widgets.title_bar import TitleBar
@@ -81,9 +99,10 @@ if TYPE_CHECKING:
 _BULK_DRAFT = ("bulk", "marked")
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.
 _CONCURRENCY = 4
+GROUPS_TITLE = "Microsoft 365 groups"
 
 
-class MainScreen(CachedScreen):
+class MainScreen(PaintWatcher):
     BINDINGS = bindings("main")
     # The app's stylesheet comes with its first real screen: a sealed frame painted before
     # it needs none, so the parsing waits until after that frame (every screen and dialog
@@ -92,6 +111,8 @@ class MainScreen(CachedScreen):
 
     offline_retry = 10.0
     """Seconds between attempts to reload while Graph cannot be reached."""
+    restore_view = True
+    """Start on the view the cache remembers (not when the user named a start day)."""
 
     def __init__(
         self,
@@ -108,7 +129,11 @@ class MainScreen(CachedScreen):
         super().__init__()
         self.client = client
         self._head_start = head_start  # the first window's first page, asked for early
-        self.cache_opener, self.sync_every = cache, sync_every
+        self.sync_every = sync_every
+        """Minutes between background syncs while the app runs (0: only on start and `r`)."""
+        self.cache = CacheLink(cache, client, tz, mailbox)
+        self.feed = FeedState()
+        self.rows = WindowRows(lambda: self.table, _short)
         self.tz = tz
         self.today = today
         self.window = Window("agenda", today, agenda_days=days)
@@ -128,22 +153,23 @@ class MainScreen(CachedScreen):
         self.marked = self.triage.marked
         self.toggles = self.triage.toggles
         self.sending = self.triage.sending
-        self._generation = 0
-        self._keep_id: str | None = None
-        # The day asked for with `g` or `t`: the cursor goes to its first event as the
-        # window's rows come in (`_landed`: the event it was put on, while it stays there).
-        self._land_on: dt.date | None = None
-        self._landed: str | None = None
-        self._keep_missing_ok = False
-        self._offline = False
-        self._retry_pending = False
         self._panes_pending = False
+        self._relist_pending = False
         self._gone = self.triage.gone  # cancelled in this session
         self._quit_warned = False
-        self._shown_before: set[str] = set()  # the calendar's events before a reload
         self._shown_window: Window | None = None
         self._wait_lines: set[str] = set()  # "retrying in…" lines shown
         self._before_wait: tuple[str, StatusKind] = ("", "info")
+        self._sync_timer: Timer | None = None
+
+    @property
+    def sync(self) -> SyncController | None:
+        """The cache's sync controller; None without a cache (yet)."""
+        return self.cache.sync
+
+    @property
+    def _offline(self) -> bool:
+        return self.feed.offline
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -181,19 +207,19 @@ class MainScreen(CachedScreen):
         # calendar list are asked for right after, in the same breath: asking later would
         # ask for a second sign-in after a user who declined the first.
         self._panes_pending = True
-        if self.cache_opener is not None and self._head_start is None:
+        if self.cache.opener is not None and self._head_start is None:
             self.start_from_cache()  # the cache's view and rows first, then the requests
             return
         # No cache, or none to start from yet (a head start is made only then): the events
         # come from Graph at once, and a cache opens beside them to take over when it can.
-        if self.cache_opener is not None:
+        if self.cache.opener is not None:
             # Opened once the first rows are painted: asking the keyring and importing its
             # backends would otherwise hold the interpreter while the first screen is built.
-            self.cache_beside = True
+            self.cache.beside = True
             self.set_timer(1.0, self.open_beside)
         self.open_calendar(CalendarRef(self.mailbox), "Calendar")
         if self._head_start is None:
-            self._load_panes()  # else after the first rows: see on_events_page
+            self._load_panes()  # else after the first rows: see on_feed_changed
 
     def _load_panes(self) -> None:
         if self._panes_pending:
@@ -215,7 +241,8 @@ class MainScreen(CachedScreen):
         if self.marked:
             count += f" · {len(self.marked)} marked"
         pane.border_subtitle = Content(count)  # plain: it may name a calendar's owner
-        self.query_one(TitleBar).set_parts(self.user_label, self.freshness())
+        fresh = self.feed.freshness(dt.datetime.now(self.tz)) if self.sync is not None else ""
+        self.query_one(TitleBar).set_parts(self.user_label, fresh)
 
     def shown_count(self) -> str:
         """How many events the table shows, in the words every count on screen uses: "78
@@ -247,43 +274,289 @@ class MainScreen(CachedScreen):
             or tree.section_title(user_key(mailbox)) or mailbox.id
         return printable(name, 60)
 
-    # -- loading ---------------------------------------------------------------------------
+    # -- the sealed last frame ------------------------------------------------------------
+
+    def seal_frame(self, fit: str) -> None:
+        """Keep what the screen shows now for the next start to paint before anything else
+        (tui/widgets/sealed_frame.py). Only a settled main screen with nothing on top: a
+        frame that shows a dialog or half-loaded rows would be the wrong first look."""
+        sync = self.sync
+        table = self.table
+        if sync is None or not sync.store.persistent or self.app.screen is not self \
+                or not self.feed.settled:
+            return
+        # What the next start restores is the view and the selected event: marks, a filter
+        # or a toggle shown in the frame would be gone from the screen that replaces it.
+        if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
+            return
+        from tui.widgets.sealed_frame import encode
+
+        current = table.current
+        update = self._compositor.render_full_update(simplify=True)
+        lines = [[segment for strip in line for segment in strip] for line in update.strips]
+        view = self._last_view(current.id if current is not None else "")
+        with contextlib.suppress(CacheError):  # the next start builds its screen as usual
+            sync.store.save_last_view(view)  # the cursor's event: before the frame
+            sync.store.save_frame(fit, encode(lines, self.size))
+
+    # -- the cache: opening it, and what it keeps ------------------------------------------
+
+    @work(thread=True, exclusive=True, group="cache", exit_on_error=False,
+          description="Opening the calendar cache")
+    def open_cache(self) -> None:
+        """Off the UI thread: the keyring may take seconds to answer."""
+        self.post_message(CacheOpened(self.cache.open()))
+
+    def start_from_cache(self) -> None:
+        """At start: a cache whose opening began before the UI and is done shows its first
+        screen in this very frame, with no thread in between (each hand-over waits for the
+        interpreter lock while the UI is busy starting); else it is waited for in a worker."""
+        opener = self.cache.opener
+        if not (isinstance(opener, StartedOpen) and opener.ready()):
+            self.open_cache()
+            return
+        try:
+            opened = self.cache.open()
+        except Exception:  # unforeseen: the worker meets it again and reports it as usual
+            self.open_cache()
+            return
+        self._cache_opened(opened, read_now=True)
+
+    def on_cache_opened(self, message: CacheOpened) -> None:
+        self._cache_opened(message.opening)
+
+    def _cache_opened(self, opened: Opening, *, read_now: bool = False) -> None:
+        for notice in opened.notices:
+            self.notify(notice, title="Calendar cache", severity="warning", timeout=30)
+        if opened.problem:
+            self.notify(opened.problem, title="No calendar cache this run",
+                        severity="warning", timeout=60)
+        if self.cache.beside:
+            self.cache.beside = False
+            self._take_over(opened)
+            return
+        if opened.store is not None:
+            self.cache.use(opened.store)
+        if opened.signed_in and not self.user_label:
+            self.user_label = opened.signed_in  # until Graph names the user again
+        name = "Calendar"
+        self.cache.tree = cached = opened.tree
+        own = calendars_section(self.mailbox, cached) if cached is not None else []
+        groups = groups_section(cached) if cached is not None else []
+        users = user_sections(cached) if cached is not None else []
+        tree = self.query_one(CalendarTree)
+        if own:
+            tree.set_section("me", None, own)
+        if groups:
+            tree.set_section("groups", GROUPS_TITLE, groups)
+        for key, title, section in users:  # the mailboxes opened with `u`, as last listed
+            tree.set_section(key, title, section)
+        # Listed again once the window's rows are up, quietly (the cached ones stay if not).
+        self._relist_pending = bool(users)
+        view = opened.view
+        known = {ref: shown_name(ref, calendar)
+                 for sections in (own, groups, *(s for _, _, s in users))
+                 for _, calendars in sections for ref, calendar in calendars}
+        if self.restore_view and view is not None and view.view in VIEWS and (
+                view.calendar.mailbox == self.mailbox or view.calendar in known
+                or view.calendar.mailbox.kind == "group"):
+            self.window = Window(view.view, view.start, agenda_days=view.days)
+            self.calendar = view.calendar
+            name = known.get(view.calendar, name)
+        if (own or users) and not tree.select_ref(self.calendar):
+            tree.select_default()  # the default calendar, named by no id
+        self._panes_pending = True
+        # The event the cursor was on at the last quit, as the sealed frame showed it.
+        selected = view.selected if view is not None and view.calendar == self.calendar else ""
+        self.open_calendar(self.calendar, name, selected or None, missing_ok=True,
+                           read_now=read_now)
+        if self.sync is not None and self.sync_every > 0:
+            self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
+
+    def open_beside(self) -> None:
+        if self.cache.beside and not self.cache.beside_opening:
+            self.cache.beside_opening = True
+            self.open_cache()
+
+    def _take_over(self, opened: Opening) -> None:
+        """The cache opened beside a window listed from Graph: from now on it keeps what the
+        screen shows, and the window goes into it with a sync (applied in place) once the
+        listing is done."""
+        if opened.store is None:
+            return
+        self.cache.use(opened.store)
+        for key, section, title in self.cache.unsaved():
+            self._in_background(self.cache.keep_section(key, section, title), "cache-edit")
+        self._in_background(self.cache.save_view(self._last_view()), "save-view")
+        if not self.feed.listing:
+            self.sync_now()
+        if self.sync_every > 0:
+            self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
+
+    def _last_view(self, selected: str = "") -> LastView:
+        return LastView(self.calendar, self.window.anchor, self.window.agenda_days,
+                        self.window.view, selected)
+
+    def _in_background(self, work: Coroutine[Any, Any, None] | None, group: str) -> None:
+        """Run a cache write off the UI thread; its failure costs only what it would keep."""
+        if work is not None:
+            self.run_worker(work, group=group, exit_on_error=False)
+
+    def cache_cancelled(self, event_id: str) -> None:
+        """A cancel went through: the cache forgets the event at once."""
+        self._in_background(self.cache.cancelled(event_id), "cache-edit")
+
+    def cache_tree(self, key: str, section: PaneSection, title: str | None = None) -> None:
+        """A section of the calendars pane was listed: keep it for the next start."""
+        self._in_background(self.cache.keep_section(key, section, title), "cache-edit")
+
+    # -- loading a window ------------------------------------------------------------------
 
     def open_calendar(
         self, ref: CalendarRef, name: str, keep_id: str | None = None, *, missing_ok: bool = False,
-        land_on: dt.date | None = None,
+        land_on: dt.date | None = None, read_now: bool = False,
     ) -> None:
         """Load `ref` for the current window; `keep_id` is the event to keep selected, and
         unless `missing_ok` its absence is reported (it went away on the server); `land_on`:
-        a day the user asked for, whose first event the cursor goes to instead."""
+        a day the user asked for, whose first event the cursor goes to instead; `read_now`:
+        the cache's first rows are read on this thread, for this very frame."""
         # A reload of the same window: what vanishes from it may take its drafts along.
         same = ref == self.calendar and self.window == self._shown_window
-        self._shown_before = {e.id for e in self.table.all_events} if same else set()
+        self.rows.begin(keep_id, missing_ok=missing_ok, land_on=land_on, reload=same)
         self._shown_window = self.window
         self.calendar = ref
         self.calendar_name = name
-        self._generation += 1
-        self._keep_id = keep_id
-        self._keep_missing_ok = missing_ok
-        self._land_on, self._landed = land_on, None
-        self.table.clear("Loading events…")
+        sync = self.sync
+        generation = self.feed.begin(cached=sync is not None)
         self._update_titles()
         self.status.show(f"Loading {printable(name, 60)}…", "busy")
         start, end = self.window.bounds(self.tz)
-        if self.sync is not None:
-            self.streaming = False
-            self._load_cached(ref, start, end)
+        if sync is not None:  # the cached rows first, then a sync
+            self._in_background(self.cache.save_view(self._last_view()), "save-view")
+            first = None
+            if read_now:
+                try:
+                    first = sources.read_first(sync, ref, start, end)
+                except Exception:  # read again in the worker, whose errors are reported
+                    first = None
+            if first is not None and first[0] is not None:
+                self._feed_now(first[0])
+            self.follow(sources.cached(sync, ref, start, end, first and first[1]), generation,
+                        after_paint=first is not None)
+            return
+        ready = sources.head_start_now(self.client, ref, start, end, self._head_start)
+        if ready is None:
+            self.follow(sources.listing(self.client, ref, start, end, self._head_start),
+                        generation)
+            return
+        # The page asked for at start is here already: in this very frame, then the rest.
+        update, rest = ready
+        self._feed_now(update)
+        self.follow(rest, generation)
+
+    def _feed_now(self, update: FeedUpdate) -> None:
+        self.on_feed_changed(FeedChanged(self.feed.generation, update))
+
+    def follow(self, updates: AsyncIterator[FeedUpdate], generation: int, *,
+               after_paint: bool = False, description: str = "Loading events") -> None:
+        """Run a source of the feed in the window's worker (one at a time: a new load or
+        sync cancels the one before); `after_paint`: once the rows shown now are painted."""
+
+        async def run() -> None:
+            if after_paint:
+                await self.wait_for_paint()
+            async for update in updates:
+                self.post_message(FeedChanged(generation, update))
+
+        self.run_worker(run(), group="events", exclusive=True, exit_on_error=False,
+                        description=description)
+
+    def sync_now(self, *, asked: bool = False) -> None:
+        """Sync the window on screen, keeping its rows (`r`, the timer, the network back).
+        `asked`: the user pressed `r`, so an outcome is reported even while offline."""
+        sync = self.sync
+        if sync is None:
+            return
+        # Kept until an outcome: a retry by the timer meanwhile must not make `r` quiet.
+        self.feed.asked = self.feed.asked or asked
+        self.feed.listing = False  # a listing still going is cancelled by the sync
+        if asked:
+            self.relist_mailboxes()
+        if self.feed.reading:  # a load still reading the cache: start it over instead
+            self.open_calendar(self.calendar, self.calendar_name, self._current_id(),
+                               missing_ok=True)
+            return
+        start, end = self.window.bounds(self.tz)
+        self.follow(sources.synced(sync, self.calendar, start, end), self.feed.generation,
+                    description="Syncing")
+
+    def _periodic_sync(self) -> None:
+        if self.feed.settled and not self.feed.offline:
+            self.sync_now()
+
+    def _after_first_rows(self) -> None:
+        """Requests for the other panes, once the first rows are painted: the first of them
+        sets up the HTTP client, which would hold that frame back."""
+        self._load_panes()
+        if self._relist_pending:
+            self._relist_pending = False
+            self.relist_mailboxes()
+
+    def on_feed_changed(self, message: FeedChanged) -> None:
+        """The one handler of a window's rows, whichever source they come from."""
+        self.after_paint(self._after_first_rows)
+        if self.cache.beside:
+            self.after_paint(self.open_beside)
+        if message.generation != self.feed.generation:
+            return
+        update, feed = message.update, self.feed
+        # Changes are news only against an earlier sync; a window's first round just fills
+        # the cache with what the screen may already show.
+        known_before, was_offline = feed.synced_at is not None, feed.offline
+        feed.took(update)
+        taken = self.rows.take(update, self._gone)
+        marks = ""
+        if update.source != "cache":  # cached rows may be older than the marks and drafts
+            how = "in the sync" if update.source == "sync" else "on reload"
+            self.events_settled(taken.events, taken.vanished)
+            marks = self.marks_follow(taken.events, taken.vanished, how=how)
+        if update.final:
+            self._window_final(update, taken.lost, marks, known_before, was_offline)
+        elif update.done and (self.table.all_events or update.as_of is not None):
+            self.table.set_placeholder("No events in this window.")
+            # The sync may still bring the day's events: the landing is looked at again.
+            landing = self.rows.landed(final=False)
+            self.status.show(f"{printable(self.calendar_name, 60)}: {self.shown_count()} "
+                             f"from the cache; syncing…{landing}"
+                             f"{odd_note(self.table.all_events)}", "info")
+            self._show_details(self.table.current)
+        self._update_titles()
+
+    def _window_final(self, update: FeedUpdate, lost: Event | None, marks: str,
+                      known_before: bool, was_offline: bool) -> None:
+        """The window's rows are all in: what the status line says of them."""
+        table = self.table
+        if update.source != "sync" and self.sync is not None:
+            self.sync_now()  # the cache opened beside the listing: the window goes into it
+        table.set_placeholder("No events in this window.")
+        name, count = printable(self.calendar_name, 60), self.shown_count()
+        changes = changes_note(update.counts) if known_before else ""
+        note, self._startup_note = self._startup_note, ""
+        back = " Back online." if was_offline else ""
+        if was_offline:
+            self.relist_mailboxes()
+        missed = self.rows.keep_missed()
+        landing = self.rows.landed(final=True)  # may move the cursor: after `lost` is known
+        if lost is not None:
+            self.status.show(f"{name}: {count}{changes}. {_short(lost)} is no longer there "
+                             f"(cancelled or deleted elsewhere).{marks}", "info")
+        elif missed:
+            self.status.show(f"{name}: {count}. The event you had selected is no longer "
+                             f"there.{marks}", "info")
         else:
-            self.streaming = True
-            ready = (self._head_start.take(self.client, ref, start, end)
-                     if self._head_start is not None else None)
-            if ready is None:
-                self.load_events(ref, start, end, self._generation)
-                return
-            # The page asked for at start is here already: in this very frame, then the rest.
-            events, rest = ready
-            self.on_events_page(EventsPage(self._generation, events))
-            self.load_events(ref, start, end, self._generation, rest, after_first=True)
+            self.status.show(f"{name}: {count}{changes}.{landing}{marks}"
+                             f"{odd_note(table.all_events)}{back}{note}", "info")
+        self._show_details(table.current)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
     async def load_user(self) -> None:
@@ -315,7 +588,7 @@ class MainScreen(CachedScreen):
             return  # Not all tenants or consents allow listing groups: leave them out quietly.
         found = [(CalendarRef(Mailbox("group", g.id)), g.as_calendar()) for g in groups]
         if found:
-            self.post_message(CalendarsLoaded("groups", "Microsoft 365 groups", [(None, found)]))
+            self.post_message(CalendarsLoaded("groups", GROUPS_TITLE, [(None, found)]))
 
     @work(group="mailbox", exit_on_error=False, description="Opening the mailbox")
     async def load_mailbox(self, mailbox: Mailbox) -> None:
@@ -356,31 +629,13 @@ class MainScreen(CachedScreen):
         )
         self.app.push_screen(prompt, opened)
 
-    @work(exclusive=True, group="events", exit_on_error=False, description="Loading events")
-    async def load_events(
-        self, ref: CalendarRef, start: dt.datetime, end: dt.datetime, generation: int,
-        rest: AsyncIterator[list[Event]] | None = None, *, after_first: bool = False,
-    ) -> None:
-        """The window's pages; `after_first`: the first is shown already, `rest` (None: no
-        more) are those after it."""
-        pages = rest
-        if not after_first:
-            pages = (self._head_start.pages(self.client, ref, start, end)
-                     if self._head_start else None) or self.client.calendar_view(ref, start, end)
-        if pages is not None:
-            async for page in pages:
-                self.post_message(EventsPage(generation, page))
-        self.post_message(EventsLoaded(generation))
-
     def on_signed_in(self, message: SignedIn) -> None:
         user = message.user
         self.account = user.user_principal_name or None
         self.user_label = printable(user.display_name or user.user_principal_name, 80)
         if user.user_principal_name and user.display_name:
             self.user_label += f" <{printable(user.user_principal_name, 80)}>"
-        if self.sync is not None and self.mailbox.kind == "me":
-            self.run_worker(asyncio.to_thread(self.sync.store.save_signed_in, self.user_label),
-                            group="save-signed-in", exit_on_error=False)
+        self._in_background(self.cache.save_signed_in(self.user_label), "save-signed-in")
         self._update_titles()
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
@@ -402,117 +657,12 @@ class MainScreen(CachedScreen):
             self.status.show(f"Reloaded {who} in the calendars pane." if again
                              else f"Added {who} to the calendars pane.", "info")
 
-    def on_events_page(self, message: EventsPage) -> None:
-        # The other panes' requests start once these rows are painted: the first of them
-        # sets up the HTTP client, which would hold this frame back.
-        self.after_paint(self._load_panes)
-        if self.cache_beside:
-            self.after_paint(self.open_beside)
-        if message.generation != self._generation:
-            return
-        table = self.table
-        # A page fetched before a cancel went through must not bring the event back.
-        table.extend(e for e in message.events if e.id not in self._gone)
-        self.events_settled(message.events, ())
-        self.marks_follow(message.events, ())
-        if self._keep_id is not None and table.select_id(self._keep_id):
-            self._keep_id = None
-        self.land(message.events)
-        self._update_titles()
-
-    def on_events_loaded(self, message: EventsLoaded) -> None:
-        self.after_paint(self._load_panes)
-        if message.generation != self._generation:
-            return
-        self.streaming = False
-        if self.sync is not None:  # the cache opened meanwhile: the window goes into it
-            self.sync_now()
-        self._offline = False
-        table = self.table
-        vanished, self._shown_before = self._shown_before, set()
-        if vanished:  # a reload: what it no longer holds (a first load holds it all)
-            vanished -= {e.id for e in table.all_events}
-        self.events_settled((), vanished)
-        marks = self.marks_follow((), vanished, how="on reload")
-        count = self.shown_count()
-        table.set_placeholder("No events in this window.")
-        landing = self.landed(final=True)
-        self._update_titles()
-        name = printable(self.calendar_name, 60)
-        if self._keep_id is not None and not self._keep_missing_ok:
-            self._keep_id = None
-            self.status.show(
-                f"{name}: {count}. The event you had selected is no longer "
-                f"there.{marks}", "info"
-            )
-        else:
-            self.status.show(f"{name}: {count}.{landing}{marks}{self._odd_note()}"
-                             f"{self._startup_note}", "info")
-        self._startup_note = ""
-        self._show_details(table.current)
-
-    def land(self, arrived: Iterable[Event]) -> None:
-        """Rows came in: the cursor goes to the first shown one on or after the day asked
-        for (they come in order of start), unless it is there already or the user has
-        moved it since."""
-        day = self._land_on
-        if day is None or self._landed is not None:
-            return
-        table = self.table
-        for event in arrived:
-            if event.start is not None and event.start.date() >= day and \
-                    table.select_id(event.id):
-                self._landed = event.id
-                return
-
-    def landed(self, *, final: bool) -> str:
-        """The window's rows are all in (`final`: nothing more will change them): the
-        cursor is put on the day's first event, or on the next one when the day has none,
-        and that is said (the words returned, for the status line; "" when the day has
-        events or no day was asked for)."""
-        day = self._land_on
-        if day is None:
-            return ""
-        if final:
-            self._land_on = None
-        table = self.table
-        current = table.current
-        if self._landed is not None and (current is None or current.id != self._landed):
-            return ""  # the user moved on: the cursor stays where they put it
-        events = table.visible_events
-        target = next((e for e in events if e.start is not None and e.start.date() >= day),
-                      None)
-        shown = " shown" if table.filtering else ""
-        if target is None:
-            if not events:
-                return ""  # an empty window says so itself
-            table.select_id(events[-1].id)
-            self._landed = events[-1].id
-            return f" Nothing{shown} on or after {day_label(day)} in this window."
-        table.select_id(target.id)
-        self._landed = target.id
-        assert target.start is not None
-        if target.start.date() == day:
-            return ""
-        return f" Nothing{shown} on {day_label(day)}: the cursor is on the next event, " \
-               f"{_short(target)}."
-
-    def _odd_note(self) -> str:
-        """A word on events Graph sent partly unreadable: shown, but not all of them."""
-        odd = [e for e in self.table.all_events if e.unreadable]
-        if not odd:
-            return ""
-        fields = sorted({name for e in odd for name in e.unreadable})
-        many = "s" if len(odd) != 1 else ""
-        return (f" {len(odd)} event{many} came with fields that could not be read"
-                f" ({', '.join(fields)}): shown as far as possible.")
-
     def _graph_waits(self, notice: WaitNotice) -> None:
         # Called inside the Graph client (a worker's task): hand it over as a message.
         self.post_message(GraphWaiting(notice))
 
     def on_graph_waiting(self, message: GraphWaiting) -> None:
-        if self.sync is not None and self._offline:
+        if self.sync is not None and self.feed.offline:
             return  # retrying while offline: the title bar already says so
         status, line = self.status, message.notice.message + "…"
         if status.message not in self._wait_lines:
@@ -528,8 +678,8 @@ class MainScreen(CachedScreen):
             self.status.show(*self._before_wait)
 
     def _retry_offline(self) -> None:
-        self._retry_pending = False
-        if self._offline:
+        self.feed.retry_pending = False
+        if self.feed.offline:
             self.load_calendars()
             if self.sync is not None:
                 if self.account is None and self.mailbox.kind == "me":
@@ -550,12 +700,12 @@ class MainScreen(CachedScreen):
         if event.state != WorkerState.ERROR or worker.error is None:
             return
         if worker.group == "cache":  # no cache this run: start as without one
-            self.post_message(CacheOpened(None, None, None, [], describe(worker.error)))
+            self.post_message(CacheOpened(Opening(None, problem=describe(worker.error))))
             return
         if worker.group == "events":
             self.table.set_placeholder("Could not load events: press r to retry.")
             self._load_panes()
-            self._syncing = self._loading = False  # the title bar stops saying "syncing…"
+            self.feed.failed()  # the title bar stops saying "syncing…"
             self._update_titles()
         what = worker.description or "A background task"
         if (isinstance(worker.error, GraphUnavailable) and self.sync is not None
@@ -566,16 +716,55 @@ class MainScreen(CachedScreen):
             return
         if isinstance(worker.error, GraphUnavailable) and worker.group in ("events", "tree"):
             # The network is down: keep what is on screen and try again by ourselves.
-            self._offline = True
-            if not self._retry_pending:
-                self._retry_pending = True
-                self.set_timer(self.offline_retry, self._retry_offline)
+            self.feed.offline = True
+            self._retry_later()
             self.status.show(
                 f"{what} failed: {describe(worker.error)}. Retrying in {self.offline_retry:.0f} s.",
                 "error",
             )
             return
         self.status.show(f"{what} failed: {describe(worker.error)}", "error")
+
+
+    def _retry_later(self) -> None:
+        if not self.feed.retry_pending:
+            self.feed.retry_pending = True
+            self.set_timer(self.offline_retry, self._retry_offline)
+
+    def went_offline(self, error: GraphUnavailable) -> None:
+        """Graph cannot be reached (any worker): keep showing the cache, say so once, and
+        try again by ourselves until the network is back (then a sync catches up)."""
+        was_offline, asked = self.feed.went_offline()
+        said, self.feed.said = self.feed.said, True
+        self.table.set_placeholder("Offline, and nothing cached for this window.")
+        self._update_titles()
+        self._retry_later()
+        if was_offline and not asked:
+            if not said:  # a window opened while offline: what it shows, in place of "Loading"
+                self.status.show(f"{printable(self.calendar_name, 60)}: {self.shown_count()} "
+                                 "from the cache (offline)." if self.table.all_events else
+                                 "Offline, and nothing cached for this window.", "info")
+            return  # the title bar says "offline"; retries by the timer stay quiet
+        shown = ("Showing the cached events; browsing, windows and filters work"
+                 if self.table.all_events else "Nothing cached for this window")
+        self.status.show(f"Offline: {describe(error)}. {shown}; cal365 syncs by itself when "
+                         "the network is back.", "error")
+
+    # -- mailboxes opened with `u` ---------------------------------------------------------
+
+    def relist_mailboxes(self) -> None:
+        """List the opened mailboxes again (at start, on `r`, back online): calendars added
+        or removed there show, and the cached tree follows."""
+        for mailbox in self.cache.opened_mailboxes():
+            self.relist_mailbox(mailbox)
+
+    @work(exit_on_error=False, description="Listing an opened mailbox again")
+    async def relist_mailbox(self, mailbox: Mailbox) -> None:
+        try:
+            title, section = await list_mailbox(self.client, mailbox)
+        except (GraphError, GraphUnavailable):
+            return  # offline, or no longer readable: the cached section stays as it was
+        self.post_message(CalendarsLoaded(user_key(mailbox), title, section, announce=False))
 
     # -- navigation ------------------------------------------------------------------------
 
