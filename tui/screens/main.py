@@ -169,6 +169,7 @@ class MainScreen(PaintWatcher):
 
     @property
     def _offline(self) -> bool:
+        """Offline now (`self.feed` keeps it): the name the cancel code asks by."""
         return self.feed.offline
 
     # -- layout ----------------------------------------------------------------------------
