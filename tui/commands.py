@@ -121,6 +121,7 @@ def _pretty(key: str) -> str:
         "up": "↑",
         "down": "↓",
         "ctrl+s": "Ctrl+S",
+        "ctrl+o": "Ctrl+O",
         "ctrl+p": "Ctrl+P",
         "ctrl+q": "Ctrl+Q",
         "left_square_bracket": "[",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 
@@ -11,6 +12,9 @@ from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.graph import Event, GraphClient
+
+if TYPE_CHECKING:
+    from tui.screens.cancel import CancelScreen
 
 ZONE = "Europe/Berlin"
 
@@ -92,6 +96,22 @@ async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Even
 def cancellable(event: Event) -> bool:
     """A meeting the user may cancel, with attendees to notify."""
     return event.is_organizer and not event.is_cancelled and bool(event.attendees)
+
+
+async def open_cancel_dialog(
+    pilot: Pilot[None], predicate: Callable[[Event], bool] = cancellable
+) -> tuple[Cal365App, Event, CancelScreen]:
+    """The app loaded, the cursor on the first event matching `predicate` (by default a
+    meeting the user organizes, with attendees), `c` pressed and the cancel dialog up."""
+    from tui.screens.cancel import CancelScreen
+
+    app = await loaded(pilot)
+    event = await select(pilot, predicate)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+    dialog = app.screen
+    assert isinstance(dialog, CancelScreen)
+    return app, event, dialog
 
 
 def cancel_posts(fake: FakeGraph) -> list[object]:

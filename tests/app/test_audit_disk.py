@@ -13,6 +13,7 @@ from tests.app.helpers import (
     cancellable,
     loaded,
     make_app,
+    open_cancel_dialog,
     select,
     wait_for,
 )
@@ -29,10 +30,7 @@ async def test_an_unwritable_audit_log_sends_nothing_and_keeps_the_comment(
     (private_home / "state").mkdir(parents=True)
     (private_home / "state" / "audit.jsonl").mkdir()  # a folder where the log should be
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        event = await select(pilot, cancellable)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        app, event, _ = await open_cancel_dialog(pilot)
         await pilot.press(*"Sorry, moved to Friday", "ctrl+s")
         await wait_for(pilot, lambda: app.main.status.kind == "error")
         status = app.main.status.message
@@ -50,10 +48,7 @@ async def test_a_record_that_fails_after_the_send_is_said_in_the_status_bar(
         fake_graph: FakeGraph, private_home: Path, monkeypatch: pytest.MonkeyPatch,
         mode: str) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        event = await select(pilot, cancellable)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        app, event, _ = await open_cancel_dialog(pilot)
         await pilot.press(*"Sorry")
         log = audit.check_writable(1)  # the log exists (empty): the check will pass
         fill_audit_disk(monkeypatch, mode)

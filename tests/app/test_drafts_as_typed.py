@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import cancel_posts, loaded, make_app, open_cancel_dialog, wait_for
 from tui.actions.drafts import Drafts
 from tui.fake import FakeGraph
 from tui.screens.bulk import BulkCancelScreen
@@ -22,10 +22,8 @@ def on_disk(home: Path) -> dict[tuple[str, str], str]:
 async def test_the_single_dialog_saves_the_comment_as_it_is_typed(
         fake_graph: FakeGraph, private_home: Path) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        app, event, _ = await open_cancel_dialog(
+            pilot, lambda e: e.is_organizer and not e.is_cancelled)
         await pilot.press(*"The budget moved: ")
         await pilot.pause(1.5)
         assert isinstance(app.screen, CancelScreen)  # still open, nothing closed it
@@ -62,10 +60,8 @@ async def test_typing_on_and_on_is_saved_within_a_second(
         fake_graph: FakeGraph, private_home: Path) -> None:
     # No pause in the typing: the save does not wait for one.
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        _, event, _ = await open_cancel_dialog(
+            pilot, lambda e: e.is_organizer and not e.is_cancelled)
         key = (event.ref.mailbox.key, event.id)
         saved_while_typing = False
         for _ in range(30):

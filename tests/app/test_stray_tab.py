@@ -12,6 +12,7 @@ from tests.app.helpers import (
     cancellable,
     loaded,
     make_app,
+    open_cancel_dialog,
     select,
     wait_for,
 )
@@ -23,11 +24,7 @@ from tui.screens.cancel import CancelScreen
 async def test_typing_after_a_stray_tab_goes_to_the_comment_and_enter_does_not_send(
         fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        event = await select(pilot, cancellable)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
-        dialog = app.screen
+        app, event, dialog = await open_cancel_dialog(pilot)
         send = dialog.query_one("#cancel-send", Button)
         unfocused = send.rich_style
         await pilot.press(*"Sorry", "tab")
@@ -54,10 +51,7 @@ async def test_typing_after_a_stray_tab_goes_to_the_comment_and_enter_does_not_s
 
 async def test_a_click_on_send_is_a_deliberate_send(fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        await select(pilot, cancellable)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        app, _, _ = await open_cancel_dialog(pilot)
         await pilot.press(*"Sorry")
         await pilot.click("#cancel-send")
         await wait_for(pilot, lambda: app.main.status.kind == "success")
@@ -66,12 +60,8 @@ async def test_a_click_on_send_is_a_deliberate_send(fake_graph: FakeGraph) -> No
 
 async def test_the_scope_choice_does_not_take_typing(fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        await select(pilot, lambda e: cancellable(e) and e.is_occurrence
-                     and e.series_master_id is not None)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
-        dialog = app.screen
+        _, _, dialog = await open_cancel_dialog(
+            pilot, lambda e: cancellable(e) and e.is_occurrence and e.series_master_id is not None)
         assert isinstance(dialog, CancelScreen)
         await pilot.press(*"Sorry", "shift+tab")  # back onto the occurrence/series choice
         assert dialog.focused is not dialog.query_one(TextArea)

@@ -10,7 +10,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import cancel_posts, make_app, open_cancel_dialog, wait_for
 from tests.app.screen_text import screen_lines
 from tui.fake import FakeGraph
 from tui.fake.server import RecordedRequest
@@ -28,13 +28,10 @@ async def type_as_a_terminal(pilot: Pilot[None], text: str) -> None:
 async def test_a_comment_with_any_characters_is_shown_and_sent_as_typed(
     fake_graph: FakeGraph,
 ) -> None:
-    from tui.screens.cancel import CancelScreen
 
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        app = await loaded(pilot)
-        await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        app, _, _ = await open_cancel_dialog(
+            pilot, lambda e: e.is_organizer and not e.is_cancelled)
         await type_as_a_terminal(pilot, TYPED)
         await wait_for(pilot, lambda: any(TYPED in line for line in screen_lines(app)))
         await pilot.press("ctrl+s")

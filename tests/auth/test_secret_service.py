@@ -21,6 +21,8 @@ from tui.auth.provider import MsalProvider
 from tui.secrets import keyring_access
 
 ROOT = Path(__file__).resolve().parents[2]
+# One Secret Service serves every worker of a parallel run: its tests take turns on one.
+pytestmark = pytest.mark.xdist_group("secret-service")
 
 
 def _secret_service_problem() -> str | None:
@@ -32,8 +34,10 @@ def _secret_service_problem() -> str | None:
         backend = keyring.get_keyring()
         if type(backend).__module__ != "keyring.backends.SecretService":
             return f"keyring chose {type(backend).__module__}, not SecretService"
-        keyring_access.set_secret("cal365-test-probe", "ok", timeout=5)
-        keyring_access.delete_secret("cal365-test-probe", timeout=5)
+        # A name of this process's own: pytest-xdist's workers probe the one service at once.
+        probe = f"cal365-test-probe-{os.getpid()}"
+        keyring_access.set_secret(probe, "ok", timeout=5)
+        keyring_access.delete_secret(probe, timeout=5)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None

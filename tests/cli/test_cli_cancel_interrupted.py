@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.cli.conftest import Cal365
@@ -20,15 +21,65 @@ from tui.fake.faults import Fault
 from tui.script.exits import Exit
 
 
-def _start(fake: FakeGraph, home: Path, ids: list[str], *,
-           stderr: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CAL365_HOME": str(home), "CAL365_ACCESS_TOKEN": fake.token,
-           "CAL365_TIMEZONE": "Europe/Berlin", "PYTHONIOENCODING": "utf-8"}
-    env.pop("CAL365_GRAPH_URL", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "tui", "cancel", *ids, "--comment", "Reorganisation", "--yes",
-         "--graph-url", fake.base_url],
-        stdout=subprocess.PIPE, stderr=stderr, env=env)
+class Cancelling:
+    """`cal365 cancel IDS --yes` in a process of its own against the fake, as a user runs it.
+    With `read`, its stdout is read line by line as it comes (into `lines`); without, the
+    test does what it wants with the pipe."""
+
+    def __init__(self, fake: FakeGraph, home: Path, ids: list[str], *, read: bool = False,
+                 stderr: int = subprocess.PIPE) -> None:
+        env = {**os.environ, "CAL365_HOME": str(home), "CAL365_ACCESS_TOKEN": fake.token,
+               "CAL365_TIMEZONE": "Europe/Berlin", "PYTHONIOENCODING": "utf-8"}
+        env.pop("CAL365_GRAPH_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui", "cancel", *ids, "--comment", "Reorganisation",
+             "--yes", "--graph-url", fake.base_url],
+            stdout=subprocess.PIPE, stderr=stderr, env=env)
+        assert self.process.stdout is not None
+        self.stdout = self.process.stdout
+        self.lines: list[str] = []
+        self.reader: threading.Thread | None = None
+        if read:
+            self.reader = threading.Thread(target=self._read, daemon=True)
+            self.reader.start()
+        self.deadline = time.monotonic() + 60  # a hang fails the test, it does not time it
+
+    def _read(self) -> None:
+        for raw in self.stdout:
+            self.lines.append(raw.decode())
+
+    def until(self, condition: Callable[[], object]) -> None:
+        """Wait, while the process runs, for `condition()`."""
+        while not condition():
+            assert self.process.poll() is None and time.monotonic() < self.deadline, self.lines
+            time.sleep(0.05)
+
+    def ctrl_c(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+
+    def wait(self) -> int:
+        code = self.process.wait(timeout=60)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        return code
+
+    def err(self) -> str:
+        assert self.process.stderr is not None
+        return self.process.stderr.read().decode()
+
+
+def _hang_after_the_first_batch(fake: FakeGraph) -> Fault:
+    """The first batch answers; every later one hangs (on its way when Ctrl+C comes)."""
+    batch = r"/\$batch$"
+    fake.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                          seconds=0.0, times=1))
+    return fake.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                                 seconds=60.0, times=None))
+
+
+def _slow_batches(fake: FakeGraph) -> None:
+    fake.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
+                          seconds=0.5, times=None))
 
 
 def test_ctrl_c_while_sending_says_what_became_of_each_event(
@@ -37,33 +88,16 @@ def test_ctrl_c_while_sending_says_what_became_of_each_event(
     # 120 cancels are six batches, four at a time: the first answers, the next four hang
     # (they are on their way), the sixth waits for a free slot and is never sent.
     ids = add_meetings(fake_graph.store, 120, raw_ids=True)
-    batch = r"/\$batch$"
-    fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                                seconds=0.0, times=1))
-    hang = fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                                       seconds=60.0, times=None))
-    process = _start(fake_graph, home, ids)
-    assert process.stdout is not None and process.stderr is not None
-    lines: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            lines.append(raw.decode())
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    deadline = time.monotonic() + 60  # a hang fails the test, it does not time anything
+    hang = _hang_after_the_first_batch(fake_graph)
+    run = Cancelling(fake_graph, home, ids, read=True)
     # Counted as each batch arrives: the first has answered, four are on their way, and the
     # sixth waits for one of them to finish.
-    while not (len(lines) >= 20 and hang.fired >= 4):
-        assert process.poll() is None and time.monotonic() < deadline, lines
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == Exit.SEND_INTERRUPTED == 8
-    reader.join(timeout=10)
-    err = process.stderr.read().decode()
+    run.until(lambda: len(run.lines) >= 20 and hang.fired >= 4)
+    run.ctrl_c()
+    assert run.wait() == Exit.SEND_INTERRUPTED == 8
+    err = run.err()
     assert "Traceback" not in err
+    lines = run.lines
     rows = [line.rstrip("\n").split("\t") for line in lines]
     outcomes = Counter(row[0] for row in rows)
     assert outcomes == {"cancelled": 20, "unconfirmed": 80, "not-sent": 20}, outcomes
@@ -85,13 +119,11 @@ def test_a_reader_gone_mid_cancel_stops_no_cancel_and_stderr_says_where_outcomes
     # Five batches, four at a time: the fifth is sent after the first outcome was printed,
     # that is after the reader has gone.
     ids = add_meetings(fake_graph.store, 100, raw_ids=True)
-    fake_graph.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
-                                seconds=0.5, times=None))
-    process = _start(fake_graph, home, ids)
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()  # `| head -0`: the reader is gone before the first line
-    err = process.stderr.read().decode()
-    assert process.wait(timeout=60) == Exit.OK  # every cancel went through, as asked
+    _slow_batches(fake_graph)
+    run = Cancelling(fake_graph, home, ids)
+    run.stdout.close()  # `| head -0`: the reader is gone before the first line
+    err = run.err()
+    assert run.wait() == Exit.OK  # every cancel went through, as asked
     assert "Traceback" not in err and "Broken pipe" not in err
     assert "the output was closed" in err and "cal365 audit" in err
     sent = {n.event_id for n in fake_graph.store.sent_cancellations}
@@ -106,18 +138,14 @@ def test_ctrl_c_before_sending_says_nothing_was_cancelled(
     ids = add_meetings(fake_graph.store, 3, raw_ids=True)
     lookup = fake_graph.faults.add(Fault("latency", method="GET", path="/events/",
                                          seconds=60.0, times=None))
-    process = _start(fake_graph, home, ids)
-    assert process.stdout is not None and process.stderr is not None
-    deadline = time.monotonic() + 60
-    while not lookup.fired:  # the look-ups are on their way; nothing is sent before them
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == Exit.INTERRUPTED == 130
-    err = process.stderr.read().decode()
+    run = Cancelling(fake_graph, home, ids)
+    run.until(lambda: lookup.fired)  # the look-ups are on their way; nothing is sent before
+    run.ctrl_c()
+    assert run.wait() == Exit.INTERRUPTED == 130
+    err = run.err()
     assert "Traceback" not in err
     assert "interrupted; nothing was cancelled" in err
-    assert process.stdout.read() == b""
+    assert run.stdout.read() == b""
     assert not [r for r in fake_graph.requests if r.method == "POST"]
 
 
@@ -129,12 +157,10 @@ def test_a_reader_gone_from_stdout_and_stderr_stops_no_cancel(
     ids = add_meetings(fake_graph.store, 100, raw_ids=True)
     theirs = fake_graph.store.find_events(
         lambda e: not e["isOrganizer"] and e["type"] == "singleInstance")[0]["id"]
-    fake_graph.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
-                                seconds=0.5, times=None))
-    process = _start(fake_graph, home, [theirs, *ids], stderr=subprocess.STDOUT)
-    assert process.stdout is not None
-    process.stdout.close()
-    assert process.wait(timeout=60) == Exit.NOT_ORGANIZER  # the run's own outcome, not 0
+    _slow_batches(fake_graph)
+    run = Cancelling(fake_graph, home, [theirs, *ids], stderr=subprocess.STDOUT)
+    run.stdout.close()
+    assert run.wait() == Exit.NOT_ORGANIZER  # the run's own outcome, not 0
     assert {n.event_id for n in fake_graph.store.sent_cancellations} >= set(ids)
     logged = run_cli("audit", "--json")
     assert Counter(e["outcome"] for e in logged.json) == {"cancelled": 100, "not-organizer": 1}
@@ -147,31 +173,13 @@ def test_ctrl_c_pressed_again_while_the_outcomes_are_told_does_not_cut_them_shor
     others must not stop the report of what became of each event, nor turn its exit code
     into 130 ("before any cancel went out")."""
     ids = add_meetings(fake_graph.store, 120, raw_ids=True)
-    batch = r"/\$batch$"
-    fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                                seconds=0.0, times=1))
-    hang = fake_graph.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                                       seconds=60.0, times=None))
-    process = _start(fake_graph, home, ids)
-    assert process.stdout is not None and process.stderr is not None
-    lines: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            lines.append(raw.decode())
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    deadline = time.monotonic() + 60
-    while not (len(lines) >= 20 and hang.fired >= 4):
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    hang = _hang_after_the_first_batch(fake_graph)
+    run = Cancelling(fake_graph, home, ids, read=True)
+    run.until(lambda: len(run.lines) >= 20 and hang.fired >= 4)
     # Ctrl+C, then again and again while the outcomes of the cut-short run are told.
-    while len(lines) < 60 and process.poll() is None and time.monotonic() < deadline:
-        process.send_signal(signal.SIGINT)
+    while len(run.lines) < 60 and run.process.poll() is None and time.monotonic() < run.deadline:
+        run.ctrl_c()
         time.sleep(0.002)
-    assert process.wait(timeout=30) == Exit.SEND_INTERRUPTED
-    reader.join(timeout=10)
-    assert len(lines) == 120
-    assert "Traceback" not in process.stderr.read().decode()
+    assert run.wait() == Exit.SEND_INTERRUPTED
+    assert len(run.lines) == 120
+    assert "Traceback" not in run.err()

@@ -15,9 +15,11 @@ from tests.cli.test_cli_hostile import (
     WINDOW,
     _bounded,
     _check,
+    _instant,
     hostile_demo,  # noqa: F401  (the fixture that starts the demo's fake with ACTIVE)
 )
 from tui.fake import Fault
+from tui.graph.policy import RetryPolicy
 from tui.script.exits import Exit
 
 HUGE = "x" * 10_000_000
@@ -58,6 +60,15 @@ def _cases() -> list[tuple[str, dict[str, Any]]]:
 
 
 CASES = _cases()
+
+
+@pytest.fixture(autouse=True)
+def patient(hostile_demo: None, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """No answer drips here: hostile_demo's one-second deadline (there for the drip) gives
+    way to a generous one, as a 10 MB field or 100,000 attendees can take longer than a
+    second to arrive on a machine busy with other tests (the suite runs in parallel)."""
+    monkeypatch.setattr("tui.script.common.retry_policy", lambda: RetryPolicy(
+        sleep=_instant, deadline=30.0, max_retries=1, max_pages=40))
 
 
 @pytest.mark.parametrize("fields", [c[1] for c in CASES], ids=[c[0] for c in CASES])

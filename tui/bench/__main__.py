@@ -307,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="fewer repeats and only the small cases (for CI)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--only", default="", metavar="1,2,…", help="run only these scenarios")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="also put the table in docs/performance.md (every scenario)")
     args = parser.parse_args(argv)
+    if args.write_docs and args.only:
+        parser.error("--write-docs writes the whole table: leave out --only")
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
     unknown = [s for s in chosen if s not in SCENARIOS]
     if unknown:
@@ -317,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
     suite = Suite(args.quick, log)
+    machine = _machine()  # the load before the benchmark adds its own
     began = time.perf_counter()
     for key in chosen:
         try:
@@ -328,8 +333,30 @@ def main(argv: list[str] | None = None) -> int:
                           "rows": [row.to_json() for row in suite.rows]}, indent=1))
     else:
         print(table(suite.rows))
+    if args.write_docs:
+        _write_docs(table(suite.rows), args.quick, machine)
     failed = any(row.scenario.endswith("(failed)") for row in suite.rows)
     return 1 if failed else 0
+
+
+def _machine() -> str:
+    import os
+    import platform
+    from importlib.metadata import version
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    quiet = f", load average {load:.2f} at the start" if load is not None else ""
+    return (f"on {os.cpu_count()} cores (Python {platform.python_version()}, "
+            f"Textual {version('textual')}){quiet}")
+
+
+def _write_docs(text: str, quick: bool, machine: str) -> None:
+    from tui.docs import BENCH_DOC, ROOT, bench_part, write_region
+
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    write_region(ROOT / BENCH_DOC, "bench", bench_part(text, quick=quick, when=when,
+                                                        machine=machine))
+    print(f"wrote the table into {BENCH_DOC}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Scripts branch on these, so they never change meaning. When one run has several 
 
 from __future__ import annotations
 
+import textwrap
 from enum import IntEnum
 
 from tui.actions.outcome import Kind, classify
@@ -24,29 +25,48 @@ class Exit(IntEnum):
     INTERRUPTED = 130  # Ctrl+C
 
 
-EXIT_CODE_HELP = """\
-exit codes:
-  0    done
-  1    other error (Graph refused for another reason; a cancel that certainly did not go
-       through, e.g. not sent because the audit log could not take its record; you
-       answered no at the prompt; the audit log or cal365's folders cannot be used;
-       login declined or refused; whoami with nobody signed in)
-  2    usage error (bad option or date, unreadable --comment-file; cancel without --yes
-       and without a terminal; no app registration set up for login; no usable keyring
-       and no explicit --token-storage choice)
-  3    not the organizer: Graph refused to cancel a meeting the user does not organize
-  4    not found: no such event, calendar, user or group (or already cancelled)
-  5    sign-in needed: not signed in, the sign-in is no longer accepted, Graph rejected
-       the token, or login's code expired
-  6    Graph unreachable or no answer (a cancel may or may not have gone through)
-  7    a cancel was sent (its outcome as printed) but its audit record could not be
-       written (disk full, state folder unusable): do not send it again
-  8    cancel interrupted (Ctrl+C) once cancels had begun to go out: some may have gone
-       through. Each event's line says cancelled, unconfirmed (it was on its way: check
-       before sending again) or not-sent; the audit log has the cancelled and unconfirmed
-  130  interrupted (Ctrl+C); for cancel, before any cancel went out
-  With several events the worst outcome wins: 8 > 5 > 6 > 7 > 1 > 3 > 4 > 0.
-"""
+# What each code means, said once: `cal365 <command> --help` and the table in
+# docs/scripting.md (written by `python -m tui.docs`) are both made from it.
+MEANINGS: dict[Exit, str] = {
+    Exit.OK: "done",
+    Exit.ERROR: (
+        "other error: Graph refused for another reason (e.g. access denied), a cancel that "
+        "certainly did not go through (e.g. not sent because the audit log could not take "
+        "its record), you answered no at the prompt, the audit log or cal365's folders "
+        "cannot be used, `login` declined or refused (or the sign-in service unreachable), "
+        "`whoami` with nobody signed in"
+    ),
+    Exit.USAGE: (
+        "usage error: bad option or date, unreadable `--comment-file`, `cancel` without "
+        "`--yes` and without a terminal, no app registration set up for `login`, no usable "
+        "keyring and no explicit `--token-storage` choice"
+    ),
+    Exit.NOT_ORGANIZER: (
+        "not the organizer: Graph refused to cancel a meeting you do not organize"
+    ),
+    Exit.NOT_FOUND: (
+        "not found: no such event, calendar, user or group (or it was already cancelled)"
+    ),
+    Exit.AUTH: (
+        "sign-in needed: not signed in (and no `CAL365_ACCESS_TOKEN`), a sign-in the service "
+        "no longer accepts (run `cal365 login` again), Graph rejected the token, or the code "
+        "of `cal365 login` expired"
+    ),
+    Exit.UNREACHABLE: (
+        "Graph unreachable or no answer (a cancel may or may not have gone through)"
+    ),
+    Exit.NOT_AUDITED: (
+        "a cancel was sent (its outcome as printed) but its audit record could not be "
+        "written: disk full, state folder unusable. Do not send it again"
+    ),
+    Exit.SEND_INTERRUPTED: (
+        "`cancel` interrupted (Ctrl+C) once cancels had begun to go out: some may have gone "
+        "through. Each event's line says `cancelled`, `unconfirmed` (it was on its way: "
+        "check before sending again) or `not-sent`; the audit log has the cancelled and "
+        "unconfirmed ones"
+    ),
+    Exit.INTERRUPTED: "interrupted (Ctrl+C); for `cancel`, before any cancel went out",
+}
 
 # Worst last: sign-in trouble stops the whole run; an unconfirmed cancel needs checking by
 # hand; a cancel sent but not audited is done, yet its record is missing: worse than any
@@ -58,6 +78,28 @@ SEVERITY: tuple[Exit, ...] = (
     Exit.UNREACHABLE, Exit.AUTH, Exit.SEND_INTERRUPTED,
     Exit.USAGE, Exit.INTERRUPTED,
 )
+
+
+# The codes one event's outcome can give, worst first: the order `worst` ranks them in.
+# Usage errors and an interrupt before sending end a run before any outcome.
+OUTCOME_ORDER: tuple[Exit, ...] = tuple(
+    reversed(SEVERITY[: SEVERITY.index(Exit.SEND_INTERRUPTED) + 1]))
+WORST_WINS = ("With several events the worst outcome wins: "
+              + " > ".join(str(int(code)) for code in OUTCOME_ORDER) + ".")
+
+
+def _help() -> str:
+    lines = ["exit codes:"]
+    for code, meaning in MEANINGS.items():
+        wrapped = textwrap.wrap(meaning.replace("`", ""), width=82)
+        lines.append(f"  {int(code):<4} {wrapped[0]}")
+        lines.extend(f"       {line}" for line in wrapped[1:])
+    lines.append(f"  {WORST_WINS}")
+    return "\n".join(lines) + "\n"
+
+
+EXIT_CODE_HELP = _help()
+"""The table at the end of every command's --help."""
 
 
 def worst(codes: list[Exit]) -> Exit:
