@@ -89,6 +89,15 @@ def keys_table(scopes: Iterable[Scope]) -> str:
     return "\n".join(parts)
 
 
+def key_ids_table() -> str:
+    """The command ids a `[keys]` table can name, per place, with their default keys."""
+    rows = ["| Where | Command ids (default keys) |\n", "|---|---|\n"]
+    for scope, title in SCOPE_TITLES.items():
+        ids = ", ".join(f"`{c.id}` ({c.shown_keys})" for c in COMMANDS if c.scope == scope)
+        rows.append(f"| {title} | {_cell(ids)} |\n")
+    return "".join(rows)
+
+
 def exit_codes_table() -> str:
     from tui.script.exits import MEANINGS, WORST_WINS
 
@@ -117,6 +126,7 @@ class Part:
 PARTS: tuple[Part, ...] = (
     Part("README.md", "keys", lambda: keys_table(MAIN_SCOPES)),
     Part("docs/using.md", "dialog-keys", lambda: keys_table(DIALOG_SCOPES)),
+    Part("docs/using.md", "key-ids", key_ids_table),
     Part("docs/scripting.md", "exit-codes", exit_codes_table),
 )
 
