@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from tui import opening
-from tui.opening import ForkedRead, StartedOpen
+from tui.startup import opening
+from tui.startup.opening import ForkedRead, StartedOpen
 
 FORKS = sys.platform.startswith(("linux", "freebsd", "openbsd")) and hasattr(os, "fork")
 

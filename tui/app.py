@@ -15,17 +15,17 @@ from textual.strip import Strip
 from tui.commands import bindings
 from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
-from tui.opening import StartedOpen
 from tui.palette import Cal365Commands
+from tui.startup.opening import StartedOpen
 from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
     from tui.graph import GraphClient
-    from tui.headstart import HeadStart
     from tui.screens.cached import CacheOpener
-    from tui.screens.frame import FrameScreen
     from tui.screens.main import MainScreen
+    from tui.startup.frame import FrameScreen
+    from tui.startup.headstart import HeadStart
 
 # How long the first frame waits for the cache (opening since the process began) to hand
 # over the sealed last frame; a keyring slower than this costs only the quick first frame.
@@ -111,14 +111,14 @@ class Cal365App(App[None]):
         if strips is None:
             self._show_main()
             return
-        from tui.screens.frame import FrameScreen
+        from tui.startup.frame import FrameScreen
 
         self.frame = FrameScreen(strips, then=self._show_main)
         self._held_keys = []  # typed from now on, until the main screen is up
         self.push_screen(self.frame)
 
     def _sealed_frame(self) -> list[Strip] | None:
-        """The last frame kept in the cache, if this start may show it (see tui/opening.py)."""
+        """The last frame kept in the cache, if this start may show it (tui/startup/opening.py)."""
         cache = self._cache
         if (not isinstance(cache, StartedOpen) or not self.restore_view
                 or self._head_start is not None):
@@ -126,7 +126,7 @@ class Cal365App(App[None]):
         frame = cache.first_frame(FRAME_WAIT)
         if frame is None:
             return None
-        from tui.widgets.sealed_frame import FrameUnreadable, decode
+        from tui.startup.sealed_frame import FrameUnreadable, decode
 
         try:
             return decode(frame, self.size)
@@ -290,7 +290,7 @@ class Cal365App(App[None]):
             self.exit()
 
     def frame_fit(self) -> str:
-        from tui.opening import frame_fit
+        from tui.startup.opening import frame_fit
 
         return frame_fit(self.size.width, self.size.height, self._today, self._timezone,
                          self._days)

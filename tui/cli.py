@@ -239,9 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         return script_code
     if args.command in ("login", "logout", "whoami"):
         return _account_command(args)
-    from tui.startup import pause_collection, resume_collection
+    from tui.startup.collector import pause_collection, resume_collection
 
-    pause_collection()  # until the first rows are painted: see tui/startup.py
+    pause_collection()  # until the first rows are painted: see tui/startup/collector.py
     try:
         return _run_app(args)
     finally:
@@ -272,13 +272,13 @@ def _run_app(args: argparse.Namespace) -> int:
     mailbox = ME
     token: str | TokenProvider
     ready = False  # a token at hand, without asking the user
-    # What the sealed last frame must fit, and what reads it (see tui/opening.py).
+    # What the sealed last frame must fit, and what reads it (see tui/startup/opening.py).
     fit = None if args.date else _frame_fit(timezone, args.days)
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
         from tui.auth.config import ConfigError
         from tui.fake.child import DemoNotStarted, reason_for, start_child
-        from tui.opening import demo_settings, frame_peek, opener
+        from tui.startup.opening import demo_settings, frame_peek, opener
 
         try:
             demo = demo_settings(getattr(args, "cache", None), getattr(args, "sync_every", None))
@@ -329,7 +329,7 @@ def _run_app(args: argparse.Namespace) -> int:
         identity = identity_from_token(token)
         if identity is not None and token_settings.cache != "off":
             from tui.cache import Owner, cache_path, plaintext_warning
-            from tui.opening import frame_peek, opener
+            from tui.startup.opening import frame_peek, opener
 
             account = Owner.of(identity)
             cache, sync_every = opener(token_settings, lambda: account), token_settings.sync_every
@@ -353,7 +353,7 @@ def _run_app(args: argparse.Namespace) -> int:
             mailbox = Mailbox("user", settings.mailbox)
         storage_warning(settings, sys.stderr)
         provider = MsalProvider(settings, store_for(settings))
-        from tui.opening import frame_peek, opener
+        from tui.startup.opening import frame_peek, opener
 
         owner = _account_owner(settings, provider)
         cache, sync_every = opener(settings, owner), settings.sync_every
@@ -371,7 +371,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
     head_start = None
     if ready and isinstance(token, str) and not warm:
-        from tui.headstart import HeadStart
+        from tui.startup.headstart import HeadStart
         from tui.window import Window
 
         tz = zone(timezone) or dt.UTC
@@ -381,7 +381,7 @@ def _run_app(args: argparse.Namespace) -> int:
                                start=start, end=end)
 
     if cache is not None and head_start is None:  # with a head start it opens after
-        from tui.opening import ForkedRead, started
+        from tui.startup.opening import ForkedRead, started
 
         # The sealed last frame is read by a child of its own from now on; the app paints
         # it first if it fits this start, and opens the cache itself once it is painted.
@@ -448,7 +448,7 @@ def _say(message: str) -> None:
 def _frame_fit(timezone: str, days: int) -> str | None:
     import shutil
 
-    from tui.opening import frame_fit
+    from tui.startup.opening import frame_fit
 
     try:
         columns, lines = shutil.get_terminal_size()  # the size Textual's driver starts with

@@ -16,8 +16,8 @@ from tui.auth.keyring_access import KeyringUnavailable
 from tui.cache import Owner, cache_path
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
-from tui.opening import demo_settings, opener
 from tui.paths import demo_files
+from tui.startup.opening import demo_settings, opener
 from tui.sync import DEMO_OWNER, freshness
 
 

@@ -15,10 +15,10 @@ from tui.app import Cal365App
 from tui.cache import CacheStore, open_cache
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
-from tui.opening import ForkedRead, StartedOpen, frame_fit, frame_peek, opener
-from tui.screens.frame import FrameScreen
 from tui.screens.main import MainScreen
-from tui.widgets.sealed_frame import FrameUnreadable, decode, encode
+from tui.startup.frame import FrameScreen
+from tui.startup.opening import ForkedRead, StartedOpen, frame_fit, frame_peek, opener
+from tui.startup.sealed_frame import FrameUnreadable, decode, encode
 
 SIZE = (120, 40)
 

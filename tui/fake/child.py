@@ -2,7 +2,7 @@
 
 `cal365 --demo` needs a server before its first screen: building the demo mailbox and importing
 the HTTP server take about 60 ms of interpreter time, and serving competes with the app for the
-interpreter lock. Forked off (see `tui.forking`), it runs on another core and the app starts as
+interpreter lock. Forked off (`tui.startup.forking`), it runs on another core and the app starts as
 it would against a remote Graph. The socket is bound before the fork, so the address is known
 at once and early requests wait in its backlog. Where forking is not safe the caller serves
 from a thread, as the tests do.
@@ -23,7 +23,14 @@ import signal
 import socket
 import time
 
-from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
+from tui.startup.forking import (
+    can_fork,
+    end_with_parent,
+    forget_private,
+    fork,
+    keep_private,
+    quiet_child,
+)
 
 from .token import DEMO_TOKEN
 

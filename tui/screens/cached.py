@@ -34,9 +34,9 @@ from tui.messages import (
     SyncPage,
     SyncStarted,
 )
-from tui.opening import StartedOpen
 from tui.problems import describe
-from tui.screens.painting import PaintWatcher
+from tui.startup.opening import StartedOpen
+from tui.startup.painting import PaintWatcher
 from tui.sync import (
     SyncController,
     calendars_section,
@@ -132,7 +132,7 @@ class CachedScreen(PaintWatcher):
 
     def seal_frame(self, fit: str) -> None:
         """Keep what the screen shows now for the next start to paint before anything else
-        (tui/widgets/sealed_frame.py). Only a settled main screen with nothing on top: a
+        (tui/startup/sealed_frame.py). Only a settled main screen with nothing on top: a
         frame that shows a dialog or half-loaded rows would be the wrong first look."""
         sync = self.sync
         table = self.table
@@ -143,7 +143,7 @@ class CachedScreen(PaintWatcher):
         # or a toggle shown in the frame would be gone from the screen that replaces it.
         if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
             return
-        from tui.widgets.sealed_frame import encode
+        from tui.startup.sealed_frame import encode
 
         current = table.current
         update = self._compositor.render_full_update(simplify=True)

@@ -57,7 +57,7 @@ from tui.messages import (
 from tui.paths import file_problem
 from tui.problems import describe
 from tui.screens.cached import CachedScreen, CacheOpener
-from tui.startup import resume_collection
+from tui.startup.collector import resume_collection
 from tui.stylesheet import stylesheet
 from tui.sync import Section, list_mailbox, mailbox_names, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
@@ -73,9 +73,9 @@ from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 if TYPE_CHECKING:
     from tui.graph.batch import BatchItemOutcome
-    from tui.headstart import HeadStart
     from tui.screens.bulk import BulkDecision, BulkResultsScreen
     from tui.screens.cancel import CancelDecision
+    from tui.startup.headstart import HeadStart
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -188,7 +188,7 @@ class MainScreen(CachedScreen):
         return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
-        self.after_paint(resume_collection)  # paused while the app started: tui/startup.py
+        self.after_paint(resume_collection)  # paused while starting: tui/startup/collector.py
         self.client.on_wait = self._graph_waits
         self.query_one(CalendarTree).border_title = "Calendars"
         self.details.border_title = "Details"

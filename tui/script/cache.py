@@ -35,7 +35,9 @@ _MODES = {
 def _settings(args: argparse.Namespace) -> Settings:
     if not getattr(args, "demo", False):
         return settings_of(args)
-    from tui.opening import demo_settings  # the demo's own cache, as `cal365 --demo` keeps it
+    from tui.startup.opening import (
+        demo_settings,  # the demo's own cache, as `cal365 --demo` keeps it
+    )
 
     try:
         return demo_settings(getattr(args, "cache", None))
@@ -79,7 +81,7 @@ def _storage_in_use(args: argparse.Namespace, settings: Settings) -> str:
     """What the cache is kept in: the setting, except for the demo with no usable keyring,
     which keeps it in memory (the same choice its app and every command make)."""
     if getattr(args, "demo", False):
-        from tui.opening import demo_storage
+        from tui.startup.opening import demo_storage
 
         return demo_storage(settings)
     return settings.cache

@@ -29,8 +29,6 @@ from tui.cache import CacheError, CacheStore, Owner, keyring_advice
 from tui.graph.client import TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.timezones import zone
-from tui.opening import demo_settings
-from tui.opening import opener as cache_opener
 from tui.script.common import (
     ScriptError,
     credentials,
@@ -46,6 +44,8 @@ from tui.script.common import (
     warn,
 )
 from tui.script.exits import Exit, exit_for
+from tui.startup.opening import demo_settings
+from tui.startup.opening import opener as cache_opener
 from tui.sync import DEMO_OWNER, SyncController, WindowSummary, app_only_owner
 
 if TYPE_CHECKING:

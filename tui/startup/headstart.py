@@ -3,7 +3,7 @@ still being imported and built.
 
 Importing and starting Textual keeps the interpreter busy for a few hundred milliseconds; a
 request to Graph mostly waits on the network. Sent from a forked child process (a thread where
-forking is not safe, see `tui.forking`) before the UI is imported, the request's round trip
+forking is not safe, see `tui.startup.forking`) before the UI is imported, the request's round trip
 overlaps that work, and the page is there by the time the screen first paints. The child hands
 the page's JSON back through a pipe; the app's own client makes the events of it. Only with a
 token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in that needs the user goes through
@@ -26,8 +26,8 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from typing import Any
 
-from tui.forking import can_fork, end_with_parent, fork, quiet_child
 from tui.graph import CalendarRef, Event, GraphClient, GraphError, jsonpages
+from tui.startup.forking import can_fork, end_with_parent, fork, quiet_child
 
 # Seconds the early request may take; a slower one (retries, a network that hangs) is given
 # up and the page is asked for again through the app's client, which says why it waits.

@@ -2,8 +2,8 @@
 
 Begun before Textual is imported, so that their waits overlap its start-up:
 
-* the sealed last frame (tui/widgets/sealed_frame.py) is read by a forked child (a thread
-  where forking is not safe, see tui/forking.py): the cache's modules, the keyring and the
+* the sealed last frame (tui/startup/sealed_frame.py) is read by a forked child (a thread
+  where forking is not safe, see tui/startup/forking.py): the cache's modules, the keyring and the
   account's identity cost this process nothing before that frame is painted;
 * the cache itself is opened in a thread of its own, for the main screen.
 
@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
-from tui.forking import can_fork, end_with_parent, forget_private, fork, keep_private, quiet_child
+from tui.startup.forking import (
+    can_fork,
+    end_with_parent,
+    forget_private,
+    fork,
+    keep_private,
+    quiet_child,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
