@@ -381,13 +381,13 @@ def _run_app(args: argparse.Namespace) -> int:
                                start=start, end=end)
 
     if cache is not None and head_start is None:  # with a head start it opens after
-        from tui.startup.opening import ForkedRead, started
+        from tui.startup.opening import frame_reader, started
 
         # The sealed last frame is read by a child of its own from now on; the app paints
         # it first if it fits this start, and opens the cache itself once it is painted.
         # Without a frame to read, the cache opens from now on (the keyring lookup, too,
         # runs while Textual is imported).
-        frame = ForkedRead(peek) if peek is not None else None
+        frame = frame_reader(peek) if peek is not None else None
         cache = started(cache, frame, now=frame is None)
     from tui.app import Cal365App  # Textual: the longest import, while the head start runs
     from tui.paths import demo_files

@@ -17,7 +17,7 @@ from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.screens.main import MainScreen
 from tui.startup.frame import FrameScreen
-from tui.startup.opening import ForkedRead, StartedOpen, frame_fit, frame_peek, opener
+from tui.startup.opening import StartedOpen, frame_fit, frame_peek, frame_reader, opener
 from tui.startup.sealed_frame import FrameUnreadable, decode, encode
 
 SIZE = (120, 40)
@@ -29,7 +29,7 @@ def fit(size: tuple[int, int] = SIZE) -> str:
 
 def app_for(fake: FakeGraph, size: tuple[int, int] = SIZE, **options: object) -> Cal365App:
     client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
-    frame = ForkedRead(frame_peek(SETTINGS, lambda: OWNER, fit(size)))
+    frame = frame_reader(frame_peek(SETTINGS, lambda: OWNER, fit(size)))
     cache = StartedOpen(opener(SETTINGS, lambda: OWNER), frame=frame, now=False)
     return Cal365App(client, today=DEMO_TODAY, timezone=ZONE, cache=cache, **options)  # type: ignore[arg-type]
 

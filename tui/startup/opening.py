@@ -3,7 +3,7 @@
 Begun before Textual is imported, so that their waits overlap its start-up:
 
 * the sealed last frame (tui/startup/sealed_frame.py) is read by a forked child (a thread
-  where forking is not safe, see tui/startup/forking.py): the cache's modules, the keyring and the
+  where forking is not safe: `frame_reader`): the cache's modules, the keyring and the
   account's identity cost this process nothing before that frame is painted;
 * the cache itself is opened in a thread of its own, for the main screen.
 
@@ -12,14 +12,9 @@ No Textual and no cache modules are imported here at load: this runs before them
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import os
-import select
-import signal
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -27,14 +22,7 @@ from typing import TYPE_CHECKING
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
-from tui.startup.forking import (
-    can_fork,
-    end_with_parent,
-    forget_private,
-    fork,
-    keep_private,
-    quiet_child,
-)
+from tui.startup.forking import ForkedCall
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -108,7 +96,7 @@ def opener(settings: Settings, owner: Callable[[], Owner | None], *,
 def frame_peek(settings: Settings, owner: Callable[[], Owner | None], fit: str, *,
                directory: Path | None = None) -> Callable[[], bytes | None]:
     """What reads the sealed last frame of `fit` without changing the cache (see
-    `tui.cache.peek_frame`); for a `ForkedRead`."""
+    `tui.cache.peek_frame`); for `frame_reader`."""
     def peek() -> bytes | None:
         from tui.cache import peek_frame
 
@@ -127,99 +115,19 @@ def frame_fit(columns: int, lines: int, today: dt.date, timezone: str, days: int
     return f"{__version__} {columns}x{lines} {today.isoformat()} {timezone} {days}"
 
 
-class ForkedRead:
-    """`read()` run from now on in a forked child, its bytes handed back through a pipe; in
-    a thread where forking is not safe. One answer, taken once with `result`."""
-
-    def __init__(self, read: Callable[[], bytes | None]) -> None:
-        self._fd: int | None = None
-        self._pid = 0
-        self._answer: Future[bytes | None] = Future()
-        self._answer.set_running_or_notify_cancel()
-        if can_fork():
-            read_end, write_end = os.pipe()
-            pid = fork()
-            if pid == 0:  # the child: the bytes down the pipe, and gone
-                code = 1
-                try:
-                    os.close(read_end)
-                    quiet_child()
-                    end_with_parent(limit=READ_LIMIT)
-                    data = read() or b""
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pipe.write(data)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write_end)
-            if pid is not None:
-                self._fd, self._pid = read_end, pid
-                keep_private(read_end)  # not for a later child to hold
-                atexit.register(self._stop)
-                return
-            os.close(read_end)
-        threading.Thread(target=self._run, args=(read,), name="cal365-frame", daemon=True
-                         ).start()
-
-    def _run(self, read: Callable[[], bytes | None]) -> None:
-        try:
-            self._answer.set_result(read())
-        except BaseException:  # no frame: the start goes on without one
-            self._answer.set_result(None)
-
-    def result(self, wait: float) -> bytes | None:
-        """The bytes, if they come within `wait` seconds; None if not, or none came."""
-        if self._fd is not None:
-            try:
-                data = self._collect(self._fd, wait)
-            except (OSError, ValueError):  # an odd descriptor or child: no frame, no error
-                data = None
-            self._answer.set_result(data)
-            self._stop()
-        try:
-            return self._answer.result(timeout=wait)
-        except TimeoutError:
-            return None
-
-    def _collect(self, fd: int, wait: float) -> bytes | None:
-        deadline = time.monotonic() + wait
-        chunks: list[bytes] = []
-        while (left := deadline - time.monotonic()) > 0:
-            if not select.select([fd], [], [], left)[0]:
-                return None
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:  # the child wrote it all and is gone
-                try:
-                    _, status = os.waitpid(self._pid, 0)
-                except ChildProcessError:  # reaped already (SIGCHLD ignored): judged by
-                    status = 0  # its bytes, which the frame's decoding checks whole
-                self._pid = 0
-                return b"".join(chunks) if status == 0 and chunks else None
-            chunks.append(chunk)
-        return None
-
-    def _stop(self) -> None:
-        """Close the pipe and end the child if it still runs (given up, or the app quit)."""
-        if self._fd is not None:
-            forget_private(self._fd)
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
-        if self._pid:
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
-                    os.kill(self._pid, signal.SIGKILL)
-                    os.waitpid(self._pid, 0)
-            self._pid = 0
+def frame_reader(peek: Callable[[], bytes | None]) -> ForkedCall:
+    """`peek` (see `frame_peek`) begun now in a forked child: the cache's modules, the
+    keyring and the account's identity then cost this process nothing."""
+    return ForkedCall(peek, limit=READ_LIMIT, name="cal365-frame")
 
 
 class StartedOpen:
     """A cache being opened in a thread of its own (from now on, or from `start()`);
     calling it waits for the store (or the error) from there. `frame` is the sealed last
-    frame's reader, begun at once (see `ForkedRead`)."""
+    frame's reader, begun at once (see `frame_reader`)."""
 
     def __init__(self, open_: Callable[[], CacheStore | None], *,
-                 frame: ForkedRead | None = None, now: bool = True) -> None:
+                 frame: ForkedCall | None = None, now: bool = True) -> None:
         self._open = open_
         self._future: Future[CacheStore | None] | None = None
         self._frame = frame
@@ -256,7 +164,7 @@ class StartedOpen:
         return None if self._frame is None else self._frame.result(wait)
 
 
-def started(open_: Callable[[], CacheStore | None], frame: ForkedRead | None = None, *,
+def started(open_: Callable[[], CacheStore | None], frame: ForkedCall | None = None, *,
             now: bool = True) -> StartedOpen:
     """Begin opening the cache (now, or at `start()`), and hand over the result later.
 
