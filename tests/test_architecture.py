@@ -60,8 +60,9 @@ def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -
     import subprocess
     import sys
 
-    first_frame = ("tui.cli", "tui.app", "tui.startup.opening", "tui.cache", "tui.startup.frame",
-                   "tui.startup.sealed_frame", "tui.fake.child", "tui.paths", "tui.startup")
+    first_frame = ("tui.cli", "tui.app", "tui.startup.early", "tui.startup.opening", "tui.cache",
+                   "tui.startup.frame", "tui.startup.sealed_frame", "tui.startup.forking",
+                   "tui.fake.child", "tui.paths", "tui.startup")
     code = (f"import sys\nfor m in {first_frame!r}: __import__(m)\n"
             "print(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -10,31 +10,21 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
-from textual.strip import Strip
 
 from tui.commands import bindings
 from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
-from tui.startup.opening import StartedOpen
+from tui.startup.early import EarlyStart
 from tui.text import inert
 
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider, SignInNeeded
     from tui.graph import GraphClient
-    from tui.screens.cached import CacheOpener
     from tui.screens.main import MainScreen
     from tui.startup.frame import FrameScreen
     from tui.startup.headstart import HeadStart
-
-# How long the first frame waits for the cache (opening since the process began) to hand
-# over the sealed last frame; a keyring slower than this costs only the quick first frame.
-FRAME_WAIT = 0.3
-# How long the main screen waits for the cache to open before it shows without its rows:
-# behind a sealed frame, and on a terminal that shows nothing yet (a keyring that asks for
-# a password must not leave it blank for long).
-MAIN_WAIT = 1.0
-MAIN_WAIT_BLANK = 0.25
+    from tui.startup.opening import CacheOpener
 
 
 class Cal365App(App[None]):
@@ -71,7 +61,9 @@ class Cal365App(App[None]):
         tz = zone(timezone) or dt.UTC
         self._today = today or dt.datetime.now(tz).date()
         self._tz, self._days, self._mailbox = tz, days, mailbox
-        self._cache, self._sync_every, self._head_start = cache, sync_every, head_start
+        # Whatever the command began before Textual was imported (tui/startup/early.py).
+        self._early = EarlyStart(cache, head_start)
+        self._sync_every = sync_every
         self._main: MainScreen | None = None
         # An explicit start day (--date) wins over the view the cache remembers.
         self.restore_view = restore_view
@@ -100,49 +92,29 @@ class Cal365App(App[None]):
 
             self._main = MainScreen(
                 self.client, today=self._today, tz=self._tz, days=self._days,
-                mailbox=self._mailbox, cache=self._cache, sync_every=self._sync_every,
-                head_start=self._head_start)
+                mailbox=self._mailbox, cache=self._early.cache, sync_every=self._sync_every,
+                head_start=self._early.head_start)
             self._main.restore_view = self.restore_view
         return self._main
 
     def on_mount(self) -> None:
         self._start_theme = self.theme
-        strips = self._sealed_frame()
-        if strips is None:
+        # The last frame kept in the cache, when this start may show it: not with a start
+        # day of the user's own, which the frame does not show.
+        frame = (self._early.frame_screen(self.size, then=self._show_main)
+                 if self.restore_view else None)
+        if frame is None:
             self._show_main()
             return
-        from tui.startup.frame import FrameScreen
-
-        self.frame = FrameScreen(strips, then=self._show_main)
+        self.frame = frame
         self._held_keys = []  # typed from now on, until the main screen is up
-        self.push_screen(self.frame)
-
-    def _sealed_frame(self) -> list[Strip] | None:
-        """The last frame kept in the cache, if this start may show it (tui/startup/opening.py)."""
-        cache = self._cache
-        if (not isinstance(cache, StartedOpen) or not self.restore_view
-                or self._head_start is not None):
-            return None
-        frame = cache.first_frame(FRAME_WAIT)
-        if frame is None:
-            return None
-        from tui.startup.sealed_frame import FrameUnreadable, decode
-
-        try:
-            return decode(frame, self.size)
-        except FrameUnreadable:
-            return None
+        self.push_screen(frame)
 
     def _show_main(self) -> None:
         frame, self.frame = self.frame, None
-        cache = self._cache
-        if isinstance(cache, StartedOpen):
-            cache.start()  # opening while the main screen's modules load, if it was not
+        self._early.begin_cache()  # opening while the main screen's modules load
         main = self.main
-        if isinstance(cache, StartedOpen):
-            # The screen's first frame shows the cached rows, not an empty table before
-            # them: a moment, the cache opened while the main screen was imported.
-            cache.wait(MAIN_WAIT if frame is not None else MAIN_WAIT_BLANK)
+        self._early.wait_for_cache(behind_frame=frame is not None)
         if frame is None:
             self.push_screen(main)
         else:

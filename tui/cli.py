@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tui.fake import FakeGraph
     from tui.fake.child import ChildGraph
     from tui.graph.client import GraphClient, TokenProvider
-    from tui.screens.cached import CacheOpener
+    from tui.startup.opening import CacheOpener
 
 EPILOG = """\
 commands:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -35,7 +35,7 @@ from tui.messages import (
     SyncStarted,
 )
 from tui.problems import describe
-from tui.startup.opening import StartedOpen
+from tui.startup.opening import CacheOpening
 from tui.startup.painting import PaintWatcher
 from tui.sync import (
     SyncController,
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from tui.widgets.event_table import EventTable
     from tui.widgets.status_bar import StatusBar
 
-CacheOpener = Callable[[], CacheStore | None]
+CacheOpener = CacheOpening  # as the app hands it over: tui/startup/early.py
 _Reading = tuple[dt.datetime | None, Iterator[list[Event]]]
 GROUPS_TITLE = "Microsoft 365 groups"  # as main.py's load_groups titles that section
 
@@ -166,7 +166,7 @@ class CachedScreen(PaintWatcher):
         screen in this very frame, with no thread in between (each hand-over waits for the
         interpreter lock while the UI is busy starting); else it is waited for in a worker."""
         opener = self.cache_opener
-        if not (isinstance(opener, StartedOpen) and opener.ready()):
+        if opener is None or not opener.ready():
             self.open_cache()
             return
         try:

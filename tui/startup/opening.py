@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tui.auth.config import CACHE_MODES, ConfigError, Settings, check_sync_every
 from tui.auth.keyring_access import KeyringUnavailable
@@ -31,6 +31,19 @@ if TYPE_CHECKING:
 
 # Past this the child is given up: the app starts without the frame, as it would anyway.
 READ_LIMIT = 10.0
+
+# What opens the cache (in a worker thread): None when there is none to open.
+CacheOpener = Callable[[], "CacheStore | None"]
+
+
+class CacheOpening(Protocol):
+    """The cache's opener as the main screen gets it (see tui/startup/early.py)."""
+
+    def __call__(self) -> CacheStore | None: ...
+
+    def ready(self) -> bool:
+        """Opened (or failed) already: calling it will not wait."""
+        ...
 
 
 def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Settings:
