@@ -16,9 +16,12 @@ from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
 from tui.palette import Cal365Commands
 from tui.startup.early import EarlyStart
+from tui.startup.textual_private import CrashReportApp
 from tui.text import inert
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from tui.auth.provider import MsalProvider, SignInNeeded
     from tui.graph import GraphClient
     from tui.screens.main import MainScreen
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from tui.startup.opening import CacheOpener
 
 
-class Cal365App(App[None]):
+class Cal365App(CrashReportApp):
     TITLE = "cal365"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {Cal365Commands}
@@ -235,21 +238,19 @@ class Cal365App(App[None]):
         self.push_screen(SignInScreen(self.sign_in, need, gui=gui), done)
         return await answer
 
-    def _fatal_error(self) -> None:
+    def crash_report(self) -> RenderableType:
         """Textual's crash report, without local variables: Textual shows them by default,
         and the frames of a Graph request hold the bearer token in its headers."""
         import rich
         from rich.segment import Segments
         from rich.traceback import Traceback
 
-        self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         # An exception's words may be a server's text: inert, as everything printed is.
-        self._exit_renderables.append(Segments(
+        return Segments(
             segment if segment.control else segment._replace(text=inert(segment.text, None,
                                                                           lines=True))
-            for segment in self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
+            for segment in self.console.render(traceback, self.console.options))
 
     async def action_quit(self) -> None:
         if self._main is None or self.screen is self.frame:

@@ -19,6 +19,7 @@ from tui.screens.main import MainScreen
 from tui.startup.frame import FrameScreen
 from tui.startup.opening import StartedOpen, frame_fit, frame_peek, frame_reader, opener
 from tui.startup.sealed_frame import FrameUnreadable, decode, encode
+from tui.startup.textual_private import frame_lines
 
 SIZE = (120, 40)
 
@@ -48,8 +49,7 @@ async def run_and_quit(fake: FakeGraph, size: tuple[int, int] = SIZE) -> None:
 
 
 def _lines(app: Cal365App) -> list[str]:
-    update = app.screen._compositor.render_full_update()
-    return [Strip.join(list(line)).text for line in update.strips]
+    return [Strip(line).text for line in frame_lines(app.screen)]
 
 
 class FrameSpy:

@@ -144,10 +144,10 @@ class CachedScreen(PaintWatcher):
         if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
             return
         from tui.startup.sealed_frame import encode
+        from tui.startup.textual_private import frame_lines
 
         current = table.current
-        update = self._compositor.render_full_update(simplify=True)
-        lines = [[segment for strip in line for segment in strip] for line in update.strips]
+        lines = frame_lines(self)
         view = self._last_view(current.id if current is not None else "")
         with contextlib.suppress(CacheError):  # the next start builds its screen as usual
             sync.store.save_last_view(view)  # the cursor's event: before the frame
