@@ -70,3 +70,11 @@ def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -
     later = {"httpx", "sqlite3", "tui.graph.models", "tui.graph.client", "tui.sync",
              "tui.cache.store", "tui.screens.main", "tui.widgets.event_table", "msal", "keyring"}
     assert not later & loaded, sorted(later & loaded)
+
+
+def test_the_forking_helper_imports_nothing_of_cal365() -> None:
+    """The fake Graph forks through it, and the fake never imports the client it checks."""
+    imported = _imports(ROOT / "tui" / "startup" / "forking.py")
+    assert not {name for name in imported if name == "tui" or name.startswith("tui.")}
+    init = ast.parse((ROOT / "tui" / "startup" / "__init__.py").read_text(encoding="utf-8"))
+    assert not [n for n in init.body if isinstance(n, ast.Import | ast.ImportFrom)]

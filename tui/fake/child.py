@@ -7,6 +7,11 @@ it would against a remote Graph. The socket is bound before the fork, so the add
 at once and early requests wait in its backlog. Where forking is not safe the caller serves
 from a thread, as the tests do.
 
+It forks through `tui.startup.forking.spawn`, not a copy of its own: the descriptors each
+child must not inherit (its lifeline, kept from the head start's child forked after it) are
+one registry for the whole process, and that module imports nothing of cal365, so the fake
+stays apart from the Graph client it checks.
+
 A child that cannot serve (its demo mailbox or its server failed to build) says why on its
 pipe before it ends, and `ChildGraph.wait_ready` turns that, or its silent end,
 into `DemoNotStarted`: one clear message before the app starts, never a screen of refused
