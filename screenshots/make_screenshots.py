@@ -150,8 +150,8 @@ async def cache_scenes() -> None:
     """A warm start (rows from the cache, a sync on its way) and the offline marker."""
     from tui.cache import Owner
     from tui.config import Settings
-    from tui.opening import opener
     from tui.screens.main import MainScreen
+    from tui.wiring import opener
 
     cache = opener(Settings(profile="shots", cache="plaintext"),
                    lambda: Owner("shots"))

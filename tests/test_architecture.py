@@ -63,8 +63,9 @@ def test_what_paints_a_sealed_frame_loads_no_http_cache_store_or_main_screen() -
     import subprocess
     import sys
 
-    first_frame = ("tui.cli", "tui.app", "tui.opening", "tui.cache", "tui.screens.frame",
-                   "tui.widgets.sealed_frame", "tui.fake.child", "tui.paths", "tui.startup")
+    first_frame = ("tui.cli", "tui.app", "tui.startup.early", "tui.startup.opening", "tui.cache",
+                   "tui.startup.frame", "tui.startup.sealed_frame", "tui.startup.forking",
+                   "tui.fake.child", "tui.paths", "tui.startup")
     code = (f"import sys\nfor m in {first_frame!r}: __import__(m)\n"
             "print(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -239,3 +240,11 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path: Path, monkeypatch: pytest.Monk
     for name in [m for m in sys.modules if m == "tui" or m.startswith("tui.")]:
         monkeypatch.delitem(sys.modules, name)
     assert any({"tui.text", "tui.words"} <= cycle for cycle in _cycles())
+
+
+def test_the_forking_helper_imports_nothing_of_cal365() -> None:
+    """The fake Graph forks through it, and the fake never imports the client it checks."""
+    imported = _imports(ROOT / "tui" / "startup" / "forking.py")
+    assert not {name for name in imported if name == "tui" or name.startswith("tui.")}
+    init = ast.parse((ROOT / "tui" / "startup" / "__init__.py").read_text(encoding="utf-8"))
+    assert not [n for n in init.body if isinstance(n, ast.Import | ast.ImportFrom)]

@@ -1,4 +1,5 @@
-"""What a warm start reads before the UI: the forked frame reader and the deferred opening."""
+"""What a warm start reads before the UI: the forked call (the frame's reader) and the
+deferred opening."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import time
 
 import pytest
 
-from tui import opening
-from tui.opening import ForkedRead, StartedOpen
+from tui.startup import forking
+from tui.startup.forking import ForkedCall
+from tui.startup.opening import StartedOpen
 
 FORKS = sys.platform.startswith(("linux", "freebsd", "openbsd")) and hasattr(os, "fork")
 
@@ -22,15 +24,15 @@ def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
             pytest.skip("cal365 forks only on Linux and the BSDs")
         # The test runner may have threads of its own: fork all the same (the child only
         # runs the read, which takes no lock another thread could hold).
-        monkeypatch.setattr(opening, "can_fork", lambda: True)
+        monkeypatch.setattr(forking, "can_fork", lambda: True)
     else:
-        monkeypatch.setattr(opening, "can_fork", lambda: False)
+        monkeypatch.setattr(forking, "can_fork", lambda: False)
     return str(request.param)
 
 
 def test_the_bytes_come_back(way: str) -> None:
     frame = b'{"v":1}' * 20_000  # more than a pipe holds at once
-    read = ForkedRead(lambda: frame)
+    read = ForkedCall(lambda: frame, limit=30, name="test")
     assert read.result(10) == frame
 
 
@@ -38,11 +40,11 @@ def test_a_failing_read_is_no_frame(way: str) -> None:
     def read() -> bytes:
         raise RuntimeError("the keyring is locked")
 
-    assert ForkedRead(read).result(10) is None
+    assert ForkedCall(read, limit=30, name="test").result(10) is None
 
 
 def test_nothing_is_no_frame(way: str) -> None:
-    assert ForkedRead(lambda: None).result(10) is None
+    assert ForkedCall(lambda: None, limit=30, name="test").result(10) is None
 
 
 def test_a_slow_read_is_given_up_and_its_child_ended(way: str) -> None:
@@ -52,18 +54,18 @@ def test_a_slow_read_is_given_up_and_its_child_ended(way: str) -> None:
         gate.wait(30) if way == "thread" else time.sleep(30)
         return b"late"
 
-    reader = ForkedRead(read)
-    pid = reader._pid
+    reader = ForkedCall(read, limit=30, name="test")
+    pid = reader.pid
     assert reader.result(0.2) is None
     if way == "fork":
-        assert pid and reader._pid == 0
+        assert pid and reader.pid == 0
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # ended and reaped
     gate.set()
 
 
 def test_the_answer_is_given_once_and_kept(way: str) -> None:
-    reader = ForkedRead(lambda: b"frame")
+    reader = ForkedCall(lambda: b"frame", limit=30, name="test")
     assert reader.result(10) == b"frame"
     assert reader.result(0) == b"frame"
 

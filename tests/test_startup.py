@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui import startup
+from tui.startup import collector as startup
 
 
 @pytest.fixture(autouse=True)

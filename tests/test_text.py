@@ -127,7 +127,7 @@ def test_a_sealed_frame_from_the_cache_file_with_unsafe_text_is_refused(hostile:
     from rich.segment import Segment
     from textual.geometry import Size
 
-    from tui.widgets.sealed_frame import FrameUnreadable, decode, encode
+    from tui.startup.sealed_frame import FrameUnreadable, decode, encode
 
     frame = encode([[Segment(hostile)], [Segment("b")]], Size(20, 2))
     with pytest.raises(FrameUnreadable):

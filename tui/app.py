@@ -10,34 +10,27 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
-from textual.strip import Strip
 
 from tui.commands import bindings, holding_keys
 from tui.graph import ME, Mailbox
 from tui.graph.timezones import zone
-from tui.opening import StartedOpen
 from tui.palette import Cal365Commands
+from tui.startup.early import EarlyStart
+from tui.startup.textual_private import CrashReportApp
 from tui.text import inert
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from tui.auth.provider import MsalProvider, SignInNeeded
     from tui.cache import CacheOpener
     from tui.graph import GraphClient
-    from tui.headstart import HeadStart
-    from tui.screens.frame import FrameScreen
     from tui.screens.main import MainScreen
-
-# How long the first frame waits for the cache (opening since the process began) to hand
-# over the sealed last frame; a keyring slower than this costs only the quick first frame.
-FRAME_WAIT = 0.3
-# How long the main screen waits for the cache to open before it shows without its rows:
-# behind a sealed frame, and on a terminal that shows nothing yet (a keyring that asks for
-# a password must not leave it blank for long).
-MAIN_WAIT = 1.0
-MAIN_WAIT_BLANK = 0.25
+    from tui.startup.frame import FrameScreen
+    from tui.startup.headstart import HeadStart
 
 
-class Cal365App(App[None]):
+class Cal365App(CrashReportApp):
     TITLE = "cal365"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {Cal365Commands}
@@ -56,6 +49,7 @@ class Cal365App(App[None]):
         cache: CacheOpener | None = None,
         sync_every: float = 0.0,
         cache_warning: str = "",
+        keys_warning: str = "",
         restore_view: bool = True,
         head_start: HeadStart | None = None,
         keymap: Mapping[str, str] | None = None,
@@ -69,6 +63,7 @@ class Cal365App(App[None]):
         self.sign_in = sign_in
         self._timezone = timezone
         self.cache_warning = cache_warning
+        self.keys_warning = keys_warning
         if sign_in is not None:
             sign_in.on_sign_in_needed = self.ask_to_sign_in
         # Every repaint crosses an SSH link: no animations unless the user asks for them.
@@ -77,7 +72,9 @@ class Cal365App(App[None]):
         tz = zone(timezone) or dt.UTC
         self._today = today or dt.datetime.now(tz).date()
         self._tz, self._days, self._mailbox = tz, days, mailbox
-        self._cache, self._sync_every, self._head_start = cache, sync_every, head_start
+        # Whatever the command began before Textual was imported (tui/startup/early.py).
+        self._early = EarlyStart(cache, head_start)
+        self._sync_every = sync_every
         self._main: MainScreen | None = None
         # An explicit start day (--date) wins over the view the cache remembers.
         self.restore_view = restore_view
@@ -106,49 +103,29 @@ class Cal365App(App[None]):
 
             self._main = MainScreen(
                 self.client, today=self._today, tz=self._tz, days=self._days,
-                mailbox=self._mailbox, cache=self._cache, sync_every=self._sync_every,
-                head_start=self._head_start)
+                mailbox=self._mailbox, cache=self._early.cache, sync_every=self._sync_every,
+                head_start=self._early.head_start)
             self._main.restore_view = self.restore_view
         return self._main
 
     def on_mount(self) -> None:
         self._start_theme = self.theme
-        strips = self._sealed_frame()
-        if strips is None:
+        # The last frame kept in the cache, when this start may show it: not with a start
+        # day of the user's own, which the frame does not show.
+        frame = (self._early.frame_screen(self.size, then=self._show_main)
+                 if self.restore_view else None)
+        if frame is None:
             self._show_main()
             return
-        from tui.screens.frame import FrameScreen
-
-        self.frame = FrameScreen(strips, then=self._show_main)
+        self.frame = frame
         self._held_keys = []  # typed from now on, until the main screen is up
-        self.push_screen(self.frame)
-
-    def _sealed_frame(self) -> list[Strip] | None:
-        """The last frame kept in the cache, if this start may show it (see tui/opening.py)."""
-        cache = self._cache
-        if (not isinstance(cache, StartedOpen) or not self.restore_view
-                or self._head_start is not None):
-            return None
-        frame = cache.first_frame(FRAME_WAIT)
-        if frame is None:
-            return None
-        from tui.widgets.sealed_frame import FrameUnreadable, decode
-
-        try:
-            return decode(frame, self.size)
-        except FrameUnreadable:
-            return None
+        self.push_screen(frame)
 
     def _show_main(self) -> None:
         frame, self.frame = self.frame, None
-        cache = self._cache
-        if isinstance(cache, StartedOpen):
-            cache.start()  # opening while the main screen's modules load, if it was not
+        self._early.begin_cache()  # opening while the main screen's modules load
         main = self.main
-        if isinstance(cache, StartedOpen):
-            # The screen's first frame shows the cached rows, not an empty table before
-            # them: a moment, the cache opened while the main screen was imported.
-            cache.wait(MAIN_WAIT if frame is not None else MAIN_WAIT_BLANK)
+        self._early.wait_for_cache(behind_frame=frame is not None)
         if frame is None:
             self.push_screen(main)
         else:
@@ -164,6 +141,9 @@ class Cal365App(App[None]):
         if self.cache_warning:  # plaintext cache: as persistent as the tokens' warning
             self.notify(self.cache_warning, title="Calendar cache unencrypted",
                         severity="warning", timeout=24 * 3600)
+        if self.keys_warning:  # the demo starts with the default keys rather than not at all
+            self.notify(self.keys_warning, title="Your keys are not in use", severity="warning",
+                        timeout=30)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -269,21 +249,19 @@ class Cal365App(App[None]):
         self.push_screen(SignInScreen(self.sign_in, need, gui=gui), done)
         return await answer
 
-    def _fatal_error(self) -> None:
+    def crash_report(self) -> RenderableType:
         """Textual's crash report, without local variables: Textual shows them by default,
         and the frames of a Graph request hold the bearer token in its headers."""
         import rich
         from rich.segment import Segments
         from rich.traceback import Traceback
 
-        self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         # An exception's words may be a server's text: inert, as everything printed is.
-        self._exit_renderables.append(Segments(
+        return Segments(
             segment if segment.control else segment._replace(text=inert(segment.text, None,
                                                                           lines=True))
-            for segment in self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
+            for segment in self.console.render(traceback, self.console.options))
 
     async def action_quit(self) -> None:
         if self._main is None or self.screen is self.frame:
@@ -296,7 +274,7 @@ class Cal365App(App[None]):
             self.exit()
 
     def frame_fit(self) -> str:
-        from tui.opening import frame_fit
+        from tui.startup.opening import frame_fit
 
         return frame_fit(self.size.width, self.size.height, self._today, self._timezone,
                          self._days)

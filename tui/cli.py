@@ -210,9 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         return script_code
     if args.command in ("login", "logout", "whoami"):
         return _account_command(args)
-    from tui.startup import pause_collection, resume_collection
+    from tui.startup.collector import pause_collection, resume_collection
 
-    pause_collection()  # until the first rows are painted: see tui/startup.py
+    pause_collection()  # until the first rows are painted: see tui/startup/collector.py
     try:
         return _run_app(args)
     finally:
@@ -220,9 +220,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    keys_warning = ""
     try:
         timezone = wiring.timezone_for(args)
-        keys = wiring.user_keys()  # read by every start, the demo's too
+        try:
+            keys = wiring.user_keys()  # read by every start, the demo's too
+        except ConfigError as error:
+            from tui.config import config_path
+
+            if not args.demo or config_path().is_file():
+                raise  # a [keys] table written wrong is said before any app, the demo's too
+            # The demo is for looking around: a config folder that cannot be reached (a file
+            # where a folder should be) costs the user's keys, said in the app, not the start.
+            keys, keys_warning = {}, f"{error}. The demo uses the default keys."
     except ConfigError as error:
         _say(str(error))
         return 2
@@ -245,12 +255,12 @@ def _run_app(args: argparse.Namespace) -> int:
     mailbox = ME
     token: str | TokenProvider
     ready = False  # a token at hand, without asking the user
-    # What the sealed last frame must fit, and what reads it (see tui/opening.py).
+    # What the sealed last frame must fit, and what reads it (see tui/startup/opening.py).
     fit = None if args.date else _frame_fit(timezone, args.days)
     peek: Callable[[], bytes | None] | None = None
     if args.demo:
         from tui.fake.child import DemoNotStarted, reason_for, start_child
-        from tui.opening import frame_peek
+        from tui.startup.opening import frame_peek
 
         try:
             demo = wiring.demo_settings(getattr(args, "cache", None),
@@ -301,7 +311,7 @@ def _run_app(args: argparse.Namespace) -> int:
         identity = identity_from_token(token)
         if identity is not None and token_settings.cache != "off":
             from tui.cache import Owner, cache_path, plaintext_warning
-            from tui.opening import frame_peek
+            from tui.startup.opening import frame_peek
 
             account = Owner.of(identity)
             cache = wiring.opener(token_settings, lambda: account)
@@ -324,7 +334,7 @@ def _run_app(args: argparse.Namespace) -> int:
             return 2
         storage_warning(settings, sys.stderr)
         provider = wiring.token_provider(settings)
-        from tui.opening import frame_peek
+        from tui.startup.opening import frame_peek
 
         owner = wiring.account_owner(settings, provider)
         cache, sync_every = wiring.opener(settings, owner), settings.sync_every
@@ -337,7 +347,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
     head_start = None
     if ready and isinstance(token, str) and not warm:
-        from tui.headstart import HeadStart
+        from tui.startup.headstart import HeadStart
         from tui.window import Window
 
         tz = zone(timezone) or dt.UTC
@@ -347,13 +357,13 @@ def _run_app(args: argparse.Namespace) -> int:
                                start=start, end=end)
 
     if cache is not None and head_start is None:  # with a head start it opens after
-        from tui.opening import ForkedRead, started
+        from tui.startup.opening import frame_reader, started
 
         # The sealed last frame is read by a child of its own from now on; the app paints
         # it first if it fits this start, and opens the cache itself once it is painted.
         # Without a frame to read, the cache opens from now on (the keyring lookup, too,
         # runs while Textual is imported).
-        frame = ForkedRead(peek) if peek is not None else None
+        frame = frame_reader(peek) if peek is not None else None
         cache = started(cache, frame, now=frame is None)
     from tui.app import Cal365App  # Textual: the longest import, while the head start runs
     from tui.paths import demo_files
@@ -390,6 +400,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 cache=cache,
                 sync_every=sync_every,
                 cache_warning=cache_warning,
+                keys_warning=keys_warning,
                 restore_view=args.date is None,
                 head_start=head_start,
                 keymap=keymap,
@@ -422,7 +433,7 @@ def _say(message: str) -> None:
 def _frame_fit(timezone: str, days: int) -> str | None:
     import shutil
 
-    from tui.opening import frame_fit
+    from tui.startup.opening import frame_fit
 
     try:
         columns, lines = shutil.get_terminal_size()  # the size Textual's driver starts with

@@ -8,14 +8,13 @@ import io
 from rich.console import Console
 
 from tui.app import Cal365App
+from tui.startup.textual_private import terminal_frame
 
 
 def screen_lines(app: Cal365App) -> list[str]:
     """The terminal's lines as text: a dialog and what shows of the screens beneath it."""
     width, height = app.size
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens
-    )
+    update = terminal_frame(app)
     console = Console(width=width, height=height, file=io.StringIO(), record=True,
                       force_terminal=True, color_system="truecolor", legacy_windows=False)
     console.print(update)

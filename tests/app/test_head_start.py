@@ -17,7 +17,7 @@ from tui.fake.bulk import add_meetings
 from tui.fake.faults import Fault
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.timezones import zone
-from tui.headstart import HeadStart
+from tui.startup.headstart import HeadStart
 from tui.window import Window
 
 DAYS = 14

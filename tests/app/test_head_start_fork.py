@@ -20,13 +20,13 @@ SCRIPT = """
 import asyncio, datetime as dt, json, sys
 from tui.fake.child import start_child
 from tui.graph import ME, CalendarRef, GraphClient
-from tui.headstart import HeadStart
+from tui.startup.headstart import HeadStart
 
 fake = start_child(dt.date(2026, 11, 25))
 start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 end = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
 token = fake.token if sys.argv[1] == "good" else "not-the-token"
-from tui.forking import can_fork
+from tui.startup.forking import can_fork
 assert can_fork()  # so the head start below takes the forked path
 head = HeadStart(fake.base_url, token, timezone="UTC", calendar=CalendarRef(ME),
                  start=start, end=end)
@@ -70,7 +70,7 @@ def test_a_refused_head_start_is_asked_again_the_usual_way() -> None:
 HANGING = """
 import datetime as dt, os, socket, sys, time
 from tui.graph import ME, CalendarRef
-from tui.headstart import HeadStart
+from tui.startup.headstart import HeadStart
 
 server = socket.socket()
 server.bind(("127.0.0.1", 0))

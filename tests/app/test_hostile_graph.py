@@ -115,7 +115,7 @@ async def test_a_listing_graph_cannot_finish_ends_with_an_error_and_recovers(
 async def test_a_head_start_page_of_the_wrong_shape_is_asked_again_or_reported(
     fake_graph: FakeGraph, times: int | None,
 ) -> None:
-    from tui.headstart import HeadStart
+    from tui.startup.headstart import HeadStart
     from tui.window import Window
 
     tz = zone(ZONE)

@@ -15,10 +15,10 @@ from tui.cache import Owner, cache_path
 from tui.config import ConfigError, Settings, load_settings
 from tui.fake import FakeGraph
 from tui.graph import GraphClient
-from tui.opening import demo_settings, opener
 from tui.paths import demo_files
 from tui.secrets.keyring_access import KeyringUnavailable
 from tui.sync import DEMO_OWNER, freshness
+from tui.wiring import demo_settings, opener
 
 
 @pytest.mark.usefixtures("no_keyring")

@@ -23,11 +23,11 @@ from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
 from tui.graph.timezones import zone
-from tui.headstart import HeadStart
-from tui.opening import demo_settings, opener
 from tui.paths import demo_files
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
+from tui.startup.headstart import HeadStart
+from tui.startup.opening import demo_settings, opener
 from tui.sync import DEMO_OWNER
 from tui.window import Window
 

@@ -17,9 +17,9 @@ from tui.config import Settings
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
-from tui.opening import opener
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
+from tui.startup.opening import opener
 
 SETTINGS = Settings(profile="pilot", cache="plaintext")
 OWNER = Owner("pilot-account", "pilot@contoso.example", "tenant")
@@ -346,7 +346,7 @@ async def test_a_first_start_with_a_head_start_fills_the_cache_beside_it(
     """No cache file yet: the rows come from the head start without waiting for the cache,
     which opens after them, takes the window in with a sync, and makes the next start warm."""
     from tui.graph.timezones import zone
-    from tui.headstart import HeadStart
+    from tui.startup.headstart import HeadStart
     from tui.window import Window
 
     tz = zone(ZONE)
@@ -396,7 +396,7 @@ async def test_a_cache_read_error_at_a_warm_start_is_reported_not_a_crash(
     (a database locked by another program) goes the way of any other: a status line."""
     await first_run(fake_graph)
     from tui.cache import CacheError
-    from tui.opening import started
+    from tui.startup.opening import started
     from tui.sync import SyncController
 
     def locked(*_args: object) -> None:

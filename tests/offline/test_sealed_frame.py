@@ -15,10 +15,11 @@ from tui.app import Cal365App
 from tui.cache import CacheStore, open_cache
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
-from tui.opening import ForkedRead, StartedOpen, frame_fit, frame_peek, opener
-from tui.screens.frame import FrameScreen
 from tui.screens.main import MainScreen
-from tui.widgets.sealed_frame import FrameUnreadable, decode, encode
+from tui.startup.frame import FrameScreen
+from tui.startup.opening import StartedOpen, frame_fit, frame_peek, frame_reader, opener
+from tui.startup.sealed_frame import FrameUnreadable, decode, encode
+from tui.startup.textual_private import frame_lines
 
 SIZE = (120, 40)
 
@@ -29,7 +30,7 @@ def fit(size: tuple[int, int] = SIZE) -> str:
 
 def app_for(fake: FakeGraph, size: tuple[int, int] = SIZE, **options: object) -> Cal365App:
     client = GraphClient(fake.base_url, fake.token, timezone=ZONE)
-    frame = ForkedRead(frame_peek(SETTINGS, lambda: OWNER, fit(size)))
+    frame = frame_reader(frame_peek(SETTINGS, lambda: OWNER, fit(size)))
     cache = StartedOpen(opener(SETTINGS, lambda: OWNER), frame=frame, now=False)
     return Cal365App(client, today=DEMO_TODAY, timezone=ZONE, cache=cache, **options)  # type: ignore[arg-type]
 
@@ -48,8 +49,7 @@ async def run_and_quit(fake: FakeGraph, size: tuple[int, int] = SIZE) -> None:
 
 
 def _lines(app: Cal365App) -> list[str]:
-    update = app.screen._compositor.render_full_update()
-    return [Strip.join(list(line)).text for line in update.strips]
+    return [Strip(line).text for line in frame_lines(app.screen)]
 
 
 class FrameSpy:

@@ -18,11 +18,11 @@ from tui.cache import CachedTree, cache_path, open_cache
 from tui.fake import FakeGraph
 from tui.fake.seed import JONAS_UPN
 from tui.graph import ME, CalendarRef, GraphClient, Mailbox
-from tui.opening import demo_settings
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 from tui.screens.prompt import PromptScreen
 from tui.script.exits import Exit
+from tui.startup.opening import demo_settings
 from tui.sync import DEMO_OWNER, SyncController
 from tui.widgets.calendar_tree import CalendarTree
 

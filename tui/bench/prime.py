@@ -1,6 +1,6 @@
 """Seal a warm-start frame into a benchmark cache, as a user's last session would have.
 
-A session ends with q, which seals the screen it shows (tui/widgets/sealed_frame.py). The
+A session ends with q, which seals the screen it shows (tui/startup/sealed_frame.py). The
 demo syncs with its fake Graph at start, which would replace the benchmark's big window with
 the demo's few events; so this session runs offline instead (its Graph address refuses
 connections), shows the cached window, and quits. Run in a process of its own:
@@ -17,8 +17,8 @@ import sys
 
 from tui.app import Cal365App
 from tui.graph.client import GraphClient
-from tui.opening import StartedOpen, demo_settings, frame_fit, opener
 from tui.paths import base_dir, demo_files
+from tui.startup.opening import StartedOpen, demo_settings, frame_fit, opener
 from tui.sync import DEMO_OWNER
 
 ZONE = "UTC"

@@ -21,14 +21,14 @@ import sys
 import time
 from typing import Any
 
-from textual import events
-from textual._compositor import CompositorUpdate
+from textual.screen import Screen
 
 from tui.app import Cal365App
 from tui.bench.stats import percentile
 from tui.graph import GraphClient
 from tui.messages import FeedChanged
 from tui.screens.main import MainScreen
+from tui.startup.textual_private import after_each_frame, produce_frame_bytes, send_key
 
 MOVES = 200
 FILTER_TEXT = "sprint"
@@ -49,15 +49,13 @@ class _Probe:
 
 def _instrument(probe: _Probe) -> None:
     """Hook the main screen's frame output and its "window loaded" handler."""
-    refresh = MainScreen._compositor_refresh
     loaded = MainScreen.on_feed_changed
 
-    def compositor_refresh(screen: MainScreen) -> None:
-        rows = bool(screen.table.all_events)
-        refresh(screen)
+    def frame_made(screen: Screen[Any]) -> None:
+        assert isinstance(screen, MainScreen)
         probe.frames += 1
         probe.frame.set()
-        if rows and probe.first_rows is None:
+        if screen.table.all_events and probe.first_rows is None:
             probe.first_rows = time.perf_counter() - probe.start
 
     def on_feed_changed(screen: MainScreen, message: FeedChanged) -> None:
@@ -66,16 +64,9 @@ def _instrument(probe: _Probe) -> None:
             probe.loaded = time.perf_counter() - probe.start
             probe.loaded_cpu = time.process_time() - probe.start_cpu
 
-    display = Cal365App._display
-
-    def app_display(app: Cal365App, screen: Any, renderable: Any) -> None:
-        if isinstance(renderable, CompositorUpdate):
-            renderable.render_segments(app.console)  # what a terminal session would write
-        display(app, screen, renderable)
-
-    setattr(MainScreen, "_compositor_refresh", compositor_refresh)  # noqa: B010
+    after_each_frame(MainScreen, frame_made)
+    produce_frame_bytes(Cal365App)  # what a terminal session would write
     setattr(MainScreen, "on_feed_changed", on_feed_changed)  # noqa: B010
-    setattr(Cal365App, "_display", app_display)  # noqa: B010
 
 
 async def _heartbeat(probe: _Probe) -> None:
@@ -118,13 +109,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if probe.loaded is None or len(table.all_events) < args.expect:
             raise RuntimeError(f"window not loaded: {len(table.all_events)} of {args.expect}")
         await pilot.pause(0.1)
-        driver = app._driver
-        assert driver is not None
-
         def key(name: str) -> None:
-            message = events.Key(name, None)
-            message.set_sender(app)
-            driver.send_message(message)
+            send_key(app, name)
 
         moves = []
         for _ in range(args.moves):

@@ -44,7 +44,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (calendar, start, end));
     CREATE TABLE state (key TEXT PRIMARY KEY, payload BLOB NOT NULL);
     """,
-    # 1 → 2: the sealed last frame (see tui/widgets/sealed_frame.py). The triggers forget it
+    # 1 → 2: the sealed last frame (see tui/startup/sealed_frame.py). The triggers forget it
     # whenever what it shows may have changed, by whichever program writes: the app, a
     # `cal365 sync` from cron or a second instance.
     "CREATE TABLE frame (fit TEXT PRIMARY KEY, payload BLOB NOT NULL);\n" + "\n".join(

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from tui.actions.cancel import Answer, BulkRun, CancelRequest, run_one, settled_drafts
 from tui.actions.drafts import Drafts, DraftsError
 from tui.actions.triage import Triage
-from tui.cache import CacheError, CacheOpener, LastView
+from tui.cache import CacheError, LastView
 from tui.commands import bindings, quick_badge
 from tui.desktop import open_in_browser
 from tui.feed import FeedUpdate, sources
@@ -60,13 +60,13 @@ from tui.messages import (
     SeriesLoaded,
     SignedIn,
 )
-from tui.opening import StartedOpen
 from tui.problems import describe
 from tui.screens import words
-from tui.screens.painting import PaintWatcher
 from tui.screens.window_rows import WindowRows
 from tui.screens.words import short as _short
-from tui.startup import resume_collection
+from tui.startup.collector import resume_collection
+from tui.startup.opening import CacheOpening
+from tui.startup.painting import PaintWatcher
 from tui.stylesheet import stylesheet
 from tui.sync import (
     Section,
@@ -91,9 +91,9 @@ from tui.window import RANGE_NOTE, VIEWS, Window, parse_day
 
 if TYPE_CHECKING:
     from tui.graph.batch import BatchItemOutcome
-    from tui.headstart import HeadStart
     from tui.screens.bulk import BulkDecision, BulkResultsScreen
     from tui.screens.cancel import CancelDecision
+    from tui.startup.headstart import HeadStart
 
 # Where the one comment of a bulk cancel is kept among the drafts.
 _BULK_DRAFT = ("bulk", "marked")
@@ -123,7 +123,7 @@ class MainScreen(PaintWatcher):
         days: int = 14,
         mailbox: Mailbox = ME,
         head_start: HeadStart | None = None,
-        cache: CacheOpener | None = None,
+        cache: CacheOpening | None = None,
         sync_every: float = 0.0,
     ) -> None:
         super().__init__()
@@ -131,6 +131,7 @@ class MainScreen(PaintWatcher):
         self._head_start = head_start  # the first window's first page, asked for early
         self.sync_every = sync_every
         """Minutes between background syncs while the app runs (0: only on start and `r`)."""
+        self._opening = cache  # begun early or not (tui/startup/early.py)
         self.cache = CacheLink(cache, client, tz, mailbox)
         self.feed = FeedState()
         self.rows = WindowRows(lambda: self.table, _short)
@@ -198,7 +199,7 @@ class MainScreen(PaintWatcher):
         return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
-        self.after_paint(resume_collection)  # paused while the app started: tui/startup.py
+        self.after_paint(resume_collection)  # paused while starting: tui/startup/collector.py
         self.client.on_wait = self._graph_waits
         self.query_one(CalendarTree).border_title = "Calendars"
         self.details.border_title = "Details"
@@ -279,7 +280,7 @@ class MainScreen(PaintWatcher):
 
     def seal_frame(self, fit: str) -> None:
         """Keep what the screen shows now for the next start to paint before anything else
-        (tui/widgets/sealed_frame.py). Only a settled main screen with nothing on top: a
+        (tui/startup/sealed_frame.py). Only a settled main screen with nothing on top: a
         frame that shows a dialog or half-loaded rows would be the wrong first look."""
         sync = self.sync
         table = self.table
@@ -290,11 +291,11 @@ class MainScreen(PaintWatcher):
         # or a toggle shown in the frame would be gone from the screen that replaces it.
         if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
             return
-        from tui.widgets.sealed_frame import encode
+        from tui.startup.sealed_frame import encode
+        from tui.startup.textual_private import frame_lines
 
         current = table.current
-        update = self._compositor.render_full_update(simplify=True)
-        lines = [[segment for strip in line for segment in strip] for line in update.strips]
+        lines = frame_lines(self)
         view = self._last_view(current.id if current is not None else "")
         with contextlib.suppress(CacheError):  # the next start builds its screen as usual
             sync.store.save_last_view(view)  # the cursor's event: before the frame
@@ -312,8 +313,8 @@ class MainScreen(PaintWatcher):
         """At start: a cache whose opening began before the UI and is done shows its first
         screen in this very frame, with no thread in between (each hand-over waits for the
         interpreter lock while the UI is busy starting); else it is waited for in a worker."""
-        opener = self.cache.opener
-        if not (isinstance(opener, StartedOpen) and opener.ready()):
+        opener = self._opening
+        if opener is None or not opener.ready():
             self.open_cache()
             return
         try:

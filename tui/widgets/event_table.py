@@ -29,6 +29,7 @@ from textual.strip import Strip
 
 from tui.commands import bindings
 from tui.graph import Event
+from tui.startup.textual_private import scroll_update
 from tui.widgets.format import day_label, fit_cell, printable, time_label
 
 MARK_ORGANIZER = "●"
@@ -310,7 +311,7 @@ class EventTable(ScrollView, can_focus=True):
             self.virtual_size = size  # the scrollbar appears: that needs a layout
             return
         self.set_reactive(EventTable.virtual_size, size)
-        self._scroll_update(size)
+        scroll_update(self, size)
 
     def _resize(self) -> None:
         self._strips.clear()

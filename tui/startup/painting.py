@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
+from tui.startup.textual_private import in_batch
+
 # At the latest, work waiting for a paint starts this many seconds after it was queued.
 PAINT_AT_LATEST = 0.5
 
@@ -33,7 +35,7 @@ class PaintWatcher(Screen[None]):
     def _laid_out(self, _screen: Screen[object]) -> None:
         # Laid out inside a batch of updates (as at start-up), the frame is not written:
         # Textual writes it when the batch ends, and lays out again then.
-        if not self.app._batch_count:
+        if not in_batch(self.app):
             self.painted()
 
     def painted(self) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.strip import Strip
 
-from tui.screens.painting import PaintWatcher
-from tui.widgets.sealed_frame import SealedFrame
+from tui.startup.painting import PaintWatcher
+from tui.startup.sealed_frame import SealedFrame
 
 
 class FrameScreen(PaintWatcher):

@@ -3,11 +3,11 @@ still being imported and built.
 
 Importing and starting Textual keeps the interpreter busy for a few hundred milliseconds; a
 request to Graph mostly waits on the network. Sent from a forked child process (a thread where
-forking is not safe, see `tui.forking`) before the UI is imported, the request's round trip
-overlaps that work, and the page is there by the time the screen first paints. The child hands
-the page's JSON back through a pipe; the app's own client makes the events of it. Only with a
-token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in that needs the user goes through
-the UI, in order, as before.
+forking is not safe: `tui.startup.forking.ForkedCall`) before the UI is imported, the
+request's round trip overlaps that work, and the page is there by the time the screen first
+paints. The child hands the page's JSON back through a pipe; the app's own client makes the
+events of it. Only with a token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in that
+needs the user goes through the UI, in order, as before.
 
 No Textual in here: this runs before Textual is imported.
 """
@@ -15,19 +15,16 @@ No Textual in here: this runs before Textual is imported.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import datetime as dt
 import json
-import os
-import signal
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from typing import Any
 
-from tui.forking import can_fork, end_with_parent, fork, quiet_child
 from tui.graph import CalendarRef, Event, GraphClient, GraphError, jsonpages
+from tui.startup.forking import ForkedCall
 
 # Seconds the early request may take; a slower one (retries, a network that hangs) is given
 # up and the page is asked for again through the app's client, which says why it waits.
@@ -63,69 +60,36 @@ class HeadStart:
                                    page_size=page_size) as client:
                 return await client.page_json(client.calendar_view_url(calendar, start, end))
 
-        if can_fork():
-            self._fork(fetch)
-        else:
-            threading.Thread(target=self._run, args=(fetch,), name="cal365-head-start",
-                             daemon=True).start()
+        def page() -> bytes:
+            box: list[dict[str, Any]] = []
 
-    def _run(self, fetch: Any) -> None:
-        try:
-            self._result.set_result(asyncio.run(fetch()))
-        except BaseException as error:  # handed over to pages(), which asks again
-            self._result.set_exception(error)
+            def run() -> None:
+                with contextlib.suppress(Exception):  # no page: asked the usual way
+                    box.append(asyncio.run(fetch()))
 
-    def _fork(self, fetch: Any) -> None:
-        read_end, write_end = os.pipe()
-        pid = fork()
-        if pid is None:
-            os.close(read_end)
-            os.close(write_end)
-            threading.Thread(target=self._run, args=(fetch,), name="cal365-head-start",
-                             daemon=True).start()
-            return
-        if pid == 0:  # the child: one request, its JSON down the pipe, and gone
-            code = 1
-            try:
-                os.close(read_end)
-                quiet_child()
-                # Past this the app asks the usual way, with its waits in the status bar.
-                end_with_parent(limit=LIMIT)
-                # In a thread of its own: the forking thread may be inside a running loop.
-                box: list[dict[str, Any]] = []
-                runner = threading.Thread(target=lambda: box.append(asyncio.run(fetch())))
-                runner.start()
-                runner.join()
-                data = json.dumps(box[0], separators=(",", ":")).encode() if box else b""
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
+            # In a thread of its own: the forking thread may be inside a running loop.
+            runner = threading.Thread(target=run)
+            runner.start()
+            runner.join()
+            if not box:
+                raise HeadStartFailed()
+            return json.dumps(box[0], separators=(",", ":")).encode()
 
-        def stop_child() -> None:  # the app quit before a slow network answered
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-
-        atexit.register(stop_child)
-        threading.Thread(target=self._collect, args=(pid, read_end), name="cal365-head-start",
+        # Past LIMIT the app asks the usual way, with its waits in the status bar.
+        call = ForkedCall(page, limit=LIMIT, name="cal365-head-start")
+        threading.Thread(target=self._collect, args=(call,), name="cal365-head-start",
                          daemon=True).start()
 
-    def _collect(self, pid: int, read_end: int) -> None:
+    def _collect(self, call: ForkedCall) -> None:
         try:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()  # the lock is free while this waits
-            _, status = os.waitpid(pid, 0)
-            if status != 0 or not data:
+            data = call.result(LIMIT)  # the lock is free while this waits
+            if not data:
                 raise HeadStartFailed()
             payload = jsonpages.decode(data)  # as any body: the child relays Graph's page
             if not isinstance(payload, dict):
                 raise HeadStartFailed()
             self._result.set_result(payload)
-        except BaseException as error:
+        except BaseException as error:  # handed over to pages(), which asks again
             self._result.set_exception(error)
 
     def take(
