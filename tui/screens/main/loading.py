@@ -27,7 +27,7 @@ from tui.screens.words import short
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import printable
 from tui.widgets.status_bar import StatusBar
-from tui.window import Window
+from tui.window import RANGE_NOTE, Window
 
 if TYPE_CHECKING:
     from tui.headstart import HeadStart
@@ -130,6 +130,17 @@ class WindowLoader:
         update, rest = ready
         self._feed_now(update)
         self.follow(rest, generation)
+
+    def move(self, window: Window, land_on: dt.date | None = None) -> None:
+        """Show `window`; the cursor stays on its event, or with `land_on` goes to that
+        day's first event."""
+        if not window.in_range:
+            self._status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
+            return
+        current = self._table.current
+        self.view.window = window
+        keep = current.id if current and land_on is None else None
+        self.open(self.view.calendar, self.view.name, keep, missing_ok=True, land_on=land_on)
 
     def _feed_now(self, update: FeedUpdate) -> None:
         self.hooks.deliver(FeedChanged(self.feed.generation, update))

@@ -90,7 +90,7 @@ from tui.widgets.format import printable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.title_bar import TitleBar
-from tui.window import RANGE_NOTE, VIEWS, Window
+from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
     from tui.graph.batch import BatchItemOutcome
@@ -625,16 +625,7 @@ class MainScreen(PaintWatcher):
         self.filter_line.flip(name)
 
     def _move_window(self, window: Window, land_on: dt.date | None = None) -> None:
-        """Show `window`; the cursor stays on its event, or with `land_on` goes to that
-        day's first event."""
-        if not window.in_range:
-            self.status.show(f"That is as far as it goes: {RANGE_NOTE}.", "info")
-            return
-        current = self.table.current
-        self.window = window
-        keep = current.id if current and land_on is None else None
-        self.open_calendar(self.calendar, self.calendar_name, keep, missing_ok=True,
-                           land_on=land_on)
+        self.loader.move(window, land_on)
 
     def action_view(self, view: str) -> None:
         if view in VIEWS:
