@@ -1,0 +1,305 @@
+"""Marks and cancels on the main screen: the flows from a key to its dialog, from the dialog
+to a send, and from each answer to the table and the status line.
+
+The rules live in tui.actions (triage state, cancels, outcomes) and the words in
+tui.screens.words; the screen owns the workers that send and hands their messages here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from tui.actions.cancel import Answer, BulkAnswer, BulkRun, CancelRequest, run_one
+from tui.actions.triage import Triage
+from tui.graph import CalendarRef, Event, GraphClient
+from tui.messages import BulkBlocked, BulkFinished, BulkProgress, CancelAnswered, CancelFinished
+from tui.screens import words
+from tui.screens.main.drafts import BULK_DRAFT, DraftKeeper
+from tui.widgets.event_table import EventTable
+from tui.widgets.status_bar import StatusBar, StatusKind
+
+if TYPE_CHECKING:  # the dialogs are imported on first use: the first screen needs none
+    from tui.graph.batch import BatchItemOutcome
+    from tui.screens.bulk import BulkDecision, BulkResultsScreen
+    from tui.screens.cancel import CancelDecision
+
+
+@dataclass
+class CancelHooks:
+    """What the cancel flows need of the screen that owns them."""
+
+    screen: Screen[Any]
+    client: GraphClient
+    table: Callable[[], EventTable]
+    status: Callable[[], StatusBar]
+    tz: dt.tzinfo
+    calendar: Callable[[], CalendarRef]
+    owner_name: Callable[[], str | None]
+    account: Callable[[], str | None]
+    refused_offline: Callable[[], bool]
+    """True while a cached screen is offline: nothing is sent then (nor queued)."""
+    marks_changed: Callable[[], None]
+    shown: Callable[[], None]
+    """The table changed under the cursor: details and titles follow."""
+    forget: Callable[[str], None]
+    """A cancel went through: the cache forgets the event."""
+    send: Callable[[CancelRequest], object]
+    """Start the worker that cancels one event."""
+    send_bulk: Callable[[BulkRun], object]
+    """Start the worker that cancels the marked events."""
+
+
+class Cancels:
+    def __init__(self, triage: Triage, drafts: DraftKeeper, hooks: CancelHooks) -> None:
+        self.triage = triage
+        self.drafts = drafts
+        self.hooks = hooks
+        self.quit_warned = False
+
+    @property
+    def _table(self) -> EventTable:
+        return self.hooks.table()
+
+    def _say(self, line: str, kind: StatusKind = "info") -> None:
+        self.hooks.status().show(line, kind)
+
+    # -- marks -----------------------------------------------------------------------------
+
+    def marks_follow(self, events: Iterable[Event], vanished: Iterable[str], *,
+                     how: str = "in the sync") -> str:
+        """Marks follow a sync or reload (`Triage.follow`). Returns the line that says
+        which went ("" if none); their comment drafts stay where they are."""
+        gone = self.triage.follow(events, vanished)
+        if gone:
+            self.hooks.marks_changed()
+        return words.marks_went(gone, len(self.triage.marked), how)
+
+    def toggle_mark(self) -> None:
+        event = self._table.current
+        if event is None:
+            self._say(words.NO_EVENT_TO_MARK)
+            return
+        self.triage.toggle_mark(event)
+        self.hooks.marks_changed()
+        self._table.action_cursor_down()
+
+    def mark_all(self) -> None:
+        if not self._table.visible_events:
+            self._say(words.NOTHING_TO_MARK)
+            return
+        self.triage.mark_all(self._table.visible_events)
+        self.hooks.marks_changed()
+
+    def unmark_all(self) -> None:
+        if not self.triage.unmark_all():
+            self._say(words.NONE_MARKED)
+            return
+        self.hooks.marks_changed()
+
+    # -- bulk cancel -----------------------------------------------------------------------
+
+    def _open_bulk(self) -> None:
+        if self.triage.bulk.running:
+            self._say(words.BULK_RUNNING, "busy")
+            return
+        from tui.screens.bulk import BulkCancelScreen
+
+        live = self.triage.live_marks()
+        dialog = BulkCancelScreen(live, self.drafts.bulk(), self._marks_owner(live),
+                                  keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
+        self.hooks.screen.app.push_screen(dialog, self._bulk_decided)
+
+    def _marks_owner(self, events: list[Event]) -> str | None:
+        """Whose organizer flag the marked events carry, when all are in the open calendar
+        and it is another person's (see `MainScreen.owner_name`); None otherwise."""
+        if events and all(e.ref.calendar == self.hooks.calendar() for e in events):
+            return self.hooks.owner_name()
+        return None
+
+    def _bulk_decided(self, decision: BulkDecision | None) -> None:
+        if decision is None:
+            return
+        self.drafts.save_bulk(decision.comment)
+        if not decision.send:
+            self._say(words.BULK_NOT_SENT)
+            return
+        if self.hooks.refused_offline():
+            self._say(words.BULK_OFFLINE, "error")
+            return
+        live = self.triage.live_marks()
+        if not live:  # a sync while the dialog was open took them away
+            self._say(words.BULK_MARKS_WENT)
+            return
+        events = self.triage.to_send(live, include_others=decision.include_others)
+        if not events:
+            self._say(words.bulk_none_organized(self._marks_owner(live)))
+            return
+        self._start_bulk(events, decision.comment, check_first=False)
+
+    def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
+        self.triage.begin_bulk(len(events))
+        self._say(words.bulk_cancelling(len(events)), "busy")
+        self.hooks.send_bulk(BulkRun(self.hooks.client, events, comment,
+                                     check_first=check_first, account=self.hooks.account()))
+
+    def bulk_progress(self, answer: BulkAnswer) -> None:
+        event = answer.event
+        if answer.kind == "done":
+            self.drafts.drop(event.ref.mailbox.key, [event.id])
+        if self.triage.bulk_answered(answer):
+            self.hooks.forget(event.id)
+            self._table.remove_id(event.id)
+        self._say(words.bulk_progress(self.triage.bulk), "busy")
+
+    def bulk_finished(self, batches: int) -> None:
+        tally = self.triage.end_bulk()
+        self.quit_warned = False
+        self.hooks.marks_changed()
+        self.hooks.shown()
+        self.hooks.status().show(*words.bulk_done(tally))
+        if tally.left == 0:
+            self.drafts.save_bulk("")
+        from tui.screens.bulk import BulkResultsScreen
+
+        screen = BulkResultsScreen(list(tally.results), batches, words.not_logged(tally))
+        self.hooks.screen.app.push_screen(screen, partial(self._results_closed, screen))
+
+    def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
+        if retry:
+            # Unknown outcomes are looked at before anything is sent again.
+            events = [e for e, _ in screen.retryable]
+            self._start_bulk(events, self.drafts.bulk(), check_first=True)
+
+    def bulk_blocked(self, reason: str) -> None:
+        # A bulk cancel the audit log could not take: nothing went, the marks stay.
+        self.triage.end_bulk()
+        self.quit_warned = False
+        self._say(words.bulk_blocked(reason), "error")
+
+    @property
+    def bulk_results(self) -> list[tuple[Event, BatchItemOutcome]]:
+        return self.triage.bulk.results
+
+    # -- cancelling one event --------------------------------------------------------------
+
+    def cancel_event(self) -> None:
+        if self.triage.marked:
+            self._open_bulk()
+            return
+        event = self._table.current
+        if event is None:
+            self._say(words.NO_EVENT)
+            return
+        if event.id in self.triage.sending:
+            self._say(words.on_its_way(event), "busy")
+            return
+        if event.is_cancelled:
+            # Already called off by its organizer: a cancel could only be refused, and the
+            # check after a lost answer would read the old flag as our success.
+            self._say(words.already_cancelled(event))
+            return
+        draft = self.drafts.drafts.get(event.ref.mailbox.key, event.id) or ""
+        now = dt.datetime.now(self.hooks.tz)
+        upcoming = sum(
+            1
+            for e in self._table.all_events
+            if e.series_master_id is not None
+            and e.series_master_id == event.series_master_id
+            and (e.start is None or e.start >= now)
+        )
+        from tui.screens.cancel import CancelScreen
+
+        dialog = CancelScreen(event, draft, series_in_view=upcoming,
+                              keep=partial(self.drafts.drafts.put, event.ref.mailbox.key,
+                                           event.id))
+        self.hooks.screen.app.push_screen(dialog, partial(self._cancel_decided, event))
+
+    def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
+        if decision is None:
+            return
+        self.drafts.keep(event, decision.comment)
+        if not decision.send:
+            self._say(words.not_sent(event, kept=bool(decision.comment)))
+            return
+        if self.hooks.refused_offline():
+            # Nothing is queued: the user sends it again once the network is back.
+            self._say(words.offline_refusal(event, kept=bool(decision.comment)), "error")
+            return
+        if not self.triage.begin_send(event.id):
+            return
+        request = CancelRequest.of(event, decision.comment,
+                                   whole_series=decision.whole_series)
+        self._say(words.cancelling(event, series=request.series), "busy")
+        self.hooks.send(request)
+
+    def answered(self, answer: Answer) -> None:
+        event = answer.request.event
+        if answer.blocked is not None:
+            self._say(words.blocked(event, answer.blocked), "error")
+            return
+        if answer.kind == "done":
+            self._cancelled(answer)
+        has_draft = bool(self.drafts.drafts.get(event.ref.mailbox.key, event.id))
+        self.hooks.status().show(*words.answered(answer, has_draft=has_draft))
+
+    def _cancelled(self, answer: Answer) -> None:
+        event, target = answer.request.event, answer.request.target
+        series = target.event_id != event.id
+        table = self._table
+        # Every occurrence of a cancelled series is cancelled: their drafts go too.
+        done = [event.id, target.event_id]
+        if series:
+            done += [e.id for e in table.all_events
+                     if e.series_master_id == event.series_master_id]
+        self.drafts.drop(event.ref.mailbox.key, done)
+        self.triage.cancelled([event.id])
+        self.hooks.forget(target.event_id if series else event.id)
+        if series:
+            for other in list(table.all_events):
+                if other.series_master_id == event.series_master_id:
+                    self.triage.cancelled([other.id])
+                    table.remove_id(other.id)
+        else:
+            table.remove_id(event.id)
+        self.hooks.shown()
+
+    def finished(self, event_id: str) -> None:
+        self.triage.end_send(event_id)
+        self.quit_warned = False
+
+    def may_quit(self) -> bool:
+        """False, and why said, the first time q comes while a cancel is on its way: quitting
+        then would leave its outcome unseen and out of the audit log."""
+        if not self.triage.busy or self.quit_warned:
+            return True
+        self.quit_warned = True
+        self._say(words.QUIT_WHILE_SENDING, "busy")
+        return False
+
+
+async def run_bulk(run: BulkRun, post: Callable[[Message], object]) -> None:
+    """The bulk cancel's worker: each answer posted as it comes, then the end."""
+    problem = await run.blocked()
+    if problem is not None:
+        post(BulkBlocked(problem))
+        return
+    try:
+        async for answer in run.answers():
+            post(BulkProgress(answer))
+    finally:
+        post(BulkFinished(run.batches))
+
+
+async def send_one(client: GraphClient, request: CancelRequest, account: str | None,
+                   post: Callable[[Message], object]) -> None:
+    """The cancel's worker: the event, or the series it belongs to (`request.target`)."""
+    try:
+        post(CancelAnswered(await run_one(client, request, account=account)))
+    finally:
+        post(CancelFinished(request.event.id))
