@@ -379,17 +379,22 @@ class _Interrupts:
     until the report is out (local writes, quick)."""
 
     def __init__(self) -> None:
-        self._previous: Any = None
+        # Ctrl+C as it was before the command: the sending run may already have turned it
+        # off at the first press (GraphRuns.run(interrupt_once=True)).
+        self._original: Any = signal.getsignal(signal.SIGINT)
+        self._held = False
 
     def hold(self) -> None:
-        if self._previous is None:
-            with contextlib.suppress(ValueError):  # not the main thread: nothing to hold
-                self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to hold
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self._held = True
 
     def restore(self) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
+        if self._original is not None and (self._held or
+                                           signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, self._original)
+            self._held = False
 
 
 def execute(
@@ -464,7 +469,7 @@ def _execute(
 
             failure: BaseException | None = None
             try:
-                runs.run(send)
+                runs.run(send, interrupt_once=True)
             except KeyboardInterrupt:
                 # Ctrl+C once sending began: say what became of each event, never just stop.
                 interrupted = True

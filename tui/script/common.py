@@ -13,7 +13,9 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -299,8 +301,15 @@ class GraphRuns:
         self.args = args
         self.fake = fake
 
-    def run(self, body: Callable[[Session], Awaitable[T]]) -> T:
-        """Run `body`; a Graph failure it does not handle ends the command with its code."""
+    def run(self, body: Callable[[Session], Awaitable[T]], *, interrupt_once: bool = False
+            ) -> T:
+        """Run `body`; a Graph failure it does not handle ends the command with its code.
+
+        `interrupt_once`: the first Ctrl+C cancels the run (KeyboardInterrupt once it has
+        unwound) and every later one is ignored, from that very moment: asyncio's own
+        handler raises a second one wherever the interpreter is (inside the run's clean-up,
+        a weakref callback), cutting short what the caller must still say. The caller puts
+        Ctrl+C back when it has said it."""
         session = open_client(self.args, self.fake)
 
         async def main() -> T:
@@ -311,7 +320,43 @@ class GraphRuns:
             finally:
                 await session.client.aclose()
 
-        return asyncio.run(main())
+        if not interrupt_once or threading.current_thread() is not threading.main_thread():
+            return asyncio.run(main())
+        return _run_interrupted_once(main)
+
+
+def _run_interrupted_once(main: Callable[[], Awaitable[T]]) -> T:
+    interrupted = False
+    with asyncio.Runner() as runner:
+        loop = runner.get_loop()
+        tasks: list[asyncio.Task[Any]] = []
+
+        def on_sigint(signum: int, frame: object) -> None:
+            nonlocal interrupted
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the later presses
+            interrupted = True
+            if tasks:
+                loop.call_soon_threadsafe(tasks[0].cancel)
+
+        async def watched() -> T:
+            task = asyncio.current_task()
+            if task is not None:
+                tasks.append(task)
+            if interrupted:  # pressed before the run began: nothing of it may start
+                raise asyncio.CancelledError
+            return await main()
+
+        # Installed before the runner runs: it then leaves SIGINT to this handler.
+        previous = signal.signal(signal.SIGINT, on_sigint)
+        try:
+            return runner.run(watched())
+        except asyncio.CancelledError:
+            if interrupted:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            if not interrupted:
+                signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
