@@ -262,7 +262,7 @@ async def test_a_refused_refresh_at_a_warm_start_reopens_the_sign_in(
     import dataclasses
 
     from tui.cache import Owner
-    from tui.startup.opening import opener
+    from tui.wiring import opener
 
     idp.pending_polls = 0
     idp.refusal = refusal

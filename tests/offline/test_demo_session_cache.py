@@ -27,9 +27,9 @@ from tui.paths import demo_files
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 from tui.startup.headstart import HeadStart
-from tui.startup.opening import demo_settings, opener
 from tui.sync import DEMO_OWNER
 from tui.window import Window
+from tui.wiring import demo_settings, opener
 
 DAYS = 14
 

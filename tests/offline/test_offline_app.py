@@ -19,7 +19,7 @@ from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
-from tui.startup.opening import opener
+from tui.wiring import opener
 
 SETTINGS = Settings(profile="pilot", cache="plaintext")
 OWNER = Owner("pilot-account", "pilot@contoso.example", "tenant")

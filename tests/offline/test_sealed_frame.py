@@ -17,9 +17,10 @@ from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.screens.main import MainScreen
 from tui.startup.frame import FrameScreen
-from tui.startup.opening import StartedOpen, frame_fit, frame_peek, frame_reader, opener
+from tui.startup.opening import StartedOpen, frame_fit, frame_peek, frame_reader
 from tui.startup.sealed_frame import FrameUnreadable, decode, encode
 from tui.startup.textual_private import frame_lines
+from tui.wiring import opener
 
 SIZE = (120, 40)
 

@@ -22,9 +22,9 @@ from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 from tui.screens.prompt import PromptScreen
 from tui.script.exits import Exit
-from tui.startup.opening import demo_settings
 from tui.sync import DEMO_OWNER, SyncController
 from tui.widgets.calendar_tree import CalendarTree
+from tui.wiring import demo_settings
 
 JONAS = f"user:{JONAS_UPN}"
 

@@ -18,8 +18,9 @@ import sys
 from tui.app import Cal365App
 from tui.graph.client import GraphClient
 from tui.paths import base_dir, demo_files
-from tui.startup.opening import StartedOpen, demo_settings, frame_fit, opener
+from tui.startup.opening import StartedOpen, frame_fit
 from tui.sync import DEMO_OWNER
+from tui.wiring import demo_settings, opener
 
 ZONE = "UTC"
 DAYS = 14

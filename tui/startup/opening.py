@@ -22,12 +22,6 @@ from tui.cache import CacheOpener as CacheOpener  # what opens the cache, in a w
 from tui.config import Settings
 from tui.startup.forking import ForkedCall
 
-# The cache's settings and opener are the composition root's (tui/wiring.py); importable from
-# here too for the start-up code and its tests.
-from tui.wiring import demo_settings as demo_settings
-from tui.wiring import demo_storage as demo_storage
-from tui.wiring import opener as opener
-
 if TYPE_CHECKING:
     import datetime as dt
 
