@@ -55,7 +55,7 @@ class Cal365App(CrashReportApp):
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
-        # The user's own keys (the config file's [keys], checked by tui.commands.check_keymap):
+        # The user's own keys (the config file's [keys], checked by tui.keymap.check_keymap):
         # Textual's keymap rebinds them everywhere; the help screen and palette show them.
         self.keymap: dict[str, str] = dict(keymap or {})
         if self.keymap:

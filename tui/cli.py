@@ -372,7 +372,7 @@ def _run_app(args: argparse.Namespace) -> int:
     connect = wiring.client_maker(base_url, token, timezone)
 
     try:
-        from tui.commands import KeymapError, check_keymap
+        from tui.keymap import KeymapError, check_keymap
 
         try:
             keymap = check_keymap(keys)

@@ -68,7 +68,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def user_keys() -> dict[str, str]:
     """The user's own keys, from the config file's [keys] (ConfigError if malformed); the
-    app checks them against its command registry (tui.commands.check_keymap)."""
+    app checks them against its command registry (tui.keymap.check_keymap)."""
     from tui.config.keys import load_keys
 
     return load_keys()

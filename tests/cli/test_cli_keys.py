@@ -9,9 +9,10 @@ import pytest
 
 from tests.cli.conftest import Cal365
 from tui.app import Cal365App
-from tui.commands import COMMANDS, KeymapError, check_keymap, holding_keys, key_name
+from tui.commands import COMMANDS, holding_keys
 from tui.config import ConfigError
 from tui.config.keys import load_keys
+from tui.keymap import KeymapError, check_keymap, key_name
 
 DEMO = ("--demo", "--date", "2026-11-23", "--cache", "off")
 

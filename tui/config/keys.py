@@ -6,7 +6,7 @@
 
 The ids are those of the command registry (tui/commands.py, listed in docs/using.md). Here
 only the table's shape is checked; whether each id is a command and each key a key is
-checked against the registry by `tui.commands.check_keymap`, which knows both.
+checked against the registry by `tui.keymap.check_keymap`, which knows both.
 """
 
 from __future__ import annotations
