@@ -24,7 +24,7 @@ def test_the_action_layer_imports_nothing_above_it() -> None:
 
 
 def test_the_status_words_load_no_textual() -> None:
-    code = "import sys, tui.screens.words\nprint(' '.join(sorted(sys.modules)))"
+    code = "import sys, tui.screens.status_lines\nprint(' '.join(sorted(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT).stdout.split()
     assert [m for m in loaded if m.split(".")[0] == "textual"] == []

@@ -5,7 +5,7 @@ A cancel (and each action to come: a reply, the end of a series, a delete) ends 
 `Kind`, whether it went alone (an exception or none) or in a JSON batch (a
 `BatchItemOutcome`). Each reader turns the kind into its own words: the audit log's outcome
 (`AUDIT_OUTCOME`), a script's exit code (`tui.script.exits`), the status bar's sentence
-(`tui.screens.words`). The line that matters most is between a request that certainly did
+(`tui.screens.status_lines`). The line that matters most is between a request that certainly did
 not take effect (safe to send again) and one that may have (look first).
 """
 

@@ -2,6 +2,6 @@
 screen's handlers and actions call, so no part imports the screen."""
 
 from tui.screens.main.screen import MainScreen
-from tui.screens.words import short as _short
+from tui.screens.status_lines import short as _short
 
 __all__ = ["MainScreen", "_short"]

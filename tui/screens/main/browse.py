@@ -16,8 +16,8 @@ from tui.graph import Event, EventRef, GraphClient
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.recurrence import Recurrence
 from tui.links import web_link_problem
-from tui.screens import words
-from tui.screens.words import short
+from tui.screens import status_lines as words
+from tui.screens.status_lines import short
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.filter_input import FilterInput

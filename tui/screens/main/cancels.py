@@ -2,7 +2,7 @@
 to a send, and from each answer to the table and the status line.
 
 The rules live in tui.actions (triage state, cancels, outcomes) and the words in
-tui.screens.words; the screen owns the workers that send and hands their messages here."""
+tui.screens.status_lines; the screen owns the workers that send and hands their messages here."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tui.actions.cancel import Answer, BulkAnswer, BulkRun, CancelRequest, run_o
 from tui.actions.triage import Triage
 from tui.graph import CalendarRef, Event, GraphClient
 from tui.messages import BulkBlocked, BulkFinished, BulkProgress, CancelAnswered, CancelFinished
-from tui.screens import words
+from tui.screens import status_lines as words
 from tui.screens.main.drafts import BULK_DRAFT, DraftKeeper
 from tui.widgets.event_table import EventTable
 from tui.widgets.status_bar import StatusBar, StatusKind

@@ -21,8 +21,8 @@ from tui.graph import CalendarRef, Event, GraphClient
 from tui.graph.errors import GraphUnavailable
 from tui.messages import FeedChanged
 from tui.problems import describe
+from tui.screens.status_lines import short
 from tui.screens.window_rows import WindowRows
-from tui.screens.words import short
 from tui.startup.painting import PaintWatcher
 from tui.widgets.event_table import EventTable
 from tui.widgets.format import printable

@@ -51,7 +51,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.problems import describe
-from tui.screens import words
+from tui.screens import status_lines as words
 from tui.screens.main.browse import Details, FilterLine, Links, ask_day, series_of, shown_count
 from tui.screens.main.cancels import CancelHooks, Cancels, run_bulk, send_one
 from tui.screens.main.drafts import DraftKeeper
@@ -67,8 +67,8 @@ from tui.screens.main.panes import (
     user_label,
 )
 from tui.screens.main.waits import WaitLines
+from tui.screens.status_lines import short as _short
 from tui.screens.window_rows import WindowRows
-from tui.screens.words import short as _short
 from tui.startup.collector import resume_collection
 from tui.startup.opening import CacheOpening
 from tui.startup.painting import PaintWatcher
