@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tui.fake import FakeGraph, routes
 from tui.fake import batch as fake_batch
-from tui.fake.service import Request, _cancel_comment
+from tui.fake.exchange import Request
+from tui.fake.handlers import cancel_comment
 from tui.graph import CalendarRef, EventRef, Mailbox, RetryPolicy
 from tui.graph.batch import build_batch, cancel_body
 
@@ -97,7 +98,7 @@ def test_ids_and_upns_survive_the_wire(
 @given(comments)
 def test_every_comment_reaches_the_service_as_typed_or_not_at_all(comment: str | None) -> None:
     body = json.dumps(cancel_body(comment)).encode()
-    received = _cancel_comment(body)
+    received = cancel_comment(body)
     if comment is not None and comment.strip():
         assert received == comment
     else:  # never "", which would silently suppress the notice
@@ -117,7 +118,7 @@ def test_every_batch_we_build_is_accepted_and_decoded_item_by_item(
     for item, event_id in zip(parsed, event_ids, strict=True):
         sub = fake_batch._sub_request(outer, item)
         assert routes.parse(routes.split_segments(sub.raw_path)).event == event_id
-        received = _cancel_comment(sub.body)
+        received = cancel_comment(sub.body)
         assert received == (comment if comment is not None and comment.strip() else None)
 
 

@@ -16,8 +16,8 @@ from urllib.parse import unquote_plus
 
 from tui.fake import odata
 from tui.fake.bulk import add_bulk_events
+from tui.fake.exchange import Request, Response
 from tui.fake.latency import LatencyGraph
-from tui.fake.service import Request, Response
 
 _ALL = 10**9
 

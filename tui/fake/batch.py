@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import GraphError
-from .service import Request, Response
+from .exchange import Request, Response
 
 MAX_REQUESTS = 20
 PARALLEL = 4

@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-from .service import Request, Response
+from .exchange import Request, Response
 
 JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8"
 # Terminal escapes, BEL, C1 controls (CSI U+009B, NEL U+0085), a bidi override, markup for

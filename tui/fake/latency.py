@@ -10,8 +10,8 @@ import datetime as dt
 import time
 from typing import Any
 
+from .exchange import Request, Response
 from .server import FakeGraph
-from .service import Request, Response
 
 
 class LatencyGraph(FakeGraph):

@@ -18,11 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import batch, edits, hostile, routes
+from .access import WWW_AUTH
 from .errors import GraphError
+from .exchange import Request, Response
 from .faults import Fault, Faults
 from .limits import MailboxGate
 from .model import Person
-from .service import _WWW_AUTH, Request, Response, Service
+from .service import Service
 from .store import Store
 from .token import DEMO_TOKEN
 
@@ -383,7 +385,7 @@ class FakeGraph:
             return Response(502, raw=page, content_type="text/html", fault="html")
         if "refuse" in fired:
             refuse = fired["refuse"]
-            headers = {"WWW-Authenticate": _WWW_AUTH} if refuse.status == 401 else {}
+            headers = {"WWW-Authenticate": WWW_AUTH} if refuse.status == 401 else {}
             refused = self.service.error(
                 request, GraphError(refuse.status, refuse.code, refuse.message, headers))
             refused.fault = "refuse"
