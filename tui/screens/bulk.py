@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static, TextArea
 
+from tui.actions.outcome import AUDIT_OUTCOME, Kind, classify_item
 from tui.commands import bindings
 from tui.graph import Event
 from tui.graph.batch import BatchItemOutcome
@@ -18,13 +19,24 @@ from tui.screens.comment_dialog import CommentDialog
 from tui.widgets.format import counted, day_label, printable
 from tui.widgets.key_bar import KeyBar
 
-OUTCOME_WORDS = {
-    "cancelled": "cancelled",
-    "refused": "refused: not the organizer",
-    "not_found": "not found: already cancelled or deleted elsewhere",
-    "failed": "failed",
-    "unknown": "outcome unknown",
+# Each row's words, by the one classifier's kind (tui.actions.outcome), so that an outcome
+# reads here as it does in the status line, the audit log and a script's exit code.
+ROW_WORDS: dict[Kind, str] = {
+    "done": "cancelled",
+    "not-organizer": "not cancelled: not the organizer",
+    "not-found": "not cancelled: no longer on the server (cancelled or deleted elsewhere)",
+    "auth-needed": "not cancelled: the sign-in was refused (sign in again)",
+    "refused": "not cancelled: Graph refused it",
+    "not-sent": "not cancelled: nothing reached the attendees",
+    "unknown": "outcome unknown: it may have gone through (check before sending again)",
+    "unreachable": "outcome unknown: it may have gone through (check before sending again)",
+    "other": "outcome unknown: it may have gone through (check before sending again)",
 }
+# The row's reason (Graph's words) adds nothing to these.
+_SAID_ENOUGH: frozenset[Kind] = frozenset({"done", "not-organizer"})
+# Sent again by r: nothing happened to them, or it may have (the retry looks first).
+_RETRIED: frozenset[Kind] = frozenset({"auth-needed", "refused", "not-sent", "unknown",
+                                       "unreachable", "other"})
 
 
 def event_line(event: Event) -> Text:
@@ -132,13 +144,15 @@ class BulkResultsScreen(ModalScreen[bool]):
 
     @property
     def retryable(self) -> list[tuple[Event, BatchItemOutcome]]:
-        return [(e, o) for e, o in self.outcomes if o.status in ("failed", "unknown")]
+        return [(e, o) for e, o in self.outcomes if classify_item(o) in _RETRIED]
 
     def compose(self) -> ComposeResult:
+        # The title counts in the audit log's words (cancelled, failed, unconfirmed…).
         counts: dict[str, int] = {}
         for _, outcome in self.outcomes:
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        summary = ", ".join(f"{n} {OUTCOME_WORDS[s].split(':')[0]}" for s, n in counts.items())
+            said = AUDIT_OUTCOME[classify_item(outcome)]
+            counts[said] = counts.get(said, 0) + 1
+        summary = ", ".join(f"{n} {said}" for said, n in counts.items())
         with Vertical(id="results-dialog"):
             yield Static(f"Bulk cancel: {summary}", id="results-title", markup=False)
             yield Static(
@@ -153,11 +167,12 @@ class BulkResultsScreen(ModalScreen[bool]):
                 yield Static(self.unaudited, id="results-unaudited", markup=False)
             with VerticalScroll(id="results-list"):
                 for event, outcome in self.outcomes:
+                    kind = classify_item(outcome)
                     line = event_line(event)
-                    words = OUTCOME_WORDS[outcome.status]
-                    if outcome.reason and outcome.status not in ("cancelled", "refused"):
+                    words = ROW_WORDS[kind]
+                    if outcome.reason and kind not in _SAID_ENOUGH:
                         words += f": {printable(outcome.reason, 200)}"
-                    line.append("  → " + words, style=f"bold {_STYLE[outcome.status]}")
+                    line.append("  → " + words, style=f"bold {_style(kind)}")
                     yield Static(line, classes="bulk-row")
         yield KeyBar()
 
@@ -173,10 +188,7 @@ class BulkResultsScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-_STYLE = {
-    "cancelled": "green",
-    "refused": "yellow",
-    "not_found": "yellow",
-    "failed": "red",
-    "unknown": "red",
-}
+def _style(kind: Kind) -> str:
+    if kind == "done":
+        return "green"
+    return "yellow" if kind in ("not-organizer", "not-found") else "red"
