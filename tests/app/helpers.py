@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
@@ -91,6 +92,49 @@ async def select(pilot: Pilot[None], predicate: Callable[[Event], bool]) -> Even
     current = table.current
     assert current is not None
     return current
+
+
+async def mark(pilot: Pilot[None], event_ids: Collection[str]) -> None:
+    """Mark the events with these ids as a user does: the cursor to each, Space (which marks
+    and moves down)."""
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    table = app.main.table
+    rows = sorted(i for i, e in enumerate(table.all_events) if e.id in event_ids)
+    assert len(rows) == len(set(event_ids)), "an event to mark is not shown"
+    await pilot.press("home")
+    at = 0
+    for row in rows:
+        await pilot.press(*["j"] * (row - at))
+        await pilot.press("space")
+        at = row + 1
+    await wait_for(pilot, lambda: marked_count(app) >= len(rows))
+
+
+def marked_count(app: Cal365App) -> int:
+    """How many events the events pane's lower border says are marked (0: it says none)."""
+    said = re.search(r"(\d+) marked", str(app.main.query_one("#events-pane").border_subtitle))
+    return int(said.group(1)) if said else 0
+
+
+async def marked_rows(pilot: Pilot[None]) -> list[str]:
+    """The marked meetings as the bulk cancel dialog lists them (`c`, read, Esc): one line
+    each, its day, time and subject (and organizer, when left out)."""
+    from tui.screens.bulk import BulkCancelScreen
+
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
+    rows = [str(row.render()) for row in app.screen.query(".bulk-row")]
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
+    return rows
+
+
+def result_rows(app: Cal365App) -> list[str]:
+    """The bulk results screen's rows as shown: each meeting, then "→" and its outcome."""
+    return [str(row.render()) for row in app.screen.query("#results-list .bulk-row")]
 
 
 def cancellable(event: Event) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import loaded, make_app, mark, marked_count, result_rows, wait_for
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
@@ -17,19 +17,15 @@ async def test_mark_and_bulk_cancel_sends_batches_once_each(fake_graph: FakeGrap
         await wait_for(pilot, lambda: app.main.status.kind == "info")
         mine = [e for e in app.main.table.all_events if e.id in added]
         assert len(mine) == 100
-        # The keys that mark (Space, A, U) have their own test; here the hundred are marked
-        # directly, since the demo's own events share the window.
-        for event in mine:
-            app.main.marked[event.id] = event
-        app.main._marks_changed()
-        assert "100 marked" in str(app.main.query_one("#events-pane").border_subtitle)
+        await mark(pilot, added)  # Space on each: the demo's own events share the window
+        assert marked_count(app) == 100
         fake_graph.clear_requests()
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         await pilot.press(*"Project stopped", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
-        results = app.screen.outcomes  # type: ignore[attr-defined]
-        assert len(results) == 100 and all(o.status == "cancelled" for _, o in results)
+        await wait_for(pilot, lambda: len(result_rows(app)) == 100)
+        assert all(row.endswith("→ cancelled") for row in result_rows(app))
         batches = [r for r in fake_graph.requests if r.path.endswith("/$batch")]
         assert 5 <= len(batches) <= 6
         assert [r for r in fake_graph.requests if r.method == "POST" and not r.in_batch] == batches
@@ -37,7 +33,7 @@ async def test_mark_and_bulk_cancel_sends_batches_once_each(fake_graph: FakeGrap
         assert len(sub) == 100 and len({q["url"] for q in sub}) == 100
         assert all(q["body"] == {"Comment": "Project stopped"} for q in sub)
         assert {n.event_id for n in fake_graph.store.sent_cancellations} >= added
-        assert not app.main.marked
+        assert marked_count(app) == 0
         assert not added & {e.id for e in app.main.table.all_events}
         await pilot.press("escape")
 
@@ -47,15 +43,15 @@ async def test_marks_space_a_u_and_others_left_out(fake_graph: FakeGraph) -> Non
         app = await loaded(pilot)
         table = app.main.table
         await pilot.press("space", "space")
-        assert len(app.main.marked) == 2 and table.cursor == 2
+        assert marked_count(app) == 2 and table.cursor == 2
         await pilot.press("space")
         await pilot.press("up", "space")
-        assert len(app.main.marked) == 2
+        assert marked_count(app) == 2
         await pilot.press("U")
-        assert not app.main.marked
+        assert marked_count(app) == 0
         await pilot.press("A")
-        assert len(app.main.marked) == len(table.all_events)
-        others = [e for e in app.main.marked.values() if not e.is_organizer or e.is_cancelled]
+        assert marked_count(app) == len(table.all_events)
+        others = [e for e in table.all_events if not e.is_organizer or e.is_cancelled]
         assert others
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
@@ -63,7 +59,7 @@ async def test_marks_space_a_u_and_others_left_out(fake_graph: FakeGraph) -> Non
         assert f"Left out: {len(others)}" in text
         await pilot.press(*"later", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, BulkCancelScreen))
-        assert app.main.drafts.get("bulk", "marked") == "later" and app.main.marked
+        assert app.main.drafts.get("bulk", "marked") == "later" and marked_count(app) > 0
 
 
 async def test_r_on_the_results_retries_only_the_failed_ones_and_cancels_each_once(
@@ -86,25 +82,25 @@ async def test_r_on_the_results_retries_only_the_failed_ones_and_cancels_each_on
         app = await loaded(pilot)
         await wait_for(pilot, lambda: app.main.status.kind == "info"
                        and {e.id for e in app.main.table.all_events} >= set(added))
-        for event in app.main.table.all_events:
-            if event.id in added:
-                app.main.marked[event.id] = event
-        app.main._marks_changed()
-        unlucky = next(e for e in app.main.marked.values() if e.id == added[1])
+        await mark(pilot, added)
+        unlucky = next(e for e in app.main.table.all_events if e.id == added[1])
         fault = Fault("unavailable", path=f"{unlucky.id}/cancel$", in_batch=True, times=None)
         fake_graph.faults.add(fault)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         await pilot.press(*"Stopped", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
-        first = {e.id: o.status for e, o in app.screen.outcomes}  # type: ignore[attr-defined]
-        assert first == {added[0]: "cancelled", added[1]: "failed", added[2]: "cancelled"}
+        await wait_for(pilot, lambda: len(result_rows(app)) == 3)
+        first = [row.split("→ ")[1] for row in result_rows(app)]
+        # Every try of it answered 503: it never took effect.
+        assert sorted(first)[:2] == ["cancelled", "cancelled"]
+        assert sorted(first)[2].startswith("not cancelled: nothing reached the attendees: ")
         fake_graph.faults.clear()
         fake_graph.clear_requests()
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen)
-                       and [e.id for e, _ in app.screen.outcomes] == [added[1]], timeout=30)
-        assert [o.status for _, o in app.screen.outcomes] == ["cancelled"]  # type: ignore[attr-defined]
+                       and len(result_rows(app)) == 1, timeout=30)
+        assert result_rows(app)[0].endswith("→ cancelled")
         sub = [q for r in fake_graph.requests if r.path.endswith("/$batch")
                for q in json.loads(r.body)["requests"]]
         assert [q["url"].lstrip("/") for q in sub] == [unlucky.ref.cancel_path.lstrip("/")]

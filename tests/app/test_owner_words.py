@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 from textual.widgets import Static
 
-from tests.app.helpers import loaded, make_app, open_their_calendar, wait_for
+from tests.app.helpers import loaded, make_app, mark, open_their_calendar, wait_for
 from tui.commands import COMMANDS
 from tui.fake import FakeGraph
 from tui.fake.seed import JONAS_UPN
@@ -127,21 +127,19 @@ async def test_the_bulk_dialog_names_the_owner_of_the_marked_meetings(
         app = await loaded(pilot)
         main = app.main
         mine = next(e for e in main.table.all_events if e.is_organizer and not e.is_cancelled)
-        main.marked[mine.id] = mine
+        await mark(pilot, [mine.id])
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         summary = str(app.screen.query_one("#cancel-summary").render())
         assert summary.startswith("1 you organize will be cancelled"), summary
         await pilot.press("escape")
-        main.marked.clear()
+        await pilot.press("U")
         await open_their_calendar(pilot, JONAS_UPN)
         theirs = [e for e in main.table.all_events if e.is_organizer and not e.is_cancelled]
         others = [e for e in main.table.all_events if not e.is_organizer]
         assert theirs and others
-        for event in (theirs[0], others[0]):
-            main.marked[event.id] = event
-        main._marks_changed()
         main.table.focus()
+        await mark(pilot, [theirs[0].id, others[0].id])
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         dialog = app.screen

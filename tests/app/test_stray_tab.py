@@ -17,7 +17,7 @@ from tests.app.helpers import (
     wait_for,
 )
 from tui.fake import FakeGraph
-from tui.screens.bulk import BulkCancelScreen
+from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 
 
@@ -75,9 +75,9 @@ async def test_the_scope_choice_does_not_take_typing(fake_graph: FakeGraph) -> N
 async def test_the_bulk_dialog_keeps_typing_after_a_stray_tab(fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
-        await select(pilot, cancellable)
+        first = await select(pilot, cancellable)
         await pilot.press("space")
-        await select(pilot, lambda e: cancellable(e) and e.id not in app.main.marked)
+        await select(pilot, lambda e: cancellable(e) and e.id != first.id)
         await pilot.press("space", "c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         dialog = app.screen
@@ -88,8 +88,9 @@ async def test_the_bulk_dialog_keeps_typing_after_a_stray_tab(fake_graph: FakeGr
         assert isinstance(app.screen, BulkCancelScreen) and cancel_posts(fake_graph) == []
         assert dialog.query_one(TextArea).text == "Reorg of the team\n "
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.main.bulk_running and
-                       len(cancel_posts(fake_graph)) == 2)
+        # The run's end is its results screen.
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen)
+                       and len(cancel_posts(fake_graph)) == 2, timeout=30)
 
 
 async def test_the_include_checkbox_takes_no_typing_and_ctrl_o_switches_it(

@@ -3,7 +3,14 @@ the truth, and titles say whose calendar is open."""
 
 from __future__ import annotations
 
-from tests.app.helpers import loaded, make_app, open_their_calendar, wait_for
+from tests.app.helpers import (
+    loaded,
+    make_app,
+    mark,
+    marked_count,
+    open_their_calendar,
+    wait_for,
+)
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.seed import JONAS_UPN
@@ -26,7 +33,7 @@ async def test_keys_with_nothing_to_act_on_say_so(fake_graph: FakeGraph) -> None
             main.status.show("", "info")
             await pilot.press(key)
             assert main.status.message == said, key
-        assert not main.marked
+        assert marked_count(app) == 0
 
 
 async def test_bulk_results_count_in_the_singular_and_offer_retry_only_after_a_failure(
@@ -37,9 +44,7 @@ async def test_bulk_results_count_in_the_singular_and_offer_retry_only_after_a_f
         app = await loaded(pilot)
         main = app.main
         await wait_for(pilot, lambda: any(e.id == added for e in main.table.all_events))
-        event = next(e for e in main.table.all_events if e.id == added)
-        main.marked[event.id] = event
-        main._marks_changed()
+        await mark(pilot, [added])
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         await pilot.press("ctrl+s")

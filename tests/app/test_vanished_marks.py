@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.app.helpers import loaded, make_app, syncing, wait_for
+from tests.app.helpers import (
+    loaded,
+    make_app,
+    mark,
+    marked_count,
+    marked_rows,
+    syncing,
+    wait_for,
+)
 from tests.offline.test_offline_app import cached_app, synced
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
@@ -14,16 +22,14 @@ from tui.screens.bulk import BulkCancelScreen
 
 
 async def test_a_sync_unmarks_what_went_away_and_says_so(fake_graph: FakeGraph) -> None:
-    added = add_meetings(fake_graph.store, 4)
+    added = [id for subject in ("Deleted", "Moving", "Kept", "Also kept")
+             for id in add_meetings(fake_graph.store, 1, subject=subject)]
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await synced(pilot)
         main = app.main
         await wait_for(pilot, lambda: {e.id for e in main.table.all_events} >= set(added))
-        deleted, moved, kept, also_kept = added
-        for event in main.table.all_events:
-            if event.id in added:
-                main.marked[event.id] = event
-        main._marks_changed()
+        deleted, moved, kept, _ = added
+        await mark(pilot, added)
         main.drafts.put("me", moved, "about the one that moves")
         main.drafts.put("bulk", "marked", "the bulk comment")
         fake_graph.remove_event(deleted)
@@ -33,11 +39,7 @@ async def test_a_sync_unmarks_what_went_away_and_says_so(fake_graph: FakeGraph) 
         await pilot.press("r")
         await wait_for(pilot, lambda: "went away" in main.status.message)
         assert "2 marked events went away in the sync; 2 still marked." in main.status.message
-        assert set(main.marked) == {kept, also_kept}
-        assert main.table._marked == {kept, also_kept}
-        assert "2 marked" in str(main.query_one("#events-pane").border_subtitle)
-        # The mark holds the event as Graph now has it.
-        assert main.marked[kept].subject == "Renamed elsewhere"
+        assert marked_count(app) == 2
         # Dropping a mark drops no comment: the moved event's draft and the bulk one stay.
         await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
         assert main.drafts.get("me", moved) == "about the one that moves"
@@ -45,29 +47,32 @@ async def test_a_sync_unmarks_what_went_away_and_says_so(fake_graph: FakeGraph) 
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         dialog = app.screen
-        assert isinstance(dialog, BulkCancelScreen)
-        assert {e.id for e in dialog.events} == {kept, also_kept}
         assert str(dialog.query_one("#cancel-title").render()) == "Cancel 2 marked meetings"
+        # The marks hold the events as Graph now has them.
+        rows = sorted(str(row.render()).split(maxsplit=4)[-1]
+                      for row in dialog.query(".bulk-row"))
+        assert rows == ["Also kept 1", "Renamed elsewhere"], rows
         await pilot.press("escape")
 
 
 async def test_a_sync_that_takes_no_marked_event_says_nothing_of_marks(
     fake_graph: FakeGraph,
 ) -> None:
-    added = add_meetings(fake_graph.store, 2)
+    added = [id for subject in ("Marked", "Removed")
+             for id in add_meetings(fake_graph.store, 1, subject=subject)]
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await synced(pilot)
         main = app.main
         await wait_for(pilot, lambda: {e.id for e in main.table.all_events} >= set(added))
-        marked = next(e for e in main.table.all_events if e.id == added[0])
-        main.marked[marked.id] = marked
+        await mark(pilot, added[:1])
         fake_graph.remove_event(added[1])
         await pilot.press("r")
         await wait_for(pilot, lambda: added[1] not in {e.id for e in main.table.all_events}
                        and not syncing(app) and main.status.kind == "info"
                        and "removed" in main.status.message)
         assert "marked" not in main.status.message
-        assert set(main.marked) == {marked.id}
+        [row] = await marked_rows(pilot)
+        assert row.endswith(" Marked 1"), row
 
 
 async def test_without_a_cache_a_reload_unmarks_what_went_away(fake_graph: FakeGraph) -> None:
@@ -76,20 +81,17 @@ async def test_without_a_cache_a_reload_unmarks_what_went_away(fake_graph: FakeG
         app = await loaded(pilot)
         main = app.main
         await wait_for(pilot, lambda: {e.id for e in main.table.all_events} >= set(added))
-        for event in main.table.all_events:
-            if event.id in added:
-                main.marked[event.id] = event
-        main._marks_changed()
+        await mark(pilot, added)
         fake_graph.remove_event(added[0])
         await pilot.press("r")
         await wait_for(pilot, lambda: "went away" in main.status.message)
         assert "1 marked event went away on reload; 2 still marked." in main.status.message
-        assert set(main.marked) == set(added[1:])
+        assert marked_count(app) == 2
         # Marks on another window are not this reload's business: moving on keeps them.
         await pilot.press("]")
         await wait_for(pilot, lambda: main.status.kind == "info"
                        and added[1] not in {e.id for e in main.table.all_events})
-        assert set(main.marked) == set(added[1:])
+        assert marked_count(app) == 2
 
 
 async def test_marks_gone_while_the_bulk_dialog_is_open_are_not_sent(
@@ -100,13 +102,12 @@ async def test_marks_gone_while_the_bulk_dialog_is_open_are_not_sent(
         app = await synced(pilot)
         main = app.main
         await wait_for(pilot, lambda: added[0] in {e.id for e in main.table.all_events})
-        event = next(e for e in main.table.all_events if e.id == added[0])
-        main.marked[event.id] = event
+        await mark(pilot, added)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         fake_graph.remove_event(added[0])
         main.sync_now()  # the timer's sync, while the dialog is up
-        await wait_for(pilot, lambda: not main.marked)
+        await wait_for(pilot, lambda: marked_count(app) == 0)
         fake_graph.clear_requests()
         await pilot.press(*"sorry", "ctrl+s")
         await wait_for(pilot, lambda: "Nothing to send" in main.status.message)

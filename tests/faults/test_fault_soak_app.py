@@ -346,7 +346,9 @@ class User:
             return
         await self.until(lambda: isinstance(self.app.screen, BulkResultsScreen),
                          "the bulk results")
-        results = {e.id: o for e, o in self.main.bulk_results}
+        shown = self.app.screen
+        assert isinstance(shown, BulkResultsScreen)
+        results = {e.id: o for e, o in shown.outcomes}
         assert set(results) == sendable, f"bulk answered for other events {replay_hint(TEST)}"
         for event_id, outcome in results.items():
             status = outcome.status

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import ZONE, cancel_posts, offline, settled_in_cache, title_text, wait_for
+from tests.app.helpers import (
+    ZONE,
+    cancel_posts,
+    mark,
+    marked_count,
+    marked_rows,
+    offline,
+    settled_in_cache,
+    title_text,
+    wait_for,
+)
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.cache import CacheStore, Owner, cache_path, open_cache
@@ -17,6 +27,7 @@ from tui.config import Settings
 from tui.fake import FakeGraph
 from tui.graph import ME, CalendarRef, GraphClient
 from tui.graph.policy import RetryPolicy
+from tui.screens.bulk import BulkResultsScreen
 from tui.screens.cancel import CancelScreen
 from tui.screens.main import MainScreen
 from tui.wiring import opener
@@ -127,7 +138,7 @@ async def test_changes_made_elsewhere_appear_and_the_cursor_stays(
         assert keep is not None
         await pilot.press("space")  # marks the event under the cursor, moves down
         main.table.cursor = 3
-        marked = set(main.marked)
+        assert marked_count(app) == 1
         start = dt.datetime.combine(DEMO_TODAY + dt.timedelta(days=1), dt.time(7), TZ)
         fake_graph.add_event("Added on the phone", start, start + dt.timedelta(minutes=30))
         await pilot.press("r")
@@ -135,7 +146,9 @@ async def test_changes_made_elsewhere_appear_and_the_cursor_stays(
                                           for e in main.table.all_events))
         assert main.table.current is not None and main.table.current.id == keep.id
         assert "1 new" in main.status.message
-        assert set(main.marked) == marked == {keep.id}
+        assert marked_count(app) == 1
+        [row] = await marked_rows(pilot)
+        assert keep.subject in row, row
     # The next start shows it from the cache, before any sync.
     fake_graph.stop()
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
@@ -264,16 +277,15 @@ async def test_the_timer_syncs_while_the_app_runs(fake_graph: FakeGraph) -> None
 
 async def test_a_bulk_cancel_updates_the_cache_at_once(fake_graph: FakeGraph) -> None:
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        main = (await synced(pilot)).main
+        app = await synced(pilot)
+        main = app.main
         chosen = [e for e in main.table.all_events
                   if e.is_organizer and not e.is_cancelled and e.type == "singleInstance"][:3]
-        for event in chosen:
-            main.marked[event.id] = event
-        main._marks_changed()
+        await mark(pilot, [e.id for e in chosen])
         await pilot.press("c")
         await pilot.pause(0.2)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not main.bulk_running and main.bulk_results)
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen), timeout=30)
     store = open_cache(SETTINGS, OWNER)
     assert store is not None
     start, end = dt.datetime(2026, 11, 1, tzinfo=TZ), dt.datetime(2026, 12, 31, tzinfo=TZ)

@@ -25,7 +25,6 @@ from tui.widgets.event_table import EventTable
 from tui.widgets.status_bar import StatusBar, StatusKind
 
 if TYPE_CHECKING:  # the dialogs are imported on first use: the first screen needs none
-    from tui.graph.batch import BatchItemOutcome
     from tui.screens.bulk import BulkDecision, BulkResultsScreen
     from tui.screens.cancel import CancelDecision
 
@@ -181,10 +180,6 @@ class Cancels:
         self.triage.end_bulk()
         self.quit_warned = False
         self._say(words.bulk_blocked(reason), "error")
-
-    @property
-    def bulk_results(self) -> list[tuple[Event, BatchItemOutcome]]:
-        return self.triage.bulk.results
 
     # -- cancelling one event --------------------------------------------------------------
 

@@ -93,7 +93,6 @@ from tui.widgets.title_bar import TitleBar
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:
-    from tui.graph.batch import BatchItemOutcome
     from tui.startup.headstart import HeadStart
 
 
@@ -656,10 +655,6 @@ class MainScreen(PaintWatcher):
     @property
     def bulk_running(self) -> bool:
         return self.triage.bulk.running
-
-    @property
-    def bulk_results(self) -> list[tuple[Event, BatchItemOutcome]]:
-        return self.triage.bulk.results
 
     def _marks_changed(self) -> None:
         self.table.set_marked(set(self.marked))
