@@ -15,7 +15,10 @@ from tui.fake import FakeGraph
 from tui.graph import Event, GraphClient
 
 if TYPE_CHECKING:
+    from textual.widgets.tree import TreeNode
+
     from tui.screens.cancel import CancelScreen
+    from tui.widgets.calendar_tree import CalendarNode, CalendarTree
 
 ZONE = "Europe/Berlin"
 
@@ -137,6 +140,20 @@ def result_rows(app: Cal365App) -> list[str]:
     return [str(row.render()) for row in app.screen.query("#results-list .bulk-row")]
 
 
+def listed_calendars(tree: CalendarTree) -> list[TreeNode[CalendarNode | None]]:
+    """The calendars the calendars pane lists, top to bottom: the lines that stand for one."""
+    found: list[TreeNode[CalendarNode | None]] = []
+
+    def walk(node: TreeNode[CalendarNode | None]) -> None:
+        for child in node.children:
+            if child.data is not None:
+                found.append(child)
+            walk(child)
+
+    walk(tree.root)
+    return found
+
+
 def cancellable(event: Event) -> bool:
     """A meeting the user may cancel, with attendees to notify."""
     return event.is_organizer and not event.is_cancelled and bool(event.attendees)
@@ -176,7 +193,7 @@ async def open_their_calendar(pilot: Pilot[None], upn: str) -> None:
     await pilot.press(*upn, "enter")
     await wait_for(pilot, lambda: "Added" in main.status.message)
     tree = main.query_one(CalendarTree)
-    [theirs] = [leaf for leaf in tree._leaves(tree.root)
+    [theirs] = [leaf for leaf in listed_calendars(tree)
                 if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"]
     assert theirs.data is not None
     ref = theirs.data.ref

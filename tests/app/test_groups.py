@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import cancel_posts, listed_calendars, loaded, make_app, select, wait_for
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.fake.seed import GROUP_ID
@@ -14,7 +14,7 @@ from tui.widgets.calendar_tree import CalendarTree
 
 def _group_leaves(app: Cal365App) -> list:
     tree = app.main.query_one(CalendarTree)
-    return [leaf for leaf in tree._leaves(tree.root)
+    return [leaf for leaf in listed_calendars(tree)
             if leaf.data is not None and leaf.data.ref.mailbox.kind == "group"]
 
 
@@ -26,7 +26,7 @@ async def test_groups_appear_beside_own_calendars_and_a_cancel_goes_through_the_
         tree = app.main.query_one(CalendarTree)
         # Both sections in: the user's own, arriving later, would move the cursor.
         await wait_for(pilot, lambda: {
-            leaf.data.ref.mailbox.kind for leaf in tree._leaves(tree.root)
+            leaf.data.ref.mailbox.kind for leaf in listed_calendars(tree)
             if leaf.data is not None} >= {"me", "group"})
         sections = [str(node.label) for node in tree.root.children]
         assert "Microsoft 365 groups" in sections

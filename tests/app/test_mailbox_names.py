@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app.helpers import ZONE, loaded, make_app, wait_for
+from tests.app.helpers import ZONE, listed_calendars, loaded, make_app, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.actions.drafts import Drafts
 from tui.app import Cal365App
@@ -27,7 +27,7 @@ async def _open(pilot, typed: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*typed, "enter")
     await wait_for(pilot, lambda: "Added" in main.status.message)
     tree = main.query_one(CalendarTree)
-    leaf = next(leaf for leaf in tree._leaves(tree.root) if leaf.data is not None
+    leaf = next(leaf for leaf in listed_calendars(tree) if leaf.data is not None
                 and leaf.data.ref.mailbox.id == typed and leaf.data.calendar.is_default)
     assert leaf.data is not None
     ref = leaf.data.ref

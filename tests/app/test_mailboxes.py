@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import listed_calendars, loaded, make_app, wait_for
 from tui.fake import FakeGraph
 from tui.fake.seed import GUEST_UPN, JONAS_UPN
 from tui.screens.prompt import PromptScreen
@@ -19,7 +19,7 @@ async def test_open_a_colleagues_mailbox_and_browse_it(fake_graph: FakeGraph) ->
         tree = app.main.query_one(CalendarTree)
         theirs = [
             leaf
-            for leaf in tree._leaves(tree.root)
+            for leaf in listed_calendars(tree)
             if leaf.data is not None and leaf.data.ref.mailbox.kind == "user"
         ]
         assert theirs

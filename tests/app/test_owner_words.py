@@ -8,7 +8,14 @@ import io
 from rich.console import Console
 from textual.widgets import Static
 
-from tests.app.helpers import loaded, make_app, mark, open_their_calendar, wait_for
+from tests.app.helpers import (
+    listed_calendars,
+    loaded,
+    make_app,
+    mark,
+    open_their_calendar,
+    wait_for,
+)
 from tui.commands import COMMANDS
 from tui.fake import FakeGraph
 from tui.fake.seed import JONAS_UPN
@@ -83,8 +90,8 @@ async def test_a_calendar_shared_into_ones_own_mailbox_names_its_owner(
         tree = main.query_one(CalendarTree)
         await wait_for(pilot, lambda: any(
             leaf.data is not None and leaf.data.calendar.name == "Jonas Berg"
-            for leaf in tree._leaves(tree.root)))
-        shared = next(leaf for leaf in tree._leaves(tree.root)
+            for leaf in listed_calendars(tree)))
+        shared = next(leaf for leaf in listed_calendars(tree)
                       if leaf.data is not None and leaf.data.calendar.name == "Jonas Berg")
         assert shared.data is not None
         tree.focus()

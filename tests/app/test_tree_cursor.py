@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from tests.app.helpers import loaded, make_app, wait_for
+from tests.app.helpers import ZONE, loaded, make_app, wait_for
 from tui.fake import FakeGraph
 from tui.fake.faults import Fault
+from tui.graph import ME as ME_MAILBOX
+from tui.graph import GraphClient
+from tui.screens.main.panes import own_calendars
 from tui.widgets.calendar_tree import CalendarTree
 
 
@@ -16,14 +19,14 @@ async def test_own_calendars_arriving_late_leave_the_cursor_where_the_user_put_i
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         tree = app.main.query_one(CalendarTree)
-        await wait_for(pilot, lambda: "groups" in tree._sections)
+        await wait_for(pilot, lambda: tree.has_section("groups"))
         tree.focus()
         await pilot.press("home", "down", "down")  # the second group's calendar
         node = tree.cursor_node
         assert node is not None and node.data is not None
         chosen = node.data.ref
-        assert "me" not in tree._sections  # still loading: the case under test
-        await wait_for(pilot, lambda: "me" in tree._sections, timeout=15)
+        assert not tree.has_section("me")  # still loading: the case under test
+        await wait_for(pilot, lambda: tree.has_section("me"), timeout=15)
         await pilot.pause()
         node = tree.cursor_node
         assert node is not None and node.data is not None and node.data.ref == chosen
@@ -45,9 +48,9 @@ async def test_with_the_cursor_untouched_the_open_calendar_is_shown_when_it_arri
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         tree = app.main.query_one(CalendarTree)
-        await wait_for(pilot, lambda: "groups" in tree._sections)
+        await wait_for(pilot, lambda: tree.has_section("groups"))
         assert not tree.placed_by_user
-        await wait_for(pilot, lambda: "me" in tree._sections, timeout=15)
+        await wait_for(pilot, lambda: tree.has_section("me"), timeout=15)
         await pilot.pause()
         node = tree.cursor_node
         assert node is not None and node.data is not None
@@ -61,8 +64,11 @@ async def test_when_the_calendar_under_the_cursor_goes_its_neighbour_takes_the_c
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         tree = app.main.query_one(CalendarTree)
-        await wait_for(pilot, lambda: {"me", "groups"} <= tree._sections.keys())
-        title, groups = tree._sections["me"]
+        await wait_for(pilot, lambda: tree.has_section("me") and tree.has_section("groups"))
+        # The same calendar groups as the pane lists, asked of Graph afresh.
+        async with GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE) as client:
+            groups = await own_calendars(client, ME_MAILBOX)
+        title = tree.section_title("me")
         group, calendars = next((g, c) for g, c in groups if len(c) >= 3)
         others = [(g, c) for g, c in groups if g is not group]
         tree.focus()
@@ -87,20 +93,27 @@ async def test_a_warm_start_keeps_the_cursor_when_the_live_tree_replaces_the_cac
     from tests.offline.test_offline_app import cached_app, first_run
 
     await first_run(fake_graph)
+    fake_graph.clear_requests()
     fake_graph.faults.add(Fault("latency", method="GET", path="/calendarGroups$", seconds=3))
+
+    def live_tree_answered() -> bool:  # recorded once answered, after the latency
+        return any(r.path.endswith("/calendarGroups") for r in fake_graph.requests)
+
     async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
-        main = pilot.app.main  # type: ignore[attr-defined]
+        app = pilot.app
+        main = app.main  # type: ignore[attr-defined]
         tree = main.query_one(CalendarTree)
-        await wait_for(pilot, lambda: "me" in tree._sections and tree.cursor_node is not None)
-        cached = tree._sections["me"]
+        await wait_for(pilot, lambda: tree.has_section("me") and tree.cursor_node is not None)
+        assert not live_tree_answered()  # the pane shows the cached tree
         tree.focus()
         await pilot.press("end")  # the last calendar: a Microsoft 365 group
         node = tree.cursor_node
         assert node is not None and node.data is not None
         chosen = node.data.ref
         assert chosen.mailbox.kind == "group"
-        assert tree._sections["me"] is cached  # the live tree has not come yet
-        await wait_for(pilot, lambda: tree._sections["me"] is not cached, timeout=15)
+        assert not live_tree_answered()  # the live tree has not come yet
+        await wait_for(pilot, live_tree_answered, timeout=15)
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
         await pilot.pause()
         node = tree.cursor_node
         assert node is not None and node.data is not None and node.data.ref == chosen
@@ -112,7 +125,7 @@ async def test_a_group_the_user_folded_stays_folded_when_the_tree_reloads(
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         tree = app.main.query_one(CalendarTree)
-        await wait_for(pilot, lambda: {"me", "groups"} <= tree._sections.keys())
+        await wait_for(pilot, lambda: tree.has_section("me") and tree.has_section("groups"))
         await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
         tree.focus()
         await pilot.press("home", "enter")  # folds the first calendar group

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.helpers import ZONE, loaded, wait_for
+from tests.app.helpers import ZONE, listed_calendars, loaded, wait_for
 from tests.auth.conftest import settings_for
 from tests.auth.fake_idp import FakeIdP
 from tests.conftest import DEMO_TODAY
@@ -51,13 +51,13 @@ async def test_base_sign_in_then_each_extra_permission_only_when_opened(
             tree = app.main.query_one(CalendarTree)
 
             def group_leaves() -> list:
-                return [leaf for leaf in tree._leaves(tree.root)
+                return [leaf for leaf in listed_calendars(tree)
                         if leaf.data is not None and leaf.data.ref.mailbox.kind == "group"]
 
             # The groups section is listed with the base permissions (User.Read). Both
             # sections must be in: the user's own, arriving later, would move the cursor.
             await wait_for(pilot, lambda: group_leaves() and any(
-                leaf.data.ref.mailbox.kind == "me" for leaf in tree._leaves(tree.root)
+                leaf.data.ref.mailbox.kind == "me" for leaf in listed_calendars(tree)
                 if leaf.data is not None))
             assert devicecode_scopes(idp) == [set(BASE)]
             assert all(wanted <= BASE for wanted in idp.scope_requests)
@@ -161,9 +161,9 @@ async def test_a_cancel_in_a_group_asks_to_change_it_and_is_sent_once_after(
             await loaded(pilot)
             tree = app.main.query_one(CalendarTree)
             await wait_for(pilot, lambda: {
-                leaf.data.ref.mailbox.kind for leaf in tree._leaves(tree.root)
+                leaf.data.ref.mailbox.kind for leaf in listed_calendars(tree)
                 if leaf.data is not None} >= {"me", "group"})
-            leaf = next(leaf for leaf in tree._leaves(tree.root)
+            leaf = next(leaf for leaf in listed_calendars(tree)
                         if leaf.data is not None and leaf.data.ref.mailbox.kind == "group")
             tree.focus()
             tree.move_cursor(leaf)

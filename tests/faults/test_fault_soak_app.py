@@ -31,7 +31,7 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 from textual.worker import WorkerState
 
-from tests.app.helpers import ZONE, wait_for
+from tests.app.helpers import ZONE, listed_calendars, wait_for
 from tests.conftest import DEMO_TODAY
 from tests.faults.soak_common import (
     DONE,
@@ -205,7 +205,7 @@ class User:
 
     async def switch_calendar(self, home: bool) -> None:
         tree = self.main.query_one(CalendarTree)
-        leaves = [leaf for leaf in tree._leaves(tree.root) if leaf.data is not None]
+        leaves = [leaf for leaf in listed_calendars(tree) if leaf.data is not None]
         if not leaves:
             return
         if home:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import cancel_posts, offline, wait_for
+from tests.app.helpers import cancel_posts, listed_calendars, offline, wait_for
 from tests.cli.conftest import Cal365
 from tests.conftest import DEMO_TODAY
 from tests.offline.test_offline_app import OWNER, SETTINGS, TZ, cached_app, synced
@@ -53,7 +53,7 @@ async def open_jonas(pilot, typed: str = JONAS_UPN) -> None:  # type: ignore[no-
     await pilot.press(*typed, "enter")
     await wait_for(pilot, lambda: main.status.message.startswith(("Added", "Reloaded")))
     tree = main.query_one(CalendarTree)
-    leaf = next(leaf for leaf in tree._leaves(tree.root)
+    leaf = next(leaf for leaf in listed_calendars(tree)
                 if leaf.data is not None and leaf.data.ref.mailbox.kind == "user")
     tree.focus()
     tree.move_cursor(leaf)
