@@ -1,15 +1,17 @@
 """Snapshots of every screen and dialog a user meets, at 120x40 and at 80x24 (a common SSH
-terminal): the main screen, help, the cancel and bulk cancel dialogs, the bulk results, the
-audit log, the Outlook link, both questions (date, mailbox) and sign-in.
+terminal): the main screen, a refusal in its status line, help, the command palette, the
+cancel and bulk cancel dialogs, the bulk results, the audit log, the Outlook link, both
+questions (date, mailbox), sign-in, and the sealed frame a warm start paints first.
 
-Each is made deterministic as test_snapshots.py's are: the fake Graph seeded for a fixed day,
-a fixed zone, every background load finished before the picture; the audit log's lines and
-the sign-in code and clock are fixed too. Regenerate with `--snapshot-update` and look at
-the SVGs (tests/app/__snapshots__/test_snapshots_screens/) before committing them.
+Each is made deterministic: the fake Graph seeded for a fixed day, a fixed zone, every
+background load finished before the picture; the audit log's lines and the sign-in code and
+clock are fixed too. Regenerate with `--snapshot-update` and look at the SVGs
+(tests/app/__snapshots__/test_snapshots_screens/) before committing them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 import webbrowser
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from tests.app.helpers import (
@@ -36,6 +39,9 @@ from tui.fake import FakeGraph
 from tui.graph import GraphClient
 from tui.graph.errors import OrganizerRequired
 from tui.graph.urls import ME, EventRef, Mailbox
+from tui.startup.frame import FrameScreen
+from tui.startup.sealed_frame import decode, encode
+from tui.startup.textual_private import frame_lines
 
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -142,6 +148,31 @@ async def _mailbox(pilot: Pilot[None]) -> None:
     await pilot.press(*"jonas.berg@fabrikam.onmicrosoft.com")
 
 
+async def _refusal(pilot: Pilot[None]) -> None:
+    """A cancel Graph refuses (the user does not organize it): the status line says why."""
+    from tui.screens.cancel import CancelScreen
+
+    await open_cancel_dialog(pilot, lambda e: not e.is_organizer and not e.is_cancelled
+                             and bool(e.attendees))
+    await pilot.press(*"Skip?", "ctrl+s")
+    app = pilot.app
+    assert isinstance(app, Cal365App)
+    await wait_for(pilot, lambda: not isinstance(app.screen, CancelScreen)
+                   and app.main.status.kind == "error")
+    await pilot.pause()
+
+
+async def _palette(pilot: Pilot[None]) -> None:
+    from textual.command import CommandPalette
+
+    await settled(pilot)
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*"week")
+    await wait_for(pilot, lambda: all(w.is_finished for w in pilot.app.workers))
+    await pilot.pause()
+
+
 SCREENS: dict[str, Steps] = {
     "main": _main,
     "help": _help,
@@ -154,6 +185,8 @@ SCREENS: dict[str, Steps] = {
     "goto": _goto,
     "goto-refused": _goto_refused,
     "mailbox": _mailbox,
+    "refusal": _refusal,
+    "palette": _palette,
 }
 
 
@@ -261,3 +294,40 @@ def test_sign_in_without_a_keyring(snap_compare: Callable[..., Any], idp: Any,
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     with FakeGraph(today=DEMO_TODAY) as fake:
         assert snap_compare(_sign_in_app(idp, fake), terminal_size=size, run_before=_signing_in)
+
+
+# -- the sealed frame ------------------------------------------------------------------------
+
+
+class _FrameHost(App[None]):
+    """Paints a sealed frame as a warm start does (tui/startup/frame.py), with no main screen
+    behind it to hand over to."""
+
+    TITLE = "cal365"
+
+    def __init__(self, frame: bytes) -> None:
+        super().__init__()
+        self._frame = frame
+
+    def on_mount(self) -> None:
+        self.push_screen(FrameScreen(decode(self._frame, self.size), then=lambda: None))
+
+
+def _sealed_main(fake: FakeGraph, size: tuple[int, int]) -> bytes:
+    """The main screen as the `main` snapshot shows it, sealed as a quit seals it (the
+    frame of a real quit has the sync's time in its title: no fixed picture)."""
+
+    async def seal() -> bytes:
+        app = make_app(fake)
+        async with app.run_test(size=size) as pilot:
+            await _main(pilot)
+            return encode(frame_lines(app.screen), app.screen.size)
+
+    return asyncio.run(seal())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sealed_frame(snap_compare: Callable[..., Any], fake_graph: FakeGraph,
+                      size: tuple[int, int]) -> None:
+    """The frame a warm start paints first: the main screen to the cell, colours included."""
+    assert snap_compare(_FrameHost(_sealed_main(fake_graph, size)), terminal_size=size)
