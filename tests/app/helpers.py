@@ -154,6 +154,11 @@ def listed_calendars(tree: CalendarTree) -> list[TreeNode[CalendarNode | None]]:
     return found
 
 
+def toasts(app: Cal365App) -> list[str]:
+    """The notifications shown now, in the corner of the screen, as text."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
 def cancellable(event: Event) -> bool:
     """A meeting the user may cancel, with attendees to notify."""
     return event.is_organizer and not event.is_cancelled and bool(event.attendees)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from tests.app.helpers import ZONE, cancel_posts, loaded, select, syncing, wait_for
+from tests.app.helpers import ZONE, cancel_posts, loaded, select, syncing, toasts, wait_for
 from tests.auth.conftest import settings_for
 from tests.auth.fake_idp import FakeIdP
 from tests.conftest import DEMO_TODAY
@@ -237,15 +237,16 @@ async def test_no_keyring_and_p_keeps_tokens_in_a_private_plaintext_file_with_a_
     keyring.set_keyring(fail.Keyring())
     try:
         with FakeGraph(today=DEMO_TODAY, token=FIRST) as fake:
-            async with make_app(fake, provider).run_test(size=(120, 40)) as pilot:
+            app = make_app(fake, provider)
+            async with app.run_test(size=(120, 40), notifications=True) as pilot:
                 app = pilot.app
                 assert isinstance(app, Cal365App)
                 await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen)
                                and app.screen.state == "keyring")
                 await pilot.press("p")
                 await loaded(pilot)
-                assert any("unencrypted" in str(n.message).lower()
-                           or "UNENCRYPTED" in str(n.message) for n in app._notifications)
+                await wait_for(pilot, lambda: any("unencrypted" in n.lower()
+                                                  for n in toasts(app)))
         assert isinstance(provider.store, PlaintextStore)
         path = provider.store.path
         assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import ZONE, wait_for
+from tests.app.helpers import ZONE, toasts, wait_for
 from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.cache import Owner, cache_path
@@ -99,12 +99,12 @@ async def test_the_app_without_a_keyring_says_why_and_runs_without_a_cache(
     client = GraphClient(fake_graph.base_url, fake_graph.token, timezone=ZONE)
     app = Cal365App(client, today=DEMO_TODAY, timezone=ZONE,
                     cache=opener(Settings(cache="keyring"), lambda: Owner("someone")))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.main.status.kind == "info"
                        and app.main.table.all_events)
         assert app.main.sync is None
-        notes = " ".join(str(n.message) for n in app._notifications)
-        assert "--cache session" in notes and "--no-cache" in notes
+        await wait_for(pilot, lambda: "--cache session" in " ".join(toasts(app))
+                       and "--no-cache" in " ".join(toasts(app)))
 
 
 def test_an_older_tree_written_late_never_replaces_a_newer_one() -> None:

@@ -18,6 +18,7 @@ from tests.app.helpers import (
     offline,
     settled_in_cache,
     title_text,
+    toasts,
     wait_for,
 )
 from tests.conftest import DEMO_TODAY
@@ -231,11 +232,11 @@ async def test_a_corrupt_cache_file_is_moved_aside_and_the_app_works(
     path = cache_path(SETTINGS.profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(b"this is not a database" * 100)
-    async with cached_app(fake_graph).run_test(size=(120, 40)) as pilot:
+    async with cached_app(fake_graph).run_test(size=(120, 40), notifications=True) as pilot:
         app = await synced(pilot)
         assert app.main.table.all_events
-        notes = [str(n.message) for n in app._notifications]
-        assert any("moved aside" in n.lower() or "damaged" in n.lower() for n in notes), notes
+        await wait_for(pilot, lambda: any("moved aside" in n.lower() or "damaged" in n.lower()
+                                          for n in toasts(app)))
 
 
 async def test_without_a_cache_the_app_streams_calendar_view(fake_graph: FakeGraph) -> None:
