@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from . import ids
+from . import heavy, ids
 from .model import (
     Attendee,
     Calendar,
@@ -46,8 +46,11 @@ from .tenant import (
 
 
 class Builder:
-    def __init__(self, today: dt.date) -> None:
+    def __init__(self, today: dt.date, data: str = heavy.DEMO) -> None:
+        if data not in heavy.DATA_SETS:
+            raise ValueError(f"no data set {data!r}; there are {', '.join(heavy.DATA_SETS)}")
         self.today = today
+        self.heavy = data == heavy.ATTENDEE_HEAVY
         self.rng = random.Random(f"cal365-fake:{today.isoformat()}")
         self.store = Store(today)
         self.serial = 0
@@ -100,16 +103,19 @@ class Builder:
                                                 minutes=self.rng.randint(0, 600))
         modified = created + dt.timedelta(hours=self.rng.randint(0, 30))
         agenda = f"Agenda for “{subject}”:\n- Status and open questions\n- Decisions needed\n"
+        teams = ""
         if online:
-            agenda += (
+            teams = (
                 "\n________________________________________________________________________________"
                 "\nMicrosoft Teams meeting\nJoin on your computer, mobile app or room device\n"
                 f"Meeting ID: 3{self.serial:02d} 4{self.serial % 97:02d} 517 20{self.serial % 10}\n"
                 "Passcode: fK7s9Q"
             )
+        # The attendee-heavy set's bodies are long, as real ones are; the demo's stay short.
+        text = heavy.body(self.rng, agenda, teams) if self.heavy else agenda + teams
         fields: dict[str, Any] = {
             "location": "Microsoft Teams Meeting" if online else "",
-            "body_text": agenda,
+            "body_text": text,
             "created": created,
             "modified": modified,
         }
@@ -125,6 +131,8 @@ class Builder:
         return self.store.add_event(ev)
 
     def people(self, count: int, exclude: Person) -> list[Person]:
+        if self.heavy:  # a big company's meetings: 10 to 40 people, whatever `count` says
+            return heavy.crowd(self.rng, self.crowd_pool, exclude)
         pool = [p for p in self.colleagues if p.address != exclude.address]
         return self.rng.sample(pool, min(count, len(pool)))
 
@@ -159,6 +167,15 @@ class Builder:
                                        given, surname, title, "Berlin HQ"))
             self.colleagues.append(user.person)
         self.colleagues.append(Person("Kim O'Brien-Søndergaard (Partner)", "kim@partner.example"))
+        self.crowd_pool = list(self.colleagues)
+        if self.heavy:
+            for person in heavy.staff(DOMAIN):
+                if person.address.endswith(f"@{DOMAIN}"):  # partners are not in the directory
+                    given, _, surname = person.name.partition(" ")
+                    store.add_user(User(ids.guid("user", person.address), person.name,
+                                        person.address, person.address, given, surname,
+                                        None, "Berlin HQ"))
+                self.crowd_pool.append(person)
         self.by_name = {p.name: p for p in self.colleagues}
         self.hr = Person("Fabrikam HR", f"hr@{DOMAIN}")
         self.learning = Person("Fabrikam Learning", f"learning@{DOMAIN}")

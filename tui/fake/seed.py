@@ -13,6 +13,7 @@ from typing import Any
 
 from . import ids
 from .builder import Builder
+from .heavy import ATTENDEE_HEAVY, DATA_SETS, DEMO
 from .model import Attendee, Event, Recurrence
 from .store import Store
 from .tenant import (
@@ -47,10 +48,10 @@ from .tenant import (
 
 # Tests and tools name the tenant through this module, as they did before the names moved.
 __all__ = [
-    "ATTENDED_TODAY", "BERLIN", "BIWEEKLY_SERIES", "CANCELLED_COPY", "DOMAIN", "GROUP_ID",
-    "GROUP_MAIL", "GUEST_ID", "GUEST_UPN", "JONAS_ID", "JONAS_UPN", "ME_ID", "ME_UPN",
-    "ORGANIZED_TODAY", "ORGANIZED_TODAY_RAW_ID", "OTHERS_SERIES", "ROLE_ID",
-    "SECURITY_GROUP_ID", "TENANT_ID", "WEEKLY_SERIES", "WIN_BERLIN", "build",
+    "ATTENDED_TODAY", "ATTENDEE_HEAVY", "BERLIN", "BIWEEKLY_SERIES", "CANCELLED_COPY",
+    "DATA_SETS", "DEMO", "DOMAIN", "GROUP_ID", "GROUP_MAIL", "GUEST_ID", "GUEST_UPN", "JONAS_ID",
+    "JONAS_UPN", "ME_ID", "ME_UPN", "ORGANIZED_TODAY", "ORGANIZED_TODAY_RAW_ID", "OTHERS_SERIES",
+    "ROLE_ID", "SECURITY_GROUP_ID", "TENANT_ID", "WEEKLY_SERIES", "WIN_BERLIN", "build",
 ]
 
 
@@ -238,9 +239,10 @@ class _Demo(Builder):
                    attendees=self.attendees_for(self.people(6, group)))
 
 
-def build(today: dt.date) -> Store:
-    """The demo tenant for `today`."""
-    builder = _Demo(today)
+def build(today: dt.date, data: str = DEMO) -> Store:
+    """The demo tenant for `today`; `data` ATTENDEE_HEAVY gives its meetings 10 to 40
+    attendees and 1 to 2 KB bodies (tui/fake/heavy.py)."""
+    builder = _Demo(today, data)
     builder.directory()
     builder.mailboxes()
     builder.anchors()
