@@ -12,6 +12,7 @@ from tui.bench.procs import Server
 from tui.bench.pty import PtyProcess
 
 DOWN = b"\x1b[B"
+UP = b"\x1b[A"
 PAGE_DOWN = b"\x1b[6~"
 QUIET = 0.25
 # A held key: terminals repeat it every 30-40 ms (xterm's and the Linux console's default).
@@ -33,8 +34,9 @@ class Moves:
 def measure(server: Server, days: int, presses: int, module: str = "tui.cli",
             held: int = 0, scrolls: int = 0) -> Moves:
     """`presses` single down-arrows, each read until the screen is quiet, then `scrolls`
-    more (past the first page, the table scrolls on each), then `held` down-arrows at a
-    key's repeat rate, then `presses` page-downs."""
+    more (past the first page, the table scrolls on each), then `held` up-arrows at a
+    key's repeat rate (back up within the page, as far as it goes: the table does not
+    scroll, what is measured is the details pane's share), then `presses` page-downs."""
     # No calendar cache: the token's account would have one (its claims name it), and this
     # scenario measures the painting of events streamed from Graph, as it always has.
     env = dict(os.environ, CAL365_ACCESS_TOKEN=server.token, CAL365_CACHE="off")
@@ -54,7 +56,7 @@ def measure(server: Server, days: int, presses: int, module: str = "tui.cli",
         if held:
             burst = 0
             for _ in range(held):
-                proc.send(DOWN)
+                proc.send(UP)
                 burst += proc.read_for(REPEAT)
             burst += proc.read_until_quiet(QUIET, 5)
             moves.held = burst / held

@@ -8,6 +8,8 @@ the border and the blank ends of lines stay put, and the layout of the screen is
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -148,6 +150,9 @@ def _move_thumb(bar: ScrollBar, virtual: int) -> None:
 
 class EventDetails(ScrollView, can_focus=True):
     BINDINGS = bindings("details")
+    # While a key repeats (every 30-40 ms), the pane follows at most this often: each paint
+    # of another event crosses the link, and no one reads the ones a held key runs past.
+    interval = 0.1
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -156,6 +161,7 @@ class EventDetails(ScrollView, can_focus=True):
         self._width = -1  # the width _lines were wrapped at
         self._showing: tuple[Event | None, Recurrence | None, str | None] = (None, None, None)
         self._pending = False
+        self._painted = -1e9  # monotonic time of the last paint
 
     @property
     def text(self) -> str:
@@ -168,15 +174,23 @@ class EventDetails(ScrollView, can_focus=True):
         `owner` as for `describe`.
 
         The pane follows in the frame after the one that moves the table's cursor: the
-        cursor is not held up by the details, and moves faster than frames (a held key)
-        draw the details once per frame, of the last event only."""
+        cursor is not held up by the details. Within `interval` of the last paint (a held
+        key) the pane waits out the interval and then shows the last event asked for: never
+        more than one paint per interval, and the event under the cursor always shown once
+        the keys stop."""
         self._showing = (event, series, owner)
-        if not self._pending:
-            self._pending = True
+        if self._pending:
+            return  # a paint is due already; it shows what was asked last
+        self._pending = True
+        wait = self._painted + self.interval - monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._show_now, name="details-trailing")
+        else:
             self.call_after_refresh(self._show_now)
 
     def _show_now(self) -> None:
         self._pending = False
+        self._painted = monotonic()
         event, series, owner = self._showing
         self._text = Text("No event selected.", style="dim") if event is None else (
             describe(event, series, owner))
