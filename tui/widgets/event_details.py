@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -146,6 +147,17 @@ def _move_thumb(bar: ScrollBar, virtual: int) -> None:
     for y, (old, new) in enumerate(zip(before, after, strict=False)):
         if old != new:
             bar.refresh(Region(0, y, bar.size.width, 1))
+
+
+class DetailsFrame(Vertical):
+    """The details pane's border and padding, drawn apart from its lines.
+
+    Textual repaints a changed line of a widget from the widget's left edge: were the border
+    the pane's own, every changed line would resend the border and the padding first."""
+
+    def __init__(self, details: EventDetails, *, id: str | None = None) -> None:
+        super().__init__(details, id=id)
+        self.border_title = "Details"
 
 
 class EventDetails(ScrollView, can_focus=True):
