@@ -7,13 +7,14 @@ import asyncio
 import datetime as dt
 import json
 import shutil
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
 
 from tui.bench import bulkcancel, cache, coldstart, listing, ptybytes, sdk, sync, warmstart
 from tui.bench.procs import fake_server, run_json
-from tui.bench.stats import Row, table
+from tui.bench.stats import Row, percentile, table
 from tui.graph import GraphClient
 
 TODAY = dt.date(2026, 11, 23)  # fixed, so every run lists the same events
@@ -197,15 +198,16 @@ class Suite:
         self.log(f"{name}: 120x40, cursor moves and page-downs")
         downs, pages, starts, table_downs, table_pages = [], [], [], [], []
         presses = 10 if self.quick else 30
+        runs = 1 if self.quick else 3
         with fake_server(TODAY, events=2_000, days=30) as server:
-            for _ in range(1 if self.quick else 3):
+            for _ in range(runs):
                 result = ptybytes.measure(server, 30, presses)
-                downs.append(result["down"])
-                pages.append(result["page_down"])
-                starts.append(result["startup"])
+                downs.append(statistics.median(result.downs))
+                pages.append(statistics.median(result.pages))
+                starts.append(result.startup)
                 alone = ptybytes.measure(server, 30, presses, "tui.bench.table_only")
-                table_downs.append(alone["down"])
-                table_pages.append(alone["page_down"])
+                table_downs.append(statistics.median(alone.downs))
+                table_pages.append(statistics.median(alone.pages))
         down = self.row(name, "per cursor move", "B", downs, "≤ 2048 B",
                         note="the events table and the details pane, which shows the "
                              "newly selected event")
@@ -215,6 +217,48 @@ class Suite:
                  note="details pane held still, to show the table's own share")
         self.row(name, "per page-down, table alone", "B", table_pages)
         self.row(name, "first screen", "B", starts)
+        self._pty_bytes_heavy(name, runs)
+
+    def _pty_bytes_heavy(self, name: str, runs: int) -> None:
+        """The same on the attendee-heavy data set (tui/fake/heavy.py), where the details
+        pane changes most from one event to the next."""
+        self.log(f"{name}: attendee-heavy data (10-40 attendees, 1-2 KB bodies)")
+        medians, p90s, helds, pages, scrolls = [], [], [], [], []
+        wide_medians: list[float] = []
+        wide_p90s: list[float] = []
+        # 20 moves stay within the table's first page at 120x40; the next 10 scroll it.
+        presses = 20
+        with fake_server(TODAY, days=30, data="attendee-heavy") as server:
+            for _ in range(runs):
+                result = ptybytes.measure(server, 30, presses, held=16, scrolls=10)
+                medians.append(statistics.median(result.downs))
+                p90s.append(percentile(result.downs, 90))
+                scrolls.append(statistics.median(result.scrolls))
+                pages.append(statistics.median(result.pages))
+                if result.held is not None:
+                    helds.append(result.held)
+                # Three panes side by side: the details pane is 40 lines tall, its attendees
+                # in view.
+                wide = ptybytes.measure(server, 30, presses, size=(160, 45))
+                wide_medians.append(statistics.median(wide.downs))
+                wide_p90s.append(percentile(wide.downs, 90))
+        heavy = "attendee-heavy: "
+        median = self.row(name, heavy + "per cursor move", "B", medians, "≤ 2048 B",
+                          note="10-40 attendees and 1-2 KB bodies per meeting; the median "
+                               f"of {presses} moves")
+        median.ok = _le(median, 2048)
+        p90 = self.row(name, heavy + "per cursor move p90", "B", p90s, "≤ 4096 B")
+        p90.ok = _le(p90, 4096)
+        self.row(name, heavy + "per cursor move that scrolls the table", "B", scrolls,
+                 note="the 10 moves after those: the table repaints all its rows on each")
+        self.row(name, heavy + "per move of a held key", "B", helds,
+                 note=f"16 up-arrows {ptybytes.REPEAT * 1000:.0f} ms apart, within the "
+                      "page, until the screen is quiet")
+        self.row(name, heavy + "per page-down", "B", pages)
+        self.row(name, heavy + "160x45, per cursor move", "B", wide_medians,
+                 note="a wide terminal: three panes, the details pane tall enough to show "
+                      "most attendees, each line of them another name on every move")
+        self.row(name, heavy + "160x45, per cursor move p90", "B", wide_p90s)
 
     # -- 7 ---------------------------------------------------------------------------------
 

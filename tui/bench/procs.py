@@ -21,11 +21,13 @@ class Server:
 
 @contextmanager
 def fake_server(today: dt.date, *, events: int = 0, days: int = 365,
-                latency_ms: float = 0.0) -> Iterator[Server]:
-    """A bench fake Graph in a child process, stopped when the block ends."""
+                latency_ms: float = 0.0, data: str = "demo") -> Iterator[Server]:
+    """A bench fake Graph in a child process, stopped when the block ends; `data` is the
+    seed's data set (tui/fake/heavy.py)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui.bench.serve", "--today", today.isoformat(),
-         "--events", str(events), "--days", str(days), "--latency-ms", str(latency_ms)],
+         "--events", str(events), "--days", str(days), "--latency-ms", str(latency_ms),
+         "--data", data],
         # Its stderr is dropped: a client that stops reading mid-page (as a cancelled
         # prefetch does) makes the stdlib server print a harmless broken-pipe traceback.
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

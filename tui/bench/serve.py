@@ -21,9 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=0)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--data", default="demo", help="the seed's data set (tui/fake/heavy.py)")
     args = parser.parse_args(argv)
     fake = BenchGraph(args.today, events=args.events, days=args.days,
-                      latency=args.latency_ms / 1000).start()
+                      latency=args.latency_ms / 1000, data=args.data).start()
     try:
         print(json.dumps({"base_url": fake.base_url, "token": fake.token}), flush=True)
         sys.stdin.read()

@@ -10,6 +10,7 @@ import threading
 
 from .bulk import add_meetings
 from .faults import Fault, parse_spec
+from .heavy import DATA_SETS, DEMO
 from .server import FakeGraph
 
 
@@ -27,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="answer every read with hostile data: escapes, markup and lone "
                              "surrogates in every text field, bad webLinks, two events with "
                              "overflowing dates (see tui/fake/hostile.py)")
+    parser.add_argument("--data", choices=DATA_SETS, default=DEMO,
+                        help="the data set: the demo's, or meetings of 10 to 40 attendees with "
+                             "1 to 2 KB bodies (attendee-heavy)")
     parser.add_argument("--meetings", type=int, default=0, metavar="N",
                         help="add N more meetings the demo user organizes (for bulk cancels)")
     args = parser.parse_args(argv)
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _on_signal)
     try:
         fake = FakeGraph(today=args.today, token=args.token, host=args.host,
-                         port=args.port)
+                         port=args.port, data=args.data)
         for fault in faults:
             fake.faults.add(fault)
         if args.hostile:

@@ -229,14 +229,16 @@ class FakeGraph:
         token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        data: str = "demo",
     ) -> None:
+        """`data`: the seed's data set, "demo" or "attendee-heavy" (tui/fake/heavy.py)."""
         from .seed import build  # deferred: keeps `import tui.fake` light
 
         self.today = today or dt.date.today()
         self.token = token or DEMO_TOKEN
         self.host = host
         self.port = port
-        self.store: Store = build(self.today)
+        self.store: Store = build(self.today, data)
         self.service = Service(self.store, self.token)
         # Fault injection and Outlook's 4-per-mailbox concurrency limit (None: no limit).
         self.faults = Faults()

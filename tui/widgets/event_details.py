@@ -8,10 +8,13 @@ the border and the blank ends of lines stay put, and the layout of the screen is
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -146,8 +149,22 @@ def _move_thumb(bar: ScrollBar, virtual: int) -> None:
             bar.refresh(Region(0, y, bar.size.width, 1))
 
 
+class DetailsFrame(Vertical):
+    """The details pane's border and padding, drawn apart from its lines.
+
+    Textual repaints a changed line of a widget from the widget's left edge: were the border
+    the pane's own, every changed line would resend the border and the padding first."""
+
+    def __init__(self, details: EventDetails, *, id: str | None = None) -> None:
+        super().__init__(details, id=id)
+        self.border_title = "Details"
+
+
 class EventDetails(ScrollView, can_focus=True):
     BINDINGS = bindings("details")
+    # While a key repeats (every 30-40 ms), the pane follows at most this often: each paint
+    # of another event crosses the link, and no one reads the ones a held key runs past.
+    interval = 0.1
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -156,6 +173,7 @@ class EventDetails(ScrollView, can_focus=True):
         self._width = -1  # the width _lines were wrapped at
         self._showing: tuple[Event | None, Recurrence | None, str | None] = (None, None, None)
         self._pending = False
+        self._painted = -1e9  # monotonic time of the last paint
 
     @property
     def text(self) -> str:
@@ -168,16 +186,26 @@ class EventDetails(ScrollView, can_focus=True):
         `owner` as for `describe`.
 
         The pane follows in the frame after the one that moves the table's cursor: the
-        cursor is not held up by the details, and moves faster than frames (a held key)
-        draw the details once per frame, of the last event only."""
+        cursor is not held up by the details. Within `interval` of the last paint (a held
+        key) the pane waits out the interval and then shows the last event asked for: never
+        more than one paint per interval, and the event under the cursor always shown once
+        the keys stop."""
         self._showing = (event, series, owner)
-        if not self._pending:
-            self._pending = True
+        if self._pending:
+            return  # a paint is due already; it shows what was asked last
+        self._pending = True
+        wait = self._painted + self.interval - monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._show_now, name="details-trailing")
+        else:
             self.call_after_refresh(self._show_now)
 
     def _show_now(self) -> None:
         self._pending = False
+        self._painted = monotonic()
         event, series, owner = self._showing
+        if event is not None:
+            self.add_class("-shown")  # the scrollbar stays from now on (cal365.tcss)
         self._text = Text("No event selected.", style="dim") if event is None else (
             describe(event, series, owner))
         if self.scroll_y:
@@ -192,12 +220,15 @@ class EventDetails(ScrollView, can_focus=True):
         if not self.is_mounted or not self.size:
             return
         full, height = self.size  # scrollbar included
-        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
+        overflow = self.styles.overflow_y
+        bar = self.styles.scrollbar_size_vertical if overflow != "hidden" else 0
         # Wrapping costs most of a cursor move: wrap once, beside the scrollbar if the pane
         # has one now, and again only if the new text wants the other layout.
         width = full - bar if self.show_vertical_scrollbar else full
         lines = self._wrap(width)
-        if bar and width == full and len(lines) > height:
+        if overflow == "scroll":
+            pass  # the scrollbar is always there (cal365.tcss): one width, one layout
+        elif bar and width == full and len(lines) > height:
             width = full - bar  # too long for the pane: beside a scrollbar
             lines = self._wrap(width)
         elif width != full and len(lines) <= height:
@@ -208,7 +239,8 @@ class EventDetails(ScrollView, can_focus=True):
         self._width = width
         size = Size(width, len(lines))
         if size != self.virtual_size:
-            if resized or (len(lines) > height) != (len(old) > height):
+            comes_or_goes = overflow != "scroll" and (len(lines) > height) != (len(old) > height)
+            if resized or comes_or_goes:
                 self.virtual_size = size  # the scrollbar comes or goes: a new layout
             else:
                 # Only the scrollbar's thumb changes: no need to lay the screen out again,

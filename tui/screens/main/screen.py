@@ -82,7 +82,7 @@ from tui.sync import (
     user_sections,
 )
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
-from tui.widgets.event_details import EventDetails
+from tui.widgets.event_details import DetailsFrame, EventDetails
 from tui.widgets.event_table import EventTable
 from tui.widgets.events_pane import EventsPane
 from tui.widgets.filter_input import FilterInput
@@ -216,7 +216,7 @@ class MainScreen(PaintWatcher):
             with EventsPane(id="events-pane"):
                 yield FilterInput(id="filter")
                 yield EventTable(id="events")
-            yield EventDetails(id="details")
+            yield DetailsFrame(EventDetails(id="details"), id="details-frame")
         yield StatusBar(id="status")
         yield KeyBar()
 
@@ -236,7 +236,6 @@ class MainScreen(PaintWatcher):
         self.after_paint(resume_collection)  # paused while starting: tui/startup/collector.py
         self.client.on_wait = self._graph_waits
         self.query_one(CalendarTree).border_title = "Calendars"
-        self.details.border_title = "Details"
         self.details.show(None)
         self.table.focus()
         # Events first: they are what the user opened cal365 for. The profile and the
