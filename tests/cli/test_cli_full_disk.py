@@ -102,7 +102,7 @@ def test_a_failure_once_sending_began_never_reads_as_not_sent(
     def broken(self: object, item: object, found: object) -> bool:
         raise RuntimeError("the reporter broke")
 
-    monkeypatch.setattr("tui.script.cancel._Auditor.record", broken)
+    monkeypatch.setattr("tui.script.cancel_audit.Auditor.record", broken)
     run = cal365("cancel", event["id"], "--yes", "--json")
     assert fake_graph.store.event_json(event["id"]) is None  # it went out
     assert run.code not in (Exit.OK, Exit.ERROR)
