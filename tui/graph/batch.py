@@ -247,6 +247,7 @@ class BulkCancel:
             unique.setdefault((ref.mailbox.key, ref.event_id), ref)
         self.refs = list(unique.values())
         self._iterator: AsyncGenerator[BatchItemOutcome, None] | None = None
+        self._groups: AsyncGenerator[list[BatchItemOutcome], None] | None = None
         self._put_on_wire: set[tuple[str, str]] = set()
 
     def may_have_gone(self, ref: EventRef) -> bool:
@@ -256,16 +257,30 @@ class BulkCancel:
 
     def __aiter__(self) -> AsyncIterator[BatchItemOutcome]:
         if self._iterator is None:
-            self._iterator = self._run()
+            self._iterator = self._each()
         return self._iterator
+
+    def groups(self) -> AsyncIterator[list[BatchItemOutcome]]:
+        """The outcomes as they become known, those known at the same moment (a batch's
+        answer) in one list, for a caller that records them together. Iterate either this
+        or the bulk cancel itself, not both."""
+        if self._groups is None:
+            self._groups = self._run()
+        return self._groups
 
     async def aclose(self) -> None:
         """Stop: batches not yet sent are not sent; ones in flight finish on the server
         (their outcome is then unknown to the caller: check before sending them again)."""
-        if self._iterator is not None:
-            await self._iterator.aclose()
+        for iterator in (self._iterator, self._groups):
+            if iterator is not None:
+                await iterator.aclose()
 
-    async def _run(self) -> AsyncGenerator[BatchItemOutcome, None]:
+    async def _each(self) -> AsyncGenerator[BatchItemOutcome, None]:
+        async for group in self.groups():
+            for outcome in group:
+                yield outcome
+
+    async def _run(self) -> AsyncGenerator[list[BatchItemOutcome], None]:
         queue: asyncio.Queue[BatchItemOutcome] = asyncio.Queue()
         by_mailbox: dict[str, list[BatchItem]] = {}
         for ref in self.refs:
@@ -275,8 +290,13 @@ class BulkCancel:
             for key, items in by_mailbox.items()
         ]
         try:
-            for _ in range(len(self.refs)):
-                yield await queue.get()
+            left = len(self.refs)
+            while left > 0:
+                group = [await queue.get()]
+                while not queue.empty():
+                    group.append(queue.get_nowait())
+                left -= len(group)
+                yield group
         finally:
             for task in tasks:
                 task.cancel()

@@ -175,11 +175,14 @@ def _execute(
             async def send(session: Session) -> None:
                 bulk = session.client.cancel_many(list(events), comment)
                 bulks.append(bulk)
-                # One outcome per event, as each becomes known (batches finish in any order).
-                async for item in bulk:
-                    audited = auditor.record(item, events[item.ref])
-                    results[item.ref] = replace(sent(item, events[item.ref]), audited=audited)
-                    report(results[item.ref], args.json, out)
+                # One outcome per event, as each becomes known (batches finish in any order);
+                # those known together are recorded together, with one flush to the disk.
+                async for group in bulk.groups():
+                    audited = auditor.record([(item, events[item.ref]) for item in group])
+                    for item in group:
+                        results[item.ref] = replace(sent(item, events[item.ref]),
+                                                    audited=audited)
+                        report(results[item.ref], args.json, out)
 
             failure: BaseException | None = None
             try:

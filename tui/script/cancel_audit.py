@@ -4,7 +4,7 @@ sent, each sent cancel's record, and the comment drafts of the meetings cancelle
 from __future__ import annotations
 
 from tui.actions import audit
-from tui.actions.cancel import cannot_record, record
+from tui.actions.cancel import cannot_record
 from tui.actions.drafts import Drafts, DraftsError
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.client import GraphClient
@@ -35,13 +35,13 @@ class Auditor:
         self.unwritten = 0
         self.reason = ""
 
-    def record(self, item: BatchItemOutcome, event: Event | None) -> bool:
-        """True when the record was written."""
-        entry = audit.entry_for_batch(
+    def record(self, outcomes: list[tuple[BatchItemOutcome, Event | None]]) -> bool:
+        """The records of cancels whose outcomes came together (a batch's answer), in one
+        write and one flush to the disk: all of them, or none. True when they were written."""
+        return self._append([audit.entry_for_batch(
             item, subject=event.subject if event else "", start=event.start if event else None,
             comment=self.comment, source="cli", account=self.account,
-        )
-        return self._append(entry)
+        ) for item, event in outcomes])
 
     def record_unconfirmed(self, target: Target, why: str) -> bool:
         """The record of a cancel that went out with no answer yet (an interrupt)."""
@@ -49,17 +49,18 @@ class Auditor:
         entry = audit.entry_for(
             target.ref, subject=subject, start=target.event.start if target.event else None,
             comment=self.comment, error=RuntimeError(why), source="cli", account=self.account)
-        return self._append(entry)
+        return self._append([entry])
 
-    def _append(self, entry: audit.AuditEntry) -> bool:
-        problem = record(entry)
-        if problem is None:
-            return True
-        if not self.unwritten:
-            self.reason = problem
-            warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
-        self.unwritten += 1
-        return False
+    def _append(self, entries: list[audit.AuditEntry]) -> bool:
+        try:
+            audit.append_many(entries)
+        except OSError as error:
+            if not self.unwritten:
+                self.reason = file_problem(error)
+                warn(f"could not write the audit log {audit.log_path()}: {self.reason}")
+            self.unwritten += len(entries)
+            return False
+        return True
 
 
 def check_audit(targets: list[Target], comment: str | None) -> str | None:
