@@ -1,4 +1,6 @@
-"""Bulk cancel through Graph JSON batching (`POST /$batch`).
+"""Bulk cancel through Graph JSON batching (`POST /$batch`), and the batching machinery
+that many events' look-ups (`tui.graph.lookups`) share with it: chains of at most 20
+requests, rounds of batches per mailbox, an item's tries, a sub-response's error.
 
 Rules, from Graph's batching and Outlook throttling documentation:
 - at most 20 requests per batch, relative URLs, `headers` with Content-Type since a body is
