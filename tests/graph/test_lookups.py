@@ -236,3 +236,44 @@ async def test_an_event_answer_without_an_id_is_an_error_not_an_event() -> None:
     assert found[0].event is None and found[0].error is not None
     assert found[0].error.code == "InvalidResponse"
     assert found[1].event is not None and found[1].event.subject == "About B"
+
+
+async def test_an_unavailable_item_and_an_unavailable_batch_are_asked_again_as_reads() -> None:
+    calls: list[list[str]] = []
+
+    def handler(requests: list[dict[str, Any]]) -> httpx.Response:
+        calls.append([r["url"] for r in requests])
+        if len(calls) == 1:  # the batch as a whole: a POST, but it only reads
+            return httpx.Response(503, headers={"Retry-After": "1"})
+        return httpx.Response(200, json={"responses": [
+            {"id": r["id"], "status": 503 if len(calls) == 2 and r["id"] == "1" else 200,
+             "body": event(r["url"].split("/")[3].split("?")[0])} for r in requests]})
+
+    async with scripted(handler) as client:
+        found = await client.get_events([EventRef("A"), EventRef("B")])
+    assert all(f.event is not None for f in found)
+    assert len(calls) == 3 and len(calls[2]) == 1 and "/A?" in calls[2][0]
+
+
+async def test_a_group_calendar_is_read_with_the_read_permission_only() -> None:
+    from tui.graph import permissions
+
+    asked: list[frozenset[str]] = []
+
+    class Provider:
+        async def get_token(self, *, force_refresh: bool = False,
+                            scopes: frozenset[str] = frozenset()) -> str:
+            asked.append(scopes)
+            return "tok"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests = json.loads(request.content)["requests"]
+        return httpx.Response(200, json={"responses": [
+            {"id": r["id"], "status": 200, "body": event("G1")} for r in requests]})
+
+    client = GraphClient(BASE, Provider(), transport=httpx.MockTransport(answer),
+                         policy=RetryPolicy(sleep=_no_sleep))
+    async with client:
+        found = await client.get_events([EventRef("G1", Mailbox("group", "g-1"))])
+    assert found[0].event is not None
+    assert asked == [frozenset({permissions.GROUP_READ})]

@@ -1,8 +1,9 @@
 """`cal365 cancel`: cancel meetings by id, with one comment, each outcome reported and audited.
 
 Flow: check the options; with --dry-run print the exact requests and stop (nothing at all is
-sent, not even a read). Otherwise look each event up (subject and start for the prompt and the
-audit log; a missing one is reported without sending), ask on a terminal unless --yes, then
+sent, not even a read). Otherwise look the events up, 20 to a JSON batch (subject and start
+for the prompt and the audit log; a missing one is reported without sending; who is signed in
+is asked meanwhile, for the audit log), ask on a terminal unless --yes, then
 send the cancels through Graph JSON batching (`GraphClient.cancel_many`: at most 20 per
 batch, nothing sent twice without a check) and report each outcome as it comes. Every
 cancel sent is appended to the audit log, so nothing is sent unless the log can take the
