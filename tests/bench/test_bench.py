@@ -80,22 +80,18 @@ def test_json_output_is_machine_readable() -> None:
     assert report["rows"][0]["scenario"].startswith("5 bulk cancel")
 
 
-def test_bulk_cancel_scenario_runs_once_the_client_can_batch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """With a stand-in batch method (concurrent single cancels) the scenario measures both
-    paths; the real `$batch` method replaces the stand-in when it lands."""
-    import asyncio
-
+def test_bulk_cancel_scenario_measures_the_whole_command_and_its_requests() -> None:
+    """`cal365 cancel` of 100 meetings, look-ups included: 5 batches of look-ups, who is
+    signed in, 5 batches of cancels; the baseline a GET and a POST per meeting."""
     from tui.bench.__main__ import Suite
 
-    async def cancel_events(self: GraphClient, refs: list, comment: str) -> list:  # type: ignore[type-arg]
-        return await asyncio.gather(*(self.cancel_event(ref, comment) for ref in refs))
-
-    monkeypatch.setattr(GraphClient, "cancel_events", cancel_events, raising=False)
     suite = Suite(quick=True, log=lambda text: None)
     suite.bulk_cancel()
-    rows = {row.metric: row for row in suite.rows}
-    assert rows["HTTP requests with $batch"].values == [100.0]  # the stand-in sends one each
-    assert rows["one by one"].values and rows["$batch"].values
+    rows = {row.metric.strip(): row for row in suite.rows}
+    assert rows["HTTP requests, whole command"].values == [11.0]
+    assert rows["of which look-up batches"].values == [5.0]
+    assert rows["HTTP requests, one by one"].values == [200.0]
+    assert rows["whole command (cal365 cancel --yes)"].values and rows["one by one"].values
 
 
 def test_cache_scenario_parts_measure_what_they_say(tmp_path) -> None:  # type: ignore[no-untyped-def]

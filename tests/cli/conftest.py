@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +105,35 @@ class FakeTerminal:
 
     def read(self) -> str:
         return self.answer
+
+
+def looks_up(request: Any) -> bool:
+    """A `$batch` of look-ups (as it arrives at the fake, or as the fake recorded it): GETs
+    only, which change nothing."""
+    if request.method != "POST" or not request.raw_path.split("?")[0].endswith("/$batch"):
+        return False
+    try:
+        requests = json.loads(request.body)["requests"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return all(isinstance(r, dict) and r.get("method") == "GET" for r in requests)
+
+
+def when_cancels_go(fake: FakeGraph, then: Callable[[], object]) -> None:
+    """Call `then()` once, as the first request that may cancel (a POST other than a batch
+    of look-ups) reaches the fake, before the fake handles it: faults meant for the cancels,
+    not for the look-ups before them."""
+    real_dispatch = fake.dispatch
+    lock = threading.Lock()
+    called = False
+
+    def dispatch(request: Any) -> Any:
+        nonlocal called
+        if request.method == "POST" and not looks_up(request):
+            with lock:
+                if not called:
+                    called = True
+                    then()
+        return real_dispatch(request)
+
+    fake.dispatch = dispatch  # type: ignore[method-assign]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.cli.conftest import Cal365, FakeTerminal
+from tests.cli.conftest import Cal365, FakeTerminal, looks_up, when_cancels_go
 from tui.actions import audit
 from tui.fake import FakeGraph, seed
 from tui.script.exits import Exit
@@ -35,8 +35,9 @@ def attended(fake: FakeGraph) -> dict[str, Any]:
 
 
 def posts(fake: FakeGraph) -> list[Any]:
-    """Every POST the fake received, batches and their sub-requests included."""
-    return [r for r in fake.requests if r.method == "POST"]
+    """Every POST the fake received that may change something, batches and their
+    sub-requests included (a batch of look-ups only reads)."""
+    return [r for r in fake.requests if r.method == "POST" and not looks_up(r)]
 
 
 def cancels(fake: FakeGraph) -> list[Any]:
@@ -319,14 +320,11 @@ def test_declining_in_json_mode_still_reports(cal365: Cal365, fake_graph: FakeGr
 def test_token_rejected_when_sending(cal365: Cal365, fake_graph: FakeGraph,
                                      home: Path) -> None:
     events = [organized(fake_graph, i) for i in range(3)]
-    real_dispatch = fake_graph.dispatch
 
-    def revoke_at_first_post(request: Any) -> Any:
-        if request.method == "POST":
-            fake_graph.service.token = "revoked"  # the session ends after the look-ups
-        return real_dispatch(request)
+    def revoke() -> None:
+        fake_graph.service.token = "revoked"  # the session ends after the look-ups
 
-    fake_graph.dispatch = revoke_at_first_post  # type: ignore[method-assign]
+    when_cancels_go(fake_graph, revoke)
     run = cal365("cancel", *(e["id"] for e in events), "--yes", "--json")
     assert run.code == Exit.AUTH
     assert [r["outcome"] for r in run.json["results"]] == ["auth-needed"] * 3
@@ -340,7 +338,8 @@ def test_lost_answer_is_checked(cal365: Cal365, fake_graph: FakeGraph, home: Pat
     from tui.fake.faults import Fault
 
     # Graph runs the batch, then the connection drops before its answer arrives.
-    fake_graph.faults.add(Fault("reset_after", method="POST", path=r"/\$batch$"))
+    when_cancels_go(fake_graph, lambda: fake_graph.faults.add(
+        Fault("reset_after", method="POST", path=r"/\$batch$")))
     event = organized(fake_graph)
     run = cal365("cancel", event["id"], "--yes")
     assert run.code == Exit.OK, run.err
@@ -354,15 +353,11 @@ def test_lost_answer_that_cannot_be_checked_is_unconfirmed(
 ) -> None:
     from tui.fake.faults import Fault
 
-    real_dispatch = fake_graph.dispatch
+    def network_dies_with_the_batch() -> None:  # after the look-ups: every read fails too
+        fake_graph.faults.add(Fault("reset_after", method="POST", path=r"/\$batch$"))
+        fake_graph.faults.add(Fault("reset_before", method="GET", times=None))
 
-    def network_dies_with_the_batch(request: Any) -> Any:
-        if request.method == "POST":  # after the look-ups: every later read fails too
-            fake_graph.faults.add(Fault("reset_before", method="GET", times=None))
-        return real_dispatch(request)
-
-    fake_graph.faults.add(Fault("reset_after", method="POST", path=r"/\$batch$"))
-    fake_graph.dispatch = network_dies_with_the_batch  # type: ignore[method-assign]
+    when_cancels_go(fake_graph, network_dies_with_the_batch)
     first, second = organized(fake_graph, 0), organized(fake_graph, 1)
     run = cal365("cancel", first["id"], second["id"], "--yes")
     assert run.code == Exit.UNREACHABLE

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.cli.conftest import Cal365
+from tests.cli.conftest import Cal365, when_cancels_go
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.faults import Fault
@@ -69,17 +69,26 @@ class Cancelling:
 
 
 def _hang_after_the_first_batch(fake: FakeGraph) -> Fault:
-    """The first batch answers; every later one hangs (on its way when Ctrl+C comes)."""
+    """The first batch of cancels answers; every later one hangs (on its way when Ctrl+C
+    comes). The look-ups before them answer at once."""
     batch = r"/\$batch$"
-    fake.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                          seconds=0.0, times=1))
-    return fake.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
-                                 seconds=60.0, times=None))
+    hang = Fault("latency", method="POST", path=batch, in_batch=False, seconds=60.0,
+                 times=None)
+
+    def add() -> None:
+        fake.faults.add(Fault("latency", method="POST", path=batch, in_batch=False,
+                              seconds=0.0, times=1))
+        fake.faults.add(hang)
+
+    when_cancels_go(fake, add)
+    return hang
 
 
 def _slow_batches(fake: FakeGraph) -> None:
-    fake.faults.add(Fault("latency", method="POST", path=r"/\$batch$", in_batch=False,
-                          seconds=0.5, times=None))
+    """Each batch of cancels takes half a second (the look-ups before them do not)."""
+    when_cancels_go(fake, lambda: fake.faults.add(Fault(
+        "latency", method="POST", path=r"/\$batch$", in_batch=False, seconds=0.5,
+        times=None)))
 
 
 def test_ctrl_c_while_sending_says_what_became_of_each_event(

@@ -99,10 +99,10 @@ def test_a_failure_once_sending_began_never_reads_as_not_sent(
         cal365: Cal365, fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     event = organized(fake_graph)
 
-    def broken(self: object, item: object, found: object) -> bool:
+    def broken(self: object, outcomes: object) -> bool:
         raise RuntimeError("the reporter broke")
 
-    monkeypatch.setattr("tui.script.cancel._Auditor.record", broken)
+    monkeypatch.setattr("tui.script.cancel_audit.Auditor.record", broken)
     run = cal365("cancel", event["id"], "--yes", "--json")
     assert fake_graph.store.event_json(event["id"]) is None  # it went out
     assert run.code not in (Exit.OK, Exit.ERROR)
@@ -171,20 +171,20 @@ def test_a_tmpfs_that_fills_during_the_send_keeps_every_line_whole(
     log = tiny_disk / "home" / "state" / "audit.jsonl"
     before = log.read_bytes()
 
-    real_append = audit.append
+    real_append = audit.append_many
 
-    def disk_fills_first(entry: audit.AuditEntry, path: Path | None = None) -> None:
+    def disk_fills_first(entries: list[audit.AuditEntry], path: Path | None = None) -> None:
         fill(tiny_disk)  # between the check and the record, as another program might
-        real_append(entry, path)
+        real_append(entries, path)
 
-    monkeypatch.setattr(audit, "append", disk_fills_first)
+    monkeypatch.setattr(audit, "append_many", disk_fills_first)
     run = cal365("cancel", second["id"], "--comment", comment, "--yes")
     assert fake_graph.store.event_json(second["id"]) is None
     assert run.code == Exit.NOT_AUDITED
     assert "the disk is full" in run.err
     assert log.read_bytes() == before
     (tiny_disk / "filler").unlink()
-    monkeypatch.setattr(audit, "append", real_append)
+    monkeypatch.setattr(audit, "append_many", real_append)
     shown = run_cli("audit")
     assert shown.code == Exit.OK and "unreadable" not in shown.err
     assert [row[-1] for row in shown.rows] == [first["id"]]

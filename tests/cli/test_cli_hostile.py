@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Cal365, Run
+from tests.cli.conftest import Cal365, Run, when_cancels_go
 from tests.unsafe import raw_controls
 from tui.fake import FakeGraph, Fault
 from tui.fake.hostile import HOSTILE_TEXT
@@ -29,6 +29,7 @@ WINDOW = ("--from", "2026-11-23", "--to", "2026-11-29")
 DOCUMENTED = {int(code) for code in Exit} - {int(Exit.INTERRUPTED)}
 LIMIT = 60.0  # seconds a command may take here before the watchdog stops it
 ACTIVE: list[Fault] = []  # the faults every demo fake of a test starts with
+SENDING: list[Fault] = []  # the faults it takes on once the look-ups are done
 STARTED: list[FakeGraph] = []  # the demo fakes started, to look at what they were sent
 
 
@@ -45,8 +46,8 @@ def hostile_demo(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
     class Hostile(FakeGraph):
         def start(self, listening: Any = None) -> FakeGraph:
             for fault in ACTIVE:
-                self.faults.add(Fault(**{k: v for k, v in vars(fault).items()
-                                         if not k.startswith("_") and k != "fired"}))
+                self.faults.add(copy(fault))
+            when_cancels_go(self, lambda: [self.faults.add(copy(f)) for f in SENDING])
             STARTED.append(self)
             return super().start(listening)
 
@@ -54,9 +55,16 @@ def hostile_demo(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
     monkeypatch.setattr("tui.script.common.retry_policy", lambda: RetryPolicy(
         sleep=_instant, deadline=1.0, max_retries=1, max_pages=40))
     ACTIVE.clear()
+    SENDING.clear()
     STARTED.clear()
     yield
     ACTIVE.clear()
+    SENDING.clear()
+
+
+def copy(fault: Fault) -> Fault:
+    return Fault(**{k: v for k, v in vars(fault).items()
+                    if not k.startswith("_") and k != "fired"})
 
 
 def _bounded(run_cli: Cal365, *argv: str) -> Run:
@@ -148,10 +156,11 @@ def test_cancel_and_audit_against_hostile_answers(
     flags = ("--json",) if as_json else ()
     spoil = {
         "drip": [Fault("drip", seconds=0.05, times=None)],
-        "drip_post": [Fault("drip", method="POST", seconds=0.05, times=None)],
         "deep": [Fault("deep", times=None)],
-    }.get(fault) or FAULTS[fault]
+    }.get(fault) or FAULTS.get(fault, [])
     ACTIVE.extend(spoil)
+    if fault == "drip_post":  # the cancels' answers, not the look-ups' before them
+        SENDING.append(Fault("drip", method="POST", seconds=0.05, times=None))
     run = _bounded(run_cli, *DEMO, "cancel", event_id, "--comment", "Sorry", "--yes", *flags)
     _check(run)
     sent = [r for r in STARTED[-1].requests if r.path.endswith("/cancel")]
@@ -163,6 +172,7 @@ def test_cancel_and_audit_against_hostile_answers(
         assert run.code == Exit.OK, run.err
         assert len(sent) == 1 and len(STARTED[-1].store.cancel_log) == 1
     ACTIVE.clear()
+    SENDING.clear()
     for audit_flags in ((), ("--json",)):
         log = _bounded(run_cli, *AUDIT, "audit", *audit_flags)
         _check(log)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cal365, FakeTerminal
+from tests.cli.conftest import Cal365, FakeTerminal, when_cancels_go
 from tests.unsafe import raw_controls
 from tui.actions import audit
 from tui.fake import FakeGraph, Fault
@@ -58,8 +58,8 @@ def test_a_refused_cancel_says_why_inertly(
 ) -> None:
     (event_id,) = add_meetings(fake_graph.store, 1, subject=HOSTILE)
     monkeypatch.setattr("sys.stdin", FakeTerminal("y\n"))
-    fake_graph.faults.add(Fault("refuse", method="POST", status=403, code=CODE,
-                                message=HOSTILE, times=None))
+    when_cancels_go(fake_graph, lambda: fake_graph.faults.add(Fault(
+        "refuse", method="POST", status=403, code=CODE, message=HOSTILE, times=None)))
     run = cal365("cancel", event_id, "--comment", "Sorry")
     assert run.code != Exit.OK
     assert_inert(run.out, run.err)

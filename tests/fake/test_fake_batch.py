@@ -182,3 +182,21 @@ def test_random_faults_repeat_with_the_same_seed() -> None:
 
     assert fired(3) == fired(3)
     assert fired(3) != fired(4)
+
+
+def test_event_reads_in_a_batch_take_select_and_each_their_own_prefer(graph: Any) -> None:
+    # Graph applies no header of the batch to its requests: a time zone is asked per request.
+    (event_id,) = add_meetings(graph.store, 1, raw_ids=True)
+    url = f"/me/events/{seg(event_id)}"
+    answers = by_id(graph.post("/$batch", headers={"Prefer": 'outlook.timezone="UTC"'}, json={
+        "requests": [
+            {"id": "1", "method": "GET", "url": f"{url}?$select=subject,start",
+             "headers": {"Prefer": 'outlook.timezone="Europe/Berlin"'}},
+            {"id": "2", "method": "GET", "url": f"{url}?%24select=subject", "dependsOn": ["1"]},
+        ]}))
+    first, second = answers["1"], answers["2"]
+    assert first["status"] == second["status"] == 200
+    assert set(first["body"]) - {"@odata.context", "@odata.etag"} == {"id", "subject", "start"}
+    assert first["body"]["start"]["timeZone"] == "Europe/Berlin"
+    assert set(second["body"]) - {"@odata.context", "@odata.etag"} == {"id", "subject"}
+    assert first["body"]["id"] == event_id

@@ -122,3 +122,18 @@ async def test_a_rejected_batch_fails_every_item_with_the_reason() -> None:
         outcomes = [o async for o in client.cancel_many([EventRef("A"), EventRef("B")], None)]
     assert {(o.status, o.reason) for o in outcomes} == {
         ("failed", "BadRequest: Invalid batch payload format.")}
+
+
+async def test_outcomes_known_together_come_as_one_group_each_event_once() -> None:
+    refs = [EventRef(f"E{n}") for n in range(45)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests = json.loads(request.content)["requests"]
+        return httpx.Response(200, json={"responses": [
+            {"id": r["id"], "status": 202} for r in requests]})
+
+    async with client_for(handler) as client:
+        groups = [group async for group in client.cancel_many(refs, "c").groups()]
+    assert groups and all(groups)  # answers known at the same moment come together
+    assert sorted(o.ref.event_id for group in groups for o in group) == sorted(
+        ref.event_id for ref in refs)

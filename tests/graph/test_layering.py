@@ -121,7 +121,7 @@ LAYERS = [
     {"urls", "models", "errors", "jsonpages", "policy", "permissions", "timezones",
      "recurrence"},
     {"threads", "paging", "transport"},
-    {"events", "calendars", "cancel", "delta", "batch"},
+    {"events", "calendars", "cancel", "delta", "batch", "lookups"},
     {"client"},
 ]
 

@@ -304,8 +304,15 @@ def append(entry: AuditEntry, path: Path | None = None) -> None:
 
     A line left unfinished by an older crash is closed first, so it cannot swallow this one.
     """
+    append_many([entry], path)
+
+
+def append_many(entries: list[AuditEntry], path: Path | None = None) -> None:
+    """Add a whole line for each entry in one write (and one flush to the disk), or nothing
+    at all, as `append` does for one."""
     target = path or audit_path()
-    line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    line = "".join(json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":"))
+                   + "\n" for entry in entries)
     with contextlib.suppress(FileNotFoundError):
         # An older or copied file may be looser; the log holds comments. Tightened first.
         if sys.platform != "win32" and target.stat().st_mode & 0o077:

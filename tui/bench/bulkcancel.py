@@ -1,39 +1,30 @@
-"""Scenario 5: cancelling 100 meetings at 50 ms latency, through `$batch` and one by one.
+"""Scenario 5: cancelling 100 meetings at 50 ms latency, the whole `cal365 cancel` command
+against one request per meeting.
 
-The batch path needs the Graph client's batch method; until it exists the scenario says so.
+The command is run in this process as a user runs it (`cal365 cancel ID… --yes`): the
+look-ups, who is signed in, the cancels, the audit log and the report; only the
+interpreter's start is left out, as it is from the baseline. The baseline looks each
+meeting up with a GET and cancels it with a POST, one request after the other. HTTP
+requests are counted as the client sends them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import inspect
+import io
+import json
+import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tui.bench.procs import Server
-from tui.graph import ME, CalendarRef, Event, GraphClient
+from tui.graph import ME, CalendarRef, Event, EventRef, GraphClient
 
 COUNT = 100
-_NAMES = ("cancel_events", "cancel_many", "batch_cancel", "cancel_batch")
-
-
-class UnknownSignature(Exception):
-    """The client has a batch method, but not one this scenario knows how to call."""
-
-
-def batch_method(client: GraphClient) -> Callable[..., Any] | None:
-    """The client's bulk-cancel method, under any of the names it may carry."""
-    names = [*_NAMES, *(n for n in dir(client) if "batch" in n.lower() and n[0] != "_")]
-    for name in names:
-        method: object = getattr(client, name, None)
-        if callable(method):
-            return method
-    return None
-
-
-def available() -> bool:
-    return batch_method(GraphClient("http://127.0.0.1:1/v1.0", "x")) is not None
+COMMENT = "Bench: cancelled"
 
 
 async def organized(client: GraphClient, server: Server, count: int) -> list[Event]:
@@ -48,47 +39,100 @@ async def organized(client: GraphClient, server: Server, count: int) -> list[Eve
     return found[:count]
 
 
-async def one_by_one(server: Server) -> tuple[float, int]:
-    """(seconds, requests) to cancel COUNT meetings with one request each, in order."""
+async def meeting_ids(server: Server, count: int = COUNT + 1) -> list[str]:
+    """Meetings the user organizes, to cancel (found before anything is timed): COUNT
+    and one for a warm-up."""
     async with GraphClient(server.base_url, server.token, timezone="UTC") as client:
-        events = await organized(client, server, COUNT)
-        sent = _count_requests(client)
-        began = time.perf_counter()
-        for event in events:
-            await client.cancel_event(event.ref, "Bench: cancelled")
-        return time.perf_counter() - began, sent[0]
+        return [e.id for e in await organized(client, server, count)]
 
 
-def _count_requests(client: GraphClient) -> list[int]:
-    """A one-cell counter of the HTTP requests the client sends from now on."""
-    sent = [0]
-
-    async def hook(request: Any) -> None:
-        sent[0] += 1
-
-    client.transport.http.event_hooks["request"].append(hook)
-    return sent
-
-
-async def batched(server: Server) -> tuple[float, int]:
-    """(seconds, HTTP requests) to cancel COUNT meetings through the client's batch method."""
+async def one_by_one(server: Server, ids: list[str]) -> tuple[float, int]:
+    """(seconds, requests) to look up and cancel each meeting with a request of its own,
+    one after the other."""
     async with GraphClient(server.base_url, server.token, timezone="UTC") as client:
-        method = batch_method(client)
-        if method is None:
-            raise RuntimeError("the Graph client has no batch method yet")
-        events = await organized(client, server, COUNT)
-        sent = _count_requests(client)
+        counter = Counter()
+        counter.hook(client)
+        refs = [EventRef(i) for i in ids]
         began = time.perf_counter()
+        for ref in refs:
+            await client.event(ref)
+            await client.cancel_event(ref, COMMENT)
+        return time.perf_counter() - began, counter.total
+
+
+class Counter:
+    """The HTTP requests a client sends, and how many of them are `$batch`es of GETs
+    only (look-ups)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.lookups = 0
+
+    def hook(self, client: GraphClient) -> None:
+        async def count(request: Any) -> None:
+            self.total += 1
+            if request.method == "POST" and request.url.path.endswith("/$batch"):
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    items = json.loads(request.content)["requests"]
+                    if all(item.get("method") == "GET" for item in items):
+                        self.lookups += 1
+
+        client.transport.http.event_hooks["request"].append(count)
+
+
+@contextlib.contextmanager
+def _command_environment(server: Server, home: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in
+             ("CAL365_HOME", "CAL365_ACCESS_TOKEN", "CAL365_GRAPH_URL", "CAL365_TIMEZONE")}
+    os.environ.update({"CAL365_HOME": home, "CAL365_ACCESS_TOKEN": server.token,
+                       "CAL365_TIMEZONE": "UTC"})
+    os.environ.pop("CAL365_GRAPH_URL", None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def whole_command(server: Server, ids: list[str], warm_up: str) -> tuple[float, Counter, int]:
+    """(seconds, requests counted, exit code) of `cal365 cancel IDS --yes --json` in this
+    process against `server`, after the same command has cancelled `warm_up` (so that its
+    modules are imported before the clock starts, as the baseline's are)."""
+    _command(server, [warm_up], Counter())
+    counter = Counter()
+    seconds, code = _command(server, ids, counter)
+    return seconds, counter, code
+
+
+def _command(server: Server, ids: list[str], counter: Counter) -> tuple[float, int]:
+    import tui.script.common as common
+    from tui.cli import main
+
+    made: Callable[..., GraphClient] = common.graph_client
+
+    def counted(*args: Any, **kwargs: Any) -> GraphClient:
+        client = made(*args, **kwargs)
+        counter.hook(client)
+        return client
+
+    out, err = io.StringIO(), io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="cal365-bench-") as home, \
+            _command_environment(server, home):
+        common.graph_client = counted
         try:
-            outcome = method([e.ref for e in events], "Bench: cancelled")
-        except TypeError as error:
-            raise UnknownSignature(
-                f"the client's batch method does not take (refs, comment) ({error}): "
-                "adapt tui/bench/bulkcancel.py"
-            ) from error
-        if inspect.isawaitable(outcome):
-            await outcome
-        elif hasattr(outcome, "__aiter__"):
-            async for _item in outcome:
-                pass
-        return time.perf_counter() - began, sent[0]
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                began = time.perf_counter()
+                code = main(["cancel", *ids, "--comment", COMMENT, "--yes", "--json",
+                             "--graph-url", server.base_url])
+                seconds = time.perf_counter() - began
+        finally:
+            common.graph_client = made
+    if code != 0:
+        raise RuntimeError(f"cal365 cancel exited {code}: {err.getvalue().strip()[-300:]}")
+    outcomes = {r["outcome"] for r in json.loads(out.getvalue())["results"]}
+    if outcomes != {"cancelled"}:
+        raise RuntimeError(f"cal365 cancel did not cancel every meeting: {outcomes}")
+    return seconds, code

@@ -9,6 +9,12 @@
   it depends on, and if one of them failed it is not run and answers 424.
 - The answer is 200 `{"responses": [{"id", "status", "headers", "body"}...]}`, in an order
   that may differ from the request's (callers must match by id).
+- A request's url may carry a query string (`/me/events/{id}?$select=subject,start`, as the
+  documentation's own examples write it, or percent-encoded): it is read as a direct
+  request's would be. Of the batch's own headers only its authorization applies to the
+  requests in it; a `Prefer` (a time zone) must be given per request. (Unverified: the
+  documentation does not list which headers carry over; this fake carries over none but
+  the authorization, the strictest reading.)
 """
 
 from __future__ import annotations

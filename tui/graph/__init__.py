@@ -5,7 +5,7 @@ Layers, each importing only those above it in this list (a test keeps it so):
   `permissions`, `timezones`, `recurrence`: no I/O;
 - `threads`, `paging`, `transport`: sending under the policy, reading JSON, following pages;
 - operations on the transport's public methods: `events`, `calendars`, `cancel`, `delta`,
-  `batch`;
+  `batch`, `lookups` (many events read through `batch`'s machinery);
 - `client`: `GraphClient`, the one object the rest of cal365 holds.
 
 The names below load with their module on first use: the models and URL forms are wanted

@@ -1,4 +1,6 @@
-"""Bulk cancel through Graph JSON batching (`POST /$batch`).
+"""Bulk cancel through Graph JSON batching (`POST /$batch`), and the batching machinery
+that many events' look-ups (`tui.graph.lookups`) share with it: chains of at most 20
+requests, rounds of batches per mailbox, an item's tries, a sub-response's error.
 
 Rules, from Graph's batching and Outlook throttling documentation:
 - at most 20 requests per batch, relative URLs, `headers` with Content-Type since a body is
@@ -21,7 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,13 +44,14 @@ from tui.graph.errors import (
     RequestOutcomeUnknown,
     error_from_response,
 )
-from tui.graph.policy import WaitNotice, WaitReason
+from tui.graph.policy import RetryPolicy, WaitNotice, WaitReason
 from tui.graph.transport import Transport
 from tui.graph.urls import BATCH_PATH, EventRef
 
 __all__ = [
-    "MAX_BATCHES_IN_FLIGHT", "MAX_REQUESTS", "BatchItemOutcome", "BatchStatus", "BulkCancel",
-    "BulkStats", "SubResponse", "build_batch", "cancel_body", "parse_batch",
+    "MAX_BATCHES_IN_FLIGHT", "MAX_REQUESTS", "BatchItem", "BatchItemOutcome", "BatchStatus",
+    "BulkCancel", "BulkStats", "SubResponse", "again", "build_batch", "cancel_body", "chain",
+    "in_rounds", "parse_batch", "post_batch", "sub_error",
 ]
 
 MAX_REQUESTS = 20
@@ -84,7 +94,9 @@ class BulkStats:
 
 
 @dataclass
-class _Item:
+class BatchItem:
+    """One request of a bulk operation, across its sends."""
+
     ref: EventRef
     sends: int = 0
     tries: int = 0
@@ -99,23 +111,25 @@ class SubResponse:
     body: Any = None
 
 
+def chain(requests: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A batch of `requests` (each a method, a relative url and maybe headers and a body)
+    chained with dependsOn, so Graph runs them one after another; ids "1", "2", … in order."""
+    if not 0 < len(requests) <= MAX_REQUESTS:
+        raise ValueError(f"a batch holds 1 to {MAX_REQUESTS} requests")
+    chained: list[dict[str, Any]] = []
+    for index, request in enumerate(requests, 1):
+        item = {"id": str(index), **request}
+        if index > 1:
+            item["dependsOn"] = [str(index - 1)]
+        chained.append(item)
+    return {"requests": chained}
+
+
 def build_batch(refs: Sequence[EventRef], body: dict[str, str]) -> dict[str, Any]:
     """A batch of cancels chained with dependsOn, so Graph runs them one after another."""
-    if not 0 < len(refs) <= MAX_REQUESTS:
-        raise ValueError(f"a batch holds 1 to {MAX_REQUESTS} requests")
-    requests: list[dict[str, Any]] = []
-    for index, ref in enumerate(refs, 1):
-        request: dict[str, Any] = {
-            "id": str(index),
-            "method": "POST",
-            "url": ref.cancel_path,
-            "headers": {"Content-Type": "application/json"},
-            "body": body,
-        }
-        if index > 1:
-            request["dependsOn"] = [str(index - 1)]
-        requests.append(request)
-    return {"requests": requests}
+    return chain([{"method": "POST", "url": ref.cancel_path,
+                   "headers": {"Content-Type": "application/json"}, "body": body}
+                  for ref in refs])
 
 
 def parse_batch(payload: Any) -> dict[str, SubResponse]:
@@ -145,6 +159,76 @@ def parse_batch(payload: Any) -> dict[str, SubResponse]:
     return out
 
 
+async def post_batch(
+    transport: Transport, key: str, payload: dict[str, Any], *, reads: bool = False
+) -> tuple[dict[str, SubResponse], str | None]:
+    """Send one batch for mailbox `key` under the transport's policy (throttled as a whole,
+    or never sent: retried in there) and its sub-responses by id, with the batch's
+    request-id. `reads`: every request in it is a GET, so it is retried as a read is.
+    Raises what `Transport.send` raises, and ValueError for an answer that is no batch."""
+    policy = transport.policy
+    response = await transport.send(
+        "POST", BATCH_PATH, json_body=payload, mailbox=key, reads=reads,
+        read_timeout=policy.read_timeout * policy.batch_timeout_factor,
+        deadline=policy.deadline * policy.batch_timeout_factor,
+    )
+    return parse_batch(jsonpages.decode(response.content)), response.headers.get("request-id")
+
+
+def sub_error(sub: SubResponse, batch_request_id: str | None) -> GraphError:
+    """The error one sub-response says, typed as a direct answer's would be; its request-id
+    is the sub-request's own when the envelope names one, else the batch's."""
+    try:
+        body = json.dumps(sub.body).encode() if sub.body is not None else b""
+    except (ValueError, RecursionError):  # nested too deep to write out: no envelope
+        body = b""
+    headers = dict(sub.headers)
+    if batch_request_id and "request-id" not in headers:
+        headers["request-id"] = batch_request_id
+    error = error_from_response(sub.status, body, headers)
+    # The envelope's own request-id names the sub-request; prefer it.
+    if isinstance(sub.body, dict):
+        inner = sub.body.get("error", {})
+        inner = inner.get("innerError") if isinstance(inner, dict) else None
+        if isinstance(inner, dict) and isinstance(inner.get("request-id"), str):
+            error.request_id = inner["request-id"]
+    return error
+
+
+Round = tuple[list["BatchItem"], float, WaitReason]
+
+
+async def in_rounds(
+    transport: Transport, key: str, pending: list[BatchItem], method: str,
+    send_chunk: Callable[[list[BatchItem], asyncio.Semaphore], Awaitable[Round]],
+) -> None:
+    """Send `pending` for mailbox `key` in batches of at most MAX_REQUESTS, at most
+    MAX_BATCHES_IN_FLIGHT at once, round after round: `send_chunk` sends one batch and
+    returns the items to send again, how long to wait first and why."""
+    slots = asyncio.Semaphore(MAX_BATCHES_IN_FLIGHT)
+    while pending:
+        chunks = [pending[i:i + MAX_REQUESTS] for i in range(0, len(pending), MAX_REQUESTS)]
+        rounds = await asyncio.gather(*(send_chunk(chunk, slots) for chunk in chunks))
+        pending = [item for again, _, _ in rounds for item in again]
+        wait, why = max(((s, r) for _, s, r in rounds), default=(0.0, "throttled"))
+        if pending and wait > 0:
+            attempt = max(item.tries for item in pending) or 1
+            await transport.wait(WaitNotice(
+                key, why, wait, attempt, 429 if why == "throttled" else None, method))
+
+
+def again(policy: RetryPolicy, item: BatchItem, reason: str,
+          give_up: Callable[[BatchItem, str], None]) -> list[BatchItem]:
+    """An item that did not take effect, to send once more, unless the policy says it has
+    had its tries (then `give_up` is told why, and nothing is returned)."""
+    item.tries += 1
+    item.reason = reason
+    if not policy.another_try(item.tries):
+        give_up(item, f"gave up after {item.tries} tries: {reason}")
+        return []
+    return [item]
+
+
 class BulkCancel:
     """One bulk cancel; iterate it for outcomes as they become known, read `stats` after."""
 
@@ -165,6 +249,7 @@ class BulkCancel:
             unique.setdefault((ref.mailbox.key, ref.event_id), ref)
         self.refs = list(unique.values())
         self._iterator: AsyncGenerator[BatchItemOutcome, None] | None = None
+        self._groups: AsyncGenerator[list[BatchItemOutcome], None] | None = None
         self._put_on_wire: set[tuple[str, str]] = set()
 
     def may_have_gone(self, ref: EventRef) -> bool:
@@ -174,34 +259,53 @@ class BulkCancel:
 
     def __aiter__(self) -> AsyncIterator[BatchItemOutcome]:
         if self._iterator is None:
-            self._iterator = self._run()
+            self._iterator = self._each()
         return self._iterator
+
+    def groups(self) -> AsyncIterator[list[BatchItemOutcome]]:
+        """The outcomes as they become known, those known at the same moment (a batch's
+        answer) in one list, for a caller that records them together. Iterate either this
+        or the bulk cancel itself, not both."""
+        if self._groups is None:
+            self._groups = self._run()
+        return self._groups
 
     async def aclose(self) -> None:
         """Stop: batches not yet sent are not sent; ones in flight finish on the server
         (their outcome is then unknown to the caller: check before sending them again)."""
-        if self._iterator is not None:
-            await self._iterator.aclose()
+        for iterator in (self._iterator, self._groups):
+            if iterator is not None:
+                await iterator.aclose()
 
-    async def _run(self) -> AsyncGenerator[BatchItemOutcome, None]:
+    async def _each(self) -> AsyncGenerator[BatchItemOutcome, None]:
+        async for group in self.groups():
+            for outcome in group:
+                yield outcome
+
+    async def _run(self) -> AsyncGenerator[list[BatchItemOutcome], None]:
         queue: asyncio.Queue[BatchItemOutcome] = asyncio.Queue()
-        by_mailbox: dict[str, list[_Item]] = {}
+        by_mailbox: dict[str, list[BatchItem]] = {}
         for ref in self.refs:
-            by_mailbox.setdefault(ref.mailbox.key, []).append(_Item(ref))
+            by_mailbox.setdefault(ref.mailbox.key, []).append(BatchItem(ref))
         tasks = [
             asyncio.create_task(self._guarded(key, items, queue.put_nowait))
             for key, items in by_mailbox.items()
         ]
         try:
-            for _ in range(len(self.refs)):
-                yield await queue.get()
+            left = len(self.refs)
+            while left > 0:
+                group = [await queue.get()]
+                while not queue.empty():
+                    group.append(queue.get_nowait())
+                left -= len(group)
+                yield group
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _guarded(
-        self, key: str, items: list[_Item], emit: Callable[[BatchItemOutcome], None]
+        self, key: str, items: list[BatchItem], emit: Callable[[BatchItemOutcome], None]
     ) -> None:
         reported: set[str] = set()
 
@@ -218,44 +322,29 @@ class BulkCancel:
                                             f"internal error: {exc!r}", sends=item.sends))
 
     async def _mailbox(
-        self, key: str, items: list[_Item], report: Callable[[BatchItemOutcome], None]
+        self, key: str, items: list[BatchItem], report: Callable[[BatchItemOutcome], None]
     ) -> None:
         pending = items
         if self._check_first:
             pending = await self._resolve(pending, "checked before sending", report)
-        slots = asyncio.Semaphore(MAX_BATCHES_IN_FLIGHT)
-        while pending:
-            chunks = [pending[i:i + MAX_REQUESTS] for i in range(0, len(pending), MAX_REQUESTS)]
-            rounds = await asyncio.gather(
-                *(self._send_chunk(key, chunk, slots, report) for chunk in chunks)
-            )
-            pending = [item for again, _, _ in rounds for item in again]
-            wait, why = max(((s, r) for _, s, r in rounds), default=(0.0, "throttled"))
-            if pending and wait > 0:
-                attempt = max(item.tries for item in pending) or 1
-                await self._transport.wait(WaitNotice(
-                    key, why, wait, attempt, 429 if why == "throttled" else None, "POST"))
+        await in_rounds(self._transport, key, pending, "POST",
+                        lambda chunk, slots: self._send_chunk(key, chunk, slots, report))
 
     def _again(
-        self, item: _Item, reason: str, report: Callable[[BatchItemOutcome], None]
-    ) -> list[_Item]:
+        self, item: BatchItem, reason: str, report: Callable[[BatchItemOutcome], None]
+    ) -> list[BatchItem]:
         """Queue an item that did not take effect for another send, unless the policy says
         it has had its tries."""
-        item.tries += 1
-        item.reason = reason
-        if not self._transport.policy.another_try(item.tries):
-            report(BatchItemOutcome(item.ref, "failed", f"gave up after {item.tries} tries:"
-                                    f" {reason}", sends=item.sends))
-            return []
-        return [item]
+        return again(self._transport.policy, item, reason, lambda given, why: report(
+            BatchItemOutcome(given.ref, "failed", why, sends=given.sends)))
 
     async def _send_chunk(
         self,
         key: str,
-        chunk: list[_Item],
+        chunk: list[BatchItem],
         slots: asyncio.Semaphore,
         report: Callable[[BatchItemOutcome], None],
-    ) -> tuple[list[_Item], float, WaitReason]:
+    ) -> tuple[list[BatchItem], float, WaitReason]:
         """Send one batch; returns the items to send again, how long to wait, and why."""
         policy = self._transport.policy
         async with slots:
@@ -265,12 +354,8 @@ class BulkCancel:
             self.stats.batches += 1
             payload = build_batch([item.ref for item in chunk], self._body)
             try:
-                # Throttled as a whole, or never sent: retried in here, by the policy.
-                response = await self._transport.send(
-                    "POST", BATCH_PATH, json_body=payload, mailbox=key,
-                    read_timeout=policy.read_timeout * policy.batch_timeout_factor,
-                    deadline=policy.deadline * policy.batch_timeout_factor,
-                )
+                # Throttled as a whole, or never sent: retried in there, by the policy.
+                subs, batch_request_id = await post_batch(self._transport, key, payload)
             except RequestOutcomeUnknown as unknown:
                 return await self._resolve(chunk, str(unknown), report), 0.0, "network"
             except GraphUnavailable as unavailable:  # never sent, and the retries ran out
@@ -283,14 +368,11 @@ class BulkCancel:
                     report(BatchItemOutcome(item.ref, "failed", f"{error.code}: {error.message}",
                                             error.request_id, error.status, sends=item.sends))
                 return [], 0.0, "throttled"
-            batch_request_id = response.headers.get("request-id")
-            try:
-                subs = parse_batch(jsonpages.decode(response.content))
             except ValueError:
                 return await self._resolve(chunk, "Graph's batch answer was unreadable",
                                            report), 0.0, "network"
-        again: list[_Item] = []
-        unclear: list[_Item] = []
+        again: list[BatchItem] = []
+        unclear: list[BatchItem] = []
         wait = 0.0
         # Whether the request before this one in the chain did not succeed: only then is a
         # 424 ("not run: what it depends on failed") what an honest server sends.
@@ -334,32 +416,20 @@ class BulkCancel:
         return again, wait, "throttled"
 
     @staticmethod
-    def _refusal(item: _Item, sub: SubResponse, batch_request_id: str | None) -> BatchItemOutcome:
-        try:
-            body = json.dumps(sub.body).encode() if sub.body is not None else b""
-        except (ValueError, RecursionError):  # nested too deep to write out: no envelope
-            body = b""
-        headers = dict(sub.headers)
-        if batch_request_id and "request-id" not in headers:
-            headers["request-id"] = batch_request_id
-        error = error_from_response(sub.status, body, headers)
-        # The envelope's own request-id names the sub-request; prefer it.
-        request_id = error.request_id
-        if isinstance(sub.body, dict):
-            inner = sub.body.get("error", {})
-            inner = inner.get("innerError") if isinstance(inner, dict) else None
-            if isinstance(inner, dict) and isinstance(inner.get("request-id"), str):
-                request_id = inner["request-id"]
+    def _refusal(
+        item: BatchItem, sub: SubResponse, batch_request_id: str | None
+    ) -> BatchItemOutcome:
+        error = sub_error(sub, batch_request_id)
         status: BatchStatus = (
             "refused" if isinstance(error, OrganizerRequired)
             else "not_found" if isinstance(error, NotFound) else "failed"
         )
-        return BatchItemOutcome(item.ref, status, f"{error.code}: {error.message}", request_id,
-                                sub.status, sends=item.sends)
+        return BatchItemOutcome(item.ref, status, f"{error.code}: {error.message}",
+                                error.request_id, sub.status, sends=item.sends)
 
     async def _resolve(
-        self, items: list[_Item], reason: str, report: Callable[[BatchItemOutcome], None]
-    ) -> list[_Item]:
+        self, items: list[BatchItem], reason: str, report: Callable[[BatchItemOutcome], None]
+    ) -> list[BatchItem]:
         """Look at each event whose outcome is unclear; returns the ones still live."""
         if not items:
             return []
@@ -368,7 +438,7 @@ class BulkCancel:
             await policy.sleep(policy.settle)
         self.stats.checks += len(items)
         states = await asyncio.gather(*(cancel_state(self._transport, i.ref) for i in items))
-        live: list[_Item] = []
+        live: list[BatchItem] = []
         for item, state in zip(items, states, strict=True):
             if state == "cancelled":
                 report(BatchItemOutcome(item.ref, "cancelled", reason if item.sends else

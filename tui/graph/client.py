@@ -18,6 +18,7 @@ from tui.graph.cancel import CancelOutcome, Cancels, CancelState, cancel_state
 from tui.graph.delta import DeltaRound
 from tui.graph.errors import GraphError
 from tui.graph.events import MAX_WINDOW, Events, check_window
+from tui.graph.lookups import LOOKUP_SELECT, EventLookup, get_events
 from tui.graph.models import Calendar, CalendarGroup, Event, Group, User
 from tui.graph.policy import MAILBOX_CONCURRENCY, MailboxLimiter, RetryPolicy, WaitObserver
 from tui.graph.timezones import zone
@@ -164,6 +165,16 @@ class GraphClient:
 
     async def event(self, ref: EventRef) -> Event:
         return await self._events.event(ref)
+
+    async def get_events(
+        self, refs: Iterable[EventRef], select: str = LOOKUP_SELECT
+    ) -> list[EventLookup]:
+        """Many events read at once through JSON batching, for a bulk action: each with the
+        properties `select` names, or the error that says why not, in the order asked (see
+        `tui.graph.lookups`: 20 per batch, 4 batches at once per mailbox, throttled items
+        asked again under the policy). Raises AuthenticationRequired or GraphUnavailable
+        when Graph cannot be asked at all."""
+        return await get_events(self.transport, refs, self._events.tz, select)
 
     async def calendar_view_delta(
         self,

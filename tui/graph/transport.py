@@ -195,12 +195,14 @@ class Transport:
         prefer: str | None = None,
         on_attempt: Callable[[], None] | None = None,
         deadline: float | None = None,
+        reads: bool = False,
     ) -> httpx.Response:
         """One request under the policy.
 
         `mailbox` is the key it counts against (default: the one its path addresses);
         `prefer` adds preferences to the Prefer header; `on_attempt` is called for every
-        HTTP request sent, retries included; `deadline` replaces the policy's overall one.
+        HTTP request sent, retries included; `deadline` replaces the policy's overall one;
+        `reads`: a POST that only reads (a `$batch` of GETs), retried and permitted as a read.
 
         Reads are retried on 429/503/504 and network errors. A write is retried only when
         the server cannot have processed it (429, or the connection was never made); any
@@ -212,8 +214,8 @@ class Transport:
         if refused is not None:
             raise refused
         key = mailbox_key(url) if mailbox is None else mailbox
-        scopes = permissions.needed(method, key)
-        idempotent = method in ("GET", "HEAD")
+        scopes = permissions.needed("GET" if reads else method, key)
+        idempotent = reads or method in ("GET", "HEAD")
         content = None if json_body is None else json.dumps(json_body).encode()
         timeout = self.policy.timeout
         if read_timeout is not None:

@@ -191,6 +191,15 @@ def event_url(ref: EventRef, *, select: str) -> str:
     return f"{ref.path}?{_query({'$select': select})}"
 
 
+def batch_event_url(ref: EventRef, *, select: str) -> str:
+    """One event as a `$batch` request names it: relative to the version root, `$select`
+    written out as Graph's batching documentation writes query options (the names are
+    plain, so nothing in them needs escaping)."""
+    if not select or not all(name.isalnum() for name in select.split(",")):
+        raise ValueError("$select names properties: letters and digits, comma-separated")
+    return f"{ref.path}?$select={select}"
+
+
 def is_under(url: str, root: str) -> bool:
     """Whether `url` lies under the Graph root `root` (a link kept from another root, such
     as another cloud's or an earlier demo's, does not)."""
