@@ -81,3 +81,34 @@ async def test_a_cursor_move_repaints_only_the_changed_lines(fake_graph: FakeGra
 
 def _lines(details: EventDetails, event: Any) -> int:
     return len(describe(event).wrap(details.app.console, details.size.width - 2))
+
+
+async def test_the_scrollbar_stays_when_the_next_event_fits(fake_graph: FakeGraph) -> None:
+    """Three panes side by side, the details pane tall: from an event whose details overflow
+    to one whose details fit, the scrollbar stays and the screen is not laid out again (which
+    would send it whole)."""
+    async with make_app(fake_graph).run_test(size=(160, 45)) as pilot:
+        app = await loaded(pilot)
+        table, details = app.main.table, app.main.details
+        assert isinstance(details, EventDetails)
+        await pilot.pause(0.1)
+        height = details.size.height
+        events = table.visible_events
+        row = next(i for i in range(len(events) - 1)
+                   if _lines(details, events[i]) > height >= _lines(details, events[i + 1]))
+        table.cursor = row
+        await pilot.pause(0.2)
+        assert details.show_vertical_scrollbar
+        calls: list[dict[str, Any]] = []
+        original = details.refresh
+
+        def spy(*regions: Region, **kwargs: Any) -> EventDetails:
+            calls.append(kwargs)
+            return original(*regions, **kwargs)
+
+        details.refresh = spy  # type: ignore[method-assign]
+        await pilot.press("down")
+        await pilot.pause(0.2)
+        assert details.text.startswith(events[row + 1].subject[:20])
+        assert details.show_vertical_scrollbar
+        assert calls and not any(kwargs.get("layout") for kwargs in calls), calls

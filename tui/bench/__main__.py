@@ -224,6 +224,8 @@ class Suite:
         pane changes most from one event to the next."""
         self.log(f"{name}: attendee-heavy data (10-40 attendees, 1-2 KB bodies)")
         medians, p90s, helds, pages, scrolls = [], [], [], [], []
+        wide_medians: list[float] = []
+        wide_p90s: list[float] = []
         # 20 moves stay within the table's first page at 120x40; the next 10 scroll it.
         presses = 20
         with fake_server(TODAY, days=30, data="attendee-heavy") as server:
@@ -235,6 +237,11 @@ class Suite:
                 pages.append(statistics.median(result.pages))
                 if result.held is not None:
                     helds.append(result.held)
+                # Three panes side by side: the details pane is 40 lines tall, its attendees
+                # in view.
+                wide = ptybytes.measure(server, 30, presses, size=(160, 45))
+                wide_medians.append(statistics.median(wide.downs))
+                wide_p90s.append(percentile(wide.downs, 90))
         heavy = "attendee-heavy: "
         median = self.row(name, heavy + "per cursor move", "B", medians, "≤ 2048 B",
                           note="10-40 attendees and 1-2 KB bodies per meeting; the median "
@@ -248,6 +255,10 @@ class Suite:
                  note=f"16 up-arrows {ptybytes.REPEAT * 1000:.0f} ms apart, within the "
                       "page, until the screen is quiet")
         self.row(name, heavy + "per page-down", "B", pages)
+        self.row(name, heavy + "160x45, per cursor move", "B", wide_medians,
+                 note="a wide terminal: three panes, the details pane tall enough to show "
+                      "most attendees, each line of them another name on every move")
+        self.row(name, heavy + "160x45, per cursor move p90", "B", wide_p90s)
 
     # -- 7 ---------------------------------------------------------------------------------
 

@@ -32,17 +32,18 @@ class Moves:
 
 
 def measure(server: Server, days: int, presses: int, module: str = "tui.cli",
-            held: int = 0, scrolls: int = 0) -> Moves:
+            held: int = 0, scrolls: int = 0, size: tuple[int, int] = (120, 40)) -> Moves:
     """`presses` single down-arrows, each read until the screen is quiet, then `scrolls`
     more (past the first page, the table scrolls on each), then `held` up-arrows at a
     key's repeat rate (back up within the page, as far as it goes: the table does not
-    scroll, what is measured is the details pane's share), then `presses` page-downs."""
+    scroll, what is measured is the details pane's share), then `presses` page-downs.
+    `size`: the pty's columns and lines."""
     # No calendar cache: the token's account would have one (its claims name it), and this
     # scenario measures the painting of events streamed from Graph, as it always has.
     env = dict(os.environ, CAL365_ACCESS_TOKEN=server.token, CAL365_CACHE="off")
     argv = [sys.executable, "-m", module, "--graph-url", server.base_url, "--timezone", "UTC",
             "--date", server.today.isoformat(), "--days", str(days)]
-    with PtyProcess(argv, env=env) as proc:
+    with PtyProcess(argv, env=env, columns=size[0], lines=size[1]) as proc:
         if proc.read_until(FIRST_ROWS, 30) is None:
             raise RuntimeError("cal365 painted no events")
         proc.read_until_quiet(QUIET * 2, 30)

@@ -204,6 +204,8 @@ class EventDetails(ScrollView, can_focus=True):
         self._pending = False
         self._painted = monotonic()
         event, series, owner = self._showing
+        if event is not None:
+            self.add_class("-shown")  # the scrollbar stays from now on (cal365.tcss)
         self._text = Text("No event selected.", style="dim") if event is None else (
             describe(event, series, owner))
         if self.scroll_y:
@@ -218,12 +220,15 @@ class EventDetails(ScrollView, can_focus=True):
         if not self.is_mounted or not self.size:
             return
         full, height = self.size  # scrollbar included
-        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
+        overflow = self.styles.overflow_y
+        bar = self.styles.scrollbar_size_vertical if overflow != "hidden" else 0
         # Wrapping costs most of a cursor move: wrap once, beside the scrollbar if the pane
         # has one now, and again only if the new text wants the other layout.
         width = full - bar if self.show_vertical_scrollbar else full
         lines = self._wrap(width)
-        if bar and width == full and len(lines) > height:
+        if overflow == "scroll":
+            pass  # the scrollbar is always there (cal365.tcss): one width, one layout
+        elif bar and width == full and len(lines) > height:
             width = full - bar  # too long for the pane: beside a scrollbar
             lines = self._wrap(width)
         elif width != full and len(lines) <= height:
@@ -234,7 +239,8 @@ class EventDetails(ScrollView, can_focus=True):
         self._width = width
         size = Size(width, len(lines))
         if size != self.virtual_size:
-            if resized or (len(lines) > height) != (len(old) > height):
+            comes_or_goes = overflow != "scroll" and (len(lines) > height) != (len(old) > height)
+            if resized or comes_or_goes:
                 self.virtual_size = size  # the scrollbar comes or goes: a new layout
             else:
                 # Only the scrollbar's thumb changes: no need to lay the screen out again,
