@@ -190,12 +190,16 @@ class EventTable(ScrollView, can_focus=True):
                 return True
         return False
 
-    def _show_cursor(self) -> None:
+    def _show_cursor(self, tries: int = 3) -> None:
         top = round(self.scroll_offset.y)
         if not top <= self.cursor < top + self._visible_rows:
             self.scroll_to(y=max(self.cursor - self._visible_rows // 2, 0), animate=False,
                            immediate=True)
             self.refresh()
+            if tries and not self.allow_vertical_scroll:
+                # No scrollbar yet, so no scrolling: the screen has not been laid out since
+                # the rows came. Again after the next refresh, which lays it out.
+                self.call_after_refresh(self._show_cursor, tries - 1)
 
     def remove_id(self, event_id: str) -> Event | None:
         for index, event in enumerate(self._all):
