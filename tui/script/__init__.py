@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP, Exit
@@ -37,10 +38,18 @@ def run_script_command(args: argparse.Namespace) -> int | None:
         return None
     from tui.paths import demo_files
 
+    _without_httpx_cli()
     module = importlib.import_module(_MODULES[name])
     with demo_files(bool(getattr(args, "demo", False))):
         code: int = module.run(args)
     return code
+
+
+def _without_httpx_cli() -> None:
+    """httpx imports its own command line whenever rich, click and pygments are installed
+    (as they are beside Textual): a third of its import time, which no command uses. Marked
+    absent, httpx puts a stub in its place."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 __all__ = ["EXIT_CODE_HELP", "Exit", "add_script_commands", "run_script_command"]
