@@ -7,8 +7,11 @@ parser stays light; a subcommand's implementation is imported only when it runs.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP, Exit
@@ -39,10 +42,28 @@ def run_script_command(args: argparse.Namespace) -> int | None:
     from tui.paths import demo_files
 
     _without_httpx_cli()
-    module = importlib.import_module(_MODULES[name])
-    with demo_files(bool(getattr(args, "demo", False))):
-        code: int = module.run(args)
+    with _collector_paused():
+        module = importlib.import_module(_MODULES[name])
+        with demo_files(bool(getattr(args, "demo", False))):
+            code: int = module.run(args)
     return code
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for one command, as for the app's start (see
+    tui/startup/collector.py): importing the HTTP stack and reading a window of thousands of
+    events allocate millions of objects, none of them garbage, and the collector would
+    walk them again and again (a fifth of a big listing's time). A command is short and
+    bounded (pages, retries): what cycles it leaves meanwhile are collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _without_httpx_cli() -> None:
