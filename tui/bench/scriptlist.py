@@ -9,7 +9,6 @@ must print the same number of lines.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import resource
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.bench.coldstart import _env as coldstart_env
 from tui.bench.procs import Server
 
 FLOOR = Path(__file__).with_name("floor_client.py")
@@ -52,7 +52,9 @@ def first_url(server: Server, days: int) -> str:
 
 
 def _env(server: Server, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAL365_")}
+    """Both from compiled bytecode, as installed (see coldstart._env); pointed at the fake
+    the way the script tests do, with a ready token."""
+    env = {k: v for k, v in coldstart_env().items() if not k.startswith("CAL365_")}
     return {**env, "CAL365_ACCESS_TOKEN": server.token, "CAL365_GRAPH_URL": server.base_url,
             "CAL365_TIMEZONE": TIMEZONE, "CAL365_HOME": str(home), "CAL365_CACHE": "off"}
 
