@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 11, 23)
 
 def test_cal365_and_the_floor_client_print_the_same_lines(tmp_path: Path) -> None:
     days = 10
-    with fake_server(TODAY, events=1_500, days=days) as server:
+    with fake_server(TODAY, events=1_500, days=days, module="tui.bench.encodedgraph") as server:
         env = scriptlist._env(server, tmp_path)
         last = TODAY + dt.timedelta(days=days - 1)
         _, _, ours = scriptlist._timed(

@@ -21,10 +21,11 @@ class Server:
 
 @contextmanager
 def fake_server(today: dt.date, *, events: int = 0, days: int = 365,
-                latency_ms: float = 0.0) -> Iterator[Server]:
-    """A bench fake Graph in a child process, stopped when the block ends."""
+                latency_ms: float = 0.0, module: str = "tui.bench.serve") -> Iterator[Server]:
+    """A bench fake Graph in a child process (run as `python -m module`, which serves as
+    tui.bench.serve does), stopped when the block ends."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.bench.serve", "--today", today.isoformat(),
+        [sys.executable, "-m", module, "--today", today.isoformat(),
          "--events", str(events), "--days", str(days), "--latency-ms", str(latency_ms)],
         # Its stderr is dropped: a client that stops reading mid-page (as a cancelled
         # prefetch does) makes the stdlib server print a harmless broken-pipe traceback.
