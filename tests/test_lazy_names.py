@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAZY = ["tui.graph", "tui.cache", "tui.fake"]
+LAZY = ["tui.graph", "tui.cache", "tui.fake", "tui.config"]
 
 
 def _type_checking_imports(package: str) -> dict[str, str]:

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.config import CACHE_MODES, ConfigError, Settings, check_sync_every, load_settings
+from tui.config import ConfigError
 from tui.graph.timezones import local_zone_name, zone
 from tui.graph.urls import GLOBAL_GRAPH_URL, ME, Mailbox
 
+# The settings' parsing loads once settings are read: a ready token needs none of it.
 if TYPE_CHECKING:
     from tui.auth.provider import MsalProvider
     from tui.cache import CacheStore, Owner
+    from tui.config import Settings
     from tui.graph.client import GraphClient, TokenProvider
     from tui.graph.policy import RetryPolicy, WaitNotice
 
@@ -63,6 +65,8 @@ def auth_flags(args: argparse.Namespace) -> dict[str, str | None]:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     """The profile's settings: config file < CAL365_* < options (ConfigError if bad)."""
+    from tui.config import load_settings
+
     return load_settings(auth_flags(args))
 
 
@@ -172,6 +176,8 @@ def demo_settings(cache: str | None = None, sync_every: str | None = None) -> Se
     unencrypted file unless told to. Nothing earlier to show, so its first screen comes
     from the head start, as with no cache at all.
     """
+    from tui.config import CACHE_MODES, Settings, check_sync_every
+
     chosen = (cache or os.environ.get("CAL365_CACHE", "")).strip().lower() or "keyring"
     if chosen in ("false", "no", "0", "none"):
         chosen = "off"

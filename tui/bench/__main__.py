@@ -9,10 +9,22 @@ import json
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from tui.bench import bulkcancel, cache, coldstart, listing, ptybytes, sdk, sync, warmstart
+from tui.bench import (
+    bulkcancel,
+    cache,
+    coldstart,
+    listing,
+    ptybytes,
+    scriptlist,
+    sdk,
+    sync,
+    warmstart,
+)
 from tui.bench.procs import fake_server, run_json
 from tui.bench.stats import Row, percentile, table
 from tui.graph import GraphClient
@@ -339,6 +351,29 @@ class Suite:
                  [r.built for r in runs], note="no frame to show: the screen is built first")
         self.row(name, "  its ratio to the minimal app", "×", [r.built / r.empty for r in runs])
 
+    # -- 10 --------------------------------------------------------------------------------
+
+    def script_listing(self) -> None:
+        name = "10 script listing 5k"
+        events, days = 5_000, 60
+        repeats = 3 if self.quick else 7
+        self.log(f"{name}: cal365 events vs a stdlib client, whole processes, ×{repeats}")
+        with fake_server(TODAY, events=events, days=days,
+                         module="tui.bench.encodedgraph") as server, \
+                tempfile.TemporaryDirectory(prefix="cal365-bench-") as home:
+            asyncio.run(listing.warm(server, days))
+            figures = scriptlist.measure(server, days, repeats, Path(home))
+        ratio = self.row(name, "ratio cal365 events / stdlib client", "×", figures.ratios,
+                         "≤ 2", note="python start to exit; the same requests and lines, "
+                         "from a fake that serves each page's bytes encoded once")
+        ratio.ok = _le(ratio, 2)
+        self.row(name, f"cal365 events, {figures.lines} lines", "s", figures.cal365)
+        self.row(name, "stdlib client (urllib, json)", "s", figures.floor)
+        self.row(name, "CPU ratio cal365 events / stdlib client", "×", figures.cpu_ratios,
+                 note="each process's own CPU time: the fake's serving left out")
+        self.row(name, "cal365 events, CPU", "s", figures.cal365_cpu)
+        self.row(name, "stdlib client, CPU", "s", figures.floor_cpu)
+
 
 def _le(row: Row, limit: float) -> bool | None:
     return None if row.median is None else row.median <= limit
@@ -346,7 +381,8 @@ def _le(row: Row, limit: float) -> bool | None:
 
 SCENARIOS = {"1": Suite.cold_start, "2": Suite.big_windows, "3": Suite.sdk,
              "4": Suite.network_floor, "5": Suite.bulk_cancel, "6": Suite.pty_bytes,
-             "7": Suite.incremental_sync, "8": Suite.local_cache, "9": Suite.warm_start}
+             "7": Suite.incremental_sync, "8": Suite.local_cache, "9": Suite.warm_start,
+             "10": Suite.script_listing}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,11 +21,13 @@ class Server:
 
 @contextmanager
 def fake_server(today: dt.date, *, events: int = 0, days: int = 365,
-                latency_ms: float = 0.0, data: str = "demo") -> Iterator[Server]:
-    """A bench fake Graph in a child process, stopped when the block ends; `data` is the
-    seed's data set (tui/fake/heavy.py)."""
+                latency_ms: float = 0.0, data: str = "demo",
+                module: str = "tui.bench.serve") -> Iterator[Server]:
+    """A bench fake Graph in a child process (run as `python -m module`, which serves as
+    tui.bench.serve does), stopped when the block ends; `data` is the seed's data set
+    (tui/fake/heavy.py)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.bench.serve", "--today", today.isoformat(),
+        [sys.executable, "-m", module, "--today", today.isoformat(),
          "--events", str(events), "--days", str(days), "--latency-ms", str(latency_ms),
          "--data", data],
         # Its stderr is dropped: a client that stops reading mid-page (as a cancelled

@@ -15,7 +15,7 @@ import sys
 from tui.bench.fakegraph import BenchGraph
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, graph: type[BenchGraph] = BenchGraph) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.bench.serve")
     parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--events", type=int, default=0)
@@ -23,8 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--data", default="demo", help="the seed's data set (tui/fake/heavy.py)")
     args = parser.parse_args(argv)
-    fake = BenchGraph(args.today, events=args.events, days=args.days,
-                      latency=args.latency_ms / 1000, data=args.data).start()
+    fake = graph(args.today, events=args.events, days=args.days,
+                 latency=args.latency_ms / 1000, data=args.data).start()
     try:
         print(json.dumps({"base_url": fake.base_url, "token": fake.token}), flush=True)
         sys.stdin.read()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.config.settings import ConfigError, config_path, read_file
+from tui.config.errors import ConfigError
+from tui.config.settings import config_path, read_file
 
 # A keymap as Textual takes it: binding id → comma-separated keys.
 Keymap = dict[str, str]

@@ -30,6 +30,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from tui import paths
+from tui.config.errors import ConfigError
 
 Storage = Literal["keyring", "session", "plaintext"]
 STORAGES: tuple[Storage, ...] = ("keyring", "session", "plaintext")
@@ -43,10 +44,6 @@ _CACHE_OFF = frozenset({"off", "false", "no", "0", "none"})
 # Named here, below the Graph layer, so settings can build scopes without importing it;
 # tui.graph.permissions says which request needs what beyond these.
 BASE_PERMISSIONS = ("Calendars.ReadWrite", "User.Read")
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True, slots=True)

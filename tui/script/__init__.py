@@ -7,7 +7,11 @@ parser stays light; a subcommand's implementation is imported only when it runs.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tui.script.exits import EXIT_CODE_HELP, Exit
@@ -37,10 +41,36 @@ def run_script_command(args: argparse.Namespace) -> int | None:
         return None
     from tui.paths import demo_files
 
-    module = importlib.import_module(_MODULES[name])
-    with demo_files(bool(getattr(args, "demo", False))):
-        code: int = module.run(args)
+    _without_httpx_cli()
+    with _collector_paused():
+        module = importlib.import_module(_MODULES[name])
+        with demo_files(bool(getattr(args, "demo", False))):
+            code: int = module.run(args)
     return code
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for one command, as for the app's start (see
+    tui/startup/collector.py): importing the HTTP stack and reading a window of thousands of
+    events allocate millions of objects, none of them garbage, and the collector would
+    walk them again and again (a fifth of a big listing's time). A command is short and
+    bounded (pages, retries): what cycles it leaves meanwhile are collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _without_httpx_cli() -> None:
+    """httpx imports its own command line whenever rich, click and pygments are installed
+    (as they are beside Textual): a third of its import time, which no command uses. Marked
+    absent, httpx puts a stub in its place."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 __all__ = ["EXIT_CODE_HELP", "Exit", "add_script_commands", "run_script_command"]

@@ -16,27 +16,27 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from tui import wiring
 from tui.config import ConfigError
-from tui.graph.client import GraphClient, TokenProvider
 from tui.graph.errors import GraphError, GraphUnavailable
-from tui.graph.policy import RetryPolicy, WaitNotice
 from tui.graph.timezones import zone
 from tui.graph.urls import CalendarRef, Mailbox
-from tui.paths import file_problem
-from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
 from tui.script.exits import Exit, exit_for
-from tui.text import inert, inert_json, inert_stream
+from tui.text import has_unsafe, inert, inert_json, inert_stream
 from tui.window import span
 
+# The Graph client (with the HTTP stack) is imported once a command needs Graph, so the
+# commands that never ask it (audit, cache, --offline) do not load it.
 if TYPE_CHECKING:
     from tui.config import Settings
     from tui.fake import FakeGraph
+    from tui.graph.client import GraphClient, TokenProvider
+    from tui.graph.policy import RetryPolicy, WaitNotice
 
 
 T = TypeVar("T")
@@ -158,6 +158,8 @@ def fake_if_demo(args: argparse.Namespace) -> Iterator[FakeGraph | None]:
 
 def retry_policy() -> RetryPolicy:
     """The request policy of the client (a seam: tests use one that never sleeps)."""
+    from tui.graph.policy import RetryPolicy
+
     return RetryPolicy()
 
 
@@ -217,6 +219,8 @@ def graph_client(args: argparse.Namespace, base_url: str,
 
 def describe_error(error: BaseException) -> str:
     """One line for a Graph failure, worded for a command line (no keys to press)."""
+    from tui.problems import CODE_LIMIT, LINE_LIMIT, describe
+
     if isinstance(error, GraphUnavailable):
         return inert(f"{error}; check the network", LINE_LIMIT)
     text = describe(error)
@@ -264,6 +268,27 @@ def emit_line(*fields: str) -> None:
     sys.stdout.write("\t".join(inert(field, None) for field in fields) + "\n")
 
 
+def emit_lines(rows: Iterable[Sequence[str]], limits: Sequence[int | None]) -> None:
+    """Tab-separated lines of data, each as `emit_line` writes it, every field first cut to
+    its column's limit (None: not cut) as `inert` cuts. Written a thousand lines at a time:
+    a listing of thousands costs a few writes, and a line with nothing to cut or make inert
+    (nearly all) one check instead of one per field."""
+    shortest = min((limit for limit in limits if limit is not None), default=None)
+    lines: list[str] = []
+    for row in rows:
+        if ((shortest is None or max(map(len, row), default=0) <= shortest)
+                and not has_unsafe("".join(row))):
+            lines.append("\t".join(row))
+        else:
+            lines.append("\t".join(inert(field, limit)
+                                   for field, limit in zip(row, limits, strict=True)))
+        if len(lines) == 1000:
+            sys.stdout.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+
+
 def guard(command: Callable[[], int]) -> int:
     """Run a subcommand; turn every expected failure into a message and an exit code."""
     try:
@@ -283,9 +308,13 @@ def guard(command: Callable[[], int]) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return int(Exit.OK)
     except OSError as error:  # a local file or folder (state, cache, config) is unusable
+        from tui.paths import file_problem
+
         warn(f"cannot use cal365's files: {file_problem(error)}")
         return int(Exit.ERROR)
     except Exception as error:  # a script gets one line and a code, never a traceback
+        from tui.problems import describe
+
         warn(describe(error))
         return int(Exit.ERROR)
 
