@@ -56,7 +56,7 @@ def test_a_child_whose_server_fails_says_why(tmp_path: Path) -> None:
 def test_a_child_whose_demo_mailbox_fails_to_build_says_why(tmp_path: Path) -> None:
     done = _demo_with(
         "import tui.fake.seed as seed\n"
-        "def broken(today):\n"
+        "def broken(today, data=None):\n"
         "    raise ValueError('no demo mailbox for this date\\nsecond line')\n"
         "seed.build = broken\n",
         tmp_path,
