@@ -127,10 +127,8 @@ async def scene(name: str, fake: FakeGraph) -> None:
             shown.append("The project is stopped; these meetings are off.")
             await type_text(pilot, shown[-1])
         elif name == "bulk-results":
-            for index, event in enumerate(app.main.table.all_events[:12]):
-                if index % 3 != 1:
-                    app.main.marked[event.id] = event
-            app.main._marks_changed()
+            for index in range(12):  # Space marks and moves down; j passes one by
+                await pilot.press("j" if index % 3 == 1 else "space")
             await pilot.press("c")
             await pilot.pause(0.3)
             await type_text(pilot, "Cancelled: project stopped.")
