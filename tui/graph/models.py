@@ -48,7 +48,8 @@ _people: dict[tuple[str, str], Person] = {}
 _attendees: dict[tuple[str, str, str, str], Attendee] = {}
 
 
-def _shared_person(name: str, address: str) -> Person:
+def shared_person(name: str, address: str) -> Person:
+    """The one Person for these values (see above)."""
     key = (name, address)
     person = _people.get(key)
     if person is None:
@@ -144,7 +145,7 @@ class Person:
     @classmethod
     def from_recipient(cls, obj: JSON) -> Person:
         email = _dict(obj, "emailAddress")
-        return _shared_person(_str(email, "name"), _str(email, "address"))
+        return shared_person(_str(email, "name"), _str(email, "address"))
 
     @property
     def label(self) -> str:
@@ -173,7 +174,7 @@ class Attendee:
         if attendee is None:
             if len(_attendees) >= _SHARED_MAX:
                 _attendees.clear()
-            attendee = _attendees[key] = cls(_shared_person(name, address), kind, response)
+            attendee = _attendees[key] = cls(shared_person(name, address), kind, response)
         return attendee
 
 
@@ -348,12 +349,17 @@ def _moment(value: Any, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
     raw, name = value.get("dateTime"), value.get("timeZone")
     if not (isinstance(raw, str) and isinstance(name, str)):
         return _parse_moment(value, tz, all_day)
+    return moment_of(raw, name, tz, all_day)
+
+
+def moment_of(raw: str, name: str, tz: dt.tzinfo, all_day: bool) -> dt.datetime | None:
+    """A start or end given as its dateTime `raw` and timeZone `name` (see `_moment`)."""
     key = (raw, name, tz, all_day)
     try:
         return _moments[key]
     except KeyError:
         pass
-    moment = _parse_moment(value, tz, all_day)
+    moment = _parse_moment({"dateTime": raw, "timeZone": name}, tz, all_day)
     if len(_moments) >= _MOMENTS_MAX:
         _moments.clear()
     _moments[key] = moment
