@@ -23,13 +23,14 @@ from typing import Any
 import msgspec
 
 from tui.graph import jsonpages
-from tui.graph.models import Attendee, Event, moment_of, shared_person
+from tui.graph.models import Event, moment_of, shared_attendees, shared_person
 from tui.graph.paging import Body, Decoded, has_id, page_parts, payload_of
 from tui.graph.recurrence import Recurrence
 from tui.graph.urls import CalendarRef, EventRef
 
 # Missing members take the neutral value `Event.from_json` gives them; `None` is accepted
-# only where Graph itself sends null (and from_json reads null as missing).
+# only where Graph itself sends null (and from_json reads null as missing): another null
+# fails the strict decode, and from_json reads that event.
 
 
 class _Email(msgspec.Struct, frozen=True, gc=False):
@@ -37,18 +38,24 @@ class _Email(msgspec.Struct, frozen=True, gc=False):
     address: str = ""
 
 
+_NO_EMAIL = _Email()
+
+
 class _Recipient(msgspec.Struct, frozen=True, gc=False, rename="camel"):
-    email_address: _Email | None = None
+    email_address: _Email = _NO_EMAIL
 
 
 class _Status(msgspec.Struct, frozen=True, gc=False):
     response: str = ""
 
 
+_NO_STATUS = _Status()
+
+
 class _Attendee(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     type: str = ""
-    status: _Status | None = None
-    email_address: _Email | None = None
+    status: _Status = _NO_STATUS
+    email_address: _Email = _NO_EMAIL
 
 
 class _When(msgspec.Struct, frozen=True, gc=False, rename="camel"):
@@ -117,13 +124,9 @@ def event_of(wire: WireEvent, calendar: CalendarRef, tz: dt.tzinfo) -> Event:
     all_day = wire.is_all_day
     start = moment_of(wire.start.date_time, wire.start.time_zone, tz, all_day)
     end = moment_of(wire.end.date_time, wire.end.time_zone, tz, all_day)
-    attendees = tuple(
-        Attendee.shared(
-            a.email_address.name if a.email_address is not None else "",
-            a.email_address.address if a.email_address is not None else "",
-            a.type or "required",
-            (a.status.response if a.status is not None else "") or "none",
-        )
+    attendees = shared_attendees(
+        (a.email_address.name, a.email_address.address, a.type or "required",
+         a.status.response or "none")
         for a in wire.attendees
     )
     email = wire.organizer.email_address
@@ -143,8 +146,7 @@ def event_of(wire: WireEvent, calendar: CalendarRef, tz: dt.tzinfo) -> Event:
         is_cancelled=wire.is_cancelled,
         type=sys.intern(wire.type or "singleInstance"),
         series_master_id=wire.series_master_id or None,
-        organizer=shared_person(email.name, email.address) if email is not None
-        else shared_person("", ""),
+        organizer=shared_person(email.name, email.address),
         attendees=attendees,
         my_response=sys.intern(wire.response_status.response or "none"),
         location=wire.location.display_name,
