@@ -20,7 +20,7 @@ from tests.graph.test_models import CALENDAR, MAILBOX, events, shown, viewer_zon
 from tui.graph import GraphError, jsonpages
 from tui.graph.models import Event
 from tui.graph.paging import Body, has_id, page_parts
-from tui.graph.wire import WireEvent, events_of, page_items
+from tui.graph.wire import WireEvent, events_of, is_removed, item_id, page_items
 
 JSON = dict[str, Any]
 
@@ -111,3 +111,13 @@ def test_odd_pages_read_as_the_tolerant_reading_does(content: bytes) -> None:
 def test_pages_of_the_wrong_shape_are_refused_as_before(content: bytes) -> None:
     with pytest.raises(GraphError):
         page_items(Body(content, 200, None))
+
+
+def test_a_delta_page_keeps_its_delta_link_and_its_removed_entries() -> None:
+    removed = {"id": "E2", "@removed": {"reason": "deleted"}}
+    marked = _well_formed(3, **{"@removed": {"reason": "changed"}})
+    page = {"value": [_well_formed(1), removed, marked], "@odata.deltaLink": "https://g/d"}
+    items, link, annotations = page_items(Body(json.dumps(page).encode(), 200, None))
+    assert link is None and annotations == {"@odata.deltaLink": "https://g/d"}
+    assert [(item_id(i), is_removed(i)) for i in items] == [
+        ("E1", False), ("E2", True), ("E3", True)]

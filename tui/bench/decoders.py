@@ -116,7 +116,7 @@ def measure(bodies: list[bytes], rounds: int) -> list[dict[str, Any]]:
     counts.add(sum(len(_wire_page(b)) for b in wrapped))
     if len(counts) != 1:
         raise RuntimeError(f"the decoders disagree on the number of events: {sorted(counts)}")
-    wires = [page[0] for page in strict if page is not None]
+    wires = [page[0] for page in strict if page is not None]  # items, link, annotations
     del strict
     models_s = _best(rounds, lambda w=wires: _each(_wire_models, w))  # type: ignore[misc]
     del wires

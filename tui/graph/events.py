@@ -4,7 +4,7 @@ one event; and turning pages of JSON into `Event`s, big pages in a worker thread
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from tui.graph import paging, threads, urls
@@ -42,6 +42,25 @@ async def parse_events(
     if len(page) > THREAD_PARSE_ITEMS:
         return await threads.in_thread(events_of, page, calendar, tz, True)
     return events_of(page, calendar, tz)
+
+
+def item_pages(
+    transport: Transport, url: str, *, prefer: str | None = None,
+    on_attempt: Callable[[], None] | None = None,
+) -> AsyncGenerator[paging.Page[Item], None]:
+    """The pages of an event listing (see `Transport.pages`), their items decoded strictly
+    where they can be (`wire.page_items`); a big page in a worker thread, off the caller's
+    event loop. Close it (`aclose`) when stopping early."""
+
+    def fetch(link: str) -> Awaitable[Body]:
+        return transport.get_body(link, prefer=prefer, on_attempt=on_attempt)
+
+    async def decode(body: Body) -> paging.Decoded[Item]:
+        if len(body.content) > THREAD_PARSE_BYTES:
+            return await threads.in_thread(page_items, body, True)
+        return page_items(body)
+
+    return paging.follow(url, fetch, decode, transport.policy.max_pages)
 
 
 class Events:
@@ -91,7 +110,7 @@ class Events:
         tens: the first rows can be shown that much sooner.
         """
         first = True
-        pages = self._pages(url)
+        pages = item_pages(self.transport, url)
         try:
             async for found in pages:
                 page = found.items
@@ -102,20 +121,6 @@ class Events:
                 yield await parse_events(page, calendar, self.tz)
         finally:
             await pages.aclose()  # now, not when the collector finds it: drops a prefetch
-
-    def _pages(self, url: str) -> AsyncGenerator[paging.Page[Item], None]:
-        """The pages of an event listing, their items decoded strictly where they can be
-        (`wire.page_items`); a big page in a worker thread, off the caller's event loop."""
-
-        def fetch(link: str) -> Awaitable[Body]:
-            return self.transport.get_body(link)
-
-        async def decode(body: Body) -> paging.Decoded[Item]:
-            if len(body.content) > THREAD_PARSE_BYTES:
-                return await threads.in_thread(page_items, body, True)
-            return page_items(body)
-
-        return paging.follow(url, fetch, decode, self.transport.policy.max_pages)
 
     async def event_page(self, calendar: CalendarRef, url: str) -> tuple[list[Event], str | None]:
         """One page of events from `url` and the nextLink to the rest (None: no more)."""

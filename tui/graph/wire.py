@@ -95,20 +95,31 @@ class WireEvent(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     online_meeting_url: str | None = None
     online_meeting: _Meeting | None = None
     recurrence: dict[str, Any] | None = None
+    removed: Any = msgspec.field(default=msgspec.UNSET, name="@removed")
+    """A delta round's mark of a deleted event (such an entry usually has no more than its
+    id, and is read the tolerant way)."""
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed is not msgspec.UNSET
 
 
-# A nextLink of null or another type fails the strict decode: `page_parts` then says what
-# is wrong with the page.
+# A nextLink or deltaLink of null or another type fails the strict decode: the page is then
+# read the tolerant way, and `page_parts` (or the delta round) says what is wrong with it.
 class _Page(msgspec.Struct, frozen=True, gc=False):
     value: list[WireEvent]
     next_link: str | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET,
                                                         name="@odata.nextLink")
+    delta_link: str | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET,
+                                                         name="@odata.deltaLink")
 
 
 class _RawPage(msgspec.Struct, frozen=True, gc=False):
     value: list[msgspec.Raw]
     next_link: str | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET,
                                                         name="@odata.nextLink")
+    delta_link: str | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET,
+                                                         name="@odata.deltaLink")
 
 
 _PAGE = msgspec.json.Decoder(_Page)
@@ -181,14 +192,15 @@ def events_of(
     return events
 
 
-def strict_page(body: Body) -> tuple[list[WireEvent], str | None] | None:
-    """A page's items and nextLink decoded strictly; None when anything in it is outside
-    Graph's usual shapes. GraphError for a nextLink that is not a link."""
+def strict_page(body: Body) -> Decoded[WireEvent] | None:
+    """A page's items, nextLink and annotations decoded strictly; None when anything in it
+    is outside Graph's usual shapes. GraphError for a nextLink that is not a link."""
     try:
         page = _PAGE.decode(body.content)
     except _STRICT_FAILS:
         return None
-    return page.value, _checked_link(page.next_link, body)
+    link = _checked_link(page.next_link, body)
+    return page.value, link, _annotations(link, page.delta_link)
 
 
 def page_items(body: Body, per_item: bool = False) -> Decoded[Item]:
@@ -199,11 +211,11 @@ def page_items(body: Body, per_item: bool = False) -> Decoded[Item]:
     Strictly if the whole page can be; else item by item, each strictly if it can be; else
     (an odd envelope, bytes that are not clean UTF-8) the whole page the tolerant way.
     The annotations are the whole page when it was read the tolerant way, only its nextLink
-    otherwise. `per_item`: see `paging.payload_of`."""
+    and deltaLink otherwise. `per_item`: see `paging.payload_of`."""
     strict = strict_page(body)
     if strict is not None:
-        wires, link = strict
-        return list[Item](wires), link, _annotations(link)
+        wires, link, annotations = strict
+        return list[Item](wires), link, annotations
     try:
         raw_page = _RAW_PAGE.decode(body.content)
     except _STRICT_FAILS:
@@ -218,7 +230,7 @@ def page_items(body: Body, per_item: bool = False) -> Decoded[Item]:
             objects: list[Item] = [item for item in items if item is not None]
             if raw_page.value and not objects:  # a page of nothing but non-objects
                 page_parts({"value": [None]}, body.status, body.request_id)  # raises
-            return objects, link, _annotations(link)
+            return objects, link, _annotations(link, raw_page.delta_link)
     payload = payload_of(body, per_item)
     found, link = page_parts(payload, body.status, body.request_id)
     return list[Item](found), link, payload
@@ -240,5 +252,22 @@ def _checked_link(link: str | msgspec.UnsetType, body: Body) -> str | None:
     return link
 
 
-def _annotations(link: str | None) -> dict[str, Any]:
-    return {} if link is None else {"@odata.nextLink": link}
+def _annotations(link: str | None, delta_link: str | msgspec.UnsetType) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if link is not None:
+        found["@odata.nextLink"] = link
+    if delta_link is not msgspec.UNSET:
+        found["@odata.deltaLink"] = delta_link
+    return found
+
+
+def item_id(item: Item) -> str | None:
+    """An item's id; None when it has none (such an item is skipped)."""
+    if isinstance(item, WireEvent):
+        return item.id or None
+    return item["id"] if has_id(item) else None
+
+
+def is_removed(item: Item) -> bool:
+    """Whether a delta round's item marks a deleted event."""
+    return item.is_removed if isinstance(item, WireEvent) else "@removed" in item
