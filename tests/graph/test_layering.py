@@ -120,7 +120,7 @@ def test_the_graph_layer_imports_without_a_cycle() -> None:
 LAYERS = [
     {"urls", "models", "errors", "jsonpages", "policy", "permissions", "timezones",
      "recurrence"},
-    {"threads", "paging", "transport"},
+    {"threads", "paging", "transport", "wire"},
     {"events", "calendars", "cancel", "delta", "batch", "lookups"},
     {"client"},
 ]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tui.graph import CalendarRef, GraphClient, RetryPolicy
+from tui.graph import events as events_module
 from tui.graph.jsonpages import peek_next_link
 
 BASE = "https://graph.example.test/v1.0"
@@ -43,7 +44,9 @@ def test_no_next_link_is_made_up(body: str) -> None:
     assert peek_next_link(body.encode()) is None
 
 
-async def test_the_next_page_is_asked_for_before_this_one_is_decoded() -> None:
+async def test_the_next_page_is_asked_for_before_this_one_is_decoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sent: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -56,13 +59,14 @@ async def test_the_next_page_is_asked_for_before_this_one_is_decoded() -> None:
 
     client = GraphClient(BASE, "tok", transport=httpx.MockTransport(handler),
                          policy=RetryPolicy(sleep=_no_sleep))
-    decode = client.transport.decode
+    # Event listings decode their pages straight into typed items (tui.graph.wire).
+    decode = events_module.page_items
 
-    async def spy(body: Any) -> dict[str, Any]:
+    def spy(body: Any, *args: Any) -> Any:
         sent.append("decoded")
-        return await decode(body)
+        return decode(body, *args)
 
-    client.transport.decode = spy  # type: ignore[method-assign]
+    monkeypatch.setattr(events_module, "page_items", spy)
     events = [e.id async for page in client.event_pages(CalendarRef(), "/me/calendar/calendarView")
               for e in page]
     assert events == ["e0", "e1", "e2"]

@@ -11,6 +11,8 @@ import datetime as dt
 import json
 from typing import Any
 
+import msgspec
+
 from tui.graph import jsonpages
 from tui.graph.models import (
     Attendee,
@@ -148,10 +150,19 @@ def loads(data: bytes) -> Any:
     return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
+# Reads a clean row (UTF-8 without surrogates, no NaN, no number out of 64 bits) several
+# times faster than json and to the same value; anything else is read the way below.
+_STRICT = msgspec.json.Decoder()
+
+
 def read(data: bytes) -> Any:
     """`loads` for what the cache hands on: a lone surrogate (stored by an older cal365,
     before Graph's text was cleaned on arrival) comes back as U+FFFD, as it would from Graph:
     such text cannot be printed or written out again."""
+    try:
+        return _STRICT.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        pass
     text = data.decode("utf-8", "surrogatepass")
     try:
         value = json.loads(text)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from tui.graph import urls
 from tui.graph.errors import GraphError
-from tui.graph.events import parse_events
+from tui.graph.events import item_pages, parse_events
 from tui.graph.models import Event
-from tui.graph.paging import has_id
 from tui.graph.transport import Transport
 from tui.graph.urls import CalendarRef, Mailbox
+from tui.graph.wire import Item, is_removed, item_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ async def _round(
     final_link = ""
     # The next page is on its way while this one is parsed (see `paging.follow`), which
     # has checked each page's shape: its items are objects, its nextLink a link or None.
-    pages = transport.pages(url, prefer=prefer, on_attempt=tally.sent)
+    pages = item_pages(transport, url, prefer=prefer, on_attempt=tally.sent)
     try:
         async for found in pages:
             tally.bytes += found.size
@@ -116,16 +116,17 @@ async def _round(
                     raise GraphError(200, "InvalidResponse", "Graph ended a sync round with "
                                      f"a deltaLink cal365 cannot follow: {problem.message}")
                 final_link = delta_link
-            items = [obj for obj in found.items if has_id(obj)]
+            items: list[tuple[str, Item]] = [
+                (event_id, item) for item in found.items
+                if (event_id := item_id(item)) is not None]
             parsed = iter(await parse_events(
-                [obj for obj in items if "@removed" not in obj], calendar, tz))
+                [item for _, item in items if not is_removed(item)], calendar, tz))
             page: list[Event] = []
             # In Graph's order: an event sent again later in the round wins.
-            for obj in items:
-                event_id: str = obj["id"]
+            for event_id, item in items:
                 upserts.pop(event_id, None)
                 removed.pop(event_id, None)
-                if "@removed" in obj:
+                if is_removed(item):
                     removed[event_id] = None
                 else:
                     upserts[event_id] = next(parsed)

@@ -4,15 +4,15 @@ one event; and turning pages of JSON into `Event`s, big pages in a worker thread
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from tui.graph import jsonpages, threads, urls
+from tui.graph import paging, threads, urls
 from tui.graph.models import EVENT_SELECT, Event
-from tui.graph.paging import has_id, page_parts
-from tui.graph.transport import Transport
+from tui.graph.paging import Body, page_parts
+from tui.graph.transport import THREAD_PARSE_BYTES, Transport
 from tui.graph.urls import CalendarRef, EventRef
+from tui.graph.wire import Item, events_of, page_items
 
 # Graph allows windows of at most 1825 days in calendarView.
 MAX_WINDOW = dt.timedelta(days=1825)
@@ -35,26 +35,32 @@ def check_window(
         raise ValueError("Graph shows at most 1825 days at once")
 
 
-def events_of(
-    page: list[dict[str, Any]], calendar: CalendarRef, tz: dt.tzinfo, in_thread: bool = False
-) -> list[Event]:
-    """A page's events, its items without an id left out."""
-    events: list[Event] = []
-    for index, obj in enumerate(page, 1):
-        if has_id(obj):
-            events.append(Event.from_json(obj, calendar.mailbox, calendar, tz))
-        if in_thread and index % jsonpages.YIELD_EVERY == 0:
-            time.sleep(0)  # let a waiting UI thread have the lock now
-    return events
-
-
 async def parse_events(
-    page: list[dict[str, Any]], calendar: CalendarRef, tz: dt.tzinfo
+    page: Sequence[Item], calendar: CalendarRef, tz: dt.tzinfo
 ) -> list[Event]:
     """A page's events; a big page is parsed in a worker thread, off the UI's loop."""
     if len(page) > THREAD_PARSE_ITEMS:
         return await threads.in_thread(events_of, page, calendar, tz, True)
     return events_of(page, calendar, tz)
+
+
+def item_pages(
+    transport: Transport, url: str, *, prefer: str | None = None,
+    on_attempt: Callable[[], None] | None = None,
+) -> AsyncGenerator[paging.Page[Item], None]:
+    """The pages of an event listing (see `Transport.pages`), their items decoded strictly
+    where they can be (`wire.page_items`); a big page in a worker thread, off the caller's
+    event loop. Close it (`aclose`) when stopping early."""
+
+    def fetch(link: str) -> Awaitable[Body]:
+        return transport.get_body(link, prefer=prefer, on_attempt=on_attempt)
+
+    async def decode(body: Body) -> paging.Decoded[Item]:
+        if len(body.content) > THREAD_PARSE_BYTES:
+            return await threads.in_thread(page_items, body, True)
+        return page_items(body)
+
+    return paging.follow(url, fetch, decode, transport.policy.max_pages)
 
 
 class Events:
@@ -100,16 +106,21 @@ class Events:
         """The events of `calendar` from `url` (a first page, or a nextLink to go on from),
         one list per page; the first big page comes as two lists, a screenful first.
 
-        A screenful of events is parsed in about a millisecond, a whole page of 1000 in
+        A screenful of events is made in about a millisecond, a whole page of 1000 in
         tens: the first rows can be shown that much sooner.
         """
         first = True
-        async for page in self.transport.items(url):
-            if first and len(page) > THREAD_PARSE_ITEMS:
-                yield events_of(page[:_FIRST_ROWS], calendar, self.tz)
-                page = page[_FIRST_ROWS:]
-            first = False
-            yield await parse_events(page, calendar, self.tz)
+        pages = item_pages(self.transport, url)
+        try:
+            async for found in pages:
+                page = found.items
+                if first and len(page) > THREAD_PARSE_ITEMS:
+                    yield events_of(page[:_FIRST_ROWS], calendar, self.tz)
+                    page = page[_FIRST_ROWS:]
+                first = False
+                yield await parse_events(page, calendar, self.tz)
+        finally:
+            await pages.aclose()  # now, not when the collector finds it: drops a prefetch
 
     async def event_page(self, calendar: CalendarRef, url: str) -> tuple[list[Event], str | None]:
         """One page of events from `url` and the nextLink to the rest (None: no more)."""
@@ -130,8 +141,8 @@ class Events:
     async def events(self, calendar: CalendarRef) -> AsyncIterator[list[Event]]:
         """Single events and series masters (occurrences not expanded), one list per page."""
         url = urls.events_url(calendar, select=EVENT_SELECT, top=self.page_size)
-        async for page in self.transport.items(url):
-            yield events_of(page, calendar, self.tz)
+        async for page in self.event_pages(calendar, url):
+            yield page
 
     async def event(self, ref: EventRef) -> Event:
         obj = await self.transport.get_json(urls.event_url(ref, select=EVENT_SELECT))

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tui.graph import jsonpages
 from tui.graph.errors import GraphError
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +24,31 @@ class Body:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing: its items (objects only), its nextLink as Graph gave it (None:
-    the last page), the whole object (for other annotations, such as a deltaLink) and the
+class Page(Generic[_T]):
+    """One page of a listing: its items (objects, or what the listing made of them), its
+    nextLink as Graph gave it (None: the last page), the object's other annotations (such
+    as a deltaLink; a listing decoded into typed structs keeps only its nextLink) and the
     size of its body in bytes."""
 
-    items: list[dict[str, Any]]
+    items: list[_T]
     next_link: str | None
     payload: dict[str, Any]
     size: int
+
+
+def payload_of(body: Body, per_item: bool = False) -> dict[str, Any]:
+    """A body as the JSON object it must be; GraphError for anything else. `per_item` (in
+    a worker thread) decodes the items of its arrays one by one, offering the lock between
+    them (see `jsonpages.loads`)."""
+    try:
+        payload = jsonpages.loads(body.content) if per_item else jsonpages.decode(body.content)
+    except ValueError as exc:
+        raise GraphError(body.status, "InvalidResponse", "Graph sent a body that is not JSON",
+                         body.request_id) from exc
+    if not isinstance(payload, dict):
+        raise GraphError(body.status, "InvalidResponse", "Graph sent an unexpected JSON value",
+                         body.request_id)
+    return payload
 
 
 def page_parts(
@@ -70,14 +88,20 @@ def drop(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
+Decoded = tuple[list[_T], str | None, dict[str, Any]]
+"""A page's items, its nextLink (None: the last page) and its other annotations, as
+`page_parts` checks them."""
+
+
 async def follow(
     url: str,
     fetch: Callable[[str], Awaitable[Body]],
-    decode: Callable[[Body], Awaitable[dict[str, Any]]],
+    decode: Callable[[Body], Awaitable[Decoded[_T]]],
     max_pages: int,
-) -> AsyncGenerator[Page, None]:
+) -> AsyncGenerator[Page[_T], None]:
     """Each page from `url` on, following `@odata.nextLink` exactly as given until there is
-    none; `fetch` gets a body, `decode` makes it an object.
+    none; `fetch` gets a body, `decode` makes it items and a nextLink (checked as
+    `page_parts` does).
 
     The next page is asked for as soon as its link is known, so the server prepares it
     while this one is decoded and parsed: the link is looked for in the raw body first
@@ -99,11 +123,10 @@ async def follow(
             if early is not None and early not in followed:
                 pending = ask(early)
                 await asyncio.sleep(0)  # let the request go out before the decoding
-            payload = await decode(body)
+            items, given, payload = await decode(body)
             size = len(body.content)
             status, request_id = body.status, body.request_id
             del body
-            items, given = page_parts(payload, status, request_id)
             link = given
             stop: GraphError | None = None
             if link is not None and link in followed:

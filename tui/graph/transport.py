@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui.graph import jsonpages, paging, permissions, threads
+from tui.graph import paging, permissions, threads
 from tui.graph.errors import (
     AuthenticationRequired,
     GraphError,
@@ -367,32 +367,18 @@ class Transport:
 
     async def decode(self, body: Body) -> dict[str, Any]:
         """A body as the JSON object it must be; GraphError for anything else."""
-        content = body.content
-        try:
-            # A page of events is megabytes of JSON: decoding it on the event loop would
-            # freeze the UI for tens of milliseconds, so big bodies are decoded in a thread,
-            # item by item so that the UI thread gets the interpreter lock in between.
-            if len(content) > THREAD_PARSE_BYTES:
-                payload = await threads.in_thread(jsonpages.loads, content)
-            else:
-                payload = jsonpages.decode(content)
-        except ValueError as exc:
-            raise GraphError(
-                body.status, "InvalidResponse", "Graph sent a body that is not JSON",
-                body.request_id,
-            ) from exc
-        if not isinstance(payload, dict):
-            raise GraphError(
-                body.status, "InvalidResponse", "Graph sent an unexpected JSON value",
-                body.request_id,
-            )
-        return payload
+        # A page of events is megabytes of JSON: decoding it on the event loop would
+        # freeze the UI for tens of milliseconds, so big bodies are decoded in a thread,
+        # item by item so that the UI thread gets the interpreter lock in between.
+        if len(body.content) > THREAD_PARSE_BYTES:
+            return await threads.in_thread(paging.payload_of, body, True)
+        return paging.payload_of(body)
 
     # -- listings --------------------------------------------------------------------------
 
     def pages(
         self, url: str, *, prefer: str | None = None, on_attempt: Callable[[], None] | None = None
-    ) -> AsyncGenerator[Page, None]:
+    ) -> AsyncGenerator[Page[dict[str, Any]], None]:
         """Each page of the listing at `url`, following nextLinks (see `paging.follow`),
         the next page on its way while the caller handles this one. Close it (`aclose`)
         when stopping early: a page asked for ahead is then dropped at once."""
@@ -400,7 +386,12 @@ class Transport:
         def fetch(link: str) -> Awaitable[Body]:
             return self.get_body(link, prefer=prefer, on_attempt=on_attempt)
 
-        return paging.follow(url, fetch, lambda body: self.decode(body), self.policy.max_pages)
+        async def decode(body: Body) -> paging.Decoded[dict[str, Any]]:
+            payload = await self.decode(body)
+            items, link = paging.page_parts(payload, body.status, body.request_id)
+            return items, link, payload
+
+        return paging.follow(url, fetch, decode, self.policy.max_pages)
 
     async def items(self, url: str) -> AsyncIterator[list[dict[str, Any]]]:
         """Each page's items (objects only) of the listing at `url`."""
