@@ -27,14 +27,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
-from tui.actions.cancel import BulkRun, CancelRequest, settled_drafts
 from tui.actions.drafts import Drafts
 from tui.actions.triage import Triage
 from tui.commands import bindings, quick_badge
 from tui.feed.cache import CacheLink, Opening, PaneSection
 from tui.feed.state import FeedState
-from tui.graph import ME, CalendarRef, Event, EventRef, GraphClient, Mailbox
-from tui.graph.policy import WaitNotice
+from tui.graph import ME, CalendarRef, Event, EventRef, Mailbox
 from tui.messages import (
     BulkBlocked,
     BulkFinished,
@@ -73,11 +71,7 @@ from tui.startup.collector import resume_collection
 from tui.startup.opening import CacheOpening
 from tui.startup.painting import PaintWatcher
 from tui.stylesheet import stylesheet
-from tui.sync import (
-    SyncController,
-    list_mailbox,
-    user_key,
-)
+from tui.sync import SyncController, list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import EventDetails
 from tui.widgets.event_table import EventTable
@@ -89,8 +83,11 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.title_bar import TitleBar
 from tui.window import VIEWS, Window
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sending and Graph's waits import httpx: not at start
+    from tui.actions.cancel import BulkRun, CancelRequest
+    from tui.graph import GraphClient  # httpx: not before the first frame
     from tui.graph.batch import BatchItemOutcome
+    from tui.graph.policy import WaitNotice
     from tui.startup.headstart import HeadStart
 
 
@@ -368,9 +365,9 @@ class MainScreen(PaintWatcher):
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         """The one handler of a window's rows, whichever source they come from."""
-        self.after_paint(self._after_first_rows)
+        self.after_paint_and_keys(self._after_first_rows)
         if self.cache.beside:
-            self.after_paint(self.starting.open_beside)
+            self.after_paint_and_keys(self.starting.open_beside)
         self.loader.changed(message)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
@@ -626,6 +623,8 @@ class MainScreen(PaintWatcher):
 
     @work(group="drafts", exit_on_error=False, description="Checking drafts")
     async def check_drafts(self, refs: list[EventRef]) -> None:
+        from tui.actions.cancel import settled_drafts
+
         settled = await settled_drafts(self.client, refs)
         if settled:
             self.post_message(DraftsSettled(refs[0].mailbox.key, settled))
