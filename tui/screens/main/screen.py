@@ -154,7 +154,7 @@ class MainScreen(PaintWatcher):
             self, self.triage, owner_name=self.owner_name, changed=self._update_titles,
             count=self._count_line)
         self.links = Links(self, client)
-        self.details_pane = Details(self, self.owner_name, self.load_series)
+        self.details_pane = Details(self, self.owner_name, self._series_wanted)
         self.waits = WaitLines(self)
         self.loader = WindowLoader(self.view, self.feed, self.rows, LoadHooks(
             screen=self, client=client, tz=tz, head_start=head_start, cache=self.cache,
@@ -478,6 +478,12 @@ class MainScreen(PaintWatcher):
     def _event_opened(self, message: EventTable.Opened) -> None:
         self._show_details(message.event)
         self.details.focus()
+
+    def _series_wanted(self, master: EventRef) -> None:
+        if self.keys_waiting():  # at start: after the keys typed over the sealed frame
+            self.after_paint_and_keys(lambda: self.load_series(master))
+        else:
+            self.load_series(master)
 
     @work(exclusive=True, group="series", exit_on_error=False, description="Loading the series")
     async def load_series(self, master: EventRef) -> None:
