@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 from tui.bench.empty_app import MARK
@@ -57,11 +58,8 @@ def tmux_available() -> bool:
     return shutil.which("tmux") is not None
 
 
-_runs = 0
-
-
 def _tmux(socket: str, *args: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(["tmux", "-L", socket, "-f", os.devnull, *args], env=env,
+    subprocess.run(["tmux", "-S", socket, "-f", os.devnull, *args], env=env,
                    capture_output=True, timeout=10, check=True)
 
 
@@ -71,7 +69,7 @@ class _Control:
 
     def __init__(self, socket: str) -> None:
         self.proc = subprocess.Popen(
-            ["tmux", "-L", socket, "-f", os.devnull, "-C", "attach-session", "-t", "bench",
+            ["tmux", "-S", socket, "-f", os.devnull, "-C", "attach-session", "-t", "bench",
              "-f", "ignore-size,no-output"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
@@ -109,9 +107,8 @@ def _tmux_time(argv: list[str], pattern: re.Pattern[str], timeout: float = 30) -
     respawned with the command, as when a shell starts it (the server's own start-up is not
     counted), and stops when a control-mode client sees the rows in the pane's text. The
     pane's TERM is the pty method's."""
-    global _runs
-    _runs += 1
-    socket = f"cal365-bench-{os.getpid()}-{_runs}"
+    folder = tempfile.mkdtemp(prefix="cal365-bench-tmux-")  # the server's socket, removed
+    socket = os.path.join(folder, "socket")
     env = dict(_env(), TERM="xterm-256color")
     env.pop("TMUX", None)  # a server of its own, even when the benchmark runs inside tmux
     control = None
@@ -133,6 +130,7 @@ def _tmux_time(argv: list[str], pattern: re.Pattern[str], timeout: float = 30) -
             control.close()
         with contextlib.suppress(subprocess.SubprocessError, OSError):
             _tmux(socket, "kill-server")
+        shutil.rmtree(folder, ignore_errors=True)
     raise RuntimeError(f"{' '.join(argv[1:])}: nothing shown in tmux within {timeout:.0f} s")
 
 
