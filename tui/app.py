@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App
@@ -28,6 +28,40 @@ if TYPE_CHECKING:
     from tui.screens.main import MainScreen
     from tui.startup.frame import FrameScreen
     from tui.startup.headstart import HeadStart
+
+
+class _ClientOnFirstUse:
+    """The Graph client as the main screen holds it, made on its first use: the HTTP stack
+    (httpx, TLS: a tenth of a second or more) is then imported once the first request goes
+    out, after the main screen's first frame, not while that screen is built. Attributes
+    set before (the screen's `on_wait`) are handed to the client when it is made."""
+
+    def __init__(self, make: Callable[[], GraphClient]) -> None:
+        object.__setattr__(self, "_make", make)
+        object.__setattr__(self, "_made", None)
+        object.__setattr__(self, "_pending", {})
+
+    def _client(self) -> GraphClient:
+        made: GraphClient | None = object.__getattribute__(self, "_made")
+        if made is None:
+            made = object.__getattribute__(self, "_make")()
+            for name, value in object.__getattribute__(self, "_pending").items():
+                setattr(made, name, value)
+            object.__setattr__(self, "_made", made)
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        pending = object.__getattribute__(self, "_pending")
+        if object.__getattribute__(self, "_made") is None and name in pending:
+            return pending[name]
+        return getattr(self._client(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        made = object.__getattribute__(self, "_made")
+        if made is None:
+            object.__getattribute__(self, "_pending")[name] = value
+        else:
+            setattr(made, name, value)
 
 
 class Cal365App(CrashReportApp):
@@ -84,11 +118,14 @@ class Cal365App(CrashReportApp):
         self._opener: events.Key | None = None  # the key that opens a text box, held for
         self._opener_ran = False  # it has reached this app, so its binding has run
         self._opener_wait = 0.0  # when the keys behind it are let go, box or not
+        self._start_keys_answered = False
+        self._last_start_key: events.Key | None = None  # the last key held during the start
 
     @property
     def client(self) -> GraphClient:
-        """Given ready, or made on first use from `connect`: the HTTP stack (httpx, TLS) is
-        then imported after a sealed frame is painted, not before it."""
+        """Given ready, or made on first use from `connect` (the main screen holds it as a
+        `_ClientOnFirstUse`): the HTTP stack (httpx, TLS) is then imported once the first
+        request goes out, after the main screen's first frame."""
         if self._client is None:
             assert self._connect is not None, "Cal365App needs a client or a way to make one"
             self._client = self._connect()
@@ -101,8 +138,11 @@ class Cal365App(CrashReportApp):
         if self._main is None:
             from tui.screens.main import MainScreen
 
+            # Given ready (tests, tools), the client is used as it is.
+            client = (self._client if self._client is not None
+                      else cast("GraphClient", _ClientOnFirstUse(lambda: self.client)))
             self._main = MainScreen(
-                self.client, today=self._today, tz=self._tz, days=self._days,
+                client, today=self._today, tz=self._tz, days=self._days,
                 mailbox=self._mailbox, cache=self._early.cache, sync_every=self._sync_every,
                 head_start=self._early.head_start)
             self._main.restore_view = self.restore_view
@@ -120,6 +160,12 @@ class Cal365App(CrashReportApp):
         self.frame = frame
         self._held_keys = []  # typed from now on, until the main screen is up
         self.push_screen(frame)
+
+    @property
+    def keys_on_hold(self) -> bool:
+        """Keys typed from the sealed frame on are held for the main screen (none may have
+        come): its requests wait for their answer (`PaintWatcher.after_paint_and_keys`)."""
+        return self._held_keys is not None and self._opener is None
 
     def _show_main(self) -> None:
         frame, self.frame = self.frame, None
@@ -197,6 +243,9 @@ class Cal365App(CrashReportApp):
 
     def on_key(self, event: events.Key) -> None:
         # Runs as a key comes back up to the app, just before its binding.
+        if event is self._last_start_key and self._main is not None:
+            self._last_start_key = None  # its answer is on its way: the requests follow it
+            self.call_after_refresh(self._main.keys_handed_on)
         if event is self._opener:
             self._opener_ran = True
             self.call_after_refresh(self._release_when_box_is_up, True)
@@ -226,6 +275,17 @@ class Cal365App(CrashReportApp):
         keys, self._held_keys = self._held_keys or [], None
         for key in keys:  # ahead of any key still to come: the queue keeps the order
             self.post_message(key)
+        main = self._main
+        if main is None or self._start_keys_answered:
+            return
+        # The main screen's requests wait until the keys typed during the start are
+        # answered (see on_key), at the latest half a second from now.
+        self._start_keys_answered = True
+        if keys and isinstance(keys[-1], events.Key):
+            self._last_start_key = keys[-1]
+            self.set_timer(0.5, main.keys_handed_on)
+        else:
+            self.call_later(main.keys_handed_on)
 
     async def on_unmount(self) -> None:
         if self._client is not None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.actions.cancel import Answer, BulkAnswer
 from tui.feed import FeedUpdate
 from tui.feed.cache import Opening
 from tui.graph import Calendar, CalendarGroup, CalendarRef, User
-from tui.graph.policy import WaitNotice
 from tui.graph.recurrence import Recurrence
+
+if TYPE_CHECKING:  # both import httpx, which the first screen does without
+    from tui.actions.cancel import Answer, BulkAnswer
+    from tui.graph.policy import WaitNotice
 
 Section = Sequence[tuple[CalendarGroup | None, list[tuple[CalendarRef, Calendar]]]]
 

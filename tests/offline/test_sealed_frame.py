@@ -249,3 +249,33 @@ async def test_no_frame_in_a_theme_picked_for_this_run_only(fake_graph: FakeGrap
     store = the_store()
     assert store.frame(fit()) is None
     store.close()
+
+
+async def test_a_key_typed_over_the_frame_is_answered_before_the_screen_asks_graph(
+        fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The requests and the sync that follow the main screen's first frame wait for the keys
+    held during the start: the user's `?` is not queued behind them."""
+    from tui.screens.help import HelpScreen
+
+    await run_and_quit(fake_graph)
+    spy = FrameSpy(monkeypatch, hold=True)
+    asked_at_help: list[int] = []
+    push = Cal365App.push_screen
+
+    def push_spy(app: Cal365App, screen: object, *args: object, **kwargs: object) -> object:
+        if isinstance(screen, HelpScreen):
+            asked_at_help.append(len(fake_graph.requests))
+        return push(app, screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cal365App, "push_screen", push_spy)
+    async with app_for(fake_graph).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, Cal365App)
+        await wait_for(pilot, lambda: spy.shown)
+        await pilot.press("?")
+        before = len(fake_graph.requests)
+        app.call_later(spy.shown[0]._then)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert asked_at_help == [before], fake_graph.requests[before:]  # nothing asked before
+        await synced(pilot)  # then the screen's requests and its sync go as usual
+        assert len(fake_graph.requests) > before

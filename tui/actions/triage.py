@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tui.actions.cancel import BulkAnswer
 from tui.actions.outcome import is_gone
 from tui.graph import Event
-from tui.graph.batch import BatchItemOutcome
+
+if TYPE_CHECKING:  # both import httpx: the main screen's first frame does without it
+    from tui.actions.cancel import BulkAnswer
+    from tui.graph.batch import BatchItemOutcome
 
 TOGGLES = ("mine", "cancelled", "declined")
 """The quick toggles: only meetings one organizes; hide cancelled ones; hide declined ones."""

@@ -7,13 +7,15 @@ the screen shows them. Server text goes through `printable` (`tui.text.inert`).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tui.actions.cancel import Answer
 from tui.actions.triage import BulkTally
 from tui.graph import Event
 from tui.problems import describe
 from tui.words import counted, day_label, printable
+
+if TYPE_CHECKING:  # it imports httpx, which the first screen does without
+    from tui.actions.cancel import Answer
 
 StatusKind = Literal["info", "busy", "success", "error"]  # as tui.widgets.status_bar.StatusKind
 

@@ -17,6 +17,7 @@ class PaintWatcher(Screen[None]):
     """A screen that can run work after the frame showing what it holds now is written."""
 
     _paint_waiters: list[Callable[[], object]] | None = None
+    _key_waiters: list[Callable[[], object]] | None = None
 
     def after_paint(self, callback: Callable[[], object]) -> None:
         """Run `callback` once what the screen holds now is on the terminal.
@@ -43,12 +44,58 @@ class PaintWatcher(Screen[None]):
         for callback in waiters:
             callback()
 
-    async def wait_for_paint(self) -> None:
+    def keys_waiting(self) -> bool:
+        """The app still holds the keys typed while it started (`keys_on_hold`): it hands
+        them to this screen once its first frame is up, then calls `keys_handed_on`."""
+        return bool(getattr(self.app, "keys_on_hold", False))
+
+    def after_paint_and_keys(self, callback: Callable[[], object]) -> None:
+        """`after_paint`, and not before the keys typed during the start are answered: the
+        requests and syncs that follow a first frame (the HTTP stack's import, the replies
+        and their repaints) would hold back the answer to a key the user is waiting on."""
+        def run() -> None:
+            if self.keys_waiting():
+                if self._key_waiters is None:
+                    self._key_waiters = []
+                self._key_waiters.append(callback)
+            else:
+                callback()
+
+        self.after_paint(run)
+
+    def keys_handed_on(self) -> None:
+        """The keys typed during the start went to their handlers: what waited for them
+        runs once their answer is on the terminal (a screen they opened painted, or this
+        one repainted; at the latest after PAINT_AT_LATEST)."""
+        waiters, self._key_waiters = self._key_waiters or [], None
+        if not waiters:
+            return
+        top = self.app.screen
+        done = False
+
+        def run(_screen: object = None) -> None:
+            nonlocal done
+            if done or (_screen is not None and in_batch(self.app)):
+                return  # a layout inside a batch writes no frame: wait for the next one
+            done = True
+            if top is not self:
+                top.screen_layout_refresh_signal.unsubscribe(self)
+            for callback in waiters:
+                callback()
+
+        if top is self:
+            self.after_paint(run)
+            return
+        top.screen_layout_refresh_signal.subscribe(self, run)
+        self.set_timer(PAINT_AT_LATEST, run)
+
+    async def wait_for_paint(self, *, keys_first: bool = False) -> None:
+        """Until `after_paint` (or `after_paint_and_keys` with `keys_first`) would run."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def resolve() -> None:
             if not done.done():
                 done.set_result(None)
 
-        self.after_paint(resolve)
+        (self.after_paint_and_keys if keys_first else self.after_paint)(resolve)
         await done

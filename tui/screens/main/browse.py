@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from tui.actions.triage import Triage
 from tui.commands import quick_badge
 from tui.desktop import open_in_browser
-from tui.graph import Event, EventRef, GraphClient
+from tui.graph import Event, EventRef
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.graph.recurrence import Recurrence
 from tui.links import web_link_problem
@@ -24,6 +24,9 @@ from tui.widgets.filter_input import FilterInput
 from tui.widgets.format import counted, printable
 from tui.widgets.status_bar import StatusBar
 from tui.window import parse_day
+
+if TYPE_CHECKING:
+    from tui.graph import GraphClient  # httpx: not before the first frame
 
 
 class FilterLine:

@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.actions.cancel import Answer, BulkAnswer, BulkRun, CancelRequest, run_one
 from tui.actions.triage import Triage
-from tui.graph import CalendarRef, Event, GraphClient
+from tui.graph import CalendarRef, Event
 from tui.messages import BulkBlocked, BulkFinished, BulkProgress, CancelAnswered, CancelFinished
 from tui.screens import status_lines as words
 from tui.screens.main.drafts import BULK_DRAFT, DraftKeeper
 from tui.widgets.event_table import EventTable
 from tui.widgets.status_bar import StatusBar, StatusKind
 
-if TYPE_CHECKING:  # the dialogs are imported on first use: the first screen needs none
+if TYPE_CHECKING:  # the dialogs (and the sending, with httpx) are imported on first use
+    from tui.actions.cancel import Answer, BulkAnswer, BulkRun, CancelRequest
+    from tui.graph import GraphClient  # httpx: not before the first frame
     from tui.screens.bulk import BulkDecision, BulkResultsScreen
     from tui.screens.cancel import CancelDecision
 
@@ -144,6 +145,8 @@ class Cancels:
     def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
         self.triage.begin_bulk(len(events))
         self._say(words.bulk_cancelling(len(events)), "busy")
+        from tui.actions.cancel import BulkRun
+
         self.hooks.send_bulk(BulkRun(self.hooks.client, events, comment,
                                      check_first=check_first, account=self.hooks.account()))
 
@@ -228,6 +231,8 @@ class Cancels:
             return
         if not self.triage.begin_send(event.id):
             return
+        from tui.actions.cancel import CancelRequest
+
         request = CancelRequest.of(event, decision.comment,
                                    whole_series=decision.whole_series)
         self._say(words.cancelling(event, series=request.series), "busy")
@@ -294,6 +299,8 @@ async def run_bulk(run: BulkRun, post: Callable[[Message], object]) -> None:
 async def send_one(client: GraphClient, request: CancelRequest, account: str | None,
                    post: Callable[[Message], object]) -> None:
     """The cancel's worker: the event, or the series it belongs to (`request.target`)."""
+    from tui.actions.cancel import run_one
+
     try:
         post(CancelAnswered(await run_one(client, request, account=account)))
     finally:

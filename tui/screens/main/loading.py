@@ -17,7 +17,7 @@ from tui.feed import FeedUpdate, sources
 from tui.feed.cache import CacheLink
 from tui.feed.state import FeedState
 from tui.feed.words import changes_note, odd_note
-from tui.graph import CalendarRef, Event, GraphClient
+from tui.graph import CalendarRef, Event
 from tui.graph.errors import GraphUnavailable
 from tui.messages import FeedChanged
 from tui.problems import describe
@@ -30,6 +30,7 @@ from tui.widgets.status_bar import StatusBar
 from tui.window import RANGE_NOTE, Window
 
 if TYPE_CHECKING:
+    from tui.graph import GraphClient  # httpx: not before the first frame
     from tui.startup.headstart import HeadStart
 
 
@@ -153,7 +154,7 @@ class WindowLoader:
 
         async def run() -> None:
             if after_paint:
-                await screen.wait_for_paint()
+                await screen.wait_for_paint(keys_first=True)
             async for update in updates:
                 screen.post_message(FeedChanged(generation, update))
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from tui.graph import Calendar, CalendarRef, GraphClient, Mailbox, User
+from tui.graph import Calendar, CalendarRef, Mailbox, User
 from tui.graph.errors import GraphError, GraphUnavailable
 from tui.messages import CalendarsLoaded
 from tui.screens.main.drafts import DraftKeeper
@@ -18,6 +18,9 @@ from tui.sync import Section, list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarTree
 from tui.widgets.format import printable
 from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.graph import GraphClient  # httpx: not before the first frame
 
 GROUPS_TITLE = "Microsoft 365 groups"
 # Graph allows 4 concurrent requests per mailbox; the tree load stays within that.

@@ -8,13 +8,13 @@ one handler; with a cache the screen starts from it and works offline.
 The screen is the part Textual talks to: its workers, message handlers and actions. What
 they do is in plain controllers beside it, each with one job: loading.py (the window's
 rows, and offline), panes.py (the calendars pane), cancels.py (marks and cancels),
-drafts.py (the comment drafts), browse.py (details, filter, day prompt, links) and
-waits.py (Graph's waits on the status line).
+drafts.py (the comment drafts), browse.py (details, filter, day prompt, links),
+waits.py (Graph's waits on the status line) and starting.py (the start from the cache,
+and the frame sealed at quit).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -27,15 +27,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
-from tui.actions.cancel import BulkRun, CancelRequest, settled_drafts
 from tui.actions.drafts import Drafts
 from tui.actions.triage import Triage
-from tui.cache import CacheError, LastView
 from tui.commands import bindings, quick_badge
 from tui.feed.cache import CacheLink, Opening, PaneSection
 from tui.feed.state import FeedState
-from tui.graph import ME, CalendarRef, Event, EventRef, GraphClient, Mailbox
-from tui.graph.policy import WaitNotice
+from tui.graph import ME, CalendarRef, Event, EventRef, Mailbox
 from tui.messages import (
     BulkBlocked,
     BulkFinished,
@@ -66,6 +63,7 @@ from tui.screens.main.panes import (
     relisted,
     user_label,
 )
+from tui.screens.main.starting import CacheStart, StartHooks
 from tui.screens.main.waits import WaitLines
 from tui.screens.status_lines import short as _short
 from tui.screens.window_rows import WindowRows
@@ -73,14 +71,7 @@ from tui.startup.collector import resume_collection
 from tui.startup.opening import CacheOpening
 from tui.startup.painting import PaintWatcher
 from tui.stylesheet import stylesheet
-from tui.sync import (
-    SyncController,
-    calendars_section,
-    groups_section,
-    list_mailbox,
-    user_key,
-    user_sections,
-)
+from tui.sync import SyncController, list_mailbox, user_key
 from tui.widgets.calendar_tree import CalendarNode, CalendarTree, shown_name
 from tui.widgets.event_details import DetailsFrame, EventDetails
 from tui.widgets.event_table import EventTable
@@ -92,7 +83,10 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.title_bar import TitleBar
 from tui.window import VIEWS, Window
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sending and Graph's waits import httpx: not at start
+    from tui.actions.cancel import BulkRun, CancelRequest
+    from tui.graph import GraphClient  # httpx: not before the first frame
+    from tui.graph.policy import WaitNotice
     from tui.startup.headstart import HeadStart
 
 
@@ -125,7 +119,6 @@ class MainScreen(PaintWatcher):
         self._head_start = head_start  # the first window's first page, asked for early
         self.sync_every = sync_every
         """Minutes between background syncs while the app runs (0: only on start and `r`)."""
-        self._opening = cache  # begun early or not (tui/startup/early.py)
         self.cache = CacheLink(cache, client, tz, mailbox)
         self.feed = FeedState()
         self.rows = WindowRows(lambda: self.table, _short)
@@ -147,7 +140,6 @@ class MainScreen(PaintWatcher):
         self.toggles = self.triage.toggles
         self.sending = self.triage.sending
         self._panes_pending = False
-        self._relist_pending = False
         self._sync_timer: Timer | None = None
         # The parts of the screen, each a plain controller its handlers and actions call.
         self.cancels = Cancels(self.triage, self.keeper, CancelHooks(
@@ -161,17 +153,23 @@ class MainScreen(PaintWatcher):
             self, self.triage, owner_name=self.owner_name, changed=self._update_titles,
             count=self._count_line)
         self.links = Links(self, client)
-        self.details_pane = Details(self, self.owner_name, self.load_series)
+        self.details_pane = Details(self, self.owner_name, self._series_wanted)
         self.waits = WaitLines(self)
         self.loader = WindowLoader(self.view, self.feed, self.rows, LoadHooks(
             screen=self, client=client, tz=tz, head_start=head_start, cache=self.cache,
             gone=self.triage.gone, titles=self._update_titles, count=self._count_line,
             show_details=self._show_details, settled=self._rows_settled,
-            relist=self.relist_mailboxes, last_view=self._last_view,
+            relist=self.relist_mailboxes, last_view=lambda: self.starting.last_view(),
             in_background=self._in_background, deliver=lambda m: self.on_feed_changed(m),
             load_panes=self._load_panes, retry=self._retry_offline,
             retry_after=lambda: self.offline_retry),
             words.drafts_at_start(self.drafts.problem, len(self.drafts)))
+        self.starting = CacheStart(StartHooks(
+            screen=self, view=self.view, feed=self.feed, cache=self.cache, mailbox=mailbox,
+            opening=cache, open_cache=self.open_cache, open_calendar=self.open_calendar,
+            sync_now=self.sync_now, periodic_sync=self._start_periodic_sync,
+            in_background=self._in_background, restore_view=lambda: self.restore_view,
+            cached_user=self._cached_user, panes_wanted=self._panes_wanted, busy=self._busy))
 
     # What is open, kept in `view` (shared with the loader): read and set as before.
     @property
@@ -243,7 +241,7 @@ class MainScreen(PaintWatcher):
         # ask for a second sign-in after a user who declined the first.
         self._panes_pending = True
         if self.cache.opener is not None and self._head_start is None:
-            self.start_from_cache()  # the cache's view and rows first, then the requests
+            self.starting.start()  # the cache's view and rows first, then the requests
             return
         # No cache, or none to start from yet (a head start is made only then): the events
         # come from Graph at once, and a cache opens beside them to take over when it can.
@@ -251,7 +249,7 @@ class MainScreen(PaintWatcher):
             # Opened once the first rows are painted: asking the keyring and importing its
             # backends would otherwise hold the interpreter while the first screen is built.
             self.cache.beside = True
-            self.set_timer(1.0, self.open_beside)
+            self.set_timer(1.0, self.starting.open_beside)
         self.open_calendar(CalendarRef(self.mailbox), "Calendar")
         if self._head_start is None:
             self._load_panes()  # else after the first rows: see on_feed_changed
@@ -292,32 +290,10 @@ class MainScreen(PaintWatcher):
         return owner_name(self.query_one(CalendarTree), self.calendar, self.mailbox,
                           self.account)
 
-    # -- the sealed last frame ------------------------------------------------------------
+    # -- the cache at start, and the sealed frame at quit: tui/screens/main/starting.py -----
 
     def seal_frame(self, fit: str) -> None:
-        """Keep what the screen shows now for the next start to paint before anything else
-        (tui/startup/sealed_frame.py). Only a settled main screen with nothing on top: a
-        frame that shows a dialog or half-loaded rows would be the wrong first look."""
-        sync = self.sync
-        table = self.table
-        if sync is None or not sync.store.persistent or self.app.screen is not self \
-                or not self.feed.settled:
-            return
-        # What the next start restores is the view and the selected event: marks, a filter
-        # or a toggle shown in the frame would be gone from the screen that replaces it.
-        if self.marked or self.toggles or table.filter_text or self.sending or self.bulk_running:
-            return
-        from tui.startup.sealed_frame import encode
-        from tui.startup.textual_private import frame_lines
-
-        current = table.current
-        lines = frame_lines(self)
-        view = self._last_view(current.id if current is not None else "")
-        with contextlib.suppress(CacheError):  # the next start builds its screen as usual
-            sync.store.save_last_view(view)  # the cursor's event: before the frame
-            sync.store.save_frame(fit, encode(lines, self.size))
-
-    # -- the cache: opening it, and what it keeps ------------------------------------------
+        self.starting.seal_frame(fit)
 
     @work(thread=True, exclusive=True, group="cache", exit_on_error=False,
           description="Opening the calendar cache")
@@ -325,95 +301,23 @@ class MainScreen(PaintWatcher):
         """Off the UI thread: the keyring may take seconds to answer."""
         self.post_message(CacheOpened(self.cache.open()))
 
-    def start_from_cache(self) -> None:
-        """At start: a cache whose opening began before the UI and is done shows its first
-        screen in this very frame, with no thread in between (each hand-over waits for the
-        interpreter lock while the UI is busy starting); else it is waited for in a worker."""
-        opener = self._opening
-        if opener is None or not opener.ready():
-            self.open_cache()
-            return
-        try:
-            opened = self.cache.open()
-        except Exception:  # unforeseen: the worker meets it again and reports it as usual
-            self.open_cache()
-            return
-        self._cache_opened(opened, read_now=True)
-
     def on_cache_opened(self, message: CacheOpened) -> None:
-        self._cache_opened(message.opening)
+        self.starting.opened(message.opening)
 
-    def _cache_opened(self, opened: Opening, *, read_now: bool = False) -> None:
-        for notice in opened.notices:
-            self.notify(notice, title="Calendar cache", severity="warning", timeout=30)
-        if opened.problem:
-            self.notify(opened.problem, title="No calendar cache this run",
-                        severity="warning", timeout=60)
-        if self.cache.beside:
-            self.cache.beside = False
-            self._take_over(opened)
-            return
-        if opened.store is not None:
-            self.cache.use(opened.store)
-        if opened.signed_in and not self.user_label:
-            self.user_label = opened.signed_in  # until Graph names the user again
-        name = "Calendar"
-        self.cache.tree = cached = opened.tree
-        own = calendars_section(self.mailbox, cached) if cached is not None else []
-        groups = groups_section(cached) if cached is not None else []
-        users = user_sections(cached) if cached is not None else []
-        tree = self.query_one(CalendarTree)
-        if own:
-            tree.set_section("me", None, own)
-        if groups:
-            tree.set_section("groups", GROUPS_TITLE, groups)
-        for key, title, section in users:  # the mailboxes opened with `u`, as last listed
-            tree.set_section(key, title, section)
-        # Listed again once the window's rows are up, quietly (the cached ones stay if not).
-        self._relist_pending = bool(users)
-        view = opened.view
-        known = {ref: shown_name(ref, calendar)
-                 for sections in (own, groups, *(s for _, _, s in users))
-                 for _, calendars in sections for ref, calendar in calendars}
-        if self.restore_view and view is not None and view.view in VIEWS and (
-                view.calendar.mailbox == self.mailbox or view.calendar in known
-                or view.calendar.mailbox.kind == "group"):
-            self.window = Window(view.view, view.start, agenda_days=view.days)
-            self.calendar = view.calendar
-            name = known.get(view.calendar, name)
-        if (own or users) and not tree.select_ref(self.calendar):
-            tree.select_default()  # the default calendar, named by no id
+    def _cached_user(self, label: str) -> None:
+        if not self.user_label:
+            self.user_label = label  # until Graph names the user again
+
+    def _panes_wanted(self) -> None:
         self._panes_pending = True
-        # The event the cursor was on at the last quit, as the sealed frame showed it.
-        selected = view.selected if view is not None and view.calendar == self.calendar else ""
-        self.open_calendar(self.calendar, name, selected or None, missing_ok=True,
-                           read_now=read_now)
-        if self.sync is not None and self.sync_every > 0:
-            self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
 
-    def open_beside(self) -> None:
-        if self.cache.beside and not self.cache.beside_opening:
-            self.cache.beside_opening = True
-            self.open_cache()
-
-    def _take_over(self, opened: Opening) -> None:
-        """The cache opened beside a window listed from Graph: from now on it keeps what the
-        screen shows, and the window goes into it with a sync (applied in place) once the
-        listing is done."""
-        if opened.store is None:
-            return
-        self.cache.use(opened.store)
-        for key, section, title in self.cache.unsaved():
-            self._in_background(self.cache.keep_section(key, section, title), "cache-edit")
-        self._in_background(self.cache.save_view(self._last_view()), "save-view")
-        if not self.feed.listing:
-            self.sync_now()
+    def _start_periodic_sync(self) -> None:
         if self.sync_every > 0:
             self._sync_timer = self.set_interval(self.sync_every * 60, self._periodic_sync)
 
-    def _last_view(self, selected: str = "") -> LastView:
-        return LastView(self.calendar, self.window.anchor, self.window.agenda_days,
-                        self.window.view, selected)
+    def _busy(self) -> bool:
+        return bool(self.marked or self.toggles or self.table.filter_text or self.sending
+                    or self.bulk_running)
 
     def _in_background(self, work: Coroutine[Any, Any, None] | None, group: str) -> None:
         """Run a cache write off the UI thread; its failure costs only what it would keep."""
@@ -453,15 +357,15 @@ class MainScreen(PaintWatcher):
         """Requests for the other panes, once the first rows are painted: the first of them
         sets up the HTTP client, which would hold that frame back."""
         self._load_panes()
-        if self._relist_pending:
-            self._relist_pending = False
+        if self.starting.relist_pending:
+            self.starting.relist_pending = False
             self.relist_mailboxes()
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         """The one handler of a window's rows, whichever source they come from."""
-        self.after_paint(self._after_first_rows)
+        self.after_paint_and_keys(self._after_first_rows)
         if self.cache.beside:
-            self.after_paint(self.open_beside)
+            self.after_paint_and_keys(self.starting.open_beside)
         self.loader.changed(message)
 
     @work(exclusive=True, group="user", exit_on_error=False, description="Loading your profile")
@@ -572,6 +476,12 @@ class MainScreen(PaintWatcher):
     def _event_opened(self, message: EventTable.Opened) -> None:
         self._show_details(message.event)
         self.details.focus()
+
+    def _series_wanted(self, master: EventRef) -> None:
+        if self.keys_waiting():  # at start: after the keys typed over the sealed frame
+            self.after_paint_and_keys(lambda: self.load_series(master))
+        else:
+            self.load_series(master)
 
     @work(exclusive=True, group="series", exit_on_error=False, description="Loading the series")
     async def load_series(self, master: EventRef) -> None:
@@ -713,6 +623,8 @@ class MainScreen(PaintWatcher):
 
     @work(group="drafts", exit_on_error=False, description="Checking drafts")
     async def check_drafts(self, refs: list[EventRef]) -> None:
+        from tui.actions.cancel import settled_drafts
+
         settled = await settled_drafts(self.client, refs)
         if settled:
             self.post_message(DraftsSettled(refs[0].mailbox.key, settled))

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from tui.graph.policy import WaitNotice
 from tui.widgets.status_bar import StatusBar, StatusKind
+
+if TYPE_CHECKING:  # it imports httpx, which the first screen does without
+    from tui.graph.policy import WaitNotice
 
 
 class WaitLines:
