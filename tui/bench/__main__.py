@@ -109,9 +109,9 @@ class Suite:
                          "≤ 1.5 s" if big else "≤ 0.5 s")
         first.ok = _le(first, 1.5 if big else 0.5)
         whole = self.row(name, "whole window loaded", "s", values("loaded"),
-                         "≤ 0.8 s" if not big and latency == 0 else "")
+                         "≤ 0.5 s" if not big and latency == 0 else "")
         if not big and latency == 0:
-            whole.ok = _le(whole, 0.8)
+            whole.ok = _le(whole, 0.5)
         self.row(name, "CPU used until loaded", "s", values("loaded_cpu"),
                  note="cal365's process only; the fake runs in another")
         self.row(name, "longest UI stall while loading", "ms", values("max_stall", 1e3),
