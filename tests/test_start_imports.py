@@ -94,3 +94,45 @@ def test_a_client_given_ready_is_used_as_it_is() -> None:
     ready: Any = _Client()
     app = Cal365App(ready, today=dt.date(2026, 11, 23))
     assert app.main.client is ready
+
+
+HEAD_START = """
+import datetime as dt, sys, time
+from tui.graph.urls import ME, CalendarRef
+from tui.startup.headstart import HeadStart
+
+class Untouched:
+    def __getattr__(self, name):
+        raise SystemExit(f"the app's client was used for the first page: {name}")
+
+start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+end = start + dt.timedelta(days=7)
+ahead = HeadStart(sys.argv[1], sys.argv[2], timezone="UTC", calendar=CalendarRef(ME),
+                  start=start, end=end)
+before = sorted(sys.modules)
+ready = None
+deadline = time.monotonic() + 60
+while ready is None and time.monotonic() < deadline:
+    time.sleep(0.02)
+    ready = ahead.take(Untouched(), CalendarRef(ME), start, end)
+assert ready is not None and ready[0], "no first page from the head start"
+print(json.dumps(before))
+"""
+
+
+def test_the_head_start_leaves_the_http_stack_to_its_child(fake_graph: Any,
+                                                            tmp_path: Path) -> None:
+    """Before Textual, the command starts the head start: its child process sends the
+    request, so the app's process imports no HTTP stack for it, neither when it starts nor
+    when it makes the first page's events (the app's client is made for the pages after)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json\n" + HEAD_START + "\nimport sys\n"
+         "print(json.dumps(sorted(sys.modules)))\n", fake_graph.base_url, fake_graph.token],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env={"CAL365_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    when_started, after_first_page = (set(json.loads(line))
+                                      for line in done.stdout.strip().splitlines()[-2:])
+    assert "tui.startup.headstart" in when_started and "tui.graph.wire" in after_first_page
+    for loaded in (when_started, after_first_page):
+        assert not loaded & set(LATER), sorted(loaded & set(LATER))

@@ -12,7 +12,13 @@ from tui import __version__, wiring
 from tui.config import ConfigError
 from tui.graph import ME, CalendarRef, permissions
 from tui.graph.timezones import local_zone_name, zone
-from tui.script import EXIT_CODE_HELP, Exit, add_script_commands, run_script_command
+from tui.script import (
+    EXIT_CODE_HELP,
+    Exit,
+    add_script_commands,
+    run_script_command,
+    without_httpx_cli,
+)
 from tui.script.parsers import add_cache, add_sync, add_window_options
 from tui.text import inert
 from tui.wiring import AUTH_FLAGS, auth_flags
@@ -220,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    without_httpx_cli()  # before the head start forks: its child imports httpx too
     keys_warning = ""
     try:
         timezone = wiring.timezone_for(args)

@@ -1,6 +1,7 @@
 """`cal365 events` with a ready token loads only what listing needs: no Textual, no app,
-no sign-in or keyring library, no calendar cache, no settings parsing, and not httpx's own
-command line (rich, click, pygments). Checked in a fresh interpreter, as a user runs it, so
+no sign-in or keyring library, no calendar cache, no settings parsing, none of the Graph
+client's operations but the listing, and not httpx's own command line (rich, click,
+pygments). Checked in a fresh interpreter, as a user runs it, so
 an eager import added anywhere on the way shows here."""
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ HEAVY = ("textual", "rich", "click", "pygments", "msal", "keyring", "cryptograph
          "secretstorage", "requests", "sqlite3")
 OURS = ("tui.app", "tui.screens", "tui.widgets", "tui.startup", "tui.auth.provider",
         "tui.cache", "tui.secrets", "tui.sync", "tui.fake", "tui.actions.audit",
-        "tui.config.settings", "tui.problems")
+        "tui.config.settings", "tui.problems",
+        # The Graph client's other operations load on their first call, not with it.
+        "tui.graph.batch", "tui.graph.cancel", "tui.graph.delta", "tui.graph.calendars",
+        "tui.graph.lookups")
 
 CODE = """
 import json, sys

@@ -1,32 +1,47 @@
 """The Graph client: one async method per operation cal365 performs. No UI in here.
 
 A facade: the requests go through one `Transport` (`tui.graph.transport`), the operations
-live with their resource (`events`, `calendars`, `cancel`, `delta`, `batch`).
+live with their resource (`events`, `calendars`, `cancel`, `delta`, `batch`). Only `events`
+loads with the client: the others load on their first call, so `cal365 events` (one listing,
+then exit) pays for nothing it does not use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tui.graph import calendars, delta, urls
-from tui.graph.batch import BulkCancel
-from tui.graph.cancel import CancelOutcome, Cancels, CancelState, cancel_state
-from tui.graph.delta import DeltaRound
-from tui.graph.errors import GraphError
+from tui.graph import urls
 from tui.graph.events import MAX_WINDOW, Events, check_window
-from tui.graph.lookups import LOOKUP_SELECT, EventLookup, get_events
-from tui.graph.models import Calendar, CalendarGroup, Event, Group, User
 from tui.graph.policy import MAILBOX_CONCURRENCY, MailboxLimiter, RetryPolicy, WaitObserver
 from tui.graph.timezones import zone
 from tui.graph.transport import StaticToken, TokenProvider, Transport
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
+if TYPE_CHECKING:
+    from tui.graph.batch import BulkCancel
+    from tui.graph.cancel import CancelOutcome, Cancels, CancelState
+    from tui.graph.delta import DeltaRound
+    from tui.graph.errors import GraphError
+    from tui.graph.lookups import EventLookup
+    from tui.graph.models import Calendar, CalendarGroup, Event, Group, User
+
 __all__ = ["MAX_WINDOW", "CancelOutcome", "CancelState", "GraphClient", "StaticToken",
            "TokenProvider", "check_window"]
+
+
+if not TYPE_CHECKING:  # type checkers see the names imported above instead
+
+    def __getattr__(name: str) -> Any:
+        """`CancelOutcome` and `CancelState` from `tui.graph.cancel`, loaded when asked for."""
+        if name in ("CancelOutcome", "CancelState"):
+            from tui.graph import cancel
+
+            return getattr(cancel, name)
+        raise AttributeError(f"module 'tui.graph.client' has no attribute {name!r}")
 
 
 class GraphClient:
@@ -62,7 +77,7 @@ class GraphClient:
         self.timezone = timezone
         self.page_size = page_size
         self._events = Events(self.transport, zone(timezone) or dt.UTC, page_size)
-        self._cancels = Cancels(self.transport)
+        self._cancels: Cancels | None = None  # made on the first cancel
 
     @property
     def base_url(self) -> str:
@@ -104,22 +119,34 @@ class GraphClient:
     # -- people, groups, calendars ----------------------------------------------------------
 
     async def me(self) -> User:
+        from tui.graph import calendars
+
         return await calendars.me(self.transport)
 
     async def member_groups(self) -> list[Group]:
         """The Microsoft 365 groups the signed-in user is a direct member of."""
+        from tui.graph import calendars
+
         return await calendars.member_groups(self.transport)
 
     async def calendar_groups(self, mailbox: Mailbox = urls.ME) -> list[CalendarGroup]:
+        from tui.graph import calendars
+
         return await calendars.calendar_groups(self.transport, mailbox)
 
     async def calendars_in_group(self, mailbox: Mailbox, calendar_group_id: str) -> list[Calendar]:
+        from tui.graph import calendars
+
         return await calendars.calendars_in_group(self.transport, mailbox, calendar_group_id)
 
     async def calendars(self, mailbox: Mailbox = urls.ME) -> list[Calendar]:
+        from tui.graph import calendars
+
         return await calendars.calendars(self.transport, mailbox)
 
     async def calendar(self, calendar: CalendarRef) -> Calendar:
+        from tui.graph import calendars
+
         return await calendars.calendar(self.transport, calendar)
 
     # -- events -----------------------------------------------------------------------------
@@ -167,14 +194,16 @@ class GraphClient:
         return await self._events.event(ref)
 
     async def get_events(
-        self, refs: Iterable[EventRef], select: str = LOOKUP_SELECT
+        self, refs: Iterable[EventRef], select: str | None = None
     ) -> list[EventLookup]:
         """Many events read at once through JSON batching, for a bulk action: each with the
         properties `select` names, or the error that says why not, in the order asked (see
         `tui.graph.lookups`: 20 per batch, 4 batches at once per mailbox, throttled items
         asked again under the policy). Raises AuthenticationRequired or GraphUnavailable
-        when Graph cannot be asked at all."""
-        return await get_events(self.transport, refs, self._events.tz, select)
+        when Graph cannot be asked at all. `select` None: `lookups.LOOKUP_SELECT`."""
+        from tui.graph.lookups import LOOKUP_SELECT, get_events
+
+        return await get_events(self.transport, refs, self._events.tz, select or LOOKUP_SELECT)
 
     async def calendar_view_delta(
         self,
@@ -191,6 +220,8 @@ class GraphClient:
         Without `delta_link` (or when Graph no longer accepts it) this is a full round of
         the window [start, end); with it, only what changed since the round that gave it.
         """
+        from tui.graph import delta
+
         check_window(start, end)
         return await delta.calendar_view_delta(
             self.transport, target, start, end, delta_link, page_size or self.page_size,
@@ -201,10 +232,16 @@ class GraphClient:
     async def cancel_event(self, ref: EventRef, comment: str | None) -> CancelOutcome:
         """Cancel a meeting the user organizes; see `Cancels.cancel_event` (pressing send
         twice sends once; an unknown outcome is checked, never re-sent)."""
+        if self._cancels is None:
+            from tui.graph.cancel import Cancels
+
+            self._cancels = Cancels(self.transport)
         return await self._cancels.cancel_event(ref, comment)
 
     async def cancel_state(self, ref: EventRef) -> CancelState | None:
         """"cancelled", "live", or None when that cannot be told (see `cancel.cancel_state`)."""
+        from tui.graph.cancel import cancel_state
+
         return await cancel_state(self.transport, ref)
 
     def cancel_many(
@@ -217,4 +254,6 @@ class GraphClient:
         4 batches at once per mailbox, per-item retries of throttled items only, nothing
         sent twice without a check). `check_first` looks at each event before sending, for
         retrying items whose outcome was unknown."""
+        from tui.graph.batch import BulkCancel
+
         return BulkCancel(self.transport, refs, comment, check_first=check_first)

@@ -41,7 +41,7 @@ def run_script_command(args: argparse.Namespace) -> int | None:
         return None
     from tui.paths import demo_files
 
-    _without_httpx_cli()
+    without_httpx_cli()
     with _collector_paused():
         module = importlib.import_module(_MODULES[name])
         with demo_files(bool(getattr(args, "demo", False))):
@@ -66,11 +66,13 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _without_httpx_cli() -> None:
+def without_httpx_cli() -> None:
     """httpx imports its own command line whenever rich, click and pygments are installed
     (as they are beside Textual): a third of its import time, which no command uses. Marked
-    absent, httpx puts a stub in its place."""
+    absent, httpx puts a stub in its place. The app's start does the same (tui/cli.py): its
+    head start's child and its first request import httpx too."""
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
-__all__ = ["EXIT_CODE_HELP", "Exit", "add_script_commands", "run_script_command"]
+__all__ = ["EXIT_CODE_HELP", "Exit", "add_script_commands", "run_script_command",
+           "without_httpx_cli"]

@@ -9,7 +9,10 @@ paints. The child hands the page's JSON back through a pipe; the app's own clien
 events of it. Only with a token at hand (the demo's, or CAL365_ACCESS_TOKEN): a sign-in that
 needs the user goes through the UI, in order, as before.
 
-No Textual in here: this runs before Textual is imported.
+No Textual in here: this runs before Textual is imported. Nor the HTTP client (httpx, TLS):
+the forked child imports it for its request, beside the parent's import of Textual, and the
+first page's events are made from its JSON without it (`take`); the app's client, and with
+it httpx, is made when the pages after the first are asked for.
 """
 
 from __future__ import annotations
@@ -21,10 +24,17 @@ import json
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.graph import CalendarRef, Event, GraphClient, GraphError, jsonpages
-from tui.startup.forking import ForkedCall
+from tui.graph import jsonpages
+from tui.graph.errors import GraphError
+from tui.graph.timezones import zone
+from tui.graph.urls import CalendarRef
+from tui.startup.forking import ForkedCall, can_fork
+
+if TYPE_CHECKING:
+    from tui.graph.client import GraphClient
+    from tui.graph.models import Event
 
 # Seconds the early request may take; a slower one (retries, a network that hangs) is given
 # up and the page is asked for again through the app's client, which says why it waits.
@@ -50,12 +60,15 @@ class HeadStart:
         page_size: int = 1000,
     ) -> None:
         self._key = (calendar, start, end)
+        self._tz = zone(timezone) or dt.UTC  # as the app's client reads times
         self._used = False
         self._result: Future[dict[str, Any]] = Future()
         # Running from now on: a listing given up (the user moved on) cannot cancel it midway.
         self._result.set_running_or_notify_cancel()
 
         async def fetch() -> dict[str, Any]:
+            from tui.graph.client import GraphClient  # in the child, not before Textual
+
             async with GraphClient(base_url, token, timezone=timezone,
                                    page_size=page_size) as client:
                 return await client.page_json(client.calendar_view_url(calendar, start, end))
@@ -75,6 +88,8 @@ class HeadStart:
                 raise HeadStartFailed()
             return json.dumps(box[0], separators=(",", ":")).encode()
 
+        if not can_fork():  # a thread then: it must not import beside Textual's import
+            import tui.graph.client  # noqa: F401
         # Past LIMIT the app asks the usual way, with its waits in the status bar.
         call = ForkedCall(page, limit=LIMIT, name="cal365-head-start")
         threading.Thread(target=self._collect, args=(call,), name="cal365-head-start",
@@ -100,12 +115,16 @@ class HeadStart:
         if (self._used or self._key != (calendar, start, end) or not self._result.done()
                 or self._result.exception() is not None):
             return None
+        from tui.graph.paging import page_parts
+        from tui.graph.wire import events_of
+
         self._used = True
-        try:
-            events, link = client.events_now(self._result.result(), calendar)
+        try:  # as `client.events_now` reads it, without making the client (and httpx) yet
+            items, link = page_parts(self._result.result())
+            events = events_of(items, calendar, self._tz)
         except GraphError:  # a page of the wrong shape: asked again the usual way, which
             return None     # says what went wrong in the status bar if it happens again
-        return events, client.event_pages(calendar, link) if link is not None else None
+        return events, _later_pages(client, calendar, link) if link is not None else None
 
     def pages(
         self, client: GraphClient, calendar: CalendarRef, start: dt.datetime, end: dt.datetime
@@ -137,3 +156,10 @@ class HeadStart:
         if link is not None:
             async for page in client.event_pages(calendar, link):
                 yield page
+
+
+async def _later_pages(client: GraphClient, calendar: CalendarRef, link: str
+                       ) -> AsyncIterator[list[Event]]:
+    """`client.event_pages` from `link`, the client touched only when they are asked for."""
+    async for page in client.event_pages(calendar, link):
+        yield page
