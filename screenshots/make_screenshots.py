@@ -178,6 +178,7 @@ async def cache_scenes() -> None:
                 if app.main.table.all_events and "syncing…" in _title(app):
                     break
                 await pilot.pause(0.005)
+            await pilot.pause(0.3)  # the details pane follows the first rows; the sync takes 2 s
             app.save_screenshot("warm-start.svg", str(HERE))
             check(HERE / "warm-start.svg", ["· syncing…"])
             print(HERE / "warm-start.svg")
