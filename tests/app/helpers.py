@@ -13,6 +13,7 @@ from tests.conftest import DEMO_TODAY
 from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.graph import Event, GraphClient
+from tui.widgets.format import printable
 
 if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
@@ -207,3 +208,14 @@ async def open_their_calendar(pilot: Pilot[None], upn: str) -> None:
     await pilot.press("enter")
     await wait_for(pilot, lambda: main.status.kind == "info" and bool(main.table.all_events)
                    and main.calendar == ref)
+
+
+def details_caught_up(app: Cal365App) -> bool:
+    """The details pane shows the event under the cursor, or there is none. After quick cursor
+    moves the pane's last paint waits out its interval (a held key), so a picture of the
+    screen waits for this."""
+    current = app.main.table.current
+    if current is None:
+        return True
+    return printable(current.subject)[:30] in app.main.details.text.split("\n", 1)[0]
+

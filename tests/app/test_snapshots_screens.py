@@ -26,6 +26,7 @@ from textual.pilot import Pilot
 from tests.app.helpers import (
     ZONE,
     cancellable,
+    details_caught_up,
     make_app,
     open_cancel_dialog,
     select,
@@ -226,7 +227,13 @@ def no_local_browser(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("fixed_audit_log", "no_local_browser")
 def test_screen(snap_compare: Callable[..., Any], fake_graph: FakeGraph, screen: str,
                 size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(fake_graph), terminal_size=size, run_before=SCREENS[screen])
+    scene = SCREENS[screen]
+
+    async def then_details(pilot: Pilot[None]) -> None:
+        await scene(pilot)
+        await wait_for(pilot, lambda: details_caught_up(pilot.app))  # type: ignore[arg-type]
+
+    assert snap_compare(make_app(fake_graph), terminal_size=size, run_before=then_details)
 
 
 # -- sign-in ---------------------------------------------------------------------------------
@@ -321,6 +328,7 @@ def _sealed_main(fake: FakeGraph, size: tuple[int, int]) -> bytes:
         app = make_app(fake)
         async with app.run_test(size=size) as pilot:
             await _main(pilot)
+            await wait_for(pilot, lambda: details_caught_up(app))
             return encode(frame_lines(app.screen), app.screen.size)
 
     return asyncio.run(seal())
