@@ -6,8 +6,10 @@ thousands of events loads and moves as fast as a short one.
 
 Over SSH every repainted cell crosses the link, so a cursor move repaints only the two rows
 it changes, each row goes out as one run of text per style, and rendered rows are cached for
-the next scroll. Filtering scans one lower-cased line of text per event, built as pages
-arrive, and narrows from the previous matches while the user keeps typing.
+the next scroll. Filtering scans one case-folded line of text per event (tui/feed/search.py)
+and narrows from the previous matches while the user keeps typing. Those lines are built
+once pages stop arriving, a chunk at a time, or at once by the first filter that needs them:
+loading a window does not wait for them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import bisect
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -26,8 +29,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.commands import bindings
+from tui.feed.search import haystack
 from tui.graph import Event
 from tui.startup.textual_private import scroll_update
 from tui.widgets.format import day_label, fit_cell, printable, time_label
@@ -42,6 +47,10 @@ _DAY_W = 10
 _TIME_W = 11
 _MARKS_W = 3
 _CACHE_ROWS = 512
+# The filter's index is built when the loop has had nothing to do for a while (no page for
+# _INDEX_AFTER seconds), a chunk at a time, so that a window streaming in is not slowed by it.
+_INDEX_AFTER = 0.25
+_INDEX_CHUNK = 1000  # a few milliseconds
 
 
 def marks(event: Event) -> str:
@@ -55,19 +64,6 @@ def marks(event: Event) -> str:
 def _when(event: Event) -> tuple[float, float]:
     start = event.start.timestamp() if event.start else 0.0
     return start, event.end.timestamp() if event.end else start
-
-
-def haystack(event: Event) -> bytes:
-    """What a filter matches against: subject, organizer, attendees and location.
-
-    Case-folded UTF-8: a str with one emoji in it stores every character in four bytes,
-    this stores most in one, and a UTF-8 needle matches exactly where the text does.
-    """
-    parts = [event.subject, event.organizer.name, event.organizer.address, event.location]
-    for attendee in event.attendees:
-        parts.append(attendee.person.name)
-        parts.append(attendee.person.address)
-    return "\x00".join(parts).casefold().encode()
 
 
 class EventTable(ScrollView, can_focus=True):
@@ -105,7 +101,9 @@ class EventTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._all: list[Event] = []
         self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
-        self._haystacks: list[bytes] = []
+        self._haystacks: list[bytes | None] = []  # None: not built yet
+        self._indexed = 0  # every haystack before this position is built
+        self._index_timer: Timer | None = None
         self._filter = ""  # case-folded
         self._keep: Callable[[Event], bool] | None = None
         self._matches: list[int] = []  # positions in _all of the filter's matches
@@ -140,6 +138,7 @@ class EventTable(ScrollView, can_focus=True):
     def clear(self, placeholder: str = "Loading events…") -> None:
         self._all = []
         self._haystacks = []
+        self._indexed = 0
         self._matches = []
         self._events = self._all if not self.filtering else []
         self._placeholder = placeholder
@@ -160,14 +159,20 @@ class EventTable(ScrollView, can_focus=True):
         shown_before = len(self._events)
         first = len(self._all)
         self._all.extend(added)
-        hays = [haystack(event) for event in added]
+        if self._filter:  # the new rows are matched now: their haystacks are needed now
+            hays: list[bytes | None] = [haystack(event) for event in added]
+            if self._indexed == first:
+                self._indexed = len(self._all)
+        else:
+            hays = [None] * len(added)
+            self._index_later()
         self._haystacks.extend(hays)
         if self.filtering:
             needle, keep = self._filter.encode(), self._keep
             found = [
                 first + i
                 for i, h in enumerate(hays)
-                if needle in h and (keep is None or keep(added[i]))
+                if (h is None or needle in h) and (keep is None or keep(added[i]))
             ]
             self._matches.extend(found)
             self._events.extend(self._all[i] for i in found)
@@ -206,6 +211,8 @@ class EventTable(ScrollView, can_focus=True):
             if event.id == event_id:
                 del self._all[index]
                 del self._haystacks[index]
+                if index < self._indexed:
+                    self._indexed -= 1
                 if self.filtering:
                     self._apply(self._filter, self._keep, narrow=False)
                 self._resize()
@@ -233,17 +240,19 @@ class EventTable(ScrollView, can_focus=True):
                 fresh[event.id] = event
             else:
                 events[index] = event
-                hays[index] = haystack(event)
+                hays[index] = None
                 replaced += 1
         gone &= by_id.keys() | fresh.keys()
         if not fresh and not gone and not replaced:
             return
         rows = [(e, h) for e, h in zip(events, hays, strict=True) if e.id not in gone]
-        rows += [(e, haystack(e)) for e in fresh.values() if e.id not in gone]
+        rows += [(e, None) for e in fresh.values() if e.id not in gone]
         if fresh or replaced:  # a changed event may have moved; nearly sorted: linear
             rows.sort(key=lambda row: _when(row[0]))
         self._all = [e for e, _ in rows]
         self._haystacks = [h for _, h in rows]
+        self._indexed = 0
+        self._index_later()
         self._apply(self._filter, self._keep, narrow=False)
         self._strips.clear()
         self._resize()
@@ -296,14 +305,54 @@ class EventTable(ScrollView, can_focus=True):
             self._matches = []
             self._events = self._all
             return
-        hays = self._haystacks
-        encoded = needle.encode()
         every = self._all
-        candidates = self._matches if narrow else range(len(hays))
-        self._matches = [
-            i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
-        ]
+        candidates = self._matches if narrow else range(len(every))
+        if not needle:  # the quick toggles alone: no text to match
+            self._matches = [i for i in candidates if keep is None or keep(every[i])]
+        else:
+            if not narrow:
+                self._index_all()  # previous matches were matched against built haystacks
+            # Built: every one just above, or (narrowing) matched before.
+            hays, encoded = cast("list[bytes]", self._haystacks), needle.encode()
+            self._matches = [
+                i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
+            ]
         self._events = [every[i] for i in self._matches]
+
+    # -- the filter's index ----------------------------------------------------------------
+
+    @property
+    def index_pending(self) -> int:
+        """How many events the filter's index has yet to take in."""
+        return self._haystacks.count(None)
+
+    def _index_later(self) -> None:
+        """Build the missing haystacks once no page has come for `_INDEX_AFTER` seconds."""
+        if self._index_timer is not None:
+            self._index_timer.reset()
+        elif self.is_mounted:
+            self._index_timer = self.set_timer(_INDEX_AFTER, self._index_some,
+                                               name="filter-index")
+
+    def _index_some(self) -> None:
+        self._index_timer = None
+        if self._index_upto(self._indexed + _INDEX_CHUNK) < len(self._haystacks):
+            self._index_timer = self.set_timer(0.01, self._index_some, name="filter-index")
+
+    def _index_all(self) -> None:
+        """Every haystack built now: a filter typed before the idle builder finished. At
+        most the events that came since the loop last had a quarter second to spare."""
+        self._index_upto(len(self._haystacks))
+
+    def _index_upto(self, end: int) -> int:
+        """Build the missing haystacks before `end`; returns where building stopped."""
+        hays, every = self._haystacks, self._all
+        end = min(end, len(hays))
+        for i in range(self._indexed, end):
+            if hays[i] is None:
+                hays[i] = haystack(every[i])
+        self._indexed = max(self._indexed, end)
+        return end
 
     def _grow(self) -> None:
         """More rows below the screen: only the scrollbar changes. The rows drawn and their
