@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.feed.search import haystack, haystacks
+from tui.feed.search import Index, haystack, haystacks
 from tui.graph.models import Attendee, Event, Person, shared_person
 from tui.graph.urls import ME, EventRef
 
@@ -51,3 +51,20 @@ def test_odd_letters_and_a_person_seen_again_fold_the_same() -> None:
     again = _event("ΣΊΣΥΦΟΣ", sigma, "", [ada])
     assert haystacks([first, again, first]) == [_whole(first), _whole(again), _whole(first)]
     assert b"strasse" in haystack(first) and "ΟΔΥΣΣΕΥΣ".casefold().encode() in haystack(again)
+
+
+def test_the_index_builds_lines_later_in_chunks_or_all_at_once() -> None:
+    ada, bo = Person("Ada", "ada@x"), Person("Bo", "bo@x")
+    events = [_event(f"Event {n}", ada if n % 2 else bo, "", []) for n in range(7)]
+    index = Index()
+    index.add(events[:3], now=True)
+    assert index.pending == 0
+    index.add(events[3:], now=False)  # a page shown before its lines are made
+    assert index.pending == 4
+    assert index.build_more(events, 2) and index.pending == 2
+    index.delete(0)  # an event removed: the lines after it move up with it
+    rest = events[1:]
+    assert not index.build_more(rest, 10) and index.pending == 0
+    assert index.lines == [_whole(e) for e in rest]
+    index.reset([None, index.lines[1]])  # rows merged anew: any line may be missing
+    assert index.complete(rest[:2]) == [_whole(e) for e in rest[:2]]

@@ -18,7 +18,6 @@ import bisect
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
-from typing import cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -32,7 +31,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.commands import bindings
-from tui.feed.search import haystack
+from tui.feed.search import Index
 from tui.graph import Event
 from tui.startup.textual_private import scroll_update
 from tui.widgets.format import day_label, fit_cell, printable, time_label
@@ -101,8 +100,7 @@ class EventTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._all: list[Event] = []
         self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
-        self._haystacks: list[bytes | None] = []  # None: not built yet
-        self._indexed = 0  # every haystack before this position is built
+        self._index = Index()
         self._index_timer: Timer | None = None
         self._filter = ""  # case-folded
         self._keep: Callable[[Event], bool] | None = None
@@ -137,8 +135,7 @@ class EventTable(ScrollView, can_focus=True):
 
     def clear(self, placeholder: str = "Loading events…") -> None:
         self._all = []
-        self._haystacks = []
-        self._indexed = 0
+        self._index.reset()
         self._matches = []
         self._events = self._all if not self.filtering else []
         self._placeholder = placeholder
@@ -159,14 +156,10 @@ class EventTable(ScrollView, can_focus=True):
         shown_before = len(self._events)
         first = len(self._all)
         self._all.extend(added)
-        if self._filter:  # the new rows are matched now: their haystacks are needed now
-            hays: list[bytes | None] = [haystack(event) for event in added]
-            if self._indexed == first:
-                self._indexed = len(self._all)
-        else:
-            hays = [None] * len(added)
+        # Matched now while a text filter holds: their haystacks are needed now.
+        hays = self._index.add(added, now=bool(self._filter))
+        if not self._filter:
             self._index_later()
-        self._haystacks.extend(hays)
         if self.filtering:
             needle, keep = self._filter.encode(), self._keep
             found = [
@@ -210,9 +203,7 @@ class EventTable(ScrollView, can_focus=True):
         for index, event in enumerate(self._all):
             if event.id == event_id:
                 del self._all[index]
-                del self._haystacks[index]
-                if index < self._indexed:
-                    self._indexed -= 1
+                self._index.delete(index)
                 if self.filtering:
                     self._apply(self._filter, self._keep, narrow=False)
                 self._resize()
@@ -228,7 +219,7 @@ class EventTable(ScrollView, can_focus=True):
         stays applied."""
         current = self.current
         by_id = {event.id: i for i, event in enumerate(self._all)}
-        events, hays = self._all, self._haystacks
+        events, hays = self._all, self._index.lines
         gone = set(removed)
         if keep_only is not None:
             gone.update(e.id for e in events if e.id not in keep_only)
@@ -250,8 +241,7 @@ class EventTable(ScrollView, can_focus=True):
         if fresh or replaced:  # a changed event may have moved; nearly sorted: linear
             rows.sort(key=lambda row: _when(row[0]))
         self._all = [e for e, _ in rows]
-        self._haystacks = [h for _, h in rows]
-        self._indexed = 0
+        self._index.reset([h for _, h in rows])
         self._index_later()
         self._apply(self._filter, self._keep, narrow=False)
         self._strips.clear()
@@ -310,10 +300,10 @@ class EventTable(ScrollView, can_focus=True):
         if not needle:  # the quick toggles alone: no text to match
             self._matches = [i for i in candidates if keep is None or keep(every[i])]
         else:
-            if not narrow:
-                self._index_all()  # previous matches were matched against built haystacks
-            # Built: every one just above, or (narrowing) matched before.
-            hays, encoded = cast("list[bytes]", self._haystacks), needle.encode()
+            # Every haystack is built first: a filter typed before the idle builder is done
+            # builds the rest now (at most the events that came since the loop last had
+            # _INDEX_AFTER to spare). Narrowing: the previous matches' are built.
+            hays, encoded = self._index.complete(every), needle.encode()
             self._matches = [
                 i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
             ]
@@ -324,7 +314,7 @@ class EventTable(ScrollView, can_focus=True):
     @property
     def index_pending(self) -> int:
         """How many events the filter's index has yet to take in."""
-        return self._haystacks.count(None)
+        return self._index.pending
 
     def _index_later(self) -> None:
         """Build the missing haystacks once no page has come for `_INDEX_AFTER` seconds."""
@@ -336,23 +326,8 @@ class EventTable(ScrollView, can_focus=True):
 
     def _index_some(self) -> None:
         self._index_timer = None
-        if self._index_upto(self._indexed + _INDEX_CHUNK) < len(self._haystacks):
+        if self._index.build_more(self._all, _INDEX_CHUNK):
             self._index_timer = self.set_timer(0.01, self._index_some, name="filter-index")
-
-    def _index_all(self) -> None:
-        """Every haystack built now: a filter typed before the idle builder finished. At
-        most the events that came since the loop last had a quarter second to spare."""
-        self._index_upto(len(self._haystacks))
-
-    def _index_upto(self, end: int) -> int:
-        """Build the missing haystacks before `end`; returns where building stopped."""
-        hays, every = self._haystacks, self._all
-        end = min(end, len(hays))
-        for i in range(self._indexed, end):
-            if hays[i] is None:
-                hays[i] = haystack(every[i])
-        self._indexed = max(self._indexed, end)
-        return end
 
     def _grow(self) -> None:
         """More rows below the screen: only the scrollbar changes. The rows drawn and their
