@@ -54,8 +54,11 @@ class WindowRows:
         before = table.current
         shown: set[str] = set()
         if update.final:
-            shown = self._shown_before | {e.id for e in table.all_events}
-            self._shown_before = set()
+            shown, self._shown_before = self._shown_before, set()
+            # Rows go only with `removed` or `whole`: only then do the rows shown now count
+            # (a set of every id of a big window is tens of milliseconds of the UI thread).
+            if update.removed or update.whole:
+                shown = shown | {e.id for e in table.all_events}
         # A page fetched before a cancel went through must not bring the event back.
         added = [e for e in update.added if e.id not in gone]
         changed = [e for e in update.changed if e.id not in gone]
@@ -64,7 +67,7 @@ class WindowRows:
             table.apply(changed, update.removed,
                         keep_only={e.id for e in changed} if update.whole else None)
         taken = Taken(added + changed)
-        if update.final:
+        if shown:
             taken.vanished = shown - {e.id for e in table.all_events}
         current = table.current
         if before is not None and (current is None or current.id != before.id):

@@ -6,8 +6,10 @@ thousands of events loads and moves as fast as a short one.
 
 Over SSH every repainted cell crosses the link, so a cursor move repaints only the two rows
 it changes, each row goes out as one run of text per style, and rendered rows are cached for
-the next scroll. Filtering scans one lower-cased line of text per event, built as pages
-arrive, and narrows from the previous matches while the user keeps typing.
+the next scroll. Filtering scans one case-folded line of text per event (tui/feed/search.py)
+and narrows from the previous matches while the user keeps typing. Those lines are built
+once pages stop arriving, a chunk at a time, or at once by the first filter that needs them:
+loading a window does not wait for them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.commands import bindings
+from tui.feed.search import Index
 from tui.graph import Event
 from tui.startup.textual_private import scroll_update
 from tui.widgets.format import day_label, fit_cell, printable, time_label
@@ -42,6 +46,10 @@ _DAY_W = 10
 _TIME_W = 11
 _MARKS_W = 3
 _CACHE_ROWS = 512
+# The filter's index is built when the loop has had nothing to do for a while (no page for
+# _INDEX_AFTER seconds), a chunk at a time, so that a window streaming in is not slowed by it.
+_INDEX_AFTER = 0.25
+_INDEX_CHUNK = 1000  # a few milliseconds
 
 
 def marks(event: Event) -> str:
@@ -55,19 +63,6 @@ def marks(event: Event) -> str:
 def _when(event: Event) -> tuple[float, float]:
     start = event.start.timestamp() if event.start else 0.0
     return start, event.end.timestamp() if event.end else start
-
-
-def haystack(event: Event) -> bytes:
-    """What a filter matches against: subject, organizer, attendees and location.
-
-    Case-folded UTF-8: a str with one emoji in it stores every character in four bytes,
-    this stores most in one, and a UTF-8 needle matches exactly where the text does.
-    """
-    parts = [event.subject, event.organizer.name, event.organizer.address, event.location]
-    for attendee in event.attendees:
-        parts.append(attendee.person.name)
-        parts.append(attendee.person.address)
-    return "\x00".join(parts).casefold().encode()
 
 
 class EventTable(ScrollView, can_focus=True):
@@ -105,7 +100,8 @@ class EventTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._all: list[Event] = []
         self._events: list[Event] = self._all  # the rows shown: all, or the filter's matches
-        self._haystacks: list[bytes] = []
+        self._index = Index()
+        self._index_timer: Timer | None = None
         self._filter = ""  # case-folded
         self._keep: Callable[[Event], bool] | None = None
         self._matches: list[int] = []  # positions in _all of the filter's matches
@@ -139,7 +135,7 @@ class EventTable(ScrollView, can_focus=True):
 
     def clear(self, placeholder: str = "Loading events…") -> None:
         self._all = []
-        self._haystacks = []
+        self._index.reset()
         self._matches = []
         self._events = self._all if not self.filtering else []
         self._placeholder = placeholder
@@ -160,14 +156,16 @@ class EventTable(ScrollView, can_focus=True):
         shown_before = len(self._events)
         first = len(self._all)
         self._all.extend(added)
-        hays = [haystack(event) for event in added]
-        self._haystacks.extend(hays)
+        # Matched now while a text filter holds: their haystacks are needed now.
+        hays = self._index.add(added, now=bool(self._filter))
+        if not self._filter:
+            self._index_later()
         if self.filtering:
             needle, keep = self._filter.encode(), self._keep
             found = [
                 first + i
                 for i, h in enumerate(hays)
-                if needle in h and (keep is None or keep(added[i]))
+                if (h is None or needle in h) and (keep is None or keep(added[i]))
             ]
             self._matches.extend(found)
             self._events.extend(self._all[i] for i in found)
@@ -205,7 +203,7 @@ class EventTable(ScrollView, can_focus=True):
         for index, event in enumerate(self._all):
             if event.id == event_id:
                 del self._all[index]
-                del self._haystacks[index]
+                self._index.delete(index)
                 if self.filtering:
                     self._apply(self._filter, self._keep, narrow=False)
                 self._resize()
@@ -221,7 +219,7 @@ class EventTable(ScrollView, can_focus=True):
         stays applied."""
         current = self.current
         by_id = {event.id: i for i, event in enumerate(self._all)}
-        events, hays = self._all, self._haystacks
+        events, hays = self._all, self._index.lines
         gone = set(removed)
         if keep_only is not None:
             gone.update(e.id for e in events if e.id not in keep_only)
@@ -233,17 +231,18 @@ class EventTable(ScrollView, can_focus=True):
                 fresh[event.id] = event
             else:
                 events[index] = event
-                hays[index] = haystack(event)
+                hays[index] = None
                 replaced += 1
         gone &= by_id.keys() | fresh.keys()
         if not fresh and not gone and not replaced:
             return
         rows = [(e, h) for e, h in zip(events, hays, strict=True) if e.id not in gone]
-        rows += [(e, haystack(e)) for e in fresh.values() if e.id not in gone]
+        rows += [(e, None) for e in fresh.values() if e.id not in gone]
         if fresh or replaced:  # a changed event may have moved; nearly sorted: linear
             rows.sort(key=lambda row: _when(row[0]))
         self._all = [e for e, _ in rows]
-        self._haystacks = [h for _, h in rows]
+        self._index.reset([h for _, h in rows])
+        self._index_later()
         self._apply(self._filter, self._keep, narrow=False)
         self._strips.clear()
         self._resize()
@@ -296,14 +295,39 @@ class EventTable(ScrollView, can_focus=True):
             self._matches = []
             self._events = self._all
             return
-        hays = self._haystacks
-        encoded = needle.encode()
         every = self._all
-        candidates = self._matches if narrow else range(len(hays))
-        self._matches = [
-            i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
-        ]
+        candidates = self._matches if narrow else range(len(every))
+        if not needle:  # the quick toggles alone: no text to match
+            self._matches = [i for i in candidates if keep is None or keep(every[i])]
+        else:
+            # Every haystack is built first: a filter typed before the idle builder is done
+            # builds the rest now (at most the events that came since the loop last had
+            # _INDEX_AFTER to spare). Narrowing: the previous matches' are built.
+            hays, encoded = self._index.complete(every), needle.encode()
+            self._matches = [
+                i for i in candidates if encoded in hays[i] and (keep is None or keep(every[i]))
+            ]
         self._events = [every[i] for i in self._matches]
+
+    # -- the filter's index ----------------------------------------------------------------
+
+    @property
+    def index_pending(self) -> int:
+        """How many events the filter's index has yet to take in."""
+        return self._index.pending
+
+    def _index_later(self) -> None:
+        """Build the missing haystacks once no page has come for `_INDEX_AFTER` seconds."""
+        if self._index_timer is not None:
+            self._index_timer.reset()
+        elif self.is_mounted:
+            self._index_timer = self.set_timer(_INDEX_AFTER, self._index_some,
+                                               name="filter-index")
+
+    def _index_some(self) -> None:
+        self._index_timer = None
+        if self._index.build_more(self._all, _INDEX_CHUNK):
+            self._index_timer = self.set_timer(0.01, self._index_some, name="filter-index")
 
     def _grow(self) -> None:
         """More rows below the screen: only the scrollbar changes. The rows drawn and their
