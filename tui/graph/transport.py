@@ -236,7 +236,10 @@ class Transport:
             failure: httpx.TransportError | None = None
             if self._modules is not None:
                 if not self._modules.done():
-                    await asyncio.wrap_future(self._modules)
+                    # Shielded: every request waits on the same import, and wrap_future hands
+                    # a waiter's cancel back to it. A request given up (a series load the
+                    # cursor left) cancelled it, and with it the profile and calendar loads.
+                    await asyncio.shield(asyncio.wrap_future(self._modules))
                 self._modules = None
             async with self.limiter.slot(key):
                 try:
