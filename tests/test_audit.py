@@ -228,3 +228,25 @@ def test_old_lines_without_an_action_are_cancels_and_an_unknown_action_is_skippe
     path.write_text(json.dumps(line) + "\n" + json.dumps(odd) + "\n", encoding="utf-8")
     log = audit.read()
     assert [e.action for e in log.entries] == ["cancel"] and log.skipped == 1
+
+
+def test_the_audit_view_and_cal365_audit_say_which_write_each_line_was(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from tui.graph.errors import GraphError
+    from tui.screens.audit_view import audit_table
+    from tui.script import audit_log
+
+    for action, error in (("decline", None), ("delete", GraphError(403, "Denied", "no")),
+                          ("cancel", GraphError(403, "Denied", "no"))):
+        audit.append(audit.entry_for(EventRef(action), subject="s", start=None, comment=None,
+                                     source="cli", action=action, error=error))
+    table = audit_table(audit.read(), dt.UTC)
+    assert [row.outcome for row in table.rows] == ["failed", "delete failed", "declined"]
+    args = argparse.Namespace(path=False, limit=None, json=False, timezone="UTC")
+    assert audit_log.run(args) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [(row[1], row[-1]) for row in rows] == [
+        ("declined", "decline"), ("failed", "delete"), ("failed", "cancel")]
