@@ -345,3 +345,11 @@ async def test_a_reply_refusal_naming_the_organizer_is_not_taken_for_the_cancel_
         assert item.status == "failed"
         [cancel] = [o async for o in client.cancel_many([EventRef("E1")], None)]
         assert cancel.status == "refused"  # the cancel rule stands for a cancel
+
+
+@pytest.mark.parametrize("status", [None, "accepted", {"response": 3}, {}])
+def test_a_look_with_no_readable_response_proves_nothing(status: Any) -> None:
+    write = Write.reply("accept", None)
+    obj = {"id": "E1"} if status is None else {"id": "E1", "responseStatus": status}
+    assert write.judge(obj) is None and write.judge(obj, dt.datetime.now(dt.UTC)) is None
+    assert write.judge({"id": "E1", "responseStatus": {"response": "none"}}) == "live"

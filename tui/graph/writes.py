@@ -99,9 +99,8 @@ class Write:
         another 400 that names the organizer (a reply's undocumented ones) is a plain one."""
         if self.action == "cancel" or not isinstance(error, OrganizerRequired):
             return error
-        plain = GraphError(error.status, error.code, error.message, error.request_id,
-                           error.date)
-        return plain
+        return GraphError(error.status, error.code, error.message, error.request_id,
+                          error.date)
 
     @property
     def already(self) -> str:
@@ -123,7 +122,9 @@ class Write:
         if self.action == "delete":
             return "live"
         status = obj.get("responseStatus")
-        if not isinstance(status, dict) or status.get("response") != RESPONSE_OF[self.action]:
+        if not isinstance(status, dict) or not isinstance(status.get("response"), str):
+            return None  # an unreadable look proves nothing either way
+        if status["response"] != RESPONSE_OF[self.action]:
             return "live"
         if since is None:  # nothing sent yet: already answered this way, nothing to send
             return "done"
