@@ -86,9 +86,25 @@ def when_label(event: Event) -> str:
     return f"{first}-{last}"
 
 
+# The user's response as the role column says it (Graph's responseStatus.response): one
+# word each, no spaces, so the column stays a comma list. "organizer" is the role itself, and
+# "none" (Graph keeps no response) adds nothing.
+RESPONSE_WORDS = {
+    "accepted": "accepted",
+    "tentativelyAccepted": "tentative",
+    "declined": "declined",
+    "notResponded": "not-responded",
+}
+
+
 def role_label(event: Event) -> str:
-    role = "organizer" if event.is_organizer else "attendee"
-    return f"{role},cancelled" if event.is_cancelled else role
+    words = ["organizer" if event.is_organizer else "attendee"]
+    response = RESPONSE_WORDS.get(event.my_response)
+    if response is not None and not event.is_organizer:
+        words.append(response)
+    if event.is_cancelled:
+        words.append("cancelled")
+    return ",".join(words)
 
 
 # Each column's length limit on a line (None: the field is cal365's own, short): the

@@ -194,7 +194,8 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="List the events of a calendar between two dates (both included; 14 days "
                     "from today by default), recurring series expanded into occurrences. Text "
                     "output: one tab-separated line per event: when, role (organizer or "
-                    "attendee, ',cancelled'), subject, organizer, id.",
+                    "attendee with your response: ',accepted', ',tentative', ',declined', "
+                    "',not-responded'; then ',cancelled'), subject, organizer, id.",
     )
     mailbox_options(events)
     events.add_argument("--calendar", metavar="ID",
