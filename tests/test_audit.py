@@ -151,7 +151,7 @@ def test_entries_never_hold_the_token(home: Path) -> None:
 @pytest.mark.parametrize(
     ("status", "http_status", "outcome"),
     [
-        ("cancelled", 202, "cancelled"),
+        ("done", 202, "cancelled"),
         ("refused", 400, "not-organizer"),
         ("not_found", 404, "not-found"),
         ("failed", 403, "failed"),
@@ -161,7 +161,7 @@ def test_entries_never_hold_the_token(home: Path) -> None:
 )
 def test_bulk_outcomes(status: str, http_status: int | None, outcome: str) -> None:
     ref = EventRef("E9", Mailbox("group", "g-1"))
-    item = BatchItemOutcome(ref, status, "" if status == "cancelled" else "Code: message",  # type: ignore[arg-type]
+    item = BatchItemOutcome(ref, status, "" if status == "done" else "Code: message",  # type: ignore[arg-type]
                             "req-7", http_status)
     made = audit.entry_for_batch(item, subject="Falcon sync", start=START, comment=" ",
                                  source="tui", account="avery@fabrikam.example")
@@ -171,7 +171,7 @@ def test_bulk_outcomes(status: str, http_status: int | None, outcome: str) -> No
     assert made.request_id == "req-7"
     assert made.comment is None
     assert made.account == "avery@fabrikam.example"
-    assert made.error == (None if status == "cancelled" else "Code: message")
+    assert made.error == (None if status == "done" else "Code: message")
 
 
 def test_the_check_leaves_no_probe_and_clears_one_left_by_a_kill(home: Path) -> None:

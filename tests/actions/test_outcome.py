@@ -48,7 +48,7 @@ def test_a_raised_error_is_one_kind_with_one_audit_word_and_one_exit_code(
 
 
 @pytest.mark.parametrize(("status", "http", "kind", "logged", "code"), [
-    ("cancelled", 202, "done", "cancelled", Exit.OK),
+    ("done", 202, "done", "cancelled", Exit.OK),
     ("refused", 400, "not-organizer", "not-organizer", Exit.NOT_ORGANIZER),
     ("not_found", 404, "not-found", "not-found", Exit.NOT_FOUND),
     ("unknown", None, "unknown", "unconfirmed", Exit.UNREACHABLE),

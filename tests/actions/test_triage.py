@@ -91,11 +91,11 @@ def test_bulk_answers_unmark_what_went_and_keep_the_rest_marked() -> None:
     triage.begin_bulk(len(events))
     assert triage.busy and triage.bulk.total == 5
     went = [triage.bulk_answered(_answer(e, status))
-            for e, status in zip(events, ("cancelled", "not_found", "refused", "failed",
+            for e, status in zip(events, ("done", "not_found", "refused", "failed",
                                           "unknown"), strict=True)]
     assert went == [True, True, False, False, False]
     assert set(triage.marked) == {"c", "d", "e"} and triage.gone == {"a", "b"}
-    triage.bulk_answered(_answer(_event("f"), "cancelled", unaudited="disk full"))
+    triage.bulk_answered(_answer(_event("f"), "done", unaudited="disk full"))
     tally = triage.end_bulk()
     assert not triage.busy
     assert (tally.cancelled, tally.left, tally.unaudited) == (2, 4, ["disk full"])

@@ -15,7 +15,7 @@ from tui.screens.bulk import BulkResultsScreen
 
 # subject → (batch status, HTTP status, reason): one of each kind the classifier tells apart.
 ANSWERS: dict[str, tuple[BatchStatus, int | None, str]] = {
-    "Budget review": ("cancelled", 202, ""),
+    "Budget review": ("done", 202, ""),
     "Vendor call": ("refused", 400, "ErrorInvalidRequest: You need to be an organizer"),
     "Offsite planning": ("not_found", 404, "ErrorItemNotFound: The item was not found"),
     "Team lunch": ("failed", 401, "InvalidAuthenticationToken: token expired"),
@@ -79,7 +79,7 @@ async def test_each_row_and_the_title_word_the_classifiers_outcome(
 async def test_only_answers_that_need_no_second_send_offer_no_retry(
         fake_graph: FakeGraph) -> None:
     outcomes = [pair for pair in _outcomes()
-                if pair[1].status in ("cancelled", "refused", "not_found")]
+                if pair[1].status in ("done", "refused", "not_found")]
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         app.push_screen(BulkResultsScreen(outcomes, 1))

@@ -22,7 +22,7 @@ async def test_a_bulk_cancel_of_100_uses_five_batches_and_cancels_each_once(rig:
     bulk = rig.client.cancel_many(refs, "Project stopped")
     outcomes = [o async for o in bulk]
     assert len(outcomes) == 100
-    assert Counter(o.status for o in outcomes) == {"cancelled": 100}
+    assert Counter(o.status for o in outcomes) == {"done": 100}
     assert {o.ref.event_id for o in outcomes} == {r.event_id for r in refs}
     assert batch_sizes(rig) == [20] * 5 and bulk.stats.batches == 5
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
@@ -41,7 +41,7 @@ async def test_random_429s_are_retried_per_item_and_nothing_is_cancelled_twice(
                               retry_after="1"))
     bulk = rig.client.cancel_many(refs, "x")
     outcomes = [o async for o in bulk]
-    assert Counter(o.status for o in outcomes) == {"cancelled": 100}
+    assert Counter(o.status for o in outcomes) == {"done": 100}
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
     assert bulk.stats.throttled == rig.fake.faults.injected["throttle"] > 0
     assert set(rig.waits.seconds) == {1.0}  # Graph's Retry-After, each round
@@ -55,7 +55,7 @@ async def test_refusals_and_missing_events_are_reported_with_request_ids(rig: Ri
     missing = [EventRef("AAMkGone1"), EventRef("AAMkGone2")]
     outcomes = {o.ref.event_id: o async for o in
                 rig.client.cancel_many([*theirs, *mine, *missing], "x")}
-    assert {outcomes[r.event_id].status for r in mine} == {"cancelled"}
+    assert {outcomes[r.event_id].status for r in mine} == {"done"}
     assert {outcomes[r.event_id].status for r in theirs} == {"refused"}
     assert {outcomes[r.event_id].status for r in missing} == {"not_found"}
     assert all(o.request_id for o in outcomes.values())
@@ -69,7 +69,7 @@ async def test_a_batch_lost_after_processing_is_checked_and_not_resent(rig: Rig)
     rig.fake.faults.add(Fault("reset_after", method="POST", path="batch$"))
     bulk = rig.client.cancel_many(refs, "x")
     outcomes = [o async for o in bulk]
-    assert Counter((o.status, o.checked) for o in outcomes) == {("cancelled", True): 20}
+    assert Counter((o.status, o.checked) for o in outcomes) == {("done", True): 20}
     assert len(batch_sizes(rig)) == 1 and bulk.stats.checks == 20
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
 
@@ -79,7 +79,7 @@ async def test_a_batch_lost_before_processing_is_checked_then_sent_again(rig: Ri
     rig.fake.faults.add(Fault("reset_before", method="POST", path="batch$"))
     bulk = rig.client.cancel_many(refs, "x")
     outcomes = [o async for o in bulk]
-    assert Counter((o.status, o.checked) for o in outcomes) == {("cancelled", False): 20}
+    assert Counter((o.status, o.checked) for o in outcomes) == {("done", False): 20}
     assert batch_sizes(rig) == [20, 20]
     assert bulk.stats.resent == 20
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
@@ -93,7 +93,7 @@ async def test_item_level_server_errors_are_checked_one_by_one(rig: Rig) -> None
     rig.fake.faults.add(Fault("gateway_timeout", in_batch=True, phase="after",
                               path=segment(refs[1].event_id)))
     outcomes = {o.ref.event_id: o async for o in rig.client.cancel_many(refs, "x")}
-    assert outcomes[refs[0].event_id].status == "cancelled"
+    assert outcomes[refs[0].event_id].status == "done"
     assert not outcomes[refs[0].event_id].checked  # found live, sent again
     assert outcomes[refs[1].event_id].checked  # found done, not sent again
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
@@ -111,7 +111,7 @@ async def test_when_checks_fail_the_outcome_is_unknown_and_a_checked_retry_settl
     rig.fake.faults.clear()
     assert reads_down.fired > 0
     again = [o async for o in rig.client.cancel_many(refs, "x", check_first=True)]
-    assert {(o.status, o.checked) for o in again} == {("cancelled", True)}
+    assert {(o.status, o.checked) for o in again} == {("done", True)}
     assert len(batch_sizes(rig)) == 1  # the retry sent nothing
     assert all(rig.cancels_of(r.event_id) == 1 for r in refs)
 
@@ -126,7 +126,7 @@ async def test_several_mailboxes_run_side_by_side(rig: Rig) -> None:
     group = Mailbox("group", group_id)
     theirs = [EventRef(i, group) for i in add_meetings(rig.fake.store, 25, user=group_id)]
     outcomes = [o async for o in rig.client.cancel_many([*mine, *theirs], "x")]
-    assert Counter(o.status for o in outcomes) == {"cancelled": 50}
+    assert Counter(o.status for o in outcomes) == {"done": 50}
     assert sorted(batch_sizes(rig)) == [5, 5, 20, 20]
 
 
@@ -136,7 +136,7 @@ async def test_a_batch_gets_more_time_than_a_single_request(make_rig: MakeRig) -
     rig.fake.faults.add(Fault("latency", in_batch=True, seconds=0.15, times=None))
     bulk = rig.client.cancel_many(refs, "x")
     outcomes = [o async for o in bulk]
-    assert {(o.status, o.checked) for o in outcomes} == {("cancelled", False)}
+    assert {(o.status, o.checked) for o in outcomes} == {("done", False)}
     assert bulk.stats.checks == 0 and bulk.stats.batches == 1
 
 

@@ -102,8 +102,8 @@ async def bulk_cancel(rig: Rig, ledger: Ledger, refs: list[EventRef]) -> None:
     async for outcome in bulk:
         assert not outcome.reason.startswith("internal error"), outcome.reason
         status = outcome.status
-        if status == "cancelled" and outcome.checked:
-            status = "cancelled_checked"
+        if status == "done":
+            status = "cancelled_checked" if outcome.checked else "cancelled"
         ledger.report(outcome.ref.event_id, status)
     ledger.batches += bulk.stats.batches
     ledger.bulk_throttled += bulk.stats.throttled

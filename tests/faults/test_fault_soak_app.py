@@ -352,10 +352,10 @@ class User:
         assert set(results) == sendable, f"bulk answered for other events {replay_hint(TEST)}"
         for event_id, outcome in results.items():
             status = outcome.status
-            self.ledger.report(event_id, DONE if status == "cancelled" else
+            self.ledger.report(event_id, DONE if status == "done" else
                                UNKNOWN if status == "unknown" else NOT_DONE)
             self.ledger.comments.pop(event_id, None)  # its single draft, if any, is not ours
-        left = [i for i, o in results.items() if o.status != "cancelled"]
+        left = [i for i, o in results.items() if o.status != "done"]
         draft = self.main.drafts.get("bulk", "marked")
         if left:
             assert draft == text, f"bulk comment lost {replay_hint(TEST)}"

@@ -77,7 +77,7 @@ async def test_outcomes_are_matched_by_id_whatever_the_order() -> None:
     async with client_for(handler) as client:
         outcomes = {o.ref.event_id: o async for o in client.cancel_many(refs, "c")}
     assert len(sent) == 1 and len(sent[0]["requests"]) == 4
-    assert outcomes["A"].status == "cancelled" and outcomes["A"].request_id == "outer"
+    assert outcomes["A"].status == "done" and outcomes["A"].request_id == "outer"
     assert outcomes["B"].status == "refused" and outcomes["B"].request_id == "rid-B"
     assert outcomes["C"].status == "not_found" and outcomes["C"].request_id == "rid-C"
     assert outcomes["D"].status == "failed"
@@ -96,7 +96,7 @@ async def test_a_blank_comment_is_left_out_of_every_request() -> None:
     async with client_for(handler) as client:
         outcomes = [o async for o in client.cancel_many([EventRef("A"), EventRef("B")], "  \n")]
     assert bodies == [{}, {}]
-    assert {o.status for o in outcomes} == {"cancelled"}
+    assert {o.status for o in outcomes} == {"done"}
 
 
 async def test_the_same_event_twice_is_sent_and_reported_once() -> None:

@@ -119,9 +119,9 @@ def test_the_graph_layer_imports_without_a_cycle() -> None:
 # its own layer and those below.
 LAYERS = [
     {"urls", "models", "errors", "jsonpages", "policy", "permissions", "timezones",
-     "recurrence"},
+     "recurrence", "replies"},
     {"threads", "paging", "transport", "wire"},
-    {"events", "calendars", "cancel", "delta", "batch", "lookups"},
+    {"events", "calendars", "writes", "cancel", "delta", "batching", "batch", "lookups"},
     {"client"},
 ]
 

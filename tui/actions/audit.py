@@ -278,7 +278,7 @@ def entry_for_batch(
         comment=comment if comment is not None and comment.strip() else None,
         outcome=AUDIT_OUTCOME[classify_item(item)],
         request_id=item.request_id,
-        error=(item.reason or None) if item.status != "cancelled" else None,
+        error=(item.reason or None) if item.status != "done" else None,
         path=item.ref.cancel_path,
         source=source,
         account=account or None,

@@ -85,7 +85,7 @@ def classify(error: BaseException | None) -> Kind:
 
 def classify_item(item: BatchItemOutcome) -> Kind:
     """The kind of outcome of one request of a JSON batch (`GraphClient.cancel_many`)."""
-    if item.status == "cancelled":
+    if item.status == "done":
         return "done"
     if item.status == "refused":
         return "not-organizer"

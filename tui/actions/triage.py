@@ -51,7 +51,7 @@ class BulkTally:
 
     @property
     def cancelled(self) -> int:
-        return sum(1 for _, item in self.results if item.status == "cancelled")
+        return sum(1 for _, item in self.results if item.status == "done")
 
     @property
     def left(self) -> int:

@@ -2,10 +2,11 @@
 
 Layers, each importing only those above it in this list (a test keeps it so):
 - `urls` (every path and query string), `models`, `errors`, `jsonpages`, `policy`,
-  `permissions`, `timezones`, `recurrence`: no I/O;
+  `permissions`, `timezones`, `recurrence`, `replies`: no I/O;
 - `threads`, `paging`, `transport`: sending under the policy, reading JSON, following pages;
-- operations on the transport's public methods: `events`, `calendars`, `cancel`, `delta`,
-  `batch`, `lookups` (many events read through `batch`'s machinery);
+- operations on the transport's public methods: `events`, `calendars`, `writes` (cancel,
+  reply, delete: each sent once), `cancel`, `delta`, `batching` (the `$batch` machinery),
+  `batch` (bulk writes), `lookups` (many events read through `batching`);
 - `client`: `GraphClient`, the one object the rest of cal365 holds.
 
 The names below load with their module on first use: the models and URL forms are wanted
@@ -19,7 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.graph.batch import BatchItemOutcome, BulkCancel
+    from tui.graph.batch import BatchItemOutcome, BulkCancel, BulkWrite
     from tui.graph.cancel import CancelOutcome
     from tui.graph.client import GraphClient
     from tui.graph.delta import DeltaRound
@@ -29,23 +30,34 @@ if TYPE_CHECKING:
         CancelOutcomeUnknown,
         GraphError,
         GraphUnavailable,
+        MeetingCancelled,
         NotFound,
+        OrganizerCannotRespond,
         OrganizerRequired,
+        ResponseNotRequested,
+        WriteNotSent,
+        WriteOutcomeUnknown,
     )
     from tui.graph.models import Attendee, Calendar, CalendarGroup, Event, Group, Person, User
     from tui.graph.policy import RetryPolicy, WaitNotice
+    from tui.graph.replies import Reply, TimeSlot
     from tui.graph.urls import GLOBAL_GRAPH_URL, ME, CalendarRef, EventRef, Mailbox
+    from tui.graph.writes import Write, WriteOutcome
 
 _WHERE = {
-    "batch": ("BatchItemOutcome", "BulkCancel"),
+    "batch": ("BatchItemOutcome", "BulkCancel", "BulkWrite"),
     "cancel": ("CancelOutcome",),
     "client": ("GraphClient",),
     "delta": ("DeltaRound",),
     "errors": ("AuthenticationRequired", "CancelNotSent", "CancelOutcomeUnknown", "GraphError",
-               "GraphUnavailable", "NotFound", "OrganizerRequired"),
+               "GraphUnavailable", "MeetingCancelled", "NotFound", "OrganizerCannotRespond",
+               "OrganizerRequired", "ResponseNotRequested", "WriteNotSent",
+               "WriteOutcomeUnknown"),
     "models": ("Attendee", "Calendar", "CalendarGroup", "Event", "Group", "Person", "User"),
     "policy": ("RetryPolicy", "WaitNotice"),
+    "replies": ("Reply", "TimeSlot"),
     "urls": ("GLOBAL_GRAPH_URL", "ME", "CalendarRef", "EventRef", "Mailbox"),
+    "writes": ("Write", "WriteOutcome"),
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}
 
@@ -56,6 +68,7 @@ __all__ = [
     "AuthenticationRequired",
     "BatchItemOutcome",
     "BulkCancel",
+    "BulkWrite",
     "Calendar",
     "CalendarGroup",
     "CalendarRef",
@@ -70,12 +83,21 @@ __all__ = [
     "GraphUnavailable",
     "Group",
     "Mailbox",
+    "MeetingCancelled",
     "NotFound",
+    "OrganizerCannotRespond",
     "OrganizerRequired",
     "Person",
+    "Reply",
+    "ResponseNotRequested",
     "RetryPolicy",
+    "TimeSlot",
     "User",
     "WaitNotice",
+    "Write",
+    "WriteNotSent",
+    "WriteOutcome",
+    "WriteOutcomeUnknown",
 ]
 
 

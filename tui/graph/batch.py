@@ -1,13 +1,8 @@
-"""Bulk cancel through Graph JSON batching (`POST /$batch`), and the batching machinery
-that many events' look-ups (`tui.graph.lookups`) share with it: chains of at most 20
-requests, rounds of batches per mailbox, an item's tries, a sub-response's error.
+"""Bulk writes through Graph JSON batching (`POST /$batch`): cancels, replies, deletes of
+many events, on the machinery of `tui.graph.batching`.
 
-Rules, from Graph's batching and Outlook throttling documentation:
-- at most 20 requests per batch, relative URLs, `headers` with Content-Type since a body is
-  present; responses are matched by `id` because their order may differ;
-- Outlook runs up to 4 requests at once per mailbox, and a batch's independent requests run
-  in parallel, so each batch is a `dependsOn` chain (one request at a time) and at most 4
-  batches per mailbox are in flight;
+Rules, from Graph's batching and Outlook throttling documentation (see `batching` for the
+batches themselves):
 - an item answered 429 is retried alone after its Retry-After; an item answered 424 (its
   predecessor failed, so it was never run) is simply sent again;
 - an item whose outcome is unknown (5xx, missing from the answer, or the whole batch lost
@@ -22,50 +17,54 @@ wait Graph's Retry-After or the policy's backoff, announced through `Transport.w
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterable,
-    Sequence,
-)
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from tui.graph import jsonpages
-from tui.graph.cancel import cancel_body, cancel_state
+from tui.graph.batching import (
+    MAX_BATCHES_IN_FLIGHT,
+    MAX_REQUESTS,
+    BatchItem,
+    SubResponse,
+    again,
+    chain,
+    in_rounds,
+    parse_batch,
+    post_batch,
+    sub_error,
+)
 from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
     NotFound,
+    OrganizerCannotRespond,
     OrganizerRequired,
     RequestOutcomeUnknown,
-    error_from_response,
 )
-from tui.graph.policy import RetryPolicy, WaitNotice, WaitReason
+from tui.graph.policy import WaitReason
 from tui.graph.transport import Transport
-from tui.graph.urls import BATCH_PATH, EventRef
+from tui.graph.urls import EventRef
+from tui.graph.writes import Write, cancel_body, write_state
 
 __all__ = [
     "MAX_BATCHES_IN_FLIGHT", "MAX_REQUESTS", "BatchItem", "BatchItemOutcome", "BatchStatus",
-    "BulkCancel", "BulkStats", "SubResponse", "again", "build_batch", "cancel_body", "chain",
-    "in_rounds", "parse_batch", "post_batch", "sub_error",
+    "BulkCancel", "BulkStats", "BulkWrite", "SubResponse", "again", "build_batch",
+    "build_write_batch", "cancel_body", "chain", "in_rounds", "parse_batch", "post_batch",
+    "sub_error",
 ]
 
-MAX_REQUESTS = 20
-MAX_BATCHES_IN_FLIGHT = 4
-
-BatchStatus = Literal["cancelled", "refused", "not_found", "failed", "unknown"]
+# "refused": a cancel refused because the user does not organize the meeting;
+# "is_organizer": a reply refused because the user does organize it.
+BatchStatus = Literal["done", "refused", "is_organizer", "not_found", "failed", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
 class BatchItemOutcome:
-    """What happened to one event of a bulk cancel.
+    """What happened to one event of a bulk write.
 
-    - cancelled: Graph accepted it (202), or a check after a lost answer found it gone;
-    - refused: the user is not the organizer (Graph's 400);
+    - done: Graph accepted it (2xx), or a look after a lost answer found it done;
+    - refused: a cancel of a meeting the user does not organize (Graph's 400);
+    - is_organizer: a reply to a meeting the user organizes (Graph's 400);
     - not_found: no such event (already cancelled or deleted elsewhere);
     - failed: Graph refused for another reason, or it stayed throttled; `reason` says why;
       nothing happened to the event, so retrying is safe;
@@ -84,7 +83,7 @@ class BatchItemOutcome:
 
 @dataclass
 class BulkStats:
-    """Figures of one bulk cancel, for progress displays and the soak test."""
+    """Figures of one bulk write, for progress displays and the soak test."""
 
     batches: int = 0
     throttled: int = 0  # items answered 429
@@ -93,155 +92,30 @@ class BulkStats:
     resent: int = 0  # items sent again after a check proved them live
 
 
-@dataclass
-class BatchItem:
-    """One request of a bulk operation, across its sends."""
-
-    ref: EventRef
-    sends: int = 0
-    tries: int = 0
-    reason: str = ""
-    unclear: bool = False  # an earlier send may have gone through (a check found it live)
-
-
-@dataclass
-class SubResponse:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
-    body: Any = None
-
-
-def chain(requests: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """A batch of `requests` (each a method, a relative url and maybe headers and a body)
-    chained with dependsOn, so Graph runs them one after another; ids "1", "2", … in order."""
-    if not 0 < len(requests) <= MAX_REQUESTS:
-        raise ValueError(f"a batch holds 1 to {MAX_REQUESTS} requests")
-    chained: list[dict[str, Any]] = []
-    for index, request in enumerate(requests, 1):
-        item = {"id": str(index), **request}
-        if index > 1:
-            item["dependsOn"] = [str(index - 1)]
-        chained.append(item)
-    return {"requests": chained}
-
-
 def build_batch(refs: Sequence[EventRef], body: dict[str, str]) -> dict[str, Any]:
     """A batch of cancels chained with dependsOn, so Graph runs them one after another."""
-    return chain([{"method": "POST", "url": ref.cancel_path,
-                   "headers": {"Content-Type": "application/json"}, "body": body}
-                  for ref in refs])
+    return build_write_batch(refs, Write("cancel", body))
 
 
-def parse_batch(payload: Any) -> dict[str, SubResponse]:
-    """The sub-responses by id; ValueError if the answer is not a batch response."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("responses"), list):
-        raise ValueError("not a batch response")
-    out: dict[str, SubResponse] = {}
-    # An id answered twice says two things about one request: which one is true is not
-    # known, so it counts as unanswered (checked before anything is sent again).
-    doubled: set[str] = set()
-    for entry in payload["responses"]:
-        if not isinstance(entry, dict):
-            continue
-        ident, status = entry.get("id"), entry.get("status")
-        if not isinstance(ident, str) or not isinstance(status, int) or isinstance(status, bool):
-            continue
-        raw_headers = entry.get("headers")
-        headers = (
-            {str(k).lower(): str(v) for k, v in raw_headers.items()}
-            if isinstance(raw_headers, dict) else {}
-        )
-        if ident in out:
-            doubled.add(ident)
-        out[ident] = SubResponse(status, headers, entry.get("body"))
-    for ident in doubled:
-        del out[ident]
-    return out
+def build_write_batch(refs: Sequence[EventRef], write: Write) -> dict[str, Any]:
+    """A batch of one write to each of `refs`, chained with dependsOn."""
+    return chain([write.request(ref) for ref in refs])
 
 
-async def post_batch(
-    transport: Transport, key: str, payload: dict[str, Any], *, reads: bool = False
-) -> tuple[dict[str, SubResponse], str | None]:
-    """Send one batch for mailbox `key` under the transport's policy (throttled as a whole,
-    or never sent: retried in there) and its sub-responses by id, with the batch's
-    request-id. `reads`: every request in it is a GET, so it is retried as a read is.
-    Raises what `Transport.send` raises, and ValueError for an answer that is no batch."""
-    policy = transport.policy
-    response = await transport.send(
-        "POST", BATCH_PATH, json_body=payload, mailbox=key, reads=reads,
-        read_timeout=policy.read_timeout * policy.batch_timeout_factor,
-        deadline=policy.deadline * policy.batch_timeout_factor,
-    )
-    return parse_batch(jsonpages.decode(response.content)), response.headers.get("request-id")
-
-
-def sub_error(sub: SubResponse, batch_request_id: str | None) -> GraphError:
-    """The error one sub-response says, typed as a direct answer's would be; its request-id
-    is the sub-request's own when the envelope names one, else the batch's."""
-    try:
-        body = json.dumps(sub.body).encode() if sub.body is not None else b""
-    except (ValueError, RecursionError):  # nested too deep to write out: no envelope
-        body = b""
-    headers = dict(sub.headers)
-    if batch_request_id and "request-id" not in headers:
-        headers["request-id"] = batch_request_id
-    error = error_from_response(sub.status, body, headers)
-    # The envelope's own request-id names the sub-request; prefer it.
-    if isinstance(sub.body, dict):
-        inner = sub.body.get("error", {})
-        inner = inner.get("innerError") if isinstance(inner, dict) else None
-        if isinstance(inner, dict) and isinstance(inner.get("request-id"), str):
-            error.request_id = inner["request-id"]
-    return error
-
-
-Round = tuple[list["BatchItem"], float, WaitReason]
-
-
-async def in_rounds(
-    transport: Transport, key: str, pending: list[BatchItem], method: str,
-    send_chunk: Callable[[list[BatchItem], asyncio.Semaphore], Awaitable[Round]],
-) -> None:
-    """Send `pending` for mailbox `key` in batches of at most MAX_REQUESTS, at most
-    MAX_BATCHES_IN_FLIGHT at once, round after round: `send_chunk` sends one batch and
-    returns the items to send again, how long to wait first and why."""
-    slots = asyncio.Semaphore(MAX_BATCHES_IN_FLIGHT)
-    while pending:
-        chunks = [pending[i:i + MAX_REQUESTS] for i in range(0, len(pending), MAX_REQUESTS)]
-        rounds = await asyncio.gather(*(send_chunk(chunk, slots) for chunk in chunks))
-        pending = [item for again, _, _ in rounds for item in again]
-        wait, why = max(((s, r) for _, s, r in rounds), default=(0.0, "throttled"))
-        if pending and wait > 0:
-            attempt = max(item.tries for item in pending) or 1
-            await transport.wait(WaitNotice(
-                key, why, wait, attempt, 429 if why == "throttled" else None, method))
-
-
-def again(policy: RetryPolicy, item: BatchItem, reason: str,
-          give_up: Callable[[BatchItem, str], None]) -> list[BatchItem]:
-    """An item that did not take effect, to send once more, unless the policy says it has
-    had its tries (then `give_up` is told why, and nothing is returned)."""
-    item.tries += 1
-    item.reason = reason
-    if not policy.another_try(item.tries):
-        give_up(item, f"gave up after {item.tries} tries: {reason}")
-        return []
-    return [item]
-
-
-class BulkCancel:
-    """One bulk cancel; iterate it for outcomes as they become known, read `stats` after."""
+class BulkWrite:
+    """One write to many events (`write`: a cancel, a reply, a delete); iterate it for
+    outcomes as they become known, read `stats` after."""
 
     def __init__(
         self,
         transport: Transport,
         refs: Iterable[EventRef],
-        comment: str | None,
+        write: Write,
         *,
         check_first: bool = False,
     ) -> None:
         self._transport = transport
-        self._body = cancel_body(comment)
+        self.write = write
         self._check_first = check_first
         self.stats = BulkStats()
         unique: dict[tuple[str, str], EventRef] = {}
@@ -253,7 +127,7 @@ class BulkCancel:
         self._put_on_wire: set[tuple[str, str]] = set()
 
     def may_have_gone(self, ref: EventRef) -> bool:
-        """Whether a cancel of `ref` was handed to the network at least once (so, with no
+        """Whether the write to `ref` was handed to the network at least once (so, with no
         outcome reported, it may have gone through); False: it was certainly never sent."""
         return (ref.mailbox.key, ref.event_id) in self._put_on_wire
 
@@ -265,7 +139,7 @@ class BulkCancel:
     def groups(self) -> AsyncIterator[list[BatchItemOutcome]]:
         """The outcomes as they become known, those known at the same moment (a batch's
         answer) in one list, for a caller that records them together. Iterate either this
-        or the bulk cancel itself, not both."""
+        or the bulk write itself, not both."""
         if self._groups is None:
             self._groups = self._run()
         return self._groups
@@ -352,7 +226,7 @@ class BulkCancel:
                 item.sends += 1
                 self._put_on_wire.add((item.ref.mailbox.key, item.ref.event_id))
             self.stats.batches += 1
-            payload = build_batch([item.ref for item in chunk], self._body)
+            payload = build_write_batch([item.ref for item in chunk], self.write)
             try:
                 # Throttled as a whole, or never sent: retried in there, by the policy.
                 subs, batch_request_id = await post_batch(self._transport, key, payload)
@@ -384,7 +258,7 @@ class BulkCancel:
                 unclear.append(item)
                 continue
             if 200 <= sub.status < 300:
-                report(BatchItemOutcome(item.ref, "cancelled", "",
+                report(BatchItemOutcome(item.ref, "done", "",
                                         sub.headers.get("request-id") or batch_request_id,
                                         sub.status, sends=item.sends))
             elif sub.status == 424:  # not run because its predecessor failed
@@ -400,13 +274,13 @@ class BulkCancel:
                     wait = max(wait, policy.delay(sub.headers, item.tries))
                 again.extend(retry)
             elif not 400 <= sub.status < 500:
-                # A server error, or a status no HTTP server sends for a cancel (3xx, 1xx,
+                # A server error, or a status no HTTP server sends for a write (3xx, 1xx,
                 # -1): it may have run. Only a 4xx is a refusal that certainly did nothing.
                 unclear.append(item)
-            elif sub.status == 404 and item.unclear:
+            elif sub.status == 404 and item.unclear and self.write.gone_means_done:
                 # Gone now, after a send whose answer was lost: that send went through late
-                # (the server finished it after the check). Nothing was cancelled twice.
-                report(BatchItemOutcome(item.ref, "cancelled", "an earlier send went through",
+                # (the server finished it after the check). Nothing was done twice.
+                report(BatchItemOutcome(item.ref, "done", "an earlier send went through",
                                         checked=True, sends=item.sends))
             else:
                 report(self._refusal(item, sub, batch_request_id))
@@ -422,6 +296,7 @@ class BulkCancel:
         error = sub_error(sub, batch_request_id)
         status: BatchStatus = (
             "refused" if isinstance(error, OrganizerRequired)
+            else "is_organizer" if isinstance(error, OrganizerCannotRespond)
             else "not_found" if isinstance(error, NotFound) else "failed"
         )
         return BatchItemOutcome(item.ref, status, f"{error.code}: {error.message}",
@@ -437,12 +312,13 @@ class BulkCancel:
         if any(item.sends for item in items):
             await policy.sleep(policy.settle)
         self.stats.checks += len(items)
-        states = await asyncio.gather(*(cancel_state(self._transport, i.ref) for i in items))
+        states = await asyncio.gather(*(write_state(self._transport, i.ref, self.write)
+                                        for i in items))
         live: list[BatchItem] = []
         for item, state in zip(items, states, strict=True):
-            if state == "cancelled":
-                report(BatchItemOutcome(item.ref, "cancelled", reason if item.sends else
-                                        "already cancelled", checked=True, sends=item.sends))
+            if state == "done":
+                report(BatchItemOutcome(item.ref, "done", reason if item.sends else
+                                        self.write.already, checked=True, sends=item.sends))
             elif state == "live":
                 if item.sends:
                     self.stats.resent += 1
@@ -452,3 +328,11 @@ class BulkCancel:
                 report(BatchItemOutcome(item.ref, "unknown", reason, checked=True,
                                         sends=item.sends))
         return live
+
+
+class BulkCancel(BulkWrite):
+    """One bulk cancel; iterate it for outcomes as they become known, read `stats` after."""
+
+    def __init__(self, transport: Transport, refs: Iterable[EventRef], comment: str | None,
+                 *, check_first: bool = False) -> None:
+        super().__init__(transport, refs, Write.cancel(comment), check_first=check_first)

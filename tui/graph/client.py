@@ -22,12 +22,14 @@ from tui.graph.transport import StaticToken, TokenProvider, Transport
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
 
 if TYPE_CHECKING:
-    from tui.graph.batch import BulkCancel
+    from tui.graph.batch import BulkCancel, BulkWrite
     from tui.graph.cancel import CancelOutcome, Cancels, CancelState
     from tui.graph.delta import DeltaRound
     from tui.graph.errors import GraphError
     from tui.graph.lookups import EventLookup
     from tui.graph.models import Calendar, CalendarGroup, Event, Group, User
+    from tui.graph.replies import Reply, TimeSlot
+    from tui.graph.writes import WriteOutcome
 
 __all__ = ["MAX_WINDOW", "CancelOutcome", "CancelState", "GraphClient", "StaticToken",
            "TokenProvider", "check_window"]
@@ -77,7 +79,7 @@ class GraphClient:
         self.timezone = timezone
         self.page_size = page_size
         self._events = Events(self.transport, zone(timezone) or dt.UTC, page_size)
-        self._cancels: Cancels | None = None  # made on the first cancel
+        self._cancels: Cancels | None = None  # made on the first write
 
     @property
     def base_url(self) -> str:
@@ -229,14 +231,37 @@ class GraphClient:
 
     # -- cancelling --------------------------------------------------------------------------
 
-    async def cancel_event(self, ref: EventRef, comment: str | None) -> CancelOutcome:
-        """Cancel a meeting the user organizes; see `Cancels.cancel_event` (pressing send
-        twice sends once; an unknown outcome is checked, never re-sent)."""
+    def _writes(self) -> Cancels:
         if self._cancels is None:
             from tui.graph.cancel import Cancels
 
             self._cancels = Cancels(self.transport)
-        return await self._cancels.cancel_event(ref, comment)
+        return self._cancels
+
+    async def cancel_event(self, ref: EventRef, comment: str | None) -> CancelOutcome:
+        """Cancel a meeting the user organizes; see `Cancels.cancel_event` (pressing send
+        twice sends once; an unknown outcome is checked, never re-sent)."""
+        return await self._writes().cancel_event(ref, comment)
+
+    async def reply(self, ref: EventRef, reply: Reply, comment: str | None, *,
+                    send_response: bool = True, proposed: TimeSlot | None = None
+                    ) -> WriteOutcome:
+        """Accept, tentatively accept or decline an invitation, as `cancel_event` sends
+        (once; a lost answer settled by a look at the user's response). ValueError, nothing
+        sent, for a body Graph refuses (see `replies.reply_body`); Graph's refusals as
+        OrganizerCannotRespond, MeetingCancelled, ResponseNotRequested or another
+        GraphError; WriteNotSent / WriteOutcomeUnknown as for a cancel."""
+        from tui.graph.writes import Write
+
+        write = Write.reply(reply, comment, send_response=send_response, proposed=proposed)
+        return await self._writes().send(ref, write)
+
+    async def delete_event(self, ref: EventRef) -> WriteOutcome:
+        """Delete an event (for a meeting the user organizes, Graph tells the attendees);
+        sent once, a lost answer settled by a look (gone: done)."""
+        from tui.graph.writes import Write
+
+        return await self._writes().send(ref, Write.delete())
 
     async def cancel_state(self, ref: EventRef) -> CancelState | None:
         """"cancelled", "live", or None when that cannot be told (see `cancel.cancel_state`)."""
@@ -257,3 +282,22 @@ class GraphClient:
         from tui.graph.batch import BulkCancel
 
         return BulkCancel(self.transport, refs, comment, check_first=check_first)
+
+    def reply_many(
+        self, refs: Iterable[EventRef], reply: Reply, comment: str | None, *,
+        send_response: bool = True, check_first: bool = False,
+    ) -> BulkWrite:
+        """Reply to many invitations through JSON batching, as `cancel_many` cancels.
+        ValueError, nothing sent, for a body Graph refuses (see `replies.reply_body`)."""
+        from tui.graph.batch import BulkWrite
+        from tui.graph.writes import Write
+
+        write = Write.reply(reply, comment, send_response=send_response)
+        return BulkWrite(self.transport, refs, write, check_first=check_first)
+
+    def delete_many(self, refs: Iterable[EventRef], *, check_first: bool = False) -> BulkWrite:
+        """Delete many events through JSON batching, as `cancel_many` cancels."""
+        from tui.graph.batch import BulkWrite
+        from tui.graph.writes import Write
+
+        return BulkWrite(self.transport, refs, Write.delete(), check_first=check_first)

@@ -36,6 +36,19 @@ class OrganizerRequired(GraphError):
     """The cancel was refused because the signed-in user does not organize the meeting."""
 
 
+class OrganizerCannotRespond(GraphError):
+    """A reply was refused because the signed-in user organizes the meeting."""
+
+
+class MeetingCancelled(GraphError):
+    """A reply was refused because the meeting has been cancelled."""
+
+
+class ResponseNotRequested(GraphError):
+    """A reply with a response to the organizer was refused: the organizer asked for none
+    (the same reply with `sendResponse` false would go through)."""
+
+
 class NotFound(GraphError):
     """The item is gone (for an event: cancelled or deleted elsewhere, or moved)."""
 
@@ -46,6 +59,25 @@ class AuthenticationRequired(GraphError):
 
 class GraphUnavailable(Exception):
     """Graph could not be reached at all: DNS, connection refused, timeout, TLS."""
+
+
+# Graph's 400 texts for refused replies, all `ErrorInvalidRequest`, so only the text tells
+# them apart. They come from the Exchange backend's source (RespondToEventBase) and from
+# public clients that match them in live errors; not verified against Graph live.
+_REPLY_REFUSALS: tuple[tuple[str, type[GraphError]], ...] = (
+    ("because you're the meeting organizer", OrganizerCannotRespond),
+    ("respond to a meeting that's been canceled", MeetingCancelled),
+    ("organizer hasn't requested a response", ResponseNotRequested),
+)
+
+
+def _reply_refusal(message: str) -> type[GraphError] | None:
+    # Apostrophes may come typographic; compared without them.
+    plain = message.lower().replace("\u2019", "'")
+    for text, kind in _REPLY_REFUSALS:
+        if text in plain:
+            return kind
+    return None
 
 
 def _text(value: Any) -> str:
@@ -84,9 +116,13 @@ def error_from_response(
     if not message:
         message = reason or f"HTTP {status}"
     code = code or f"HTTP{status}"
-    kind = GraphError
+    kind: type[GraphError] = GraphError
+    refusal = _reply_refusal(message) if status == 400 else None
     # Graph documents the message, not the code; ErrorInvalidRequest also covers other faults.
-    if status == 400 and (code == "ErrorCalendarIsNotOrganizer" or "organizer" in message.lower()):
+    if refusal is not None:  # before the cancel rule: two of these texts say "organizer"
+        kind = refusal
+    elif status == 400 and (code == "ErrorCalendarIsNotOrganizer"
+                            or "organizer" in message.lower()):
         kind = OrganizerRequired
     elif status == 404 or code in NOT_FOUND_CODES:
         kind = NotFound
@@ -106,28 +142,57 @@ class RequestOutcomeUnknown(GraphUnavailable):
         self.request_id = request_id
 
 
-class CancelNotSent(GraphUnavailable):
-    """The cancel certainly did not take effect: the request never left, or a check after an
-    unclear failure found the event still there and not cancelled. Safe to send again."""
+# What each write does, for the words of an error about it.
+_DONE = {
+    "cancel": "the meeting was cancelled",
+    "accept": "the invitation was accepted",
+    "tentativelyAccept": "the invitation was tentatively accepted",
+    "decline": "the invitation was declined",
+    "delete": "the event was deleted",
+}
+_NOT_DONE = {
+    "cancel": "the meeting was not cancelled",
+    "accept": "the invitation was not accepted",
+    "tentativelyAccept": "the invitation was not tentatively accepted",
+    "decline": "the invitation was not declined",
+    "delete": "the event was not deleted",
+}
 
-    def __init__(self, event_id: str, reason: str, *, checked: bool) -> None:
+
+class WriteNotSent(GraphUnavailable):
+    """The write (a cancel, a reply, a delete) certainly did not take effect: the request
+    never left, or a look after an unclear failure found the event as it was. Safe to send
+    again. `action` is the write's name ("cancel", "accept", …, "delete")."""
+
+    def __init__(self, event_id: str, reason: str, *, checked: bool,
+                 action: str = "cancel") -> None:
         detail = "the event is still there" if checked else "nothing was sent"
-        super().__init__(f"the meeting was not cancelled ({reason}; {detail})")
+        if checked and action in ("accept", "tentativelyAccept", "decline"):
+            detail = "the event shows no such response"
+        not_done = _NOT_DONE.get(action, f"the {action} did not take effect")
+        super().__init__(f"{not_done} ({reason}; {detail})")
         self.event_id = event_id
         self.reason = reason
         self.checked = checked
+        self.action = action
 
 
-class CancelOutcomeUnknown(GraphUnavailable):
-    """The cancel may or may not have gone through, and checking the event failed too.
+class WriteOutcomeUnknown(GraphUnavailable):
+    """The write may or may not have gone through, and looking at the event failed too.
 
-    Never re-send on this: refresh the event first (a 404 or `isCancelled` means it went).
+    Never re-send on this: refresh the event first.
     """
 
-    def __init__(self, event_id: str, reason: str) -> None:
+    def __init__(self, event_id: str, reason: str, *, action: str = "cancel") -> None:
+        done = _DONE.get(action, f"the {action} took effect")
         super().__init__(
-            f"cannot tell whether the meeting was cancelled ({reason}); refresh to check"
-            " before sending again"
+            f"cannot tell whether {done} ({reason}); refresh to check before sending again"
         )
         self.event_id = event_id
         self.reason = reason
+        self.action = action
+
+
+# The names from before replies and delete: a cancel's errors are the writes' errors.
+CancelNotSent = WriteNotSent
+CancelOutcomeUnknown = WriteOutcomeUnknown

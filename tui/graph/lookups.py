@@ -2,7 +2,7 @@
 
 The look-ups of a bulk action (a bulk cancel now; replies, deletes, offboarding later): each
 event with only the properties asked for (`$select`), or why it could not be read, one
-answer per event asked for, in the order asked. The batches go through `tui.graph.batch`'s
+answer per event asked for, in the order asked. The batches go through `tui.graph.batching`'s
 machinery, as a bulk cancel's do: at most 20 requests each, chained with dependsOn so that
 Graph runs one at a time, at most 4 batches per mailbox in flight (Outlook's 4 requests per
 mailbox: Graph hands up to 4 of a batch's independent requests to Outlook at once, so
@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.graph import urls
-from tui.graph.batch import (
+from tui.graph.batching import (
     BatchItem,
     Round,
     SubResponse,

@@ -118,9 +118,14 @@ class EventRef:
         base = self.calendar.path if self.calendar is not None else self.mailbox.path
         return f"{base}/events/{segment(self.event_id)}"
 
+    def action_path(self, name: str) -> str:
+        """Where an action on the event goes: `cancel`, `accept`, `tentativelyAccept`,
+        `decline` (a DELETE goes to `path` itself)."""
+        return f"{self.path}/{name}"
+
     @property
     def cancel_path(self) -> str:
-        return f"{self.path}/cancel"
+        return self.action_path("cancel")
 
 
 BATCH_PATH = "/$batch"
