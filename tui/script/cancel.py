@@ -7,18 +7,12 @@ write command's: `tui.script.writes`. This module says what a cancel sends.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-from tui.actions.cancel import batches, plan
 from tui.graph.urls import EventRef
 from tui.script.cancel_prompt import confirm
 from tui.script.cancel_report import CANCEL
-from tui.script.writes import Write, read_comment, run_write
+from tui.script.writes import WriteCommand, read_comment, run_write
 from tui.script.writes import event_refs as named_refs
-
-if TYPE_CHECKING:
-    from tui.graph.client import GraphClient
-    from tui.script.writes import BulkWrites
 
 
 def event_refs(args: argparse.Namespace) -> list[EventRef]:
@@ -26,12 +20,10 @@ def event_refs(args: argparse.Namespace) -> list[EventRef]:
     return named_refs(args, CANCEL.done)
 
 
-def cancel_write(comment: str | None) -> Write:
-    def start(client: GraphClient, refs: list[EventRef]) -> BulkWrites:
-        return client.cancel_many(refs, comment)
+def cancel_write(comment: str | None) -> WriteCommand:
+    from tui.graph.writes import Write
 
-    return Write("cancel", CANCEL, comment, lambda refs: plan(refs, comment),
-                 lambda refs: batches(refs, comment), start, confirm)
+    return WriteCommand(Write.cancel(comment), CANCEL, comment, confirm)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from tui.actions import audit
-from tui.actions.cancel import PlannedRequest
-from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome
+from tui.graph.batch import MAX_REQUESTS, build_write_batch
 from tui.graph.urls import BATCH_PATH, EventRef
 from tui.script.cancel_audit import Auditor, check_audit, forget_drafts, signed_in_account
 from tui.script.cancel_lookup import Target, look_up
@@ -74,38 +74,46 @@ from tui.script.interrupts import Interrupts
 from tui.words import comment_problem, printable
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
+    from tui.graph.batch import BulkWrite
     from tui.graph.client import GraphClient
-
-
-class BulkWrites(Protocol):
-    """What a write command needs of a bulk run (`tui.graph.batch.BulkCancel` and its kin):
-    each batch's outcomes as they come, and whether an event may have gone out."""
-
-    def groups(self) -> AsyncIterator[list[BatchItemOutcome]]: ...
-
-    def may_have_gone(self, ref: EventRef) -> bool: ...
+    from tui.graph.writes import Write
 
 
 @dataclass(frozen=True)
-class Write:
-    """One kind of write to events, for the command that sends it."""
+class WriteCommand:
+    """One kind of write to events (`tui.graph.writes.Write`: a cancel, a reply, a delete),
+    for the command that sends it: its words, its question, where each event's write goes."""
 
-    action: str  # the write's name in the audit log: cancel, accept, decline, delete…
+    write: Write  # the same for every event, in the dry run as on the wire
     words: Words
     comment: str | None
-    # Each request exactly as it would go (dry run), and the `$batch` bodies carrying them.
-    plan: Callable[[Sequence[EventRef]], list[PlannedRequest]]
-    batches: Callable[[Sequence[EventRef]], list[dict[str, Any]]]
-    # The bulk run that sends them (through JSON batches, never twice).
-    start: Callable[[GraphClient, list[EventRef]], BulkWrites]
     # The question on a terminal: True when the user said yes.
     confirm: Callable[[list[Target], str | None], bool]
     # Where each looked-up event's request goes (an occurrence's series master, say).
     target: Callable[[Target], EventRef] = lambda target: target.ref
     # Said after a dry run's requests (what a dry run cannot know, say).
     dry_run_note: str | None = None
+
+    @property
+    def action(self) -> str:
+        return self.write.action
+
+    def requests(self, refs: Sequence[EventRef]) -> list[dict[str, Any]]:
+        """Each request exactly as it would go (a dry run's), paths relative to the root."""
+        return [{"method": self.write.method, "path": self.write.path(ref),
+                 **({"body": self.write.body} if self.write.body is not None else {})}
+                for ref in refs]
+
+    def batches(self, refs: Sequence[EventRef]) -> list[dict[str, Any]]:
+        """The `POST /$batch` bodies they would travel in (at most 20 requests each)."""
+        return [build_write_batch(refs[i:i + MAX_REQUESTS], self.write)
+                for i in range(0, len(refs), MAX_REQUESTS)]
+
+    def start(self, client: GraphClient, refs: list[EventRef]) -> BulkWrite:
+        """The bulk run that sends them (JSON batches, never twice)."""
+        from tui.graph.batch import BulkWrite
+
+        return BulkWrite(client.transport, refs, self.write)
 
 
 def read_comment(args: argparse.Namespace) -> str | None:
@@ -131,7 +139,7 @@ def read_comment(args: argparse.Namespace) -> str | None:
     return text
 
 
-def event_refs(args: argparse.Namespace, done: str = "cancelled") -> list[EventRef]:
+def event_refs(args: argparse.Namespace, done: str = "sent") -> list[EventRef]:
     """The events named, in order, each once, addressed through the URL form of the options."""
     mailbox = mailbox_from(args)
     calendar = calendar_from(mailbox, args.calendar)
@@ -150,7 +158,7 @@ def event_refs(args: argparse.Namespace, done: str = "cancelled") -> list[EventR
 
 
 def run_write(args: argparse.Namespace, refs: Callable[[], list[EventRef]],
-              write: Callable[[], Write]) -> int:
+              write: Callable[[], WriteCommand]) -> int:
     """The command: a dry run, or the look-ups, the question and the writes."""
 
     def command() -> int:
@@ -168,7 +176,7 @@ def run_write(args: argparse.Namespace, refs: Callable[[], list[EventRef]],
     return guard(command)
 
 
-def execute(args: argparse.Namespace, refs: list[EventRef], write: Write) -> int:
+def execute(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand) -> int:
     interrupts = Interrupts()
     try:
         return _execute(args, refs, write, interrupts)
@@ -176,7 +184,7 @@ def execute(args: argparse.Namespace, refs: list[EventRef], write: Write) -> int
         interrupts.restore()
 
 
-def _execute(args: argparse.Namespace, refs: list[EventRef], write: Write,
+def _execute(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand,
              interrupts: Interrupts) -> int:
     words, comment = write.words, write.comment
     # Before any request: a log that cannot take the records means nothing may be sent.
@@ -232,7 +240,7 @@ def _execute(args: argparse.Namespace, refs: list[EventRef], write: Write,
                                           "take its record") for t in sendable})
         elif sendable:
             auditor = Auditor(comment, account, write.action)
-            bulks: list[BulkWrites] = []
+            bulks: list[BulkWrite] = []
 
             async def send(session: Session) -> None:
                 bulk = write.start(session.client, list(events))
@@ -305,17 +313,18 @@ def _execute(args: argparse.Namespace, refs: list[EventRef], write: Write,
     return int(code)
 
 
-def dry_run(args: argparse.Namespace, refs: list[EventRef], write: Write) -> int:
-    requests = write.plan(refs)
+def dry_run(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand) -> int:
+    requests = write.requests(refs)
     root = None if getattr(args, "demo", False) else graph_root(args)
     if args.json:
         emit_json({"dryRun": True, "graphUrl": root, "action": write.action,
-                   "requests": [r.to_json() for r in requests],
+                   "requests": requests,
                    "batches": [{"method": "POST", "path": BATCH_PATH, "body": b}
                                for b in write.batches(refs)]})
     else:
-        for request in requests:
-            emit_line(f"{request.method} {request.path} {request.wire_body}")
+        for request in requests:  # the body as the client serialises it
+            body = f" {json.dumps(request['body'])}" if "body" in request else ""
+            emit_line(f"{request['method']} {request['path']}{body}")
     count = len(requests)
     noun = write.words.noun if count == 1 else write.words.nouns
     warn(f"dry run: nothing sent; {count} {noun} would go to "
