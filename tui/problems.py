@@ -13,6 +13,7 @@ from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
     NotFound,
+    OrganizerCannotRespond,
     OrganizerRequired,
 )
 from tui.paths import file_problem
@@ -65,6 +66,8 @@ def _words(error: BaseException) -> str:
         return f"the OS keyring is not usable: {_bounded(error.reason)}"
     if isinstance(error, OrganizerRequired):
         return f"you are not the organizer. Graph: {message}"
+    if isinstance(error, OrganizerCannotRespond):
+        return f"you organize this meeting, so there is nothing to reply. Graph: {message}"
     if isinstance(error, AuthenticationRequired):
         return f"Graph refused the access token ({code}: {message}); sign in again"
     if isinstance(error, NotFound):

@@ -98,6 +98,8 @@ def reference_event(obj: JSON, tz: dt.tzinfo) -> Event:
         web_link=_str(obj, "webLink"),
         show_as=_str(obj, "showAs"),
         recurrence=Recurrence.from_json(obj.get("recurrence")),
+        allow_new_time_proposals=obj.get("allowNewTimeProposals") is not False,
+        response_requested=obj.get("responseRequested") is not False,
         unreadable=tuple(odd),
     )
 
@@ -159,6 +161,8 @@ events = fields(
     bodyPreview=st.text(max_size=10),
     webLink=st.sampled_from(["https://outlook/z"]),
     showAs=st.sampled_from(["busy", "free"]),
+    allowNewTimeProposals=st.booleans(),
+    responseRequested=st.booleans(),
 )
 viewer_zones = st.sampled_from([dt.UTC, zone("Europe/Berlin"), zone("America/New_York")])
 
@@ -219,6 +223,7 @@ def test_every_field_asked_for_is_read() -> None:
         "end": {"dateTime": "2026-11-23T08:00:00.0000000", "timeZone": "UTC"},
         "location": {"displayName": "Room"}, "attendees": [],
         "organizer": {"emailAddress": {"name": "O", "address": "o@x"}},
+        "allowNewTimeProposals": True, "responseRequested": True,
     }
     changed: JSON = {
         "id": "AAMk2=", "subject": "t", "bodyPreview": "c", "webLink": "https://v",
@@ -233,6 +238,7 @@ def test_every_field_asked_for_is_read() -> None:
         "attendees": [{"type": "required", "status": {"response": "none"},
                        "emailAddress": {"name": "A", "address": "a@x"}}],
         "organizer": {"emailAddress": {"name": "P", "address": "p@x"}},
+        "allowNewTimeProposals": False, "responseRequested": False,
     }
     fields = EVENT_SELECT.split(",")
     assert sorted(fields) == sorted(full)

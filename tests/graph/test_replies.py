@@ -287,3 +287,24 @@ async def test_check_first_skips_invitations_already_answered_that_way() -> None
             [EventRef("A"), EventRef("B")], "decline", None, check_first=True)}
     assert sent == ["/me/events/B/decline"]
     assert outcomes["A"].reason == "already declined" and outcomes["A"].status == "done"
+
+
+# -- what an event says about replies ---------------------------------------------------------
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({}, (True, True)),
+    ({"allowNewTimeProposals": False}, (False, True)),
+    ({"responseRequested": False}, (True, False)),
+    ({"allowNewTimeProposals": None, "responseRequested": "no"}, (True, True)),
+])
+def test_an_event_says_whether_proposals_and_responses_are_wanted(
+    fields: dict[str, Any], expected: tuple[bool, bool]
+) -> None:
+    from tui.cache import codec
+    from tui.graph.models import EVENT_SELECT, Event
+
+    assert "allowNewTimeProposals" in EVENT_SELECT and "responseRequested" in EVENT_SELECT
+    event = Event.from_json({"id": "E1", **fields}, Mailbox("me"), None, dt.UTC)
+    assert (event.allow_new_time_proposals, event.response_requested) == expected
+    kept = codec.event_from(codec.loads(codec.dumps(codec.event_json(event))), dt.UTC)
+    assert kept == event

@@ -99,6 +99,9 @@ def event_json(event: Event) -> JSON:
         "sa": event.show_as,
         "rc": None if event.recurrence is None else dataclasses.astuple(event.recurrence),
         **({"x": list(event.unreadable)} if event.unreadable else {}),
+        # Kept only when not Graph's defaults (rare): most records stay as they were.
+        **({"q": [event.allow_new_time_proposals, event.response_requested]}
+           if not (event.allow_new_time_proposals and event.response_requested) else {}),
     }
 
 
@@ -113,6 +116,7 @@ def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
     start = _moment_from(obj["b"], tz, all_day)
     end = _moment_from(obj["e"], tz, all_day)
     unreadable = list(obj.get("x", ()))  # none in older caches
+    proposals, requested = obj.get("q", (True, True))
     for name, raw, moment in (("start", obj["b"], start), ("end", obj["e"], end)):
         if raw is not None and moment is None and name not in unreadable:
             unreadable.append(name)
@@ -136,6 +140,8 @@ def event_from(obj: JSON, tz: dt.tzinfo) -> Event:
         show_as=obj["sa"],
         recurrence=recurrence,
         unreadable=tuple(unreadable),
+        allow_new_time_proposals=proposals,
+        response_requested=requested,
     )
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 from urllib.parse import unquote_plus
 
-from . import answers, delta, odata, render, routes
+from . import answers, delta, odata, render, replies, routes
 from .errors import GraphError, access_denied
 from .exchange import Request, Response
 from .model import Group
@@ -17,10 +16,6 @@ from .render import Json
 from .scopes import Scope, targets
 from .store import Store
 
-_BAD_JSON = (
-    "Unable to read JSON request payload. Please ensure Content-Type header is set and payload "
-    "is of valid JSON format."
-)
 _NOT_ORGANIZER = "Your request can't be completed. You need to be an organizer to cancel a meeting."
 _DIRECTORY_PAGE = 100
 _DIRECTORY_MAX_PAGE = 999
@@ -196,26 +191,40 @@ class Handlers:
         ev = scope.event
         assert ev is not None
         comment = cancel_comment(req.body)
-        calendar = ev.calendar.target
-        writable = (scope.mailbox.access == "full" and calendar.can_edit
-                    and (scope.calendar is None or scope.calendar.can_edit))
-        if not writable:
-            raise access_denied()
-        if not ev.organizer.same(calendar.owner):
+        _check_writable(scope)
+        if not ev.organizer.same(ev.calendar.target.owner):
             raise GraphError(400, "ErrorInvalidRequest", _NOT_ORGANIZER)
         self.store.cancel(ev, comment)
         return Response(202)
 
-    def delete(self, scope: Scope) -> Response:
-        """DELETE an event: to Deleted Items; an organizer's delete notifies without comment."""
+    def do_reply(self, req: Request, plan: routes.Plan, scope: Scope, query: odata.Query,
+                 prefer: odata.Prefer) -> Response:
+        """accept / tentativelyAccept / decline: 202 with no body (tui/fake/replies.py)."""
         ev = scope.event
         assert ev is not None
-        calendar = ev.calendar.target
-        if not (scope.mailbox.access == "full" and calendar.can_edit
-                and (scope.calendar is None or scope.calendar.can_edit)):
-            raise access_denied()
-        self.store.delete(ev)
+        body = replies.parse_body(req.body, plan.action)
+        _check_writable(scope)
+        replies.check(ev, body)
+        replies.apply(self.store, ev, plan.action, body)
+        return Response(202)
+
+    def delete(self, scope: Scope) -> Response:
+        """DELETE an event: to Deleted Items; an organizer's delete notifies without comment,
+        an attendee's declines first (tui/fake/replies.py)."""
+        ev = scope.event
+        assert ev is not None
+        _check_writable(scope)
+        replies.delete(self.store, ev)
         return Response(204)
+
+
+def _check_writable(scope: Scope) -> None:
+    """403 unless the caller may change the event's calendar through this path."""
+    assert scope.event is not None
+    calendar = scope.event.calendar.target
+    if not (scope.mailbox.access == "full" and calendar.can_edit
+            and (scope.calendar is None or scope.calendar.can_edit)):
+        raise access_denied()
 
 
 def _skiptoken(offset: int) -> str:
@@ -237,14 +246,9 @@ def _skiptoken_offset(token: str | None) -> int:
 
 def cancel_comment(body: bytes) -> str | None:
     """The optional Comment parameter; an empty body, `{}` and null all mean "no comment"."""
-    if not body.strip():
+    data = replies.json_object(body)
+    if data is None:
         return None
-    try:
-        data: Any = json.loads(body.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        raise GraphError(400, "BadRequest", _BAD_JSON) from None
-    if not isinstance(data, dict):
-        raise GraphError(400, "BadRequest", _BAD_JSON)
     comment: str | None = None
     for key, value in data.items():
         if key.startswith("@"):  # OData annotations ride along harmlessly

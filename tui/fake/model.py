@@ -75,6 +75,8 @@ class Attendee:
     type: str = "required"  # required | optional | resource
     response: str = "none"  # none | accepted | tentativelyAccepted | declined | notResponded
     time: dt.datetime | None = None
+    # A new time this attendee proposed in a reply (start, end), as the organizer sees it.
+    proposed: tuple[dt.datetime, dt.datetime] | None = None
 
 
 @dataclass
@@ -216,3 +218,23 @@ class CancelRecord:
     comment: str | None
     notice_sent: bool
     moved_to_id: str | None
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    """Every accepted reply (accept, tentativelyAccept, decline), sent to the organizer or not.
+
+    `source` is "reply" for the actions and "delete" for the decline a DELETE of an
+    attendee's copy sends. `occurrence_start` is set when one occurrence was answered.
+    """
+
+    mailbox: str  # the address of the calendar owner who replied
+    event_id: str
+    subject: str
+    reply: str  # accept | tentativelyAccept | decline
+    comment: str | None
+    send_response: bool
+    proposed: tuple[dt.datetime, dt.datetime] | None
+    organizer: str
+    occurrence_start: dt.datetime | None = None
+    source: str = "reply"

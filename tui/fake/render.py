@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .model import Calendar, CalendarGroup, DirectoryRole, Event, Group, Recurrence, User
+from .model import Attendee, Calendar, CalendarGroup, DirectoryRole, Event, Group, Recurrence, User
 from .timezones import UTC, graph_date, graph_local, graph_utc, graph_utc_seconds
 
 Json = dict[str, Any]
@@ -170,6 +170,21 @@ def body_html(text: str) -> str:
     )
 
 
+def _attendee(a: Attendee, view: View) -> Json:
+    out: Json = {
+        "type": a.type,
+        "status": {
+            "response": a.response,
+            "time": graph_utc_seconds(a.time) if a.time else _NEVER,
+        },
+        "emailAddress": {"name": a.person.name, "address": a.person.address},
+    }
+    if a.proposed is not None:  # only an attendee who proposed a new time carries it
+        out["proposedNewTime"] = {"start": _dtz(a.proposed[0], None, view),
+                                  "end": _dtz(a.proposed[1], None, view)}
+    return out
+
+
 def event_json(ev: Event, view: View = UTC_VIEW) -> Json:
     """The full Graph JSON of an event, relative to the owner of the calendar holding it."""
     owner = ev.calendar.target.owner
@@ -242,17 +257,7 @@ def event_json(ev: Event, view: View = UTC_VIEW) -> Json:
         if ev.location
         else [],
         "recurrence": _recurrence(ev.recurrence) if ev.recurrence else None,
-        "attendees": [
-            {
-                "type": a.type,
-                "status": {
-                    "response": a.response,
-                    "time": graph_utc_seconds(a.time) if a.time else _NEVER,
-                },
-                "emailAddress": {"name": a.person.name, "address": a.person.address},
-            }
-            for a in ev.attendees
-        ],
+        "attendees": [_attendee(a, view) for a in ev.attendees],
         "organizer": {"emailAddress": {"name": ev.organizer.name, "address": ev.organizer.address}},
         "onlineMeeting": {"joinUrl": ev.join_url} if ev.join_url else None,
     }

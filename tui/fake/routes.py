@@ -16,8 +16,10 @@ from .errors import GraphError, segment_not_found
 
 Kind = Literal[
     "owner", "calendarGroups", "calendarGroup", "calendars", "calendar", "events", "event",
-    "calendarView", "instances", "cancel", "delta", "memberOf",
+    "calendarView", "instances", "cancel", "reply", "delta", "memberOf",
 ]
+# The reply actions, by their lower-cased segment: accept, tentativelyAccept, decline.
+REPLIES = {"accept": "accept", "tentativelyaccept": "tentativelyAccept", "decline": "decline"}
 _KEY_SYNTAX = re.compile(r"^([A-Za-z][\w.]*)\('(.*)'\)$", re.DOTALL)
 _PARSE_URI = "RequestBroker--ParseUri"
 # The delta function, bare, namespace-qualified, or with the function-call parentheses.
@@ -36,10 +38,11 @@ class Plan:
     kind: Kind = "owner"
     nav: list[str] = field(default_factory=list)  # for @odata.context
     cast: str | None = None  # memberOf/microsoft.graph.group: only objects of that type
+    action: str = ""  # a reply's action name (kind "reply"): accept | tentativelyAccept | decline
 
     @property
     def is_action(self) -> bool:
-        return self.kind == "cancel"
+        return self.kind in ("cancel", "reply")
 
 
 def split_segments(raw_path: str) -> list[str]:
@@ -175,6 +178,11 @@ def _events_tail(plan: Plan, tail: list[str], first: str) -> Plan:
     action = tail[2].lower()
     if len(tail) == 3 and action in ("cancel", "microsoft.graph.cancel"):
         plan.kind = "cancel"
+        return plan
+    reply = REPLIES.get(action.removeprefix("microsoft.graph."))
+    if len(tail) == 3 and reply is not None:
+        plan.kind = "reply"
+        plan.action = reply
         return plan
     if len(tail) == 3 and action in ("instances", "microsoft.graph.instances"):
         plan.kind = "instances"

@@ -1,4 +1,5 @@
-"""The in-memory tenant: directory, mailboxes, calendars, events, and the cancel operation.
+"""The in-memory tenant: directory, mailboxes, calendars, events, and the cancel operation
+(replies and DELETE are tui/fake/replies.py, on top of it).
 
 One re-entrant lock guards everything; the HTTP layer holds it for a whole request so every
 response sees one consistent state.
@@ -21,6 +22,7 @@ from .model import (
     Event,
     Group,
     Mailbox,
+    ReplyRecord,
     User,
 )
 from .recurrence import slots
@@ -49,6 +51,7 @@ class Store:
         self.me_id = ""
         self.sent_cancellations: list[CancellationNotice] = []
         self.cancel_log: list[CancelRecord] = []
+        self.reply_log: list[ReplyRecord] = []
         self._upns: dict[str, User] = {}
         self._index: dict[str, Event] = {}
         self._occurrences: dict[str, tuple[Event, dt.datetime]] = {}
@@ -204,13 +207,40 @@ class Store:
 
     # ---- cancel ---------------------------------------------------------------------------
 
-    def delete(self, ev: Event) -> None:
-        """DELETE: like a cancel without comment when the owner organizes it; an attendee's
-        delete just removes their copy (no notice)."""
-        if ev.organizer.same(ev.calendar.target.owner):
-            self.cancel(ev, None)
-        else:
-            self._remove(ev, dt.datetime.now(dt.UTC))
+    def own_instance(self, ev: Event, now: dt.datetime) -> Event:
+        """The event itself, or for an occurrence an exception made of it (same id), so that
+        a change to one occurrence stays on that occurrence, as Exchange does."""
+        if ev.type != "occurrence":
+            return ev
+        master = self._index[ev.series_master_id or ""]
+        slot = ev.original_start
+        assert slot is not None
+        exception = dataclasses.replace(
+            ev, type="exception",
+            attendees=[dataclasses.replace(a) for a in ev.attendees],
+            categories=list(ev.categories),
+        )
+        master.exceptions[slot] = exception
+        self._index[exception.id] = exception
+        self.touch(exception, now)
+        return exception
+
+    def occurrence_at(self, master: Event, slot: dt.datetime) -> Event | None:
+        """A series' instance at `slot` (an exception or an occurrence), None if removed."""
+        if slot in master.removed_slots:
+            return None
+        return master.exceptions.get(slot) or self._occurrence(master, slot)
+
+    def copies(self, ev: Event) -> list[Event]:
+        """The other mailboxes' singles and series masters of the same meeting (same uid)."""
+        return [copy for copy in self._index.values()
+                if copy.uid == ev.uid and copy.calendar.target is not ev.calendar.target
+                and copy.type != "exception"]
+
+    @staticmethod
+    def touch(ev: Event, now: dt.datetime) -> None:
+        ev.modified = now
+        ev.change_key = ids.change_key(ev.id, now.isoformat())
 
     def cancel(self, ev: Event, comment: str | None) -> None:
         """Cancel as the organizer: move to Deleted Items (or drop the slot), notify attendees.

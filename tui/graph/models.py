@@ -23,7 +23,7 @@ JSON = dict[str, Any]
 EVENT_SELECT = (
     "id,subject,start,end,isAllDay,isOrganizer,isCancelled,type,seriesMasterId,organizer,"
     "attendees,responseStatus,location,onlineMeeting,onlineMeetingUrl,"
-    "bodyPreview,webLink,showAs,recurrence"
+    "bodyPreview,webLink,showAs,recurrence,allowNewTimeProposals,responseRequested"
 )
 
 
@@ -241,6 +241,11 @@ class Event:
     """The pattern, on series masters only (occurrences carry none)."""
     unreadable: tuple[str, ...] = ()
     """Fields Graph sent in a form that could not be read (shown as unknown or empty)."""
+    allow_new_time_proposals: bool = True
+    """The organizer lets invitees propose a new time (Graph's default: true)."""
+    response_requested: bool = True
+    """The organizer asked for responses (Graph's default: true); when not, a reply that
+    sends one is refused."""
 
     @property
     def id(self) -> str:
@@ -309,6 +314,9 @@ class Event:
             show_as=sys.intern(_str(obj, "showAs")),
             recurrence=Recurrence.from_json(get("recurrence")),
             unreadable=unreadable,
+            # Absent (or odd) reads as Graph's default.
+            allow_new_time_proposals=get("allowNewTimeProposals") is not False,
+            response_requested=get("responseRequested") is not False,
         )
 
 

@@ -95,6 +95,8 @@ class WireEvent(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     online_meeting_url: str | None = None
     online_meeting: _Meeting | None = None
     recurrence: dict[str, Any] | None = None
+    allow_new_time_proposals: bool = True
+    response_requested: bool = True
     removed: Any = msgspec.field(default=msgspec.UNSET, name="@removed")
     """A delta round's mark of a deleted event (such an entry usually has no more than its
     id, and is read the tolerant way)."""
@@ -167,6 +169,8 @@ def event_of(wire: WireEvent, calendar: CalendarRef, tz: dt.tzinfo) -> Event:
         show_as=sys.intern(wire.show_as or ""),
         recurrence=Recurrence.from_json(wire.recurrence),
         unreadable=unreadable,
+        allow_new_time_proposals=wire.allow_new_time_proposals,
+        response_requested=wire.response_requested,
     )
 
 

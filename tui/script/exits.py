@@ -22,6 +22,7 @@ class Exit(IntEnum):
     UNREACHABLE = 6  # Graph could not be reached or did not answer; a cancel may be unconfirmed
     NOT_AUDITED = 7  # a cancel was sent (outcome as reported) but its audit record not written
     SEND_INTERRUPTED = 8  # Ctrl+C once cancels were going out: some may have gone through
+    IS_ORGANIZER = 9  # Graph refused a reply: the user organizes the meeting
     INTERRUPTED = 130  # Ctrl+C
 
 
@@ -65,6 +66,10 @@ MEANINGS: dict[Exit, str] = {
         "check before sending again) or `not-sent`; the audit log has the cancelled and "
         "unconfirmed ones"
     ),
+    Exit.IS_ORGANIZER: (
+        "you are the organizer: Graph refused a reply (accept, tentative, decline) to a "
+        "meeting you organize"
+    ),
     Exit.INTERRUPTED: "interrupted (Ctrl+C); for `cancel`, before any cancel went out",
 }
 
@@ -74,7 +79,7 @@ MEANINGS: dict[Exit, str] = {
 # cancelled", so it is the mildest failure. An interrupt once sending began outranks them
 # all: the run is cut short, and only 8 says that some cancels went and some did not.
 SEVERITY: tuple[Exit, ...] = (
-    Exit.OK, Exit.NOT_FOUND, Exit.NOT_ORGANIZER, Exit.ERROR, Exit.NOT_AUDITED,
+    Exit.OK, Exit.NOT_FOUND, Exit.NOT_ORGANIZER, Exit.IS_ORGANIZER, Exit.ERROR, Exit.NOT_AUDITED,
     Exit.UNREACHABLE, Exit.AUTH, Exit.SEND_INTERRUPTED,
     Exit.USAGE, Exit.INTERRUPTED,
 )
@@ -111,6 +116,7 @@ def worst(codes: list[Exit]) -> Exit:
 EXIT_BY_KIND: dict[Kind, Exit] = {
     "done": Exit.OK,
     "not-organizer": Exit.NOT_ORGANIZER,
+    "is-organizer": Exit.IS_ORGANIZER,
     "not-found": Exit.NOT_FOUND,
     "auth-needed": Exit.AUTH,
     "refused": Exit.ERROR,
