@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.actions import audit
-from tui.actions.outcome import AUDIT_OUTCOME, Kind, classify, classify_item
+from tui.actions.outcome import Kind, audit_outcome, classify, classify_item
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError
 from tui.graph.models import Event
@@ -38,21 +38,26 @@ def warn(message: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """How a command names its write: "refusing to {verb}", "{n} {nouns} went to Graph",
-    the outcome `done` ("cancelled", "declined", …) and `no` (the user answered no)."""
+    """How a command names its write (`action`: cancel, accept, …): "refusing to {verb}",
+    "{n} {nouns} went to Graph", and `no`, the outcome when the user answered no."""
 
     verb: str
     noun: str
     nouns: str
-    done: str
+    action: str
     no: str = "answered-no"
 
     def outcome(self, kind: Kind) -> str:
         """The outcome word of `kind`, as printed (and as the audit log has it)."""
-        return self.done if kind == "done" else AUDIT_OUTCOME[kind]
+        return audit_outcome(kind, self.action)
+
+    @property
+    def done(self) -> str:
+        """The outcome of a write that went through: cancelled, accepted, declined, …"""
+        return self.outcome("done")
 
 
-CANCEL = Words("cancel", "cancel", "cancels", "cancelled", no="declined")
+CANCEL = Words("cancel", "cancel", "cancels", "cancel", no="declined")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,8 @@ class Result:
     message: str | None = None
     audited: bool = False  # its record is in the audit log (only a sent cancel has one)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, path: str | None = None) -> dict[str, Any]:
+        """`path`: where the write went (default: the event's cancel path)."""
         return {
             "eventId": self.ref.event_id,
             "subject": self.subject,
@@ -77,7 +83,7 @@ class Result:
             "sent": self.sent,
             "requestId": self.request_id,
             "error": self.message,
-            "path": self.ref.cancel_path,
+            "path": path or self.ref.cancel_path,
             "audited": self.audited,
             "exitCode": int(self.code),
         }
@@ -91,6 +97,8 @@ def message(item: BatchItemOutcome, words: Words = CANCEL) -> str | None:
         return None
     text = {
         "not-organizer": f"you are not the organizer. Graph: {reason}",
+        "is-organizer": f"you organize this meeting, and Graph takes no reply from its "
+                        f"organizer (`cal365 cancel` cancels it). Graph: {reason}",
         "not-found": f"not found on the server ({reason})",
         "unknown": f"cannot tell whether it was {words.done} ({reason}); check with "
                    "`cal365 events` before sending again",

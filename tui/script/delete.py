@@ -11,7 +11,7 @@ from tui.script.cancel_report import Words
 from tui.script.reply_prompt import confirm_delete
 from tui.script.writes import WriteCommand, event_refs, run_write
 
-DELETE = Words("delete", "delete", "deletes", "deleted")
+DELETE = Words("delete", "delete", "deletes", "delete")
 
 
 def delete_write() -> WriteCommand:

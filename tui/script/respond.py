@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 REPLIES: dict[str, Reply] = {"accept": "accept", "tentative": "tentativelyAccept",
                              "decline": "decline"}
 WORDS: dict[str, Words] = {
-    "accept": Words("accept", "reply", "replies", "accepted"),
-    "tentativelyAccept": Words("tentatively accept", "reply", "replies", "tentative"),
-    "decline": Words("decline", "reply", "replies", "declined"),
+    "accept": Words("accept", "reply", "replies", "accept"),
+    "tentativelyAccept": Words("tentatively accept", "reply", "replies", "tentativelyAccept"),
+    "decline": Words("decline", "reply", "replies", "decline"),
 }
 SERIES_NOTE = ("with --series each reply goes to the series master of the occurrence named, "
                "found when the events are looked up; a dry run looks nothing up, so the paths "

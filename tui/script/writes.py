@@ -303,7 +303,8 @@ def _execute(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand
     if args.json:
         document = {"dryRun": False, "mailbox": audit.mailbox_label(refs[0].mailbox),
                     "action": write.action, "comment": comment,
-                    "results": [r.to_json() for r in ordered], "exitCode": int(code)}
+                    "results": [r.to_json(write.write.path(r.ref)) for r in ordered],
+                    "exitCode": int(code)}
         if interrupted:
             document["interrupted"] = True
         out.write(lambda: emit_json(document))
