@@ -18,6 +18,7 @@ from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
     NotFound,
+    OrganizerCannotRespond,
     OrganizerRequired,
 )
 from tui.graph.urls import CalendarRef, EventRef, Mailbox
@@ -55,6 +56,7 @@ def test_entry_fields() -> None:
         "path": "/users/jonas@fabrikam.example/events/AAMk=/cancel",
         "source": "tui",
         "account": None,
+        "action": "cancel",
     }
     assert audit.AuditEntry.from_json(json.loads(json.dumps(line))) == entry()
 
@@ -145,7 +147,7 @@ def test_entries_never_hold_the_token(home: Path) -> None:
     assert "Authorization" not in json.dumps(entry().to_json())
     assert set(entry().to_json()) == {"time", "mailbox", "eventId", "subject", "start",
                                       "comment", "outcome", "requestId", "error", "path",
-                                      "source", "account"}
+                                      "source", "account", "action"}
 
 
 @pytest.mark.parametrize(
@@ -188,3 +190,63 @@ def test_the_check_leaves_no_probe_and_clears_one_left_by_a_kill(home: Path) -> 
     audit.check_writable(1)
     assert sorted(p.name for p in path.parent.iterdir()) == [fresh.name, "audit.jsonl"]
     assert path.read_bytes() == b""
+
+
+@pytest.mark.parametrize(("action", "word", "path"), [
+    ("accept", "accepted", "/me/events/E1/accept"),
+    ("tentativelyAccept", "tentative", "/me/events/E1/tentativelyAccept"),
+    ("decline", "declined", "/me/events/E1/decline"),
+    ("delete", "deleted", "/me/events/E1"),
+])
+def test_each_write_is_logged_with_its_action_word_and_path(
+    home: Path, action: str, word: str, path: str
+) -> None:
+    made = audit.entry_for(EventRef("E1"), subject="s", start=None, comment=None,
+                           source="cli", action=action)
+    assert (made.action, made.outcome, made.path) == (action, word, path)
+    item = BatchItemOutcome(EventRef("E1"), "done", "", "rid", 202)
+    batched = audit.entry_for_batch(item, subject="s", start=None, comment=None, source="tui",
+                                    action=action)
+    assert (batched.action, batched.outcome, batched.path) == (action, word, path)
+    refused = audit.entry_for(EventRef("E1"), subject="s", start=None, comment=None,
+                              source="cli", action=action, error=OrganizerCannotRespond(
+                                  400, "ErrorInvalidRequest", "you're the organizer"))
+    assert refused.outcome == "is-organizer"
+    audit.append_many([made, refused])
+    assert [(e.action, e.outcome) for e in audit.read().entries] == [
+        (action, word), (action, "is-organizer")]
+
+
+def test_old_lines_without_an_action_are_cancels_and_an_unknown_action_is_skipped(
+    home: Path
+) -> None:
+    line = entry().to_json()
+    del line["action"]
+    odd = {**entry().to_json(), "action": "explode"}
+    path = home / "state" / "audit.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(line) + "\n" + json.dumps(odd) + "\n", encoding="utf-8")
+    log = audit.read()
+    assert [e.action for e in log.entries] == ["cancel"] and log.skipped == 1
+
+
+def test_the_audit_view_and_cal365_audit_say_which_write_each_line_was(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from tui.graph.errors import GraphError
+    from tui.screens.audit_view import audit_table
+    from tui.script import audit_log
+
+    for action, error in (("decline", None), ("delete", GraphError(403, "Denied", "no")),
+                          ("cancel", GraphError(403, "Denied", "no"))):
+        audit.append(audit.entry_for(EventRef(action), subject="s", start=None, comment=None,
+                                     source="cli", action=action, error=error))
+    table = audit_table(audit.read(), dt.UTC)
+    assert [row.outcome for row in table.rows] == ["failed", "delete failed", "declined"]
+    args = argparse.Namespace(path=False, limit=None, json=False, timezone="UTC")
+    assert audit_log.run(args) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [(row[1], row[-1]) for row in rows] == [
+        ("declined", "decline"), ("failed", "delete"), ("failed", "cancel")]

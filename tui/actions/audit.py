@@ -1,9 +1,11 @@
-"""The audit log: one JSON line per cancel cal365 sent, from the TUI or the command line.
+"""The audit log: one JSON line per write cal365 sent (a cancel, a reply to an invitation, a
+delete), from the TUI or the command line.
 
 It lives in the user's state directory (`audit.jsonl`, 0600, in a 0700 folder) and answers
-"what did I cancel, when, with what comment, and what did Graph say": time, mailbox, event id,
-subject, start, comment, outcome, Graph's request-id (which administrators can trace) and,
-when known, the signed-in account.
+"what did I cancel (accept, decline, delete), when, with what comment, and what did Graph
+say": time, the write (`action`; lines from before replies have none and are cancels),
+mailbox, event id, subject, start, comment, outcome, Graph's request-id (which
+administrators can trace) and, when known, the signed-in account.
 It never holds a token: entries are built only from the fields below.
 
 Writers append one whole line per cancel, or nothing (`tui.paths.append_private`), and check
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tui.actions.outcome import AUDIT_OUTCOME, OUTCOMES, Outcome, classify, classify_item
+from tui.actions.outcome import OUTCOMES, Outcome, audit_outcome, classify, classify_item
 from tui.graph import jsonpages
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError
@@ -48,6 +50,9 @@ AUDIT_FILE = "audit.jsonl"
 MAX_BYTES = 256 * 2**20
 
 Source = Literal["tui", "cli"]
+# The writes a line can record (`tui.graph.writes.WRITES`, named here so that reading the
+# log loads no HTTP stack).
+ACTIONS = ("cancel", "accept", "tentativelyAccept", "decline", "delete")
 
 
 def audit_path() -> Path:
@@ -159,10 +164,11 @@ class AuditEntry:
     comment: str | None  # None: no comment sent (attendees got the default notice)
     outcome: Outcome
     request_id: str | None  # Graph's request-id header, when it answered
-    error: str | None = None  # Graph's message (or the network failure) when not cancelled
-    path: str | None = None  # the URL path the cancel went to, relative to the Graph root
+    error: str | None = None  # Graph's message (or the network failure) when not done
+    path: str | None = None  # the URL path the write went to, relative to the Graph root
     source: Source = "cli"
     account: str | None = None  # the signed-in user (UPN), when known
+    action: str = "cancel"  # the write: one of ACTIONS
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -178,6 +184,7 @@ class AuditEntry:
             "path": self.path,
             "source": self.source,
             "account": self.account,
+            "action": self.action,
         }
 
     @classmethod
@@ -202,6 +209,9 @@ class AuditEntry:
         if outcome not in OUTCOMES:
             return None
         source = obj.get("source")
+        action = obj.get("action", "cancel")  # lines from before replies are cancels
+        if action not in ACTIONS:
+            return None
 
         def text(key: str) -> str | None:
             value = obj.get(key)
@@ -220,6 +230,7 @@ class AuditEntry:
             path=text("path"),
             source="tui" if source == "tui" else "cli",
             account=text("account"),
+            action=action,
         )
 
 
@@ -234,8 +245,10 @@ def entry_for(
     source: Source,
     account: str | None = None,
     when: dt.datetime | None = None,
+    action: str = "cancel",
 ) -> AuditEntry:
-    """The entry for one cancel sent to `ref`: accepted (error None) or refused/failed."""
+    """The entry for one write (`action`) sent to `ref`: done (error None) or
+    refused/failed."""
     message: str | None = None
     if isinstance(error, GraphError):
         message = error.message
@@ -250,12 +263,13 @@ def entry_for(
         subject=subject,
         start=start.isoformat() if start is not None else None,
         comment=None if blank else comment,
-        outcome=AUDIT_OUTCOME[classify(error)],
+        outcome=audit_outcome(classify(error), action),
         request_id=request_id,
         error=message,
-        path=ref.cancel_path,
+        path=_path(ref, action),
         source=source,
         account=account or None,
+        action=action,
     )
 
 
@@ -267,8 +281,9 @@ def entry_for_batch(
     comment: str | None,
     source: Source,
     account: str | None = None,
+    action: str = "cancel",
 ) -> AuditEntry:
-    """The entry for one event of a bulk cancel; `item.reason` is Graph's code and message."""
+    """The entry for one event of a bulk write; `item.reason` is Graph's code and message."""
     return AuditEntry(
         time=dt.datetime.now(dt.UTC),
         mailbox=mailbox_label(item.ref.mailbox),
@@ -276,13 +291,19 @@ def entry_for_batch(
         subject=subject,
         start=start.isoformat() if start is not None else None,
         comment=comment if comment is not None and comment.strip() else None,
-        outcome=AUDIT_OUTCOME[classify_item(item)],
+        outcome=audit_outcome(classify_item(item), action),
         request_id=item.request_id,
         error=(item.reason or None) if item.status != "done" else None,
-        path=item.ref.cancel_path,
+        path=_path(item.ref, action),
         source=source,
         account=account or None,
+        action=action,
     )
+
+
+def _path(ref: EventRef, action: str) -> str:
+    """Where the write went, relative to the Graph root (a DELETE to the event itself)."""
+    return ref.path if action == "delete" else ref.action_path(action)
 
 
 def _usable_start(start: str | None) -> str | None:

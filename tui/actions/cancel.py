@@ -7,8 +7,8 @@ The audit log is checked before anything is sent, and each answer is recorded af
 record that cannot be written does not undo a cancel that went, so its reason is handed
 back to be said.
 
-Actions to come (reply to an invitation, end a series, delete, offboard) plug in as
-another `ActionRequest`: `run_one` does the rest.
+Other actions plug in as another `ActionRequest` (replies and delete: `tui.actions.reply`):
+`run_one` does the rest; `BulkRun` sends any `BulkAction` to many events.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from tui.actions.outcome import Kind, classify, classify_item
 from tui.graph import Event
 from tui.graph.batch import MAX_REQUESTS, BatchItemOutcome, build_batch, cancel_body
 from tui.graph.errors import GraphError, GraphUnavailable
+from tui.graph.replies import RESPONSE_OF, Reply, as_reply, reply_body
 from tui.graph.urls import EventRef
 from tui.paths import file_problem
 
 if TYPE_CHECKING:  # the client (and its HTTP stack) loads after the first frame
     from tui.graph import CancelOutcome, GraphClient
+    from tui.graph.batch import BulkWrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +39,12 @@ class PlannedRequest:
 
     method: str
     path: str
-    body: dict[str, str]
+    body: dict[str, Any] | None  # None: the request has no body (a DELETE)
 
     @property
     def wire_body(self) -> str:
-        return json.dumps(self.body)  # the same serialisation as the client's
+        # The same serialisation as the client's; nothing for a request without a body.
+        return "" if self.body is None else json.dumps(self.body)
 
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "body": self.body}
@@ -74,6 +77,11 @@ class ActionRequest(Protocol):
     @property
     def comment(self) -> str: ...
 
+    @property
+    def action(self) -> str:
+        """The write's name, for the audit log: "cancel", "accept", "tentativelyAccept",
+        "decline" or "delete"."""
+
     def planned(self) -> PlannedRequest: ...
 
     async def send(self, client: GraphClient) -> str | None:
@@ -100,6 +108,10 @@ class CancelRequest:
     def series(self) -> bool:
         """The request goes to the series master: every occurrence is cancelled."""
         return self.target.event_id != self.event.id
+
+    @property
+    def action(self) -> str:
+        return "cancel"
 
     def planned(self) -> PlannedRequest:
         return plan([self.target], self.comment)[0]
@@ -152,14 +164,14 @@ async def run_one(client: GraphClient, request: ActionRequest, *, account: str |
         error = refused
     entry = audit.entry_for(request.target, subject=event.subject, start=event.start,
                             comment=request.comment, error=error, request_id=request_id,
-                            source=source, account=account)
+                            source=source, account=account, action=request.action)
     unaudited = await asyncio.to_thread(record, entry)
     return Answer(request, classify(error), request_id, error, unaudited)
 
 
 @dataclass(frozen=True, slots=True)
 class BulkAnswer:
-    """What became of one event of a bulk cancel, as soon as it is known."""
+    """What became of one event of a bulk write, as soon as it is known."""
 
     event: Event
     item: BatchItemOutcome  # Graph's raw answer: status, reason, request-id
@@ -167,12 +179,56 @@ class BulkAnswer:
     unaudited: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BulkAction:
+    """What a bulk run sends to every event: a cancel, a reply, a delete."""
+
+    action: str = "cancel"  # the write's name, as `ActionRequest.action`
+    send_response: bool = True  # a reply's: tell the organizer
+
+    @classmethod
+    def cancel(cls) -> BulkAction:
+        return cls("cancel")
+
+    @classmethod
+    def reply(cls, reply: Reply, *, send_response: bool = True) -> BulkAction:
+        if as_reply(reply) is None:
+            raise ValueError(f"not a reply: {reply!r}")
+        return cls(reply, send_response)
+
+    @classmethod
+    def delete(cls) -> BulkAction:
+        return cls("delete")
+
+    def check(self, comment: str | None) -> None:
+        """ValueError, nothing to send, when Graph would refuse this with `comment`."""
+        if as_reply(self.action) is not None:
+            reply_body(comment, send_response=self.send_response)
+
+    def start(self, client: GraphClient, refs: list[EventRef], comment: str | None, *,
+              check_first: bool) -> BulkWrite:
+        if self.action == "cancel":
+            return client.cancel_many(refs, comment, check_first=check_first)
+        if self.action == "delete":
+            return client.delete_many(refs, check_first=check_first)
+        reply = as_reply(self.action)
+        if reply is None:
+            raise ValueError(f"not a write: {self.action!r}")
+        return client.reply_many(refs, reply, comment, send_response=self.send_response,
+                                 check_first=check_first)
+
+
 class BulkRun:
-    """One bulk cancel of `events` with one comment: check the log (`blocked`), then
-    iterate for each event's answer, audited; `batches` counts the batches sent."""
+    """One bulk write (`action`, a cancel by default) of `events` with one comment: check
+    the log (`blocked`), then iterate for each event's answer, audited; `batches` counts
+    the batches sent. ValueError, nothing sent, for a reply Graph would refuse (a comment
+    without a response to the organizer)."""
 
     def __init__(self, client: GraphClient, events: Sequence[Event], comment: str, *,
-                 check_first: bool, account: str | None, source: audit.Source = "tui") -> None:
+                 action: BulkAction | None = None, check_first: bool,
+                 account: str | None, source: audit.Source = "tui") -> None:
+        self.action = action or BulkAction.cancel()
+        self.action.check(comment)
         self._client, self._comment = client, comment
         self._events = list(events)
         self._check_first, self._account, self._source = check_first, account, source
@@ -185,23 +241,29 @@ class BulkRun:
 
     async def answers(self) -> AsyncIterator[BulkAnswer]:
         by_key = {(e.ref.mailbox.key, e.id): e for e in self._events}
-        run = self._client.cancel_many([e.ref for e in self._events], self._comment,
-                                       check_first=self._check_first)
+        action = self.action.action
+        comment = None if action == "delete" else self._comment
+        run = self.action.start(self._client, [e.ref for e in self._events], comment,
+                                check_first=self._check_first)
         try:
             async for item in run:
                 event = by_key[(item.ref.mailbox.key, item.ref.event_id)]
                 entry = audit.entry_for_batch(item, subject=event.subject, start=event.start,
-                                              comment=self._comment, source=self._source,
-                                              account=self._account)
+                                              comment=comment, source=self._source,
+                                              account=self._account, action=action)
                 unaudited = await asyncio.to_thread(record, entry)
                 yield BulkAnswer(event, item, classify_item(item), unaudited)
         finally:
             self.batches = run.stats.batches
 
 
-async def settled_drafts(client: GraphClient, refs: Sequence[EventRef]) -> list[str]:
-    """The ids among `refs` whose comment drafts can go: Graph says the event is cancelled
-    or no longer there. One that cannot be looked at keeps its draft."""
+async def settled_drafts(client: GraphClient, refs: Sequence[EventRef], *,
+                         action: str = "cancel") -> list[str]:
+    """The ids among `refs` whose comment drafts for the write `action` can go: Graph says
+    the event is no longer there, or shows the write done (cancelled; for a reply, the
+    user's response is the reply's). One that cannot be looked at keeps its draft."""
+    reply = as_reply(action)
+    response = RESPONSE_OF[reply] if reply is not None else None
     settled: list[str] = []
     for ref in refs:
         try:
@@ -210,6 +272,7 @@ async def settled_drafts(client: GraphClient, refs: Sequence[EventRef]) -> list[
             if classify(error) == "not-found":
                 settled.append(ref.event_id)
             continue
-        if event.is_cancelled:
+        if (event.is_cancelled if action == "cancel"
+                else response is not None and event.my_response == response):
             settled.append(ref.event_id)
     return settled

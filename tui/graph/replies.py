@@ -67,3 +67,11 @@ def reply_body(comment: str | None, *, send_response: bool = True,
     if proposed is not None:
         body["proposedNewTime"] = proposed.to_json()
     return body
+
+
+def as_reply(name: str) -> Reply | None:
+    """`name` as a reply kind ("accept", "tentativelyAccept", "decline"), or None."""
+    for reply in REPLIES:
+        if reply == name:
+            return reply
+    return None

@@ -23,7 +23,12 @@ from tui.commands import bindings
 from tui.widgets.format import fit_cell, printable
 from tui.widgets.key_bar import KeyBar
 
-_OUTCOME_STYLE = {"cancelled": "green", "not-organizer": "yellow", "not-found": "yellow"}
+_OUTCOME_STYLE = {"cancelled": "green", "accepted": "green", "tentative": "green",
+                  "declined": "green", "deleted": "green", "not-organizer": "yellow",
+                  "is-organizer": "yellow", "not-found": "yellow"}
+# A write other than a cancel that was not done names itself: "decline failed".
+_WRITE_WORD = {"accept": "accept", "tentativelyAccept": "tentative", "decline": "decline",
+               "delete": "delete"}
 
 
 class AuditLoaded(Message):
@@ -75,7 +80,9 @@ def _row(entry: audit.AuditEntry, tz: dt.tzinfo) -> _Row:
     return _Row(
         when=_in_zone(entry.time, tz, "%d %b %H:%M"),
         when_short=_in_zone(entry.time, tz, "%d %b %H:%M", zone=False),
-        outcome=entry.outcome,
+        outcome=(entry.outcome if entry.action not in _WRITE_WORD
+                 or _OUTCOME_STYLE.get(entry.outcome) == "green"
+                 else f"{_WRITE_WORD[entry.action]} {entry.outcome}"),
         subject=printable(entry.subject, 200) or "(no subject)",
         meeting=meeting,
         meeting_short=meeting_short,
@@ -193,7 +200,7 @@ class AuditTable:
                 line.append(" ")
             cell_style = ""
             if outcome and name == "outcome":
-                cell_style = _OUTCOME_STYLE.get(outcome, "red")
+                cell_style = _OUTCOME_STYLE.get(outcome.rsplit(" ", 1)[-1], "red")
             elif outcome and name == "meeting":
                 cell_style = "dim"
             line.append(fit_cell(cells[name], width), cell_style)

@@ -1,4 +1,4 @@
-"""`cal365 audit`: print the audit log of cancels (oldest first)."""
+"""`cal365 audit`: print the audit log of cancels, replies and deletes (oldest first)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 printable(entry.subject or "-", 200),
                 entry.request_id or "-",
                 printable(entry.event_id),
+                entry.action,  # last: the columns scripts read before it keep their place
             )
         return 0
 
