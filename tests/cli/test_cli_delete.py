@@ -11,7 +11,13 @@ import pytest
 from tests.cli.conftest import Cal365, FakeTerminal, looks_up, when_cancels_go
 from tui.actions import audit
 from tui.fake import FakeGraph
+from tui.graph.urls import ME, EventRef
 from tui.script.exits import Exit
+
+
+def path_of(event: dict[str, Any]) -> str:
+    """The event's path, its id encoded as a URL segment."""
+    return EventRef(event["id"], ME).path
 
 
 def appointments(fake: FakeGraph, count: int = 1) -> list[dict[str, Any]]:
@@ -62,7 +68,10 @@ def test_delete_appointments(cal365: Cal365, fake_graph: FakeGraph, home: Path) 
     assert all(fake_graph.store.event_json(e["id"]) is None for e in (first, second))
     assert fake_graph.store.reply_log == []  # nobody is told
     assert not any(record.notice_sent for record in fake_graph.store.cancel_log)
-    assert [e.event_id for e in audit.read().entries] == [first["id"], second["id"]]
+    entries = audit.read().entries
+    assert [(e.event_id, e.action, e.outcome, e.path) for e in entries] == [
+        (event["id"], "delete", "deleted", path_of(event))
+        for event in (first, second)]
 
 
 def test_json_results(cal365: Cal365, fake_graph: FakeGraph) -> None:
@@ -72,7 +81,7 @@ def test_json_results(cal365: Cal365, fake_graph: FakeGraph) -> None:
     document = run.json
     assert document["action"] == "delete" and document["comment"] is None
     assert [(r["eventId"], r["outcome"], r["sent"], r["path"]) for r in document["results"]] == [
-        (event["id"], "deleted", True, f"/me/events/{event['id']}"),
+        (event["id"], "deleted", True, path_of(event)),
         ("missing", "not-found", False, "/me/events/missing")]
     assert document["exitCode"] == Exit.NOT_FOUND
 

@@ -12,7 +12,13 @@ import pytest
 from tests.cli.conftest import Cal365, FakeTerminal, looks_up, when_cancels_go
 from tui.actions import audit
 from tui.fake import FakeGraph
+from tui.graph.urls import ME, EventRef
 from tui.script.exits import Exit
+
+
+def path_of(event: dict[str, Any]) -> str:
+    """The event's path, its id encoded as a URL segment."""
+    return EventRef(event["id"], ME).path
 
 
 def invitations(fake: FakeGraph, count: int = 1) -> list[dict[str, Any]]:
@@ -127,8 +133,10 @@ def test_accept_with_a_comment(cal365: Cal365, fake_graph: FakeGraph, home: Path
     shown = fake_graph.store.event_json(first["id"])
     assert shown is not None and shown["responseStatus"]["response"] == "accepted"
     entries = audit.read().entries
-    assert [(e.event_id, e.comment) for e in entries] == [
-        (first["id"], "See you"), (second["id"], "See you")]
+    assert [(e.event_id, e.comment, e.action, e.outcome) for e in entries] == [
+        (first["id"], "See you", "accept", "accepted"),
+        (second["id"], "See you", "accept", "accepted")]
+    assert entries[0].path == f"{path_of(first)}/accept"
 
 
 def test_decline_takes_the_meeting_out_of_the_calendar(
@@ -138,7 +146,7 @@ def test_decline_takes_the_meeting_out_of_the_calendar(
     assert run.code == Exit.OK, run.err
     (result,) = run.json["results"]
     assert result["outcome"] == "declined" and result["sent"] is True
-    assert result["path"] == f"/me/events/{event['id']}/decline"
+    assert result["path"] == f"{path_of(event)}/decline"
     assert run.json["action"] == "decline" and run.json["comment"] is None
     assert fake_graph.store.event_json(event["id"]) is None
 
@@ -172,7 +180,8 @@ def test_a_reply_to_your_own_meeting_is_is_organizer(
     assert "you organize this meeting" in run.err and "cal365 cancel" in run.err
     assert "you're the meeting organizer" in run.err  # Graph's own words
     assert fake_graph.store.event_json(own["id"]) is not None
-    assert audit.read().entries[0].outcome == "is-organizer"
+    assert [(e.action, e.outcome) for e in audit.read().entries] == [
+        ("decline", "is-organizer"), ("decline", "declined")]
 
 
 def test_unknown_ids_are_not_found_and_never_sent(
@@ -322,7 +331,7 @@ def test_a_lost_answer_that_cannot_be_checked_is_unconfirmed(
     assert run.rows[0][0] == "unconfirmed"
     assert "cannot tell whether it was accepted" in run.err
     assert len(fake_graph.store.reply_log) == 1
-    assert [e.outcome for e in audit.read().entries] == ["unconfirmed"]
+    assert [(e.action, e.outcome) for e in audit.read().entries] == [("accept", "unconfirmed")]
 
 
 def test_a_record_that_cannot_be_written_after_the_reply_exits_7(

@@ -43,7 +43,7 @@ class Auditor:
         write and one flush to the disk: all of them, or none. True when they were written."""
         return self._append([audit.entry_for_batch(
             item, subject=event.subject if event else "", start=event.start if event else None,
-            comment=self.comment, source="cli", account=self.account,
+            comment=self.comment, source="cli", account=self.account, action=self.action,
         ) for item, event in outcomes])
 
     def record_unconfirmed(self, target: Target, why: str) -> bool:
@@ -51,7 +51,8 @@ class Auditor:
         subject, _, _ = timing(target.event)
         entry = audit.entry_for(
             target.ref, subject=subject, start=target.event.start if target.event else None,
-            comment=self.comment, error=RuntimeError(why), source="cli", account=self.account)
+            comment=self.comment, error=RuntimeError(why), source="cli", account=self.account,
+            action=self.action)
         return self._append([entry])
 
     def _append(self, entries: list[audit.AuditEntry]) -> bool:
