@@ -169,6 +169,18 @@ def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     _json_option(cache, "info (or what clear removed) as one JSON document")
 
 
+def _write_command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *,
+                   help: str, description: str,
+                   ids: bool = True) -> argparse.ArgumentParser:
+    """A command that writes to events named by id (`cancel`, `respond`, `delete`)."""
+    parser = _command(commands, name, [*parents, demo_date_option()], help=help,
+                      description=description)
+    if ids:
+        parser.add_argument("event_ids", nargs="+", metavar="EVENT_ID",
+                            help="ids of the events")
+    return parser
+
+
 def _comment_options(parser: argparse.ArgumentParser, text: str) -> None:
     comment = parser.add_mutually_exclusive_group()
     comment.add_argument("--comment", metavar="TEXT", help=text)
@@ -232,8 +244,8 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                              "stderr says how old the answer is")
     _json_option(events)
 
-    cancel = _command(
-        commands, "cancel", [*connection, demo_date_option()],
+    cancel = _write_command(
+        commands, "cancel", connection,
         help="cancel meetings you organize, by event id, with a comment",
         description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
                     "cancellation notice with the comment. Asks on the terminal unless --yes. "
@@ -242,12 +254,11 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                     "when, subject, id; reasons go to stderr. Sent in JSON batches. Every "
                     "cancel sent is added to the audit log (`cal365 audit`).",
     )
-    cancel.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
     _comment_options(cancel, "message for the attendees (blank: the default notice)")
     _write_options(cancel, "…/calendars/{id}/events/{event}/cancel")
 
-    respond = _command(
-        commands, "respond", [*connection, demo_date_option()],
+    respond = _write_command(
+        commands, "respond", connection, ids=False,
         help="accept, tentatively accept or decline invitations, by event id",
         description="Answer invitations by id (ids from `cal365 events`): accept, tentative "
                     "or decline, with a comment for the organizer, or with no response sent "
@@ -276,8 +287,8 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                               "series (the request goes to its series master)")
     _write_options(respond, "…/calendars/{id}/events/{event}/accept")
 
-    delete = _command(
-        commands, "delete", [*connection, demo_date_option()],
+    delete = _write_command(
+        commands, "delete", connection,
         help="delete events (to Deleted Items), by event id",
         description="Delete events by id (ids from `cal365 events`): they go to Deleted "
                     "Items. Meant for appointments without attendees: deleting a meeting you "
@@ -288,7 +299,6 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                     "answered-no), when, subject, id; reasons go to stderr. Sent in JSON "
                     "batches. Every delete sent is added to the audit log (`cal365 audit`).",
     )
-    delete.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
     _write_options(delete, "…/calendars/{id}/events/{event}")
 
     log = _command(
