@@ -489,3 +489,63 @@ def test_an_answered_occurrence_keeps_its_own_attendee_list(graph) -> None:
                     if a["emailAddress"]["address"] == seed.ME_UPN)
     assert avery(graph.get(f"/me/events/{seg(first['id'])}").json()) == "accepted"
     assert avery(graph.get(f"/me/events/{seg(mine)}").json()) == "none"
+
+
+# ---- the demo's invitations ------------------------------------------------------------------
+
+
+def _demo(graph, subject: str) -> dict[str, Any]:
+    (found,) = graph.store.find_events(lambda e: e["subject"] == subject)
+    return found
+
+
+def test_demo_has_invitations_in_every_response_state(graph) -> None:
+    for state, subject in seed.TRIAGE_INVITES.items():
+        event = _demo(graph, subject)
+        assert event["responseStatus"]["response"] == state, subject
+        assert not event["isOrganizer"] and event["attendees"]
+    fixed = _demo(graph, seed.FIXED_TIME_INVITE)
+    assert fixed["allowNewTimeProposals"] is False and fixed["responseRequested"] is True
+    quiet = _demo(graph, seed.NO_RESPONSE_INVITE)
+    assert quiet["responseRequested"] is False and quiet["allowNewTimeProposals"] is True
+    appointment = _demo(graph, seed.APPOINTMENT)
+    assert appointment["isOrganizer"] and appointment["attendees"] == []
+
+
+def test_demo_invitations_answer_as_graph_does(graph) -> None:
+    fixed = _demo(graph, seed.FIXED_TIME_INVITE)
+    response = graph.post(f"/me/events/{seg(fixed['id'])}/tentativelyAccept",
+                          json={"proposedNewTime": PROPOSAL})
+    assert _error(response)[2] == replies.NO_PROPOSALS
+    quiet = _demo(graph, seed.NO_RESPONSE_INVITE)
+    response = graph.post(f"/me/events/{seg(quiet['id'])}/accept")
+    assert _error(response)[2] == replies.NOT_REQUESTED
+    pending = _demo(graph, seed.TRIAGE_INVITES["notResponded"])
+    response = graph.post(f"/me/events/{seg(pending['id'])}/decline",
+                          json={"comment": "Conflict", "proposedNewTime": PROPOSAL})
+    assert response.status_code == 202
+    avery = _avery_on_jonas_copy(graph, pending["uid"])
+    assert avery["status"]["response"] == "declined" and "proposedNewTime" in avery
+    appointment = _demo(graph, seed.APPOINTMENT)
+    response = graph.http.delete(graph.url(f"/me/events/{seg(appointment['id'])}"))
+    assert response.status_code == 204
+    assert graph.store.sent_cancellations == []
+
+
+def test_bulk_invitations_decline_in_one_batch(graph) -> None:
+    from tui.fake.bulk import add_meetings
+    from tui.fake.model import Person
+
+    organizer = Person("Priya Raman", "priya.raman@example.test")
+    added = add_meetings(graph.store, 20, organizer=organizer, response="notResponded",
+                         subject="Invite")
+    listed = [graph.store.event_json(i) for i in added]
+    assert all(e is not None and e["responseStatus"]["response"] == "notResponded"
+               for e in listed)
+    requests = [{"id": str(n), "method": "POST", "url": f"/me/events/{seg(i)}/decline",
+                 "headers": {"Content-Type": "application/json"},
+                 "body": {"comment": "Out that week"}} for n, i in enumerate(added)]
+    response = graph.post("/$batch", json={"requests": requests})
+    assert {item["status"] for item in response.json()["responses"]} == {202}
+    assert all(graph.store.event_json(i) is None for i in added)
+    assert len(graph.store.reply_log) == 20

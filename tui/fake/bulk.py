@@ -26,11 +26,13 @@ def add_meetings(
     subject: str = "Planning sync",
     organizer: Person | None = None,
     raw_ids: bool = False,
+    response: str = "accepted",
 ) -> list[str]:
     """Add `count` 30-minute meetings with two attendees to a mailbox's default calendar.
 
     They are organized by the mailbox owner unless `organizer` says otherwise (then the
-    owner only attends, and a cancel is refused). Returns the new event ids.
+    owner only attends, and a cancel is refused, with `response` as the owner's answer so
+    far: e.g. "notResponded" for invitations to reply to). Returns the new event ids.
     """
     with store.lock:
         box = store.mailbox(user)
@@ -52,7 +54,7 @@ def add_meetings(
                 id=event_id, subject=f"{subject} {n + 1}", start=start,
                 end=start + dt.timedelta(minutes=30), organizer=who, calendar=calendar,
                 attendees=[Attendee(p, response="accepted") for p in guests],
-                response="organizer" if who.same(box.owner) else "accepted",
+                response="organizer" if who.same(box.owner) else response,
                 change_key=ids.change_key(event_id), ical_uid=uid, uid=uid,
             )
             store.add_event(ev)

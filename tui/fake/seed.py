@@ -17,6 +17,7 @@ from .heavy import ATTENDEE_HEAVY, DATA_SETS, DEMO
 from .model import Attendee, Event, Recurrence
 from .store import Store
 from .tenant import (
+    APPOINTMENT,
     ATTENDED,
     ATTENDED_TODAY,
     BERLIN,
@@ -24,6 +25,7 @@ from .tenant import (
     CANCELLED_COPY,
     DAY_NAMES,
     DOMAIN,
+    FIXED_TIME_INVITE,
     GROUP_ID,
     GROUP_MAIL,
     GUEST_ID,
@@ -33,6 +35,7 @@ from .tenant import (
     JONAS_UPN,
     ME_ID,
     ME_UPN,
+    NO_RESPONSE_INVITE,
     ORGANIZED,
     ORGANIZED_TODAY,
     ORGANIZED_TODAY_RAW_ID,
@@ -42,16 +45,18 @@ from .tenant import (
     ROOMS,
     SECURITY_GROUP_ID,
     TENANT_ID,
+    TRIAGE_INVITES,
     WEEKLY_SERIES,
     WIN_BERLIN,
 )
 
 # Tests and tools name the tenant through this module, as they did before the names moved.
 __all__ = [
-    "ATTENDED_TODAY", "ATTENDEE_HEAVY", "BERLIN", "BIWEEKLY_SERIES", "CANCELLED_COPY",
-    "DATA_SETS", "DEMO", "DOMAIN", "GROUP_ID", "GROUP_MAIL", "GUEST_ID", "GUEST_UPN", "JONAS_ID",
-    "JONAS_UPN", "ME_ID", "ME_UPN", "ORGANIZED_TODAY", "ORGANIZED_TODAY_RAW_ID", "OTHERS_SERIES",
-    "ROLE_ID", "SECURITY_GROUP_ID", "TENANT_ID", "WEEKLY_SERIES", "WIN_BERLIN", "build",
+    "APPOINTMENT", "ATTENDED_TODAY", "ATTENDEE_HEAVY", "BERLIN", "BIWEEKLY_SERIES",
+    "CANCELLED_COPY", "DATA_SETS", "DEMO", "DOMAIN", "FIXED_TIME_INVITE", "GROUP_ID", "GROUP_MAIL",
+    "GUEST_ID", "GUEST_UPN", "JONAS_ID", "JONAS_UPN", "ME_ID", "ME_UPN", "NO_RESPONSE_INVITE",
+    "ORGANIZED_TODAY", "ORGANIZED_TODAY_RAW_ID", "OTHERS_SERIES", "ROLE_ID", "SECURITY_GROUP_ID",
+    "TENANT_ID", "TRIAGE_INVITES", "WEEKLY_SERIES", "WIN_BERLIN", "build"
 ]
 
 
@@ -238,6 +243,30 @@ class _Demo(Builder):
                    start + dt.timedelta(minutes=45), group,
                    attendees=self.attendees_for(self.people(6, group)))
 
+    def triage(self) -> None:
+        """Invitations in every response state, one that allows no new time, one that asks
+        for no response, and an appointment, on Wednesday to Friday of the third week
+        (added last, so every earlier event keeps its id and its draws)."""
+        monday = self.today - dt.timedelta(days=self.today.weekday())
+        wednesday = monday + dt.timedelta(days=16)
+        thursday, friday = wednesday + dt.timedelta(days=1), wednesday + dt.timedelta(days=2)
+        me, jonas = self.me.person, self.jonas.person
+        for i, (response, subject) in enumerate(TRIAGE_INVITES.items()):
+            # Jonas organizes most of them: his copy shows the answers as they arrive.
+            organizer = jonas if i != 1 else self.by_name["Lukas Novak"]
+            ev = self.attended(wednesday if i < 3 else thursday, 9 + 2 * (i % 3), 0, 45,
+                               subject, organizer, response, [jonas, *self.people(3, jonas)],
+                               online=i % 2 == 0)
+            if response == "none":  # Graph's word for an invitation never opened
+                ev.response = "none"
+        self.attended(thursday, 15, 0, 60, FIXED_TIME_INVITE, self.by_name["Emma Dubois"],
+                      "notResponded", self.people(4, me), allow_new_time_proposals=False)
+        self.attended(friday, 10, 0, 60, NO_RESPONSE_INVITE, self.hr, "notResponded",
+                      self.people(6, me), online=True, response_requested=False)
+        start = self.at(friday, 13, 30)
+        self.event(self.default, APPOINTMENT, start, start + dt.timedelta(hours=2), me,
+                   show_as="busy")
+
 
 def build(today: dt.date, data: str = DEMO) -> Store:
     """The demo tenant for `today`; `data` ATTENDEE_HEAVY gives its meetings 10 to 40
@@ -251,4 +280,5 @@ def build(today: dt.date, data: str = DEMO) -> Store:
     builder.other_calendars()
     builder.jonas_own()
     builder.falcon()
+    builder.triage()
     return builder.store

@@ -29,6 +29,18 @@ CANCELLED_COPY = "Canceled: Vendor demo"
 WEEKLY_SERIES = "Weekly team sync"
 OTHERS_SERIES = "Daily stand-up"
 BIWEEKLY_SERIES = "1:1 Avery / Jonas"
+# Invitations in every response state, for triage; in the third week (past the first screen,
+# whose pictures and counts tests pin).
+TRIAGE_INVITES = {
+    "notResponded": "Vendor shortlist: pick two",
+    "none": "Warehouse migration kickoff",
+    "accepted": "Platform roadmap review",
+    "tentativelyAccepted": "Hackathon judging",
+    "declined": "Offsite venue walkthrough",
+}
+FIXED_TIME_INVITE = "Board prep (time fixed)"  # allowNewTimeProposals false
+NO_RESPONSE_INVITE = "All-hands: year in review"  # responseRequested false
+APPOINTMENT = "Focus block: write the Q1 plan"  # no attendees
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WIN_BERLIN = "W. Europe Standard Time"
