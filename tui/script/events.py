@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tui.graph.timezones import zone
@@ -98,11 +99,16 @@ RESPONSE_WORDS = {
 
 
 def role_label(event: Event) -> str:
-    words = ["organizer" if event.is_organizer else "attendee"]
-    response = RESPONSE_WORDS.get(event.my_response)
-    if response is not None and not event.is_organizer:
-        words.append(response)
-    if event.is_cancelled:
+    return _role(event.is_organizer, event.my_response, event.is_cancelled)
+
+
+@lru_cache(maxsize=64)  # a handful of combinations, asked once per line of thousands
+def _role(is_organizer: bool, response: str, is_cancelled: bool) -> str:
+    words = ["organizer" if is_organizer else "attendee"]
+    word = RESPONSE_WORDS.get(response)
+    if word is not None and not is_organizer:
+        words.append(word)
+    if is_cancelled:
         words.append("cancelled")
     return ",".join(words)
 
