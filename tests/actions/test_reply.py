@@ -149,3 +149,14 @@ async def test_a_reply_draft_goes_once_the_response_shows_or_the_event_is_gone()
         assert await settled_drafts(client, refs, action="decline") == ["a", "c"]
         assert await settled_drafts(client, refs, action="accept") == ["c"]
         assert await settled_drafts(client, refs) == ["c"]  # a cancel: none is cancelled
+
+
+def test_a_proposal_the_organizer_does_not_allow_is_refused_when_made() -> None:
+    import dataclasses
+
+    slot = TimeSlot(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC),
+                    dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC))
+    closed = dataclasses.replace(event("e", organizer=False), allow_new_time_proposals=False)
+    with pytest.raises(ValueError, match="new time proposals"):
+        ReplyRequest.of(closed, "decline", "", proposed=slot)
+    assert ReplyRequest.of(closed, "decline", "").planned().body == {"sendResponse": True}

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tui.graph import EventRef, GraphClient, Mailbox, RetryPolicy
+from tui.graph import EventRef, GraphClient, GraphError, Mailbox, RetryPolicy
 from tui.graph.batch import build_write_batch
 from tui.graph.errors import (
     CancelNotSent,
@@ -171,20 +171,35 @@ def _lost_then(look: Callable[[], httpx.Response], seen: list[str]
     return handler
 
 
-@pytest.mark.parametrize(("response", "settled"), [
-    ("accepted", True), ("none", False), ("tentativelyAccepted", False)])
-async def test_a_lost_accept_is_settled_by_the_users_response(response: str,
-                                                              settled: bool) -> None:
+NOW = "now"
+
+
+@pytest.mark.parametrize(("response", "time", "settled"), [
+    ("accepted", NOW, "done"), ("none", NOW, "live"), ("tentativelyAccepted", NOW, "live"),
+    # Accepted before this send: whether this one (and its comment) went is not known.
+    ("accepted", "2026-01-05T10:00:00.0000000Z", "unknown"),
+    ("accepted", None, "unknown"),
+])
+async def test_a_lost_accept_is_settled_by_the_users_response_and_its_time(
+    response: str, time: str | None, settled: str
+) -> None:
     seen: list[str] = []
-    handler = _lost_then(lambda: httpx.Response(200, json={
-        "id": "E1", "responseStatus": {"response": response}}), seen)
-    async with client_for(handler) as client:
-        if settled:
-            assert (await client.reply(EventRef("E1"), "accept", None)).checked
-        else:
+
+    def look() -> httpx.Response:
+        stamp = dt.datetime.now(dt.UTC).isoformat() if time == NOW else time
+        return httpx.Response(200, json={"id": "E1", "responseStatus": {
+            "response": response, "time": stamp}})
+
+    async with client_for(_lost_then(look, seen)) as client:
+        if settled == "done":
+            assert (await client.reply(EventRef("E1"), "accept", "hi")).checked
+        elif settled == "live":
             with pytest.raises(WriteNotSent) as caught:
-                await client.reply(EventRef("E1"), "accept", None)
+                await client.reply(EventRef("E1"), "accept", "hi")
             assert caught.value.checked and caught.value.action == "accept"
+        else:
+            with pytest.raises(WriteOutcomeUnknown, match="invitation was accepted"):
+                await client.reply(EventRef("E1"), "accept", "hi")
     assert seen == ["POST", "GET"]  # looked, never sent twice
 
 
@@ -308,3 +323,25 @@ def test_an_event_says_whether_proposals_and_responses_are_wanted(
     assert (event.allow_new_time_proposals, event.response_requested) == expected
     kept = codec.event_from(codec.loads(codec.dumps(codec.event_json(event))), dt.UTC)
     assert kept == event
+
+
+async def test_a_reply_refusal_naming_the_organizer_is_not_taken_for_the_cancel_rule() -> None:
+    words = ("Your request can't be completed. The meeting organizer doesn't allow new time "
+             "proposals for this meeting.")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("$batch"):
+            return httpx.Response(200, json={"responses": [
+                {"id": "1", "status": 400, "body": _error(400, words)}]})
+        return httpx.Response(400, json=_error(400, words))
+
+    slot = TimeSlot(dt.datetime(2026, 12, 9, 10, tzinfo=dt.UTC),
+                    dt.datetime(2026, 12, 9, 11, tzinfo=dt.UTC))
+    async with client_for(handler) as client:
+        with pytest.raises(GraphError) as caught:
+            await client.reply(EventRef("E1"), "decline", "later?", proposed=slot)
+        assert type(caught.value) is GraphError and caught.value.message == words
+        [item] = [o async for o in client.reply_many([EventRef("E1")], "decline", None)]
+        assert item.status == "failed"
+        [cancel] = [o async for o in client.cancel_many([EventRef("E1")], None)]
+        assert cancel.status == "refused"  # the cancel rule stands for a cancel

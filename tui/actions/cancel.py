@@ -149,6 +149,15 @@ def record(entry: audit.AuditEntry) -> str | None:
     return None
 
 
+def record_many(entries: list[audit.AuditEntry]) -> str | None:
+    """`record` for the answers known together (one batch's): one write, one flush."""
+    try:
+        audit.append_many(entries)
+    except OSError as error:
+        return file_problem(error)
+    return None
+
+
 async def run_one(client: GraphClient, request: ActionRequest, *, account: str | None,
                   source: audit.Source = "tui") -> Answer:
     """Check the audit log can take the record, send, classify, record."""
@@ -246,13 +255,18 @@ class BulkRun:
         run = self.action.start(self._client, [e.ref for e in self._events], comment,
                                 check_first=self._check_first)
         try:
-            async for item in run:
-                event = by_key[(item.ref.mailbox.key, item.ref.event_id)]
-                entry = audit.entry_for_batch(item, subject=event.subject, start=event.start,
-                                              comment=comment, source=self._source,
-                                              account=self._account, action=action)
-                unaudited = await asyncio.to_thread(record, entry)
-                yield BulkAnswer(event, item, classify_item(item), unaudited)
+            # The answers of one batch are recorded together, each before it is handed on.
+            async for group in run.groups():
+                pairs = [(by_key[(item.ref.mailbox.key, item.ref.event_id)], item)
+                         for item in group]
+                entries = [audit.entry_for_batch(item, subject=event.subject,
+                                                 start=event.start, comment=comment,
+                                                 source=self._source, account=self._account,
+                                                 action=action)
+                           for event, item in pairs]
+                unaudited = await asyncio.to_thread(record_many, entries)
+                for event, item in pairs:
+                    yield BulkAnswer(event, item, classify_item(item), unaudited)
         finally:
             self.batches = run.stats.batches
 

@@ -37,8 +37,12 @@ class ReplyRequest:
     @classmethod
     def of(cls, event: Event, reply: Reply, comment: str, *, send_response: bool = True,
            proposed: TimeSlot | None = None, whole_series: bool = False) -> ReplyRequest:
-        """ValueError (with words) for a reply Graph would refuse."""
+        """ValueError (with words) for a reply Graph would refuse, this event's rule
+        included (the organizer allows no new time proposals)."""
         reply_body(comment, send_response=send_response, proposed=proposed, reply=reply)
+        if proposed is not None and not event.allow_new_time_proposals:
+            raise ValueError("the organizer does not allow new time proposals for this "
+                             "meeting")
         target = event.ref
         if whole_series and event.series_master_id:
             target = EventRef(event.series_master_id, event.ref.mailbox, event.ref.calendar)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tui.bench import (
     bulkcancel,
+    bulkreply,
     cache,
     coldstart,
     listing,
@@ -398,6 +399,39 @@ class Suite:
         self.row(name, "stdlib client, CPU", "s", figures.floor_cpu)
 
 
+    # -- 11 --------------------------------------------------------------------------------
+
+    def bulk_reply(self) -> None:
+        name = "11 bulk decline 100"
+        self.log(f"{name}: the action layer's bulk decline ($batch, audited) vs a POST per "
+                 "invitation, at 50 ms")
+        repeats = 1 if self.quick else 3
+        bulks, singles, carrying, totals, ratios = [], [], [], [], []
+        for _ in range(repeats):
+            with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
+                events = asyncio.run(bulkreply.invitations(server))
+                bulk_s, counted, done = asyncio.run(bulkreply.via_actions(server, events))
+            if done != bulkreply.COUNT:
+                raise RuntimeError(f"the bulk decline declined {done} of {bulkreply.COUNT}")
+            with fake_server(TODAY, events=400, days=30, latency_ms=50) as server:
+                events = asyncio.run(bulkreply.invitations(server))
+                single_s, _single = asyncio.run(bulkreply.one_by_one(server, events))
+            bulks.append(bulk_s)
+            singles.append(single_s)
+            carrying.append(float(counted.replies))
+            totals.append(float(counted.total))
+            ratios.append(single_s / bulk_s)
+        ratio = self.row(name, "speed-up, bulk decline over one by one", "×", ratios, "≥ 30×",
+                         note="one by one: a POST …/decline per invitation")
+        ratio.ok = ratio.median is not None and ratio.median >= 30
+        sent = self.row(name, "requests carrying replies, bulk", "", carrying, "≤ 6",
+                        note="$batch of 20 declines each")
+        sent.ok = _le(sent, 6)
+        self.row(name, "HTTP requests, bulk", "", totals)
+        self.row(name, "bulk decline (BulkRun)", "s", bulks)
+        self.row(name, "one by one", "s", singles)
+
+
 def _le(row: Row, limit: float) -> bool | None:
     return None if row.median is None else row.median <= limit
 
@@ -405,7 +439,7 @@ def _le(row: Row, limit: float) -> bool | None:
 SCENARIOS = {"1": Suite.cold_start, "2": Suite.big_windows, "3": Suite.sdk,
              "4": Suite.network_floor, "5": Suite.bulk_cancel, "6": Suite.pty_bytes,
              "7": Suite.incremental_sync, "8": Suite.local_cache, "9": Suite.warm_start,
-             "10": Suite.script_listing}
+             "10": Suite.script_listing, "11": Suite.bulk_reply}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ wait Graph's Retry-After or the policy's backoff, announced through `Transport.w
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -125,6 +126,7 @@ class BulkWrite:
         self._iterator: AsyncGenerator[BatchItemOutcome, None] | None = None
         self._groups: AsyncGenerator[list[BatchItemOutcome], None] | None = None
         self._put_on_wire: set[tuple[str, str]] = set()
+        self._began: dt.datetime | None = None  # the first send: what a look compares with
 
     def may_have_gone(self, ref: EventRef) -> bool:
         """Whether the write to `ref` was handed to the network at least once (so, with no
@@ -222,6 +224,8 @@ class BulkWrite:
         """Send one batch; returns the items to send again, how long to wait, and why."""
         policy = self._transport.policy
         async with slots:
+            if self._began is None:
+                self._began = dt.datetime.now(dt.UTC)
             for item in chunk:
                 item.sends += 1
                 self._put_on_wire.add((item.ref.mailbox.key, item.ref.event_id))
@@ -289,11 +293,10 @@ class BulkWrite:
             again.extend(await self._resolve(unclear, reason, report))
         return again, wait, "throttled"
 
-    @staticmethod
     def _refusal(
-        item: BatchItem, sub: SubResponse, batch_request_id: str | None
+        self, item: BatchItem, sub: SubResponse, batch_request_id: str | None
     ) -> BatchItemOutcome:
-        error = sub_error(sub, batch_request_id)
+        error = self.write.refusal(sub_error(sub, batch_request_id))
         status: BatchStatus = (
             "refused" if isinstance(error, OrganizerRequired)
             else "is_organizer" if isinstance(error, OrganizerCannotRespond)
@@ -312,8 +315,9 @@ class BulkWrite:
         if any(item.sends for item in items):
             await policy.sleep(policy.settle)
         self.stats.checks += len(items)
-        states = await asyncio.gather(*(write_state(self._transport, i.ref, self.write)
-                                        for i in items))
+        states = await asyncio.gather(*(
+            write_state(self._transport, i.ref, self.write, self._began if i.sends else None)
+            for i in items))
         live: list[BatchItem] = []
         for item, state in zip(items, states, strict=True):
             if state == "done":

@@ -10,6 +10,7 @@ them one at a time, `tui.graph.bulk` many through JSON batching.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from tui.graph.errors import (
     GraphError,
     GraphUnavailable,
     NotFound,
+    OrganizerRequired,
     RequestOutcomeUnknown,
     WriteNotSent,
     WriteOutcomeUnknown,
@@ -31,6 +33,9 @@ WriteName = Literal["cancel", "accept", "tentativelyAccept", "decline", "delete"
 WRITES: tuple[WriteName, ...] = ("cancel", "accept", "tentativelyAccept", "decline", "delete")
 # "done": the look shows the write took effect; "live": the event is there as before.
 WriteState = Literal["done", "live"]
+# How far Graph's clock may be behind this machine's: a response stamped earlier than the
+# send minus this was there before the send, so it proves nothing about it.
+CLOCK_SKEW = dt.timedelta(minutes=2)
 _ALREADY: dict[WriteName, str] = {
     "cancel": "already cancelled", "accept": "already accepted",
     "tentativelyAccept": "already tentatively accepted", "decline": "already declined",
@@ -89,6 +94,15 @@ class Write:
         invitation and a deleted event leave the calendar. (An accepted one stays.)"""
         return self.action in ("cancel", "decline", "delete")
 
+    def refusal(self, error: GraphError) -> GraphError:
+        """Graph's refusal as this write's: "you must organize it" is a cancel's refusal;
+        another 400 that names the organizer (a reply's undocumented ones) is a plain one."""
+        if self.action == "cancel" or not isinstance(error, OrganizerRequired):
+            return error
+        plain = GraphError(error.status, error.code, error.message, error.request_id,
+                           error.date)
+        return plain
+
     @property
     def already(self) -> str:
         """Why a look before sending found nothing to send."""
@@ -98,8 +112,10 @@ class Write:
     def look_select(self) -> str:
         return "id,isCancelled" if self.action == "cancel" else "id,responseStatus"
 
-    def judge(self, obj: dict[str, Any]) -> WriteState | None:
-        """What a look at the event (its JSON) says about this write."""
+    def judge(self, obj: dict[str, Any], since: dt.datetime | None = None
+              ) -> WriteState | None:
+        """What a look at the event (its JSON) says about this write; `since`: when it was
+        sent (None: it was not, the look comes first)."""
         if not isinstance(obj.get("id"), str):
             return None
         if self.action == "cancel":
@@ -107,10 +123,14 @@ class Write:
         if self.action == "delete":
             return "live"
         status = obj.get("responseStatus")
-        response = status.get("response") if isinstance(status, dict) else None
-        # The user's response already being this reply's counts as done: a look cannot tell
-        # a reply that went from one sent before, and sending it again notifies twice.
-        return "done" if response == RESPONSE_OF[self.action] else "live"
+        if not isinstance(status, dict) or status.get("response") != RESPONSE_OF[self.action]:
+            return "live"
+        if since is None:  # nothing sent yet: already answered this way, nothing to send
+            return "done"
+        # Answered this way: by this send only if stamped after it. An older stamp is a
+        # response from before, so whether this one (and its comment) went is not known.
+        answered = _instant(status.get("time"))
+        return "done" if answered is not None and answered >= since - CLOCK_SKEW else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +146,29 @@ class WriteOutcome:
     checked: bool = False
 
 
-async def write_state(transport: Transport, ref: EventRef, write: Write) -> WriteState | None:
-    """Look at the event: "done" if it shows `write` took effect, "live" if it is there as
-    before, None if that cannot be told (the look itself failed, or the event is gone
-    after a write that leaves it in place)."""
+def _instant(raw: Any) -> dt.datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+async def write_state(transport: Transport, ref: EventRef, write: Write,
+                      since: dt.datetime | None = None) -> WriteState | None:
+    """Look at the event: "done" if it shows `write` took effect (sent at `since`, None:
+    not sent yet), "live" if it is there as before, None if that cannot be told (the look
+    itself failed, the event is gone after a write that leaves it in place, or a reply
+    shows a response given before the send)."""
     try:
         obj = await transport.get_json(urls.event_url(ref, select=write.look_select))
     except NotFound as missing:
         return "done" if write.gone_means_done and missing.code in NOT_FOUND_CODES else None
     except (GraphError, GraphUnavailable):
         return None
-    return write.judge(obj)
+    return write.judge(obj, since)
 
 
 class Writes:
@@ -183,12 +215,13 @@ class Writes:
     async def _send_once(self, ref: EventRef, write: Write) -> WriteOutcome:
         transport = self.transport
         action = write.action
+        since = dt.datetime.now(dt.UTC)
         try:
             response = await transport.send(write.method, write.path(ref), json_body=write.body)
         except RequestOutcomeUnknown as unknown:
             reason = str(unknown)
             await transport.policy.sleep(transport.policy.settle)
-            state = await write_state(transport, ref, write)
+            state = await write_state(transport, ref, write, since)
             if state == "done":
                 return WriteOutcome(ref.event_id, unknown.request_id, checked=True)
             if state == "live":
@@ -198,4 +231,6 @@ class Writes:
         except GraphUnavailable as unavailable:
             raise WriteNotSent(ref.event_id, str(unavailable), checked=False,
                                action=action) from unavailable
+        except OrganizerRequired as refused:
+            raise write.refusal(refused) from refused
         return WriteOutcome(ref.event_id, response.headers.get("request-id"))
