@@ -12,7 +12,7 @@ import pytest
 from tests.cli.conftest import Cal365, FakeTerminal, looks_up, when_cancels_go
 from tui.actions import audit
 from tui.fake import FakeGraph
-from tui.graph.urls import ME, EventRef
+from tui.graph.urls import ME, CalendarRef, EventRef
 from tui.script.exits import Exit
 
 
@@ -345,3 +345,46 @@ def test_a_record_that_cannot_be_written_after_the_reply_exits_7(
     assert run.code == Exit.NOT_AUDITED
     assert run.rows[0][0] == "declined"
     assert "1 reply went to Graph" in run.err and "Do not send it again" in run.err
+
+
+def test_a_reply_where_graph_denies_access_is_failed(
+        cal365: Cal365, fake_graph: FakeGraph) -> None:
+    from tui.fake import seed
+
+    calendar = fake_graph.store.default_calendar_id(seed.JONAS_ID)
+    theirs = fake_graph.store.find_events(
+        lambda e: not e["isOrganizer"] and e["type"] == "singleInstance"
+        and not e["isCancelled"] and e["responseRequested"], user=seed.JONAS_ID,
+        calendar_id=calendar)[0]
+    run = cal365("respond", "accept", theirs["id"], "--user", seed.JONAS_UPN, "--calendar",
+                 calendar, "--yes", "--json")
+    assert run.code == Exit.ERROR  # a delegate who may read, not write
+    (result,) = run.json["results"]
+    assert result["outcome"] == "failed" and "Access is denied" in result["error"]
+    assert result["path"].startswith("/users/") and "/calendars/" in result["path"]
+    assert run.json["mailbox"].startswith("users/")
+    assert fake_graph.store.reply_log == []
+
+
+def test_a_reply_through_a_calendar(cal365: Cal365, fake_graph: FakeGraph) -> None:
+    (event,) = invitations(fake_graph)
+    calendar = fake_graph.store.default_calendar_id()
+    run = cal365("respond", "decline", event["id"], "--calendar", calendar, "--yes", "--json")
+    assert run.code == Exit.OK, run.err
+    (result,) = run.json["results"]
+    assert result["path"] == EventRef(event["id"], ME, CalendarRef(ME, calendar)).path \
+        + "/decline"
+    assert [r.event_id for r in fake_graph.store.reply_log] == [event["id"]]
+
+
+def test_the_question_says_whole_series_or_one_occurrence(
+        cal365: Cal365, fake_graph: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", FakeTerminal("n\n"))
+    events = cal365("events", "--from", "2026-11-23", "--to", "2026-12-06", "--json")
+    occurrence = next(e for e in events.json["events"]
+                      if e["type"] == "occurrence" and not e["isOrganizer"])
+    one = cal365("respond", "tentative", occurrence["id"])
+    assert "this occurrence only" in one.err
+    whole = cal365("respond", "tentative", occurrence["id"], "--series")
+    assert "the whole series" in whole.err
+    assert fake_graph.store.reply_log == []
