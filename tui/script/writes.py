@@ -208,6 +208,7 @@ def _execute(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand
         results: dict[EventRef, Result] = {}
         sendable: list[Target] = []
         order: list[EventRef] = []  # where each event named went (a series: its master)
+        going: set[EventRef] = set()
         for target in targets:
             if target.error is not None:
                 results[target.ref] = looked_up(target, target.error, words)
@@ -215,8 +216,9 @@ def _execute(args: argparse.Namespace, refs: list[EventRef], write: WriteCommand
                 continue
             ref = write.target(target)
             order.append(ref)
-            if ref in results or any(t.ref == ref for t in sendable):
+            if ref in results or ref in going:
                 continue  # two occurrences of one series: the series is answered once
+            going.add(ref)
             sendable.append(replace(target, ref=ref))
         for result in results.values():
             report(result, args.json, out)
