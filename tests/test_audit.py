@@ -249,4 +249,4 @@ def test_the_audit_view_and_cal365_audit_say_which_write_each_line_was(
     assert audit_log.run(args) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert [(row[1], row[-1]) for row in rows] == [
-        ("declined", "decline"), ("failed", "delete"), ("failed", "cancel")]
+        ("declined", "decline"), ("delete failed", "delete"), ("failed", "cancel")]

@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tui.actions.outcome import OUTCOMES, Outcome, audit_outcome, classify, classify_item
+from tui.actions.outcome import (
+    DONE_WORD,
+    OUTCOMES,
+    Outcome,
+    audit_outcome,
+    classify,
+    classify_item,
+)
 from tui.graph import jsonpages
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError
@@ -53,6 +60,9 @@ Source = Literal["tui", "cli"]
 # The writes a line can record (`tui.graph.writes.WRITES`, named here so that reading the
 # log loads no HTTP stack).
 ACTIONS = ("cancel", "accept", "tentativelyAccept", "decline", "delete")
+_DONE_WORDS = frozenset(DONE_WORD.values())
+_WRITE_WORD = {"accept": "accept", "tentativelyAccept": "tentative", "decline": "decline",
+               "delete": "delete"}
 
 
 def audit_path() -> Path:
@@ -169,6 +179,15 @@ class AuditEntry:
     source: Source = "cli"
     account: str | None = None  # the signed-in user (UPN), when known
     action: str = "cancel"  # the write: one of ACTIONS
+
+    @property
+    def said(self) -> str:
+        """The outcome as the log's readers show it: a done write's word says which write
+        it was ("declined"), so does a cancel's outcome (as always); any other write's
+        other outcome is named with its write ("decline failed")."""
+        if self.action == "cancel" or self.outcome in _DONE_WORDS:
+            return self.outcome
+        return f"{_WRITE_WORD.get(self.action, self.action)} {self.outcome}"
 
     def to_json(self) -> dict[str, Any]:
         return {

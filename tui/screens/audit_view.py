@@ -26,9 +26,6 @@ from tui.widgets.key_bar import KeyBar
 _OUTCOME_STYLE = {"cancelled": "green", "accepted": "green", "tentative": "green",
                   "declined": "green", "deleted": "green", "not-organizer": "yellow",
                   "is-organizer": "yellow", "not-found": "yellow"}
-# A write other than a cancel that was not done names itself: "decline failed".
-_WRITE_WORD = {"accept": "accept", "tentativelyAccept": "tentative", "decline": "decline",
-               "delete": "delete"}
 
 
 class AuditLoaded(Message):
@@ -80,9 +77,7 @@ def _row(entry: audit.AuditEntry, tz: dt.tzinfo) -> _Row:
     return _Row(
         when=_in_zone(entry.time, tz, "%d %b %H:%M"),
         when_short=_in_zone(entry.time, tz, "%d %b %H:%M", zone=False),
-        outcome=(entry.outcome if entry.action not in _WRITE_WORD
-                 or _OUTCOME_STYLE.get(entry.outcome) == "green"
-                 else f"{_WRITE_WORD[entry.action]} {entry.outcome}"),
+        outcome=entry.said,  # "decline failed": the write named when not done
         subject=printable(entry.subject, 200) or "(no subject)",
         meeting=meeting,
         meeting_short=meeting_short,

@@ -38,13 +38,12 @@ def run(args: argparse.Namespace) -> int:
         for entry in log.entries:
             emit_line(
                 entry.time.astimezone(tz).isoformat(timespec="seconds"),
-                entry.outcome,
+                entry.said,  # a cancel's outcome as ever; "declined", "decline failed"…
                 printable(entry.mailbox, 200),
                 _start(entry.start, tz),
                 printable(entry.subject or "-", 200),
                 entry.request_id or "-",
                 printable(entry.event_id),
-                entry.action,  # last: the columns scripts read before it keep their place
             )
         return 0
 
