@@ -53,7 +53,7 @@ def test_a_record_that_fails_after_the_send_is_said_and_exits_7(
     monkeypatch.setattr(os, "write", REAL_WRITE)  # space again
     shown = run_cli("audit")
     assert shown.code == Exit.OK and "unreadable" not in shown.err
-    assert [row[6] for row in shown.rows] == [first["id"]]
+    assert [row[-1] for row in shown.rows] == [first["id"]]
 
 
 def test_not_audited_is_worse_than_a_refusal_but_not_than_an_unknown_outcome() -> None:
@@ -187,4 +187,4 @@ def test_a_tmpfs_that_fills_during_the_send_keeps_every_line_whole(
     monkeypatch.setattr(audit, "append_many", real_append)
     shown = run_cli("audit")
     assert shown.code == Exit.OK and "unreadable" not in shown.err
-    assert [row[6] for row in shown.rows] == [first["id"]]
+    assert [row[-1] for row in shown.rows] == [first["id"]]
