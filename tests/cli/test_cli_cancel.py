@@ -73,6 +73,7 @@ def test_dry_run_json_and_url_forms(cal365: Cal365, fake_graph: FakeGraph) -> No
     assert run.code == Exit.OK
     assert run.json == {
         "dryRun": True,
+        "action": "cancel",
         "graphUrl": fake_graph.base_url,
         "requests": [{
             "method": "POST",

@@ -27,13 +27,14 @@ class Cancelling:
     test does what it wants with the pipe."""
 
     def __init__(self, fake: FakeGraph, home: Path, ids: list[str], *, read: bool = False,
-                 stderr: int = subprocess.PIPE) -> None:
+                 stderr: int = subprocess.PIPE,
+                 command: tuple[str, ...] = ("cancel", "--comment", "Reorganisation")) -> None:
         env = {**os.environ, "CAL365_HOME": str(home), "CAL365_ACCESS_TOKEN": fake.token,
                "CAL365_TIMEZONE": "Europe/Berlin", "PYTHONIOENCODING": "utf-8"}
         env.pop("CAL365_GRAPH_URL", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "cancel", *ids, "--comment", "Reorganisation",
-             "--yes", "--graph-url", fake.base_url],
+            [sys.executable, "-m", "tui", *command, *ids, "--yes", "--graph-url",
+             fake.base_url],
             stdout=subprocess.PIPE, stderr=stderr, env=env)
         assert self.process.stdout is not None
         self.stdout = self.process.stdout
@@ -120,6 +121,27 @@ def test_ctrl_c_while_sending_says_what_became_of_each_event(
     assert logged.code == 0, logged.err
     kept = Counter(entry["outcome"] for entry in logged.json)
     assert kept == {"cancelled": 20, "unconfirmed": 80}
+
+
+def test_ctrl_c_while_deleting_or_declining_says_what_became_of_each_event(
+    fake_graph: FakeGraph, home: Path, run_cli: Cal365,
+) -> None:
+    # The same flow for the other writes: 40 deletes are two batches; the first answers,
+    # the second is on its way when Ctrl+C comes.
+    ids = add_meetings(fake_graph.store, 40, raw_ids=True)
+    hang = _hang_after_the_first_batch(fake_graph)
+    run = Cancelling(fake_graph, home, ids, read=True, command=("delete",))
+    run.until(lambda: len(run.lines) >= 20 and hang.fired >= 1)
+    run.ctrl_c()
+    assert run.wait() == Exit.SEND_INTERRUPTED
+    err = run.err()
+    assert "Traceback" not in err
+    outcomes = Counter(line.split("\t")[0] for line in run.lines)
+    assert outcomes == {"deleted": 20, "unconfirmed": 20}, outcomes
+    assert "interrupted while sending: 20 deleted, 20 unconfirmed" in err
+    logged = run_cli("audit", "--json")
+    assert Counter((e["action"], e["outcome"]) for e in logged.json) == {
+        ("delete", "deleted"): 20, ("delete", "unconfirmed"): 20}
 
 
 def test_a_reader_gone_mid_cancel_stops_no_cancel_and_stderr_says_where_outcomes_are(

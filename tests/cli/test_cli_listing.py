@@ -110,7 +110,23 @@ def test_events_text_lines(cal365: Cal365) -> None:
     assert budget[0].startswith("2026-11-23 ")
     assert budget[1] == "organizer"
     attended = next(row for row in rows if row[2] == seed.ATTENDED_TODAY)
-    assert attended[1] == "attendee"
+    assert attended[1] == "attendee,accepted"  # the user's response, after the role
+
+
+def test_events_show_the_users_response(cal365: Cal365) -> None:
+    """Each response state in the text's role column and in --json's responseStatus."""
+    window = ("--from", TODAY, "--to", "2026-11-24")
+    rows = {row[2]: row[1] for row in cal365("events", *window).rows}
+    assert rows[seed.ORGANIZED_TODAY] == "organizer"
+    assert rows[seed.ATTENDED_TODAY] == "attendee,accepted"
+    assert rows["Обзор квартального плана"] == "attendee,tentative"
+    assert rows["Security review"] == "attendee,not-responded"
+    assert rows[seed.CANCELLED_COPY] == "attendee,accepted,cancelled"
+    events = {e["subject"]: e for e in cal365("events", *window, "--json").json["events"]}
+    assert events[seed.ORGANIZED_TODAY]["responseStatus"] == "organizer"
+    assert events[seed.ATTENDED_TODAY]["responseStatus"] == "accepted"
+    assert events["Обзор квартального плана"]["responseStatus"] == "tentativelyAccepted"
+    assert events["Security review"]["responseStatus"] == "notResponded"
 
 
 def test_events_of_another_calendar_and_group(cal365: Cal365, fake_graph: FakeGraph) -> None:

@@ -27,7 +27,9 @@ VALUES: dict[str, tuple[str, ...]] = {
     "cache": ("--no-cache",),
     "sync_every": ("--sync-every", "3"),
 }
-REQUIRED = {"cancel": ("AAMkAD-not-an-event", "--yes"), "cache": ("info",)}
+REQUIRED = {"cancel": ("AAMkAD-not-an-event", "--yes"), "cache": ("info",),
+            "respond": ("decline", "AAMkAD-not-an-event", "--yes"),
+            "delete": ("AAMkAD-not-an-event", "--yes")}
 UNUSED = [(command, dest) for command in USES if command is not None
           for dest in FLAGS if dest not in USES[command]]
 
@@ -64,6 +66,11 @@ def test_an_option_the_command_does_not_use_is_refused_before_its_name(
         (("audit", "--path", "--limit", "2"), "prints only where the log is: leave out --limit"),
         (("audit", "--path", "--json"), "prints only where the log is: leave out --json"),
         (("cancel", "AAMkAD-x", "--dry-run", "--yes"), "--yes does nothing with --dry-run"),
+        (("respond", "accept", "AAMkAD-x", "--dry-run", "--yes"),
+         "--yes does nothing with --dry-run"),
+        (("delete", "AAMkAD-x", "--dry-run", "--yes"), "--yes does nothing with --dry-run"),
+        (("delete", "AAMkAD-x", "--date", "2026-11-23", "--yes"),
+         "--date does nothing for `cal365 delete` but with --demo"),
         (("login", "--days", "3"), "unrecognized arguments: --days 3"),
         (("login", "--sync-every", "3"), "unrecognized arguments: --sync-every 3"),
         (("cache", "info", "--client-id", "x"), "unrecognized arguments: --client-id x"),

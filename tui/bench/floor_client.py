@@ -30,8 +30,17 @@ def _when(event: dict[str, Any]) -> str:
     return f"{day} {start[11:16]}-{end_day} {end[11:16]}"
 
 
+# The user's response as `cal365 events` adds it to an attendee's role.
+_RESPONSES = {"accepted": ",accepted", "tentativelyAccepted": ",tentative",
+              "declined": ",declined", "notResponded": ",not-responded"}
+
+
 def _line(event: dict[str, Any]) -> str:
-    role = "organizer" if event.get("isOrganizer") else "attendee"
+    if event.get("isOrganizer"):
+        role = "organizer"
+    else:
+        status = event.get("responseStatus") or {}
+        role = "attendee" + _RESPONSES.get(str(status.get("response")), "")
     if event.get("isCancelled"):
         role += ",cancelled"
     who = (event.get("organizer") or {}).get("emailAddress") or {}

@@ -1,4 +1,4 @@
-"""The command line for scripts: `cal365 calendars|events|cancel|audit|cache`.
+"""The command line for scripts: `cal365 calendars|events|cancel|respond|delete|audit|cache`.
 
 Wired into `tui.cli` through `add_script_commands` and `run_script_command`. Building the
 parser stays light; a subcommand's implementation is imported only when it runs.
@@ -22,6 +22,8 @@ _MODULES = {
     "calendars": "tui.script.calendars",
     "events": "tui.script.events",
     "cancel": "tui.script.cancel",
+    "respond": "tui.script.respond",
+    "delete": "tui.script.delete",
     "audit": "tui.script.audit_log",
     "cache": "tui.script.cache",
     "sync": "tui.script.sync",

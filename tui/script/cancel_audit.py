@@ -1,5 +1,6 @@
-"""`cal365 cancel` and the audit log: whether it can take the records before anything is
-sent, each sent cancel's record, and the comment drafts of the meetings cancelled."""
+"""A write command (`cal365 cancel`, `respond`, `delete`) and the audit log: whether it can
+take the records before anything is sent, each sent write's record, and the comment drafts
+of the events done with."""
 
 from __future__ import annotations
 
@@ -26,12 +27,14 @@ async def signed_in_account(client: GraphClient) -> str | None:
 
 
 class Auditor:
-    """Appends each sent cancel to the audit log; a record it could not write is counted,
-    and the first failure said at once (the cancel itself has gone out)."""
+    """Appends each sent write to the audit log; a record it could not write is counted,
+    and the first failure said at once (the write itself has gone out)."""
 
-    def __init__(self, comment: str | None, account: str | None) -> None:
+    def __init__(self, comment: str | None, account: str | None,
+                 action: str = "cancel") -> None:
         self.comment = comment
         self.account = account
+        self.action = action  # the write's name in the log: cancel, accept, delete…
         self.unwritten = 0
         self.reason = ""
 
@@ -40,7 +43,7 @@ class Auditor:
         write and one flush to the disk: all of them, or none. True when they were written."""
         return self._append([audit.entry_for_batch(
             item, subject=event.subject if event else "", start=event.start if event else None,
-            comment=self.comment, source="cli", account=self.account,
+            comment=self.comment, source="cli", account=self.account, action=self.action,
         ) for item, event in outcomes])
 
     def record_unconfirmed(self, target: Target, why: str) -> bool:
@@ -48,7 +51,8 @@ class Auditor:
         subject, _, _ = timing(target.event)
         entry = audit.entry_for(
             target.ref, subject=subject, start=target.event.start if target.event else None,
-            comment=self.comment, error=RuntimeError(why), source="cli", account=self.account)
+            comment=self.comment, error=RuntimeError(why), source="cli", account=self.account,
+            action=self.action)
         return self._append([entry])
 
     def _append(self, entries: list[audit.AuditEntry]) -> bool:

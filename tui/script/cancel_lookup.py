@@ -1,6 +1,7 @@
-"""`cal365 cancel`'s look-up: each event named, with its details or why it cannot be sent,
-read through Graph JSON batching (`GraphClient.get_events`: 20 per request, only what the
-question, the audit log and the never-twice check need)."""
+"""The look-up of a write command (`cal365 cancel`, `respond`, `delete`): each event named,
+with its details or why it cannot be sent, read through Graph JSON batching
+(`GraphClient.get_events`: 20 per request, only what the question, the audit log and the
+never-twice check need)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from tui.script.exits import exit_for
 Target = EventLookup
 
 
-async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
+async def look_up(client: GraphClient, refs: list[EventRef],
+                  done: str = "cancelled") -> list[Target]:
     """Each event's details. Sign-in or network trouble ends the run before anything is sent."""
     try:
         targets = await client.get_events(refs)
@@ -24,6 +26,6 @@ async def look_up(client: GraphClient, refs: list[EventRef]) -> list[Target]:
         if refused is not None:  # one look-up's sign-in refused: the cancels would be too
             raise refused
     except (AuthenticationRequired, GraphUnavailable) as error:
-        message = f"{describe_error(error)}. Nothing was cancelled."
+        message = f"{describe_error(error)}. Nothing was {done}."
         raise ScriptError(exit_for(error), message) from error
     return targets

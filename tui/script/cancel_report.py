@@ -1,7 +1,8 @@
-"""What `cal365 cancel` says about each event: its `Result`, a line on stdout (or the JSON
-document at the end) and, for one not cancelled, why on stderr.
+"""What a write command (`cal365 cancel`, `respond`, `delete`) says about each event: its
+`Result`, a line on stdout (or the JSON document at the end) and, for one not done, why on
+stderr, in the write's own `Words`.
 
-A reader that goes away (`| head`) stops no cancel: the rest go and are audited, stderr says
+A reader that goes away (`| head`) stops no write: the rest go and are audited, stderr says
 so. A closed stderr (`2>&1 | head`) does not stop them either.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.actions import audit
-from tui.actions.outcome import AUDIT_OUTCOME, classify, classify_item
+from tui.actions.outcome import Kind, audit_outcome, classify, classify_item
 from tui.graph.batch import BatchItemOutcome
 from tui.graph.errors import GraphError
 from tui.graph.models import Event
@@ -36,19 +37,44 @@ def warn(message: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """How a command names its write (`action`: cancel, accept, …): "refusing to {verb}",
+    "{n} {nouns} went to Graph", and `no`, the outcome when the user answered no."""
+
+    verb: str
+    noun: str
+    nouns: str
+    action: str
+    no: str = "answered-no"
+
+    def outcome(self, kind: Kind) -> str:
+        """The outcome word of `kind`, as printed (and as the audit log has it)."""
+        return audit_outcome(kind, self.action)
+
+    @property
+    def done(self) -> str:
+        """The outcome of a write that went through: cancelled, accepted, declined, …"""
+        return self.outcome("done")
+
+
+CANCEL = Words("cancel", "cancel", "cancels", "cancel", no="declined")
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     ref: EventRef
     subject: str
     when: str
     start: str | None
-    outcome: str  # an audit outcome, or "declined" (looked up, not sent: the user said no)
+    outcome: str  # an audit outcome, or `Words.no` (looked up, not sent: the user said no)
     code: Exit
     sent: bool
     request_id: str | None = None
     message: str | None = None
     audited: bool = False  # its record is in the audit log (only a sent cancel has one)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, path: str | None = None) -> dict[str, Any]:
+        """`path`: where the write went (default: the event's cancel path)."""
         return {
             "eventId": self.ref.event_id,
             "subject": self.subject,
@@ -57,24 +83,26 @@ class Result:
             "sent": self.sent,
             "requestId": self.request_id,
             "error": self.message,
-            "path": self.ref.cancel_path,
+            "path": path or self.ref.cancel_path,
             "audited": self.audited,
             "exitCode": int(self.code),
         }
 
 
-def message(item: BatchItemOutcome) -> str | None:
-    """What to tell the user about one event that was not cancelled (None: it was)."""
+def message(item: BatchItemOutcome, words: Words = CANCEL) -> str | None:
+    """What to tell the user about one event whose write was not done (None: it was)."""
     reason = item.reason or (f"HTTP {item.http_status}" if item.http_status else "no reason given")
     kind = classify_item(item)
     if kind == "done":
         return None
     text = {
         "not-organizer": f"you are not the organizer. Graph: {reason}",
+        "is-organizer": f"you organize this meeting, and Graph takes no reply from its "
+                        f"organizer (`cal365 cancel` cancels it). Graph: {reason}",
         "not-found": f"not found on the server ({reason})",
-        "unknown": f"cannot tell whether it was cancelled ({reason}); check with "
+        "unknown": f"cannot tell whether it was {words.done} ({reason}); check with "
                    "`cal365 events` before sending again",
-    }.get(kind, f"not cancelled: {reason}")
+    }.get(kind, f"not {words.done}: {reason}")
     if text and item.http_status == 401:
         text += "; sign in again"
     if text and item.request_id:
@@ -89,35 +117,36 @@ def timing(event: Event | None) -> tuple[str, str, str | None]:
     return event.subject, when_label(event), event.start.isoformat() if event.start else None
 
 
-def looked_up(target: Target, error: GraphError) -> Result:
+def looked_up(target: Target, error: GraphError, words: Words = CANCEL) -> Result:
     """An event the look-up could not find or read: reported, never sent."""
     kind = classify(error)
-    return Result(target.ref, "", "?", None, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], False,
+    return Result(target.ref, "", "?", None, words.outcome(kind), EXIT_BY_KIND[kind], False,
                   error.request_id, describe_error(error))
 
 
-def sent(item: BatchItemOutcome, event: Event | None) -> Result:
+def sent(item: BatchItemOutcome, event: Event | None, words: Words = CANCEL) -> Result:
     subject, when, start = timing(event)
     kind = classify_item(item)
-    return Result(item.ref, subject, when, start, AUDIT_OUTCOME[kind], EXIT_BY_KIND[kind], True,
-                  item.request_id, message(item))
+    return Result(item.ref, subject, when, start, words.outcome(kind), EXIT_BY_KIND[kind], True,
+                  item.request_id, message(item, words))
 
 
-def declined(ref: EventRef, event: Event | None) -> Result:
+def declined(ref: EventRef, event: Event | None, words: Words = CANCEL) -> Result:
+    """Looked up, not sent: the user answered no at the question."""
     subject, when, start = timing(event)
-    return Result(ref, subject, when, start, "declined", Exit.ERROR, False)
+    return Result(ref, subject, when, start, words.no, Exit.ERROR, False)
 
 
 def failure(error: BaseException) -> str:
     return error.message if isinstance(error, ScriptError) else describe_error(error)
 
 
-def unconfirmed(target: Target, error: BaseException | str) -> Result:
-    """A cancel whose outcome was never reported because something failed (or, as a str,
+def unconfirmed(target: Target, error: BaseException | str, words: Words = CANCEL) -> Result:
+    """A write whose outcome was never reported because something failed (or, as a str,
     happened) once sending had begun: it may have gone out."""
     subject, when, start = timing(target.event)
     why = error if isinstance(error, str) else failure(error)
-    text = (f"cannot tell whether it was cancelled ({why}); check with "
+    text = (f"cannot tell whether it was {words.done} ({why}); check with "
             "`cal365 events` before sending again")
     return Result(target.ref, subject, when, start, "unconfirmed", Exit.UNREACHABLE, True,
                   None, text)
@@ -127,18 +156,19 @@ INTERRUPTED = "interrupted (Ctrl+C) before Graph answered"
 
 
 def not_sent(target: Target) -> Result:
-    """A cancel the interrupt stopped before it was handed to the network."""
+    """A write the interrupt stopped before it was handed to the network."""
     return Result(target.ref, *timing(target.event), "not-sent", Exit.ERROR, False,
                   message="not sent: interrupted (Ctrl+C) before it went out")
 
 
 class Stdout:
-    """Stdout for the outcomes. A reader that goes away (`| head`) must not stop cancels
+    """Stdout for the outcomes. A reader that goes away (`| head`) must not stop writes
     already asked for half way: the rest still go, each is audited, and stderr says where
     the outcomes are."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: Words = CANCEL) -> None:
         self.closed = False
+        self.words = words
 
     def write(self, emit: Callable[[], None]) -> None:
         if self.closed:
@@ -152,7 +182,7 @@ class Stdout:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             os.close(devnull)
-            warn("the output was closed; the cancels asked for still go, and each "
+            warn(f"the output was closed; the {self.words.nouns} asked for still go, and each "
                  f"outcome is written to the audit log {audit.log_path()} (see `cal365 audit`)")
 
 

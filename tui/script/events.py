@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tui.graph.timezones import zone
@@ -86,9 +87,30 @@ def when_label(event: Event) -> str:
     return f"{first}-{last}"
 
 
+# The user's response as the role column says it (Graph's responseStatus.response): one
+# word each, no spaces, so the column stays a comma list. "organizer" is the role itself, and
+# "none" (Graph keeps no response) adds nothing.
+RESPONSE_WORDS = {
+    "accepted": "accepted",
+    "tentativelyAccepted": "tentative",
+    "declined": "declined",
+    "notResponded": "not-responded",
+}
+
+
 def role_label(event: Event) -> str:
-    role = "organizer" if event.is_organizer else "attendee"
-    return f"{role},cancelled" if event.is_cancelled else role
+    return _role(event.is_organizer, event.my_response, event.is_cancelled)
+
+
+@lru_cache(maxsize=64)  # a handful of combinations, asked once per line of thousands
+def _role(is_organizer: bool, response: str, is_cancelled: bool) -> str:
+    words = ["organizer" if is_organizer else "attendee"]
+    word = RESPONSE_WORDS.get(response)
+    if word is not None and not is_organizer:
+        words.append(word)
+    if is_cancelled:
+        words.append("cancelled")
+    return ",".join(words)
 
 
 # Each column's length limit on a line (None: the field is cal365's own, short): the

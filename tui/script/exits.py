@@ -31,15 +31,17 @@ class Exit(IntEnum):
 MEANINGS: dict[Exit, str] = {
     Exit.OK: "done",
     Exit.ERROR: (
-        "other error: Graph refused for another reason (e.g. access denied), a cancel that "
-        "certainly did not go through (e.g. not sent because the audit log could not take "
-        "its record), you answered no at the prompt, the audit log or cal365's folders "
-        "cannot be used, `login` declined or refused (or the sign-in service unreachable), "
-        "`whoami` with nobody signed in"
+        "other error: Graph refused for another reason (e.g. access denied), a cancel, reply "
+        "or delete that certainly did not go through (e.g. not sent because the audit log "
+        "could not take its record), you answered no at the prompt, the audit log or "
+        "cal365's folders cannot be used, `login` declined or refused (or the sign-in "
+        "service unreachable), `whoami` with nobody signed in"
     ),
     Exit.USAGE: (
-        "usage error: bad option or date, unreadable `--comment-file`, `cancel` without "
-        "`--yes` and without a terminal, no app registration set up for `login`, no usable "
+        "usage error: bad option or date, unreadable `--comment-file`, `cancel`, `respond` "
+        "or `delete` without `--yes` and without a terminal, a reply Graph would refuse for "
+        "its options alone (a comment or a proposed time with `--no-response`, a proposed "
+        "time with accept), no app registration set up for `login`, no usable "
         "keyring and no explicit `--token-storage` choice"
     ),
     Exit.NOT_ORGANIZER: (
@@ -54,23 +56,26 @@ MEANINGS: dict[Exit, str] = {
         "of `cal365 login` expired"
     ),
     Exit.UNREACHABLE: (
-        "Graph unreachable or no answer (a cancel may or may not have gone through)"
+        "Graph unreachable or no answer (a cancel, reply or delete may or may not have gone "
+        "through)"
     ),
     Exit.NOT_AUDITED: (
-        "a cancel was sent (its outcome as printed) but its audit record could not be "
-        "written: disk full, state folder unusable. Do not send it again"
+        "a cancel, reply or delete was sent (its outcome as printed) but its audit record "
+        "could not be written: disk full, state folder unusable. Do not send it again"
     ),
     Exit.SEND_INTERRUPTED: (
-        "`cancel` interrupted (Ctrl+C) once cancels had begun to go out: some may have gone "
-        "through. Each event's line says `cancelled`, `unconfirmed` (it was on its way: "
-        "check before sending again) or `not-sent`; the audit log has the cancelled and "
+        "`cancel`, `respond` or `delete` interrupted (Ctrl+C) once writes had begun to go "
+        "out: some may have gone through. Each event's line says what was done "
+        "(`cancelled`, `accepted`, `declined`, `deleted`, …), `unconfirmed` (it was on its "
+        "way: check before sending again) or `not-sent`; the audit log has the done and "
         "unconfirmed ones"
     ),
     Exit.IS_ORGANIZER: (
         "you are the organizer: Graph refused a reply (accept, tentative, decline) to a "
         "meeting you organize"
     ),
-    Exit.INTERRUPTED: "interrupted (Ctrl+C); for `cancel`, before any cancel went out",
+    Exit.INTERRUPTED: ("interrupted (Ctrl+C); for `cancel`, `respond` and `delete`, before "
+                       "anything was sent"),
 }
 
 # Worst last: sign-in trouble stops the whole run; an unconfirmed cancel needs checking by

@@ -169,6 +169,39 @@ def add_cache(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     _json_option(cache, "info (or what clear removed) as one JSON document")
 
 
+def _write_command(commands: Any, name: str, parents: list[argparse.ArgumentParser], *,
+                   help: str, description: str,
+                   ids: bool = True) -> argparse.ArgumentParser:
+    """A command that writes to events named by id (`cancel`, `respond`, `delete`)."""
+    parser = _command(commands, name, [*parents, demo_date_option()], help=help,
+                      description=description)
+    if ids:
+        parser.add_argument("event_ids", nargs="+", metavar="EVENT_ID",
+                            help="ids of the events")
+    return parser
+
+
+def _comment_options(parser: argparse.ArgumentParser, text: str) -> None:
+    comment = parser.add_mutually_exclusive_group()
+    comment.add_argument("--comment", metavar="TEXT", help=text)
+    comment.add_argument("--comment-file", metavar="FILE",
+                         help="read the message from FILE (UTF-8; - reads stdin)")
+
+
+def _write_options(parser: argparse.ArgumentParser, calendar_form: str) -> None:
+    """The options every command that writes to events by id has: whose mailbox, through
+    which calendar, a dry run, no question, JSON."""
+    mailbox_options(parser)
+    parser.add_argument("--calendar", metavar="ID",
+                        help="address the events through this calendar (the URL form "
+                             f"{calendar_form})")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the exact requests (method, path, JSON body); send nothing")
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="do not ask for confirmation (needed without a terminal)")
+    _json_option(parser)
+
+
 def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """The other script subcommands; `parents` carry the sign-in settings (--profile…)."""
     connection = [*parents, connection_options()]
@@ -194,7 +227,8 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="List the events of a calendar between two dates (both included; 14 days "
                     "from today by default), recurring series expanded into occurrences. Text "
                     "output: one tab-separated line per event: when, role (organizer or "
-                    "attendee, ',cancelled'), subject, organizer, id.",
+                    "attendee with your response: ',accepted', ',tentative', ',declined', "
+                    "',not-responded'; then ',cancelled'), subject, organizer, id.",
     )
     mailbox_options(events)
     events.add_argument("--calendar", metavar="ID",
@@ -210,8 +244,8 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                              "stderr says how old the answer is")
     _json_option(events)
 
-    cancel = _command(
-        commands, "cancel", [*connection, demo_date_option()],
+    cancel = _write_command(
+        commands, "cancel", connection,
         help="cancel meetings you organize, by event id, with a comment",
         description="Cancel meetings by id (ids from `cal365 events`); attendees get a "
                     "cancellation notice with the comment. Asks on the terminal unless --yes. "
@@ -220,21 +254,52 @@ def add_all(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                     "when, subject, id; reasons go to stderr. Sent in JSON batches. Every "
                     "cancel sent is added to the audit log (`cal365 audit`).",
     )
-    cancel.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
-    text = cancel.add_mutually_exclusive_group()
-    text.add_argument("--comment", metavar="TEXT",
-                      help="message for the attendees (blank: the default notice)")
-    text.add_argument("--comment-file", metavar="FILE",
-                      help="read the message from FILE (UTF-8; - reads stdin)")
-    mailbox_options(cancel)
-    cancel.add_argument("--calendar", metavar="ID",
-                        help="address the events through this calendar (the URL form "
-                             "…/calendars/{id}/events/{event}/cancel)")
-    cancel.add_argument("--dry-run", action="store_true",
-                        help="print the exact requests (method, path, JSON body); send nothing")
-    cancel.add_argument("--yes", "-y", action="store_true",
-                        help="do not ask for confirmation (needed without a terminal)")
-    _json_option(cancel)
+    _comment_options(cancel, "message for the attendees (blank: the default notice)")
+    _write_options(cancel, "…/calendars/{id}/events/{event}/cancel")
+
+    respond = _write_command(
+        commands, "respond", connection, ids=False,
+        help="accept, tentatively accept or decline invitations, by event id",
+        description="Answer invitations by id (ids from `cal365 events`): accept, tentative "
+                    "or decline, with a comment for the organizer, or with no response sent "
+                    "at all (--no-response). Tentative and decline can propose a new time. "
+                    "Asks on the terminal unless --yes. One tab-separated line per event on "
+                    "stdout: outcome (accepted, tentative, declined, is-organizer, not-found, "
+                    "auth-needed, failed, unconfirmed, answered-no), when, subject, id; "
+                    "reasons go to stderr. Sent in JSON batches. Every reply sent is added to "
+                    "the audit log (`cal365 audit`).",
+    )
+    respond.add_argument("reply", choices=("accept", "tentative", "decline"),
+                         metavar="accept|tentative|decline", help="the answer")
+    respond.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help="ids of the events")
+    _comment_options(respond, "message for the organizer (blank: none)")
+    respond.add_argument("--no-response", action="store_true",
+                         help="send no response to the organizer (Graph's sendResponse "
+                              "false): your calendar changes, nobody is told; no comment "
+                              "and no proposed time then")
+    respond.add_argument("--propose-start", metavar="DT",
+                         help="with tentative or decline: propose a new time starting at DT "
+                              "(ISO 8601, e.g. 2026-11-24T15:00; without an offset, in "
+                              "your time zone); needs --propose-end")
+    respond.add_argument("--propose-end", metavar="DT", help="…and ending at DT")
+    respond.add_argument("--series", action="store_true",
+                         help="for an occurrence of a recurring meeting: answer the whole "
+                              "series (the request goes to its series master)")
+    _write_options(respond, "…/calendars/{id}/events/{event}/accept")
+
+    delete = _write_command(
+        commands, "delete", connection,
+        help="delete events (to Deleted Items), by event id",
+        description="Delete events by id (ids from `cal365 events`): they go to Deleted "
+                    "Items. Meant for appointments without attendees: deleting a meeting you "
+                    "organize sends the attendees a cancellation without your message (use "
+                    "`cal365 cancel` for that), and deleting an invitation declines it. Asks "
+                    "on the terminal unless --yes. One tab-separated line per event on "
+                    "stdout: outcome (deleted, not-found, auth-needed, failed, unconfirmed, "
+                    "answered-no), when, subject, id; reasons go to stderr. Sent in JSON "
+                    "batches. Every delete sent is added to the audit log (`cal365 audit`).",
+    )
+    _write_options(delete, "…/calendars/{id}/events/{event}")
 
     log = _command(
         commands, "audit", [demo_option(), zone_options(), demo_date_option()],

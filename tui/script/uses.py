@@ -43,12 +43,16 @@ USES: dict[str | None, frozenset[str]] = {
     "calendars": GRAPH | {"date"},
     "events": GRAPH | {"date", "days"},
     "cancel": GRAPH | {"date"},
+    "respond": GRAPH | {"date"},
+    "delete": GRAPH | {"date"},
     "audit": frozenset({"demo", "timezone", "date"}),
     "cache": frozenset({"demo", "profile", "token_storage", "cache", "timezone", "date"}),
     "sync": GRAPH | {"date", "days"},
 }
+# The commands that write to events by id (a dry run, a question, --yes).
+WRITES = frozenset({"cancel", "respond", "delete"})
 # Commands that use --date only as the demo's day.
-DEMO_DATE_ONLY = frozenset({"calendars", "cancel", "audit", "cache"})
+DEMO_DATE_ONLY = frozenset({"calendars", "cancel", "respond", "delete", "audit", "cache"})
 
 
 def given(args: argparse.Namespace, dest: str) -> bool:
@@ -86,7 +90,7 @@ def _own_options(command: str | None, args: argparse.Namespace) -> str | None:
         for dest, flag in (("limit", "--limit"), ("json", "--json")):
             if given(args, dest):
                 return f"`cal365 audit --path` prints only where the log is: leave out {flag}"
-    if command == "cancel" and given(args, "dry_run") and given(args, "yes"):
+    if command in WRITES and given(args, "dry_run") and given(args, "yes"):
         return ("--yes does nothing with --dry-run (a dry run sends nothing, so it asks "
                 "nothing): leave one of them out")
     return None
