@@ -54,6 +54,9 @@ class Store:
         self.reply_log: list[ReplyRecord] = []
         self._upns: dict[str, User] = {}
         self._index: dict[str, Event] = {}
+        # Singles and series masters by iCalendar uid: a reply or cancel finds the meeting's
+        # other copies without scanning every event (a bulk decline of hundreds did).
+        self._by_uid: dict[str, list[Event]] = {}
         self._occurrences: dict[str, tuple[Event, dt.datetime]] = {}
         self._occurrences_complete = False
         self._horizon = today + dt.timedelta(days=730)
@@ -72,6 +75,7 @@ class Store:
             master.exceptions[ev.original_start] = ev
         else:
             ev.calendar.events[ev.id] = ev
+            self._by_uid.setdefault(ev.uid, []).append(ev)
         self._index[ev.id] = ev
         return ev
 
@@ -233,9 +237,9 @@ class Store:
 
     def copies(self, ev: Event) -> list[Event]:
         """The other mailboxes' singles and series masters of the same meeting (same uid)."""
-        return [copy for copy in self._index.values()
-                if copy.uid == ev.uid and copy.calendar.target is not ev.calendar.target
-                and copy.type != "exception"]
+        return [copy for copy in self._by_uid.get(ev.uid, ())
+                if self._index.get(copy.id) is copy  # not removed since
+                and copy.calendar.target is not ev.calendar.target]
 
     @staticmethod
     def touch(ev: Event, now: dt.datetime) -> None:
