@@ -21,8 +21,10 @@ Scope = Literal[
     "filter",
     "details",
     "cancel",
+    "reply",
     "bulk",
     "results",
+    "confirm",
     "prompt",
     "link",
     "audit",
@@ -38,8 +40,10 @@ SCOPE_TITLES: dict[Scope, str] = {
     "filter": "Filter line",
     "details": "Details pane",
     "cancel": "Cancel dialog",
-    "bulk": "Bulk cancel dialog",
-    "results": "Bulk cancel results",
+    "reply": "Reply dialog (accept, tentative, decline)",
+    "bulk": "Bulk cancel and reply dialogs",
+    "results": "Bulk results",
+    "confirm": "Confirmation (delete)",
     "prompt": "Questions (date, mailbox)",
     "link": "Outlook link shown",
     "audit": "Audit log",
@@ -125,6 +129,9 @@ def key_label(key: str) -> str:
         "left_square_bracket": "[",
         "right_square_bracket": "]",
         "space": "Space",
+        "delete": "Del",
+        "ctrl+r": "Ctrl+R",
+        "ctrl+t": "Ctrl+T",
     }
     return names.get(key, key)
 
@@ -277,6 +284,20 @@ COMMANDS: tuple[Command, ...] = (
         True,
         holds_keys=True,
     ),
+    # Replies to invitations, and delete: role-aware, like the cancel key above. Decline
+    # first: in a narrow key bar it is the one that stays, triage's commonest answer.
+    Command("decline", "events", "D", "screen.reply('decline')", "Decline",
+            "Decline the invitation (or the marked ones); propose a new time", True,
+            holds_keys=True),
+    Command("accept", "events", "a", "screen.reply('accept')", "Accept",
+            "Accept the invitation, or every marked one, with an optional comment", True,
+            holds_keys=True),
+    Command("tentative", "events", "T", "screen.reply('tentativelyAccept')", "Tentative",
+            "Tentatively accept the invitation (or the marked ones); propose a new time", True,
+            holds_keys=True),
+    Command("delete", "events", "delete", "screen.delete_event", "",
+            "Delete the event (an appointment without attendees) to Deleted Items", True,
+            key_display="Del"),
     # Filter line
     Command(
         "filter-clear",
@@ -340,6 +361,15 @@ COMMANDS: tuple[Command, ...] = (
         "Back",
         "Close without sending (the comment is kept)",
     ),
+    # Reply dialog: like the cancel dialog, no priority bindings.
+    Command("reply-send", "reply", "ctrl+s", "send", "Send reply",
+            "Send the reply with the comment"),
+    Command("reply-scope", "reply", "ctrl+o", "toggle_scope", "Occurrence/series",
+            "Switch between this occurrence and the whole series"),
+    Command("reply-response", "reply", "ctrl+r", "toggle_response", "Tell organizer",
+            "Send a response to the organizer, or not (no comment travels then)"),
+    Command("reply-back", "reply", "escape", "back", "Back",
+            "Close without sending (the comment is kept)"),
     # Bulk cancel
     Command(
         "bulk-send",
@@ -365,6 +395,12 @@ COMMANDS: tuple[Command, ...] = (
         "Back",
         "Close without sending (the comment is kept)",
     ),
+    Command("bulk-split", "bulk", "ctrl+t", "toggle_split", "Cancel/decline",
+            "Marks you organize and marks you attend: cancel, decline, or both",
+            help_theirs="Marks {owner} organizes and marks {owner} attends: cancel, decline, "
+                        "or both"),
+    Command("bulk-response", "bulk", "ctrl+r", "toggle_response", "Tell organizers",
+            "Bulk reply: send responses to the organizers, or not"),
     Command("results-retry", "results", "r", "retry", "Retry failed", "Send the failed ones again"),
     Command("results-close", "results", "escape", "close", "Close", "Close the results"),
     # Sign-in screen (keys that do not apply right now are hidden by check_action)
@@ -405,6 +441,9 @@ COMMANDS: tuple[Command, ...] = (
         "Stop signing in (what you were doing stays as it was)",
         priority=True,
     ),
+    # Confirmation
+    Command("confirm-yes", "confirm", "enter,y", "confirm", "Yes", "Do it"),
+    Command("confirm-no", "confirm", "escape,n", "back", "No", "Go back without doing it"),
     # Audit log
     Command("audit-close", "audit", "escape,q", "close", "Close", "Close the audit log"),
     # Prompts

@@ -106,11 +106,13 @@ class GraphWaiting(Message):
 
 
 class BulkProgress(Message):
-    """One event's answer in a bulk cancel, as soon as it is known."""
+    """One event's answer in a bulk run, as soon as it is known; `action` is the write
+    (cancel, accept, tentativelyAccept, decline, delete)."""
 
-    def __init__(self, answer: BulkAnswer) -> None:
+    def __init__(self, answer: BulkAnswer, action: str = "cancel") -> None:
         super().__init__()
         self.answer = answer
+        self.action = action
 
 
 class BulkFinished(Message):

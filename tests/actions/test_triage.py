@@ -93,12 +93,19 @@ def test_bulk_answers_unmark_what_went_and_keep_the_rest_marked() -> None:
     went = [triage.bulk_answered(_answer(e, status))
             for e, status in zip(events, ("done", "not_found", "refused", "failed",
                                           "unknown"), strict=True)]
-    assert went == [True, True, False, False, False]
+    assert went == ["gone", "gone", "left", "left", "left"]
     assert set(triage.marked) == {"c", "d", "e"} and triage.gone == {"a", "b"}
     triage.bulk_answered(_answer(_event("f"), "done", unaudited="disk full"))
+    # A reply that went changes the response and keeps the row; a decline takes it away.
+    replied = [_event(i) for i in "gh"]
+    triage.mark_all(replied)
+    assert triage.bulk_answered(_answer(replied[0], "done"), "accept") == "answered"
+    assert triage.bulk_answered(_answer(replied[1], "done"), "decline") == "gone"
+    assert "g" not in triage.marked and "g" not in triage.gone and "h" in triage.gone
+    assert triage.bulk.done_by_action() == {"cancel": 2, "accept": 1, "decline": 1}
     tally = triage.end_bulk()
     assert not triage.busy
-    assert (tally.cancelled, tally.left, tally.unaudited) == (2, 4, ["disk full"])
+    assert (tally.done, tally.left, tally.unaudited) == (4, 4, ["disk full"])
 
 
 def test_a_new_bulk_cancel_starts_a_new_tally() -> None:

@@ -181,6 +181,21 @@ async def open_cancel_dialog(
     return app, event, dialog
 
 
+ORGANIZER_MESSAGE = (
+    "Your request can't be completed. You need to be an organizer to cancel a meeting."
+)
+
+
+def refuse_cancels(fake: FakeGraph) -> None:
+    """From now on Graph refuses every cancel as it does one from a non-organizer: what the
+    app meets when its data is older than the server's (the cancel key itself offers a
+    decline, never a cancel, on a meeting the app knows someone else organizes)."""
+    from tui.fake.faults import Fault
+
+    fake.faults.add(Fault("refuse", method="POST", path="/cancel$", times=None, status=400,
+                          code="ErrorInvalidRequest", message=ORGANIZER_MESSAGE))
+
+
 def cancel_posts(fake: FakeGraph) -> list[object]:
     return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/cancel")]
 

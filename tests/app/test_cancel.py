@@ -8,13 +8,17 @@ import json
 from rich.console import Console
 from textual.widgets import TextArea
 
-from tests.app.helpers import cancel_posts, loaded, make_app, select, wait_for
+from tests.app.helpers import (
+    ORGANIZER_MESSAGE,
+    cancel_posts,
+    loaded,
+    make_app,
+    refuse_cancels,
+    select,
+    wait_for,
+)
 from tui.fake import FakeGraph
 from tui.screens.cancel import CancelScreen
-
-ORGANIZER_MESSAGE = (
-    "Your request can't be completed. You need to be an organizer to cancel a meeting."
-)
 
 
 async def test_cancelling_your_own_meeting_removes_it_and_posts_the_comment(
@@ -41,17 +45,16 @@ async def test_cancelling_your_own_meeting_removes_it_and_posts_the_comment(
         assert app.main.drafts.get(event.ref.mailbox.key, event.id) is None
 
 
-async def test_cancelling_someone_elses_meeting_shows_the_refusal_and_keeps_the_comment(
+async def test_a_cancel_graph_refuses_shows_its_words_and_keeps_the_comment(
     fake_graph: FakeGraph,
 ) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
-        event = await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
+        event = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled)
         count = len(app.main.table.all_events)
+        refuse_cancels(fake_graph)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
-        warning = str(app.screen.query_one("#cancel-warning").render())
-        assert "Graph will refuse" in warning
         await pilot.press(*"Can we skip this one?")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.main.status.kind == "error")
@@ -158,7 +161,9 @@ async def test_a_draft_survives_quitting_and_every_cancel_is_audited(
         assert app.screen.query_one(TextArea).text == "half-written note"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.main.status.kind == "success")
-        theirs = await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
+        theirs = await select(pilot, lambda e: e.is_organizer and not e.is_cancelled
+                              and e.id != mine.id)
+        refuse_cancels(fake_graph)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         await pilot.press("ctrl+s")
@@ -195,15 +200,21 @@ async def test_the_audit_log_is_viewable_in_the_app(fake_graph: FakeGraph) -> No
         assert not isinstance(app.screen, AuditScreen)
 
 
-async def test_an_event_already_cancelled_by_its_organizer_is_not_sent(
+async def test_c_on_a_copy_its_organizer_cancelled_offers_only_its_removal(
     fake_graph: FakeGraph,
 ) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
-        event = await select(pilot, lambda e: e.is_cancelled)
+        event = await select(pilot, lambda e: e.is_cancelled and not e.is_organizer)
         await pilot.press("c")
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, CancelScreen)
-        assert app.main.status.message.endswith("is already cancelled: nothing to send.")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        text = str(app.screen.query_one("#confirm-text").render())
+        assert text.startswith("Remove “") and "tells nobody" in text
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.main.status.message.startswith("Not deleted: “")
         assert cancel_posts(fake_graph) == []
+        assert not [r for r in fake_graph.requests if r.method == "DELETE"]
         assert event.id in [e.id for e in app.main.table.all_events]

@@ -81,6 +81,8 @@ def test_a_comment_survives_kill_9_of_the_whole_app(tmp_path: Path) -> None:
     try:
         first.wait_for(b"Calendar:")
         first.settle(0.3)
+        first.type(*(bytes([b]) for b in b"/Budget"), b"\r")  # a meeting one organizes
+        first.settle(0.5)
         first.type(b"c")
         first.wait_for(b"Ctrl+S")  # the dialog's Send button
         first.type(*(bytes([b]) for b in words), gap=0.01)
@@ -92,6 +94,8 @@ def test_a_comment_survives_kill_9_of_the_whole_app(tmp_path: Path) -> None:
     try:
         again.wait_for(b"Calendar:")
         again.settle(0.3)
+        again.type(*(bytes([b]) for b in b"/Budget"), b"\r")
+        again.settle(0.5)
         again.type(b"c")
         again.wait_for(words)
     finally:

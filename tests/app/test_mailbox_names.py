@@ -13,7 +13,7 @@ from tui.app import Cal365App
 from tui.fake import FakeGraph
 from tui.fake.seed import JONAS_ID, JONAS_UPN
 from tui.graph import GraphClient
-from tui.screens.cancel import CancelScreen
+from tui.screens.comment_dialog import CommentDialog
 from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarTree
 
@@ -42,17 +42,17 @@ async def _open(pilot, typed: str) -> None:  # type: ignore[no-untyped-def]
 async def _type_draft(pilot, event_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
     main = pilot.app.main
     assert main.table.select_id(event_id)
-    await pilot.press("c")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CancelScreen))
+    await pilot.press("c")  # a cancel, or by role a decline: the draft is the event's
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommentDialog))
     await pilot.press(*text, "escape")
-    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CancelScreen))
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CommentDialog))
 
 
 async def _draft_shown(pilot, event_id: str) -> str:  # type: ignore[no-untyped-def]
     main = pilot.app.main
     assert main.table.select_id(event_id)
     await pilot.press("c")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CancelScreen))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommentDialog))
     text = pilot.app.screen.query_one("#cancel-comment").text
     await pilot.press("escape")
     return str(text)
@@ -61,7 +61,7 @@ async def _draft_shown(pilot, event_id: str) -> str:  # type: ignore[no-untyped-
 async def _typed_by_upn_found_by_id(pilot) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     main = pilot.app.main
     await _open(pilot, JONAS_UPN)
-    event = main.table.all_events[0]
+    event = next(e for e in main.table.all_events if not e.is_cancelled and e.attendees)
     await _type_draft(pilot, event.id, "typed by UPN")
     await wait_for(pilot, lambda: all(w.is_finished for w in pilot.app.workers))
     await _open(pilot, JONAS_ID)

@@ -52,7 +52,7 @@ async def test_another_persons_calendar_names_them_in_the_legend_filter_and_help
         await pilot.press("m", "d")
         assert "no declined · only mine" in _subtitle(main)
         own = await _help_text(pilot)
-        assert "you organize this meeting" in own and "you attend (someone else" in own
+        assert "you organize this meeting" in own and "invited; you accepted" in own
         assert "Only meetings I organize" in own and "Hide events I declined" in own
         assert "Only meetings I organize" in await _palette_lines(pilot)
 
@@ -61,7 +61,8 @@ async def test_another_persons_calendar_names_them_in_the_legend_filter_and_help
         assert "no declined · only Jonas Berg's" in _subtitle(main)
         theirs = await _help_text(pilot)
         assert "Jonas Berg organizes this meeting" in theirs
-        assert "Jonas Berg attends (someone else organizes)" in theirs
+        assert "invited; Jonas Berg accepted" in theirs
+        assert "Jonas Berg has not answered" in theirs
         assert "Only meetings Jonas Berg organizes" in theirs
         assert "Hide events Jonas Berg declined" in theirs
         assert "you organize" not in theirs and "I organize" not in theirs
@@ -153,5 +154,6 @@ async def test_the_bulk_dialog_names_the_owner_of_the_marked_meetings(
         summary = str(dialog.query_one("#cancel-summary").render())
         assert summary.startswith("1 organized by Jonas Berg will be cancelled"), summary
         headings = [str(w.render()) for w in dialog.query(".bulk-heading")]
-        assert headings == ["Left out: 1 Jonas Berg does not organize (Graph refuses those)"]
+        assert headings == ["Left out: 1 Jonas Berg does not organize (Ctrl+T declines the "
+                            "invitations among them)"]
         await pilot.press("escape")

@@ -29,6 +29,7 @@ from tests.app.helpers import (
     details_caught_up,
     make_app,
     open_cancel_dialog,
+    refuse_cancels,
     select,
     settled,
     wait_for,
@@ -99,7 +100,7 @@ async def _bulk_results(pilot: Pilot[None]) -> None:
 
     await _bulk(pilot)
     app = pilot.app
-    await pilot.press("ctrl+o", "ctrl+s")  # the one they do not organize too: refused
+    await pilot.press("ctrl+t", "ctrl+t", "ctrl+s")  # both: cancel two, decline the other
     await wait_for(pilot, lambda: isinstance(app.screen, BulkResultsScreen))
     await wait_for(pilot, lambda: all(w.is_finished for w in app.workers))
     await pilot.pause()
@@ -150,17 +151,41 @@ async def _mailbox(pilot: Pilot[None]) -> None:
 
 
 async def _refusal(pilot: Pilot[None]) -> None:
-    """A cancel Graph refuses (the user does not organize it): the status line says why."""
+    """A cancel Graph refuses (as it does one from a non-organizer; `test_screen` has the
+    fake refuse it): the status line says why."""
     from tui.screens.cancel import CancelScreen
 
-    await open_cancel_dialog(pilot, lambda e: not e.is_organizer and not e.is_cancelled
-                             and bool(e.attendees))
-    await pilot.press(*"Skip?", "ctrl+s")
     app = pilot.app
     assert isinstance(app, Cal365App)
+    await open_cancel_dialog(pilot)
+    await pilot.press(*"Skip?", "ctrl+s")
     await wait_for(pilot, lambda: not isinstance(app.screen, CancelScreen)
                    and app.main.status.kind == "error")
     await pilot.pause()
+
+
+async def _reply(pilot: Pilot[None]) -> None:
+    """The decline dialog of an invitation, a comment and a new time typed."""
+    from tui.screens.reply import ReplyScreen
+
+    await settled(pilot)
+    await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled
+                 and e.allow_new_time_proposals and e.response_requested)
+    await pilot.press("D")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReplyScreen))
+    await pilot.press(*"Clashes with a customer call.", "shift+tab", *"17:00-18:00")
+
+
+async def _bulk_reply(pilot: Pilot[None]) -> None:
+    """Three marked (two invitations, one the user organizes) and D: one dialog for all."""
+    from tui.screens.bulk_reply import BulkReplyScreen
+
+    app = await _marked(pilot)
+    await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled
+                 and e.id not in app.main.marked)
+    await pilot.press("space", "D")
+    await wait_for(pilot, lambda: isinstance(app.screen, BulkReplyScreen))
+    await pilot.press(*"Travelling that week.")
 
 
 async def _palette(pilot: Pilot[None]) -> None:
@@ -188,6 +213,8 @@ SCREENS: dict[str, Steps] = {
     "mailbox": _mailbox,
     "refusal": _refusal,
     "palette": _palette,
+    "reply": _reply,
+    "bulk-reply": _bulk_reply,
 }
 
 
@@ -228,6 +255,8 @@ def no_local_browser(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_screen(snap_compare: Callable[..., Any], fake_graph: FakeGraph, screen: str,
                 size: tuple[int, int]) -> None:
     scene = SCREENS[screen]
+    if screen == "refusal":
+        refuse_cancels(fake_graph)
 
     async def then_details(pilot: Pilot[None]) -> None:
         await scene(pilot)

@@ -12,6 +12,7 @@ from tests.app.helpers import (
     cancellable,
     loaded,
     make_app,
+    mark,
     open_cancel_dialog,
     select,
     wait_for,
@@ -97,7 +98,13 @@ async def test_the_include_checkbox_takes_no_typing_and_ctrl_o_switches_it(
         fake_graph: FakeGraph) -> None:
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
-        await pilot.press("A", "c")  # every event: some you do not organize
+        # One meeting you organize and a copy its organizer cancelled: no decline is on
+        # offer, so the box to send the refused cancels too is.
+        events = app.main.table.all_events
+        mine = next(e for e in events if e.is_organizer and not e.is_cancelled)
+        copy = next(e for e in events if e.is_cancelled and not e.is_organizer)
+        await mark(pilot, {mine.id, copy.id})
+        await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkCancelScreen))
         dialog = app.screen
         include = dialog.query_one("#bulk-include", Checkbox)

@@ -15,6 +15,7 @@ from tests.app.helpers import (
 from tui.fake import FakeGraph
 from tui.fake.bulk import add_meetings
 from tui.fake.seed import JONAS_UPN
+from tui.graph import Event
 from tui.screens.bulk import BulkCancelScreen, BulkResultsScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.calendar_tree import CalendarTree
@@ -115,26 +116,33 @@ async def test_a_retry_notice_gives_way_once_the_background_request_got_through(
 async def test_the_cancel_dialog_names_the_other_persons_calendar(fake_graph: FakeGraph) -> None:
     from tests.app.helpers import select
     from tui.screens.cancel import CancelScreen
+    from tui.screens.reply import ReplyScreen
+
+    def organized(e: Event) -> bool:
+        return e.is_organizer and not e.is_cancelled and bool(e.attendees)
 
     async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
         main = app.main
+        await select(pilot, organized)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         assert "In the calendar of" not in str(app.screen.query_one("#cancel-summary").render())
         await pilot.press("escape")
         await open_their_calendar(pilot, JONAS_UPN)
+        await select(pilot, organized)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
         summary = str(app.screen.query_one("#cancel-summary").render())
         assert f"In the calendar of {JONAS_UPN}." in summary
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is main)
+        # One Jonas is invited to: c offers his decline, and says for whom.
         await select(pilot, lambda e: not e.is_organizer and not e.is_cancelled)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
-        warning = str(app.screen.query_one("#cancel-warning").render())
-        assert warning.startswith(f"{JONAS_UPN} does not organize this meeting ("), warning
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
+        summary = str(app.screen.query_one("#cancel-summary").render())
+        assert f"Replying for {JONAS_UPN}." in summary, summary
         await pilot.press("escape")
 
 
@@ -189,6 +197,7 @@ async def test_the_cancel_dialogs_fit_a_24_row_terminal_and_offer_only_keys_that
 
     from tests.app.helpers import select
     from tui.screens.cancel import CancelScreen
+    from tui.screens.reply import ReplyScreen
 
     def fits() -> None:
         dialog = app.screen.query_one("#cancel-dialog", Vertical)
@@ -199,11 +208,12 @@ async def test_the_cancel_dialogs_fit_a_24_row_terminal_and_offer_only_keys_that
 
     async with make_app(fake_graph).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)
-        # The tallest single dialog: an occurrence of a series someone else organizes.
+        # The tallest single dialog: the decline of an occurrence of a series someone else
+        # organizes (scope, response, a new time, the comment).
         await select(pilot, lambda e: e.is_occurrence and not e.is_organizer
                      and not e.is_cancelled)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CancelScreen))
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
         await pilot.pause()
         fits()
         assert app.screen.check_action("toggle_scope", ()) is True

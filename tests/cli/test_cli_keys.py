@@ -106,7 +106,7 @@ def test_the_registry_has_no_clash_of_its_own() -> None:
 
 def test_the_keys_that_open_a_text_box_are_marked_in_the_registry() -> None:
     assert holding_keys() == {"filter", "goto", "open-mailbox", "cancel", "details-cancel",
-                              "palette"}
+                              "palette", "accept", "tentative", "decline"}
 
 
 def test_a_config_file_without_keys_has_none(tmp_path: Path) -> None:

@@ -254,9 +254,12 @@ class User:
         return f"soak {self.serial} " + self.rng.choice(["sorry", "moved", "ÜÇ 日本", "[b]x[/]"])
 
     def cancellable(self) -> list[int]:
+        # c opens the cancel dialog on meetings one organizes with attendees (on others it
+        # offers a decline or a delete: tests/app/test_replies.py).
         rows = self.main.table.visible_events
-        return [i for i, e in enumerate(rows) if not e.is_cancelled and (
-                e.id not in self.ledger.outcomes or self.ledger.outcomes[e.id] == NOT_DONE)]
+        return [i for i, e in enumerate(rows)
+                if not e.is_cancelled and e.is_organizer and e.attendees and (
+                    e.id not in self.ledger.outcomes or self.ledger.outcomes[e.id] == NOT_DONE)]
 
     async def single(self) -> None:
         candidates = self.cancellable()

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from tui.actions.outcome import is_gone
+from tui.actions.outcome import Kind, classify_item, is_gone
 from tui.graph import Event
 
 if TYPE_CHECKING:  # both import httpx: the main screen's first frame does without it
@@ -40,23 +40,53 @@ def keeps(toggles: Iterable[str]) -> Callable[[Event], bool] | None:
     return keep
 
 
+Settled = Literal["gone", "answered", "left"]
+RESPONSE_AFTER = {"accept": "accepted", "tentativelyAccept": "tentativelyAccepted",
+                  "decline": "declined"}
+"""The calendar owner's response once a reply took effect (Graph's responseStatus words)."""
+
+
+def settles(kind: Kind, action: str) -> Settled:
+    """What an outcome does to the event in the table: a cancel, decline or delete that
+    went (or found the event gone) takes it away; an accept or tentative that went changes
+    its response."""
+    if action in ("accept", "tentativelyAccept"):
+        if kind == "done":
+            return "answered"
+        return "gone" if kind == "not-found" else "left"
+    # A decline takes the attendee's copy out of the calendar, as a cancel or a delete
+    # does (docs/graph-notes.md).
+    return "gone" if is_gone(kind) else "left"
+
+
 @dataclass
 class BulkTally:
-    """The answers of one bulk cancel so far."""
+    """The answers of one bulk run (cancels, replies or deletes) so far."""
 
     total: int
     results: list[tuple[Event, BatchItemOutcome]] = field(default_factory=list)
+    actions: dict[str, str] = field(default_factory=dict)  # event id → its write (cancel…)
     unaudited: list[str] = field(default_factory=list)  # why records could not be written
     running: bool = True
 
     @property
-    def cancelled(self) -> int:
+    def done(self) -> int:
+        """Answered and taken effect (cancelled, answered or deleted)."""
         return sum(1 for _, item in self.results if item.status == "done")
+
+    def done_by_action(self) -> dict[str, int]:
+        """How many of each write took effect so far ({"cancel": 3, "decline": 4})."""
+        counts: dict[str, int] = {}
+        for event, item in self.results:
+            if classify_item(item) == "done":
+                action = self.actions.get(event.id, "cancel")
+                counts[action] = counts.get(action, 0) + 1
+        return counts
 
     @property
     def left(self) -> int:
-        """Answered and not cancelled: they stay marked, for the results screen's retry."""
-        return len(self.results) - self.cancelled
+        """Answered and not done: they stay marked, for the results screen's retry."""
+        return len(self.results) - self.done
 
 
 class Triage:
@@ -107,6 +137,11 @@ class Triage:
         already, or every one when the user asked to send the others too."""
         return [e for e in live if include_others or (e.is_organizer and not e.is_cancelled)]
 
+    @staticmethod
+    def invitations(live: Iterable[Event]) -> list[Event]:
+        """What a reply can go to: meetings someone else organizes, not cancelled."""
+        return [e for e in live if not e.is_organizer and not e.is_cancelled]
+
     # -- quick toggles ---------------------------------------------------------------------
 
     def flip(self, name: str) -> None:
@@ -142,16 +177,20 @@ class Triage:
     def begin_bulk(self, total: int) -> None:
         self.bulk = BulkTally(total)
 
-    def bulk_answered(self, answer: BulkAnswer) -> bool:
-        """Count one answer of the running bulk cancel; True when the event is gone."""
+    def bulk_answered(self, answer: BulkAnswer, action: str = "cancel") -> Settled:
+        """Count one answer of the running bulk action: "gone" when the event went
+        (cancelled, deleted, or found gone), "answered" when a reply took effect (the event
+        stays, with the user's new response), "left" otherwise (it stays marked)."""
         self.bulk.results.append((answer.event, answer.item))
+        self.bulk.actions[answer.event.id] = action
         if answer.unaudited is not None:
             self.bulk.unaudited.append(answer.unaudited)
-        if is_gone(answer.kind):
+        settled = settles(answer.kind, action)
+        if settled == "gone":
             self.cancelled([answer.event.id])
+        if settled != "left":
             self.marked.pop(answer.event.id, None)
-            return True
-        return False
+        return settled
 
     def end_bulk(self) -> BulkTally:
         self.bulk.running = False

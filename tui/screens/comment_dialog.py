@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from textual import events, on
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, TextArea
+from textual.widgets import Button, Input, TextArea
 from textual.worker import Worker, WorkerFailed
 
 from tui.actions.drafts import DraftsError
@@ -73,8 +73,8 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
         # Here before the focused control's own bindings (a button's Enter, a radio's Space)
         # are looked at: those run only for a key that is not stopped on its way up.
         area = self.query_one(TextArea)
-        if self.focused is area or self.focused is None:
-            return
+        if self.focused is area or self.focused is None or isinstance(self.focused, Input):
+            return  # a line of its own (the reply dialog's new time) takes its own typing
         if event.key == "enter":
             text = "\n"
         elif event.is_printable and event.character is not None:
@@ -96,7 +96,7 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     def on_paste(self, event: events.Paste) -> None:
         # Pasted text is typing too: into the comment, whatever has focus.
         area = self.query_one(TextArea)
-        if self.focused is not area and event.text:
+        if self.focused is not area and not isinstance(self.focused, Input) and event.text:
             event.stop()
             area.focus()
             area.insert(event.text)
@@ -104,6 +104,10 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     @abstractmethod
     def decision(self, send: bool) -> Decision:
         """What dismissing the dialog hands back (each dialog says what it holds)."""
+
+    def refusal(self) -> str | None:
+        """Why what the dialog holds besides the comment cannot be sent (None: it can)."""
+        return None
 
     @on(TextArea.Changed)
     def _typed(self) -> None:
@@ -140,7 +144,7 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
         # A second Ctrl+S before the dialog has closed must not send twice.
         if self._decided:
             return
-        self.problem = comment_problem(self.comment) if send else None
+        self.problem = (comment_problem(self.comment) or self.refusal()) if send else None
         if self.problem is not None:
             # Not sent, and the dialog stays open with the text as typed.
             self.notify(self.problem + ".", title="Not sent", severity="error")

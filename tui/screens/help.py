@@ -12,7 +12,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import COMMANDS, SCOPE_TITLES, bindings
-from tui.widgets.event_table import MARK_ATTENDEE, MARK_CANCELLED, MARK_ORGANIZER, MARK_RECURRING
+from tui.widgets.event_table import (
+    MARK_ACCEPTED,
+    MARK_ATTENDEE,
+    MARK_CANCELLED,
+    MARK_DECLINED,
+    MARK_ORGANIZER,
+    MARK_RECURRING,
+    MARK_TENTATIVE,
+)
 from tui.widgets.key_bar import KeyBar
 
 
@@ -23,7 +31,11 @@ def legend(owner: str | None = None) -> list[tuple[str, str]]:
     who, verb = (owner, "s") if owner is not None else ("you", "")
     return [
         (MARK_ORGANIZER, f"{who} organize{verb} this meeting"),
-        (MARK_ATTENDEE, f"{who} attend{verb} (someone else organizes)"),
+        (MARK_ATTENDEE, f"invited by someone else; {who} {'have' if owner is None else 'has'} "
+                        "not answered"),
+        (MARK_ACCEPTED, f"invited; {who} accepted"),
+        (MARK_TENTATIVE, f"invited; {who} accepted tentatively"),
+        (MARK_DECLINED, f"invited; {who} declined"),
         (MARK_RECURRING, "part of a recurring series"),
         (MARK_CANCELLED, "cancelled by its organizer"),
     ]

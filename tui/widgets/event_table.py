@@ -37,7 +37,10 @@ from tui.startup.textual_private import scroll_update
 from tui.widgets.format import day_label, fit_cell, printable, time_label
 
 MARK_ORGANIZER = "●"
-MARK_ATTENDEE = "○"
+MARK_ATTENDEE = "○"  # invited, no answer yet (or none asked for)
+MARK_ACCEPTED = "◉"
+MARK_TENTATIVE = "◐"
+MARK_DECLINED = "⊘"
 MARK_RECURRING = "↻"
 MARK_CANCELLED = "✕"
 MARK_SELECTED = "✓"
@@ -52,9 +55,24 @@ _INDEX_AFTER = 0.25
 _INDEX_CHUNK = 1000  # a few milliseconds
 
 
+# The first mark is the role and, for an invitation, the calendar owner's answer to it: the
+# one thing triage decides, seen at a glance down the column.
+_RESPONSE_MARKS = {
+    "accepted": MARK_ACCEPTED,
+    "tentativelyAccepted": MARK_TENTATIVE,
+    "declined": MARK_DECLINED,
+}
+
+
+def role_mark(event: Event) -> str:
+    if event.is_organizer:
+        return MARK_ORGANIZER
+    return _RESPONSE_MARKS.get(event.my_response, MARK_ATTENDEE)
+
+
 def marks(event: Event) -> str:
     return (
-        (MARK_ORGANIZER if event.is_organizer else MARK_ATTENDEE)
+        role_mark(event)
         + (MARK_RECURRING if event.is_recurring else " ")
         + (MARK_CANCELLED if event.is_cancelled else " ")
     )

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.actions.triage import Triage
+from tui.actions.triage import RESPONSE_AFTER, Triage, settles
 from tui.graph import CalendarRef, Event
 from tui.messages import BulkBlocked, BulkFinished, BulkProgress, CancelAnswered, CancelFinished
 from tui.screens import status_lines as words
@@ -24,7 +24,7 @@ from tui.widgets.event_table import EventTable
 from tui.widgets.status_bar import StatusBar, StatusKind
 
 if TYPE_CHECKING:  # the dialogs (and the sending, with httpx) are imported on first use
-    from tui.actions.cancel import Answer, BulkAnswer, BulkRun, CancelRequest
+    from tui.actions.cancel import ActionRequest, Answer, BulkAnswer, BulkRun
     from tui.graph import GraphClient  # httpx: not before the first frame
     from tui.screens.bulk import BulkDecision, BulkResultsScreen
     from tui.screens.cancel import CancelDecision
@@ -49,10 +49,11 @@ class CancelHooks:
     """The table changed under the cursor: details and titles follow."""
     forget: Callable[[str], None]
     """A cancel went through: the cache forgets the event."""
-    send: Callable[[CancelRequest], object]
-    """Start the worker that cancels one event."""
-    send_bulk: Callable[[BulkRun], object]
-    """Start the worker that cancels the marked events."""
+    send: Callable[[ActionRequest], object]
+    """Start the worker that sends one cancel, reply or delete."""
+    send_bulk: Callable[[list[tuple[str, BulkRun]]], object]
+    """Start the worker that sends the marked events' runs, one after another (each its
+    write's name and its run)."""
 
 
 class Cancels:
@@ -61,6 +62,7 @@ class Cancels:
         self.drafts = drafts
         self.hooks = hooks
         self.quit_warned = False
+        self._send_response = True  # the running bulk reply's choice, for its retry
 
     @property
     def _table(self) -> EventTable:
@@ -111,11 +113,11 @@ class Cancels:
         from tui.screens.bulk import BulkCancelScreen
 
         live = self.triage.live_marks()
-        dialog = BulkCancelScreen(live, self.drafts.bulk(), self._marks_owner(live),
+        dialog = BulkCancelScreen(live, self.drafts.bulk(), self.marks_owner(live),
                                   keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
         self.hooks.screen.app.push_screen(dialog, self._bulk_decided)
 
-    def _marks_owner(self, events: list[Event]) -> str | None:
+    def marks_owner(self, events: list[Event]) -> str | None:
         """Whose organizer flag the marked events carry, when all are in the open calendar
         and it is another person's (see `MainScreen.owner_name`); None otherwise."""
         if events and all(e.ref.calendar == self.hooks.calendar() for e in events):
@@ -136,27 +138,41 @@ class Cancels:
         if not live:  # a sync while the dialog was open took them away
             self._say(words.BULK_MARKS_WENT)
             return
-        events = self.triage.to_send(live, include_others=decision.include_others)
-        if not events:
-            self._say(words.bulk_none_organized(self._marks_owner(live)))
+        plan: list[tuple[str, list[Event]]] = []
+        if decision.cancel:
+            plan.append(("cancel", self.triage.to_send(
+                live, include_others=decision.include_others)))
+        if decision.decline:
+            plan.append(("decline", self.triage.invitations(live)))
+        plan = [(action, events) for action, events in plan if events]
+        if not plan:
+            self._say(words.bulk_none_organized(self.marks_owner(live)))
             return
-        self._start_bulk(events, decision.comment, check_first=False)
+        self.start_bulk(plan, decision.comment, check_first=False)
 
-    def _start_bulk(self, events: list[Event], comment: str, *, check_first: bool) -> None:
-        self.triage.begin_bulk(len(events))
-        self._say(words.bulk_cancelling(len(events)), "busy")
-        from tui.actions.cancel import BulkRun
+    def start_bulk(self, plan: list[tuple[str, list[Event]]], comment: str, *,
+                   check_first: bool, send_response: bool = True) -> None:
+        """Send each write of `plan` to its events, one run after another, with one comment
+        (`send_response`: a reply's; a cancel always tells its attendees)."""
+        self.triage.begin_bulk(sum(len(events) for _, events in plan))
+        self._say(words.bulk_sending({a: len(e) for a, e in plan}), "busy")
+        self._send_response = send_response
+        runs = [(action, bulk_run(self.hooks.client, action, events, comment,
+                                  send_response=send_response, check_first=check_first,
+                                  account=self.hooks.account()))
+                for action, events in plan]
+        self.hooks.send_bulk(runs)
 
-        self.hooks.send_bulk(BulkRun(self.hooks.client, events, comment,
-                                     check_first=check_first, account=self.hooks.account()))
-
-    def bulk_progress(self, answer: BulkAnswer) -> None:
+    def bulk_progress(self, answer: BulkAnswer, action: str = "cancel") -> None:
         event = answer.event
         if answer.kind == "done":
             self.drafts.drop(event.ref.mailbox.key, [event.id])
-        if self.triage.bulk_answered(answer):
+        settled = self.triage.bulk_answered(answer, action)
+        if settled == "gone":
             self.hooks.forget(event.id)
             self._table.remove_id(event.id)
+        elif settled == "answered":
+            self._table.apply([answered_event(event, action)])
         self._say(words.bulk_progress(self.triage.bulk), "busy")
 
     def bulk_finished(self, batches: int) -> None:
@@ -169,14 +185,19 @@ class Cancels:
             self.drafts.save_bulk("")
         from tui.screens.bulk import BulkResultsScreen
 
-        screen = BulkResultsScreen(list(tally.results), batches, words.not_logged(tally))
+        screen = BulkResultsScreen(list(tally.results), batches, words.not_logged(tally),
+                                   actions=dict(tally.actions))
         self.hooks.screen.app.push_screen(screen, partial(self._results_closed, screen))
 
     def _results_closed(self, screen: BulkResultsScreen, retry: bool | None) -> None:
         if retry:
-            # Unknown outcomes are looked at before anything is sent again.
-            events = [e for e, _ in screen.retryable]
-            self._start_bulk(events, self.drafts.bulk(), check_first=True)
+            # Unknown outcomes are looked at before anything is sent again; each goes
+            # again as the write it was.
+            plan: dict[str, list[Event]] = {}
+            for event, _ in screen.retryable:
+                plan.setdefault(screen.actions.get(event.id, "cancel"), []).append(event)
+            self.start_bulk(list(plan.items()), self.drafts.bulk(), check_first=True,
+                            send_response=self._send_response)
 
     def bulk_blocked(self, reason: str) -> None:
         # A bulk cancel the audit log could not take: nothing went, the marks stay.
@@ -243,8 +264,11 @@ class Cancels:
         if answer.blocked is not None:
             self._say(words.blocked(event, answer.blocked), "error")
             return
-        if answer.kind == "done":
-            self._cancelled(answer)
+        settled = settles(answer.kind, answer.request.action)
+        if settled == "answered":
+            self._replied(answer)
+        elif settled == "gone" and answer.kind == "done":
+            self._cancelled(answer)  # a decline or a delete takes it away as a cancel does
         has_draft = bool(self.drafts.drafts.get(event.ref.mailbox.key, event.id))
         self.hooks.status().show(*words.answered(answer, has_draft=has_draft))
 
@@ -269,6 +293,20 @@ class Cancels:
             table.remove_id(event.id)
         self.hooks.shown()
 
+    def _replied(self, answer: Answer) -> None:
+        """A reply took effect: the row shows the new response; for a whole series, every
+        occurrence in the window does."""
+        event, target = answer.request.event, answer.request.target
+        action = answer.request.action
+        self.drafts.drop(event.ref.mailbox.key, [event.id, target.event_id])
+        table = self._table
+        series = target.event_id != event.id
+        changed = [answered_event(e, action) for e in table.all_events
+                   if e.id == event.id or (series and e.series_master_id is not None
+                                           and e.series_master_id == event.series_master_id)]
+        table.apply(changed)
+        self.hooks.shown()
+
     def finished(self, event_id: str) -> None:
         self.triage.end_send(event_id)
         self.quit_warned = False
@@ -283,22 +321,52 @@ class Cancels:
         return False
 
 
-async def run_bulk(run: BulkRun, post: Callable[[Message], object]) -> None:
-    """The bulk cancel's worker: each answer posted as it comes, then the end."""
-    problem = await run.blocked()
-    if problem is not None:
-        post(BulkBlocked(problem))
-        return
+def answered_event(event: Event, action: str) -> Event:
+    """The event as the user's reply left it (Graph's response word for the reply)."""
+    return replace(event, my_response=RESPONSE_AFTER.get(action, event.my_response))
+
+
+def bulk_run(client: GraphClient, action: str, events: list[Event], comment: str, *,
+             send_response: bool, check_first: bool, account: str | None) -> BulkRun:
+    """The action layer's bulk run of one write over `events`."""
+    from tui.actions.cancel import BulkAction, BulkRun
+    from tui.graph.replies import as_reply
+
+    reply = as_reply(action)
+    if reply is not None:
+        kind = BulkAction.reply(reply, send_response=send_response)
+    elif action == "delete":
+        kind = BulkAction.delete()
+    else:
+        kind = BulkAction.cancel()
+    return BulkRun(client, events, comment, action=kind, check_first=check_first,
+                   account=account)
+
+
+async def run_bulk(runs: list[tuple[str, BulkRun]], post: Callable[[Message], object]) -> None:
+    """The bulk worker: the audit log checked for every run first (nothing goes if it cannot
+    take them all), then each run in turn, each answer posted as it comes, then the end."""
+    for _, run in runs:
+        problem = await run.blocked()
+        if problem is not None:
+            post(BulkBlocked(problem))
+            return
+    batches = 0
     try:
-        async for answer in run.answers():
-            post(BulkProgress(answer))
+        for action, run in runs:
+            try:
+                async for answer in run.answers():
+                    post(BulkProgress(answer, action))
+            finally:
+                batches += run.batches
     finally:
-        post(BulkFinished(run.batches))
+        post(BulkFinished(batches))
 
 
-async def send_one(client: GraphClient, request: CancelRequest, account: str | None,
+async def send_one(client: GraphClient, request: ActionRequest, account: str | None,
                    post: Callable[[Message], object]) -> None:
-    """The cancel's worker: the event, or the series it belongs to (`request.target`)."""
+    """The worker of one cancel, reply or delete: to the event, or to its series
+    (`request.target`)."""
     from tui.actions.cancel import run_one
 
     try:

@@ -63,6 +63,7 @@ from tui.screens.main.panes import (
     relisted,
     user_label,
 )
+from tui.screens.main.replies import Replies
 from tui.screens.main.starting import CacheStart, StartHooks
 from tui.screens.main.waits import WaitLines
 from tui.screens.status_lines import short as _short
@@ -84,7 +85,7 @@ from tui.widgets.title_bar import TitleBar
 from tui.window import VIEWS, Window
 
 if TYPE_CHECKING:  # the sending and Graph's waits import httpx: not at start
-    from tui.actions.cancel import BulkRun, CancelRequest
+    from tui.actions.cancel import ActionRequest, BulkRun
     from tui.graph import GraphClient  # httpx: not before the first frame
     from tui.graph.policy import WaitNotice
     from tui.startup.headstart import HeadStart
@@ -149,6 +150,7 @@ class MainScreen(PaintWatcher):
             refused_offline=lambda: self.sync is not None and self._offline,
             marks_changed=self._marks_changed, shown=self._table_changed,
             forget=self.cache_cancelled, send=self.send_cancel, send_bulk=self.bulk_cancel))
+        self.replies = Replies(self.cancels)
         self.filter_line = FilterLine(
             self, self.triage, owner_name=self.owner_name, changed=self._update_titles,
             count=self._count_line)
@@ -588,14 +590,21 @@ class MainScreen(PaintWatcher):
         self.status.show(words.CANCEL_FROM_TREE, "info")
 
     def action_cancel_event(self) -> None:
-        self.cancels.cancel_event()
+        if not self.replies.instead_of_cancel():
+            self.cancels.cancel_event()
 
-    @work(group="bulk", exit_on_error=False, description="Bulk cancel")
-    async def bulk_cancel(self, run: BulkRun) -> None:
-        await run_bulk(run, self.post_message)
+    def action_reply(self, kind: str) -> None:
+        self.replies.reply(kind)
+
+    def action_delete_event(self) -> None:
+        self.replies.delete()
+
+    @work(group="bulk", exit_on_error=False, description="Bulk send")
+    async def bulk_cancel(self, runs: list[tuple[str, BulkRun]]) -> None:
+        await run_bulk(runs, self.post_message)
 
     def on_bulk_progress(self, message: BulkProgress) -> None:
-        self.cancels.bulk_progress(message.answer)
+        self.cancels.bulk_progress(message.answer, message.action)
 
     def on_bulk_finished(self, message: BulkFinished) -> None:
         self.cancels.bulk_finished(message.batches)
@@ -604,7 +613,7 @@ class MainScreen(PaintWatcher):
         self.cancels.bulk_blocked(message.reason)
 
     @work(group="cancel", exit_on_error=False, description="Cancelling")
-    async def send_cancel(self, request: CancelRequest) -> None:
+    async def send_cancel(self, request: ActionRequest) -> None:
         await send_one(self.client, request, self.account, self.post_message)
 
     def on_cancel_answered(self, message: CancelAnswered) -> None:
