@@ -26,12 +26,16 @@ from textual.pilot import Pilot
 
 from tui.app import Cal365App
 from tui.fake import FakeGraph
+from tui.fake.faults import Fault
 from tui.graph import GraphClient
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 23)
 ZONE = "Europe/Berlin"
 SIZE = (120, 36)
+ORGANIZER_MESSAGE = (
+    "Your request can't be completed. You need to be an organizer to cancel a meeting."
+)
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
@@ -110,13 +114,26 @@ async def scene(name: str, fake: FakeGraph) -> None:
             shown.append("Sorry — moving this to Friday, details to follow.")
             await type_text(pilot, shown[-1])
         elif name == "organizer-rejection":
-            await to_event(pilot, app, organizer=False)
+            # Graph refuses the cancel as it refuses one from a non-organizer: what a user
+            # meets when the meeting changed hands since cal365 last looked.
+            fake.faults.add(Fault("refuse", method="POST", path="/cancel$", status=400,
+                                  code="ErrorInvalidRequest", message=ORGANIZER_MESSAGE))
+            await to_event(pilot, app, organizer=True)
             await pilot.press("c")
             await pilot.pause(0.2)
             await type_text(pilot, "Could we skip this week?")
             await pilot.press("ctrl+s")
             await settle(pilot, app, "error")
             shown.append("✗ Not cancelled: “")
+        elif name == "reply-modal":
+            await to_event(pilot, app, organizer=False)
+            await pilot.press("D")
+            await pilot.pause(0.2)
+            shown.append("Clashes with a customer call; could we do Thursday?")
+            await type_text(pilot, shown[-1])
+            await pilot.press("shift+tab")
+            await type_text(pilot, "thursday 15:00-16:00")
+            shown.append("Decline invitation")
         elif name == "week":
             await pilot.press("3")
             await settle(pilot, app)
@@ -201,7 +218,8 @@ async def main() -> None:
     # Drafts and audit lines of the scenes go to a throwaway folder, not the user's own.
     os.environ["CAL365_HOME"] = tempfile.mkdtemp(prefix="cal365-shots-")
     for name in (
-        "main", "cancel-modal", "organizer-rejection", "week", "bulk-modal", "bulk-results"
+        "main", "cancel-modal", "organizer-rejection", "reply-modal", "week", "bulk-modal",
+        "bulk-results",
     ):
         with FakeGraph(today=TODAY) as fake:
             await scene(name, fake)
