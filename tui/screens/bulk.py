@@ -210,7 +210,7 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
             return self._left_out
         if action == "toggle_split":
             return bool(self.mine and self.invited)
-        return action != "toggle_response"  # the bulk reply dialog's
+        return True
 
     def action_toggle_include(self) -> None:
         if self._left_out:

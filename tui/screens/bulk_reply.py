@@ -32,7 +32,7 @@ class BulkReplyDecision:
 
 
 class BulkReplyScreen(CommentDialog[BulkReplyDecision]):
-    BINDINGS = bindings("bulk")
+    BINDINGS = bindings("bulk-reply")
 
     def __init__(self, events: list[Event], reply: str, draft: str = "",
                  owner: str | None = None, *, keep: Callable[[str], None] | None = None) -> None:
@@ -84,10 +84,6 @@ class BulkReplyScreen(CommentDialog[BulkReplyDecision]):
                              variant="primary" if self.reply == "accept" else "warning")
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The bulk scope's keys: only the response toggle is this dialog's.
-        return action not in ("toggle_include", "toggle_split")
 
     @property
     def send_response(self) -> bool:
