@@ -289,13 +289,14 @@ COMMANDS: tuple[Command, ...] = (
     # Replies to invitations, and delete: role-aware, like the cancel key above. Decline
     # first: in a narrow key bar it is the one that stays, triage's commonest answer.
     Command("decline", "events", "D", "screen.reply('decline')", "Decline",
-            "Decline the invitation (or the marked ones); propose a new time", True,
+            "Decline the invitation (a new time may go with it), or the marked ones", True,
             holds_keys=True),
     Command("accept", "events", "a", "screen.reply('accept')", "Accept",
             "Accept the invitation, or every marked one, with an optional comment", True,
             holds_keys=True),
     Command("tentative", "events", "T", "screen.reply('tentativelyAccept')", "Tentative",
-            "Tentatively accept the invitation (or the marked ones); propose a new time", True,
+            "Tentatively accept the invitation (a new time may go with it), or the marked ones",
+            True,
             holds_keys=True),
     Command("delete", "events", "delete", "screen.delete_event", "",
             "Delete the event (an appointment without attendees) to Deleted Items", True,

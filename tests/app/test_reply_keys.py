@@ -316,3 +316,58 @@ def test_a_reply_comment_survives_kill_9(tmp_path: Path) -> None:
             again.settle(0.2)
     finally:
         again.close()
+
+
+async def test_a_name_written_as_markup_is_shown_as_typed(fake_graph: FakeGraph) -> None:
+    from tests.conftest import DEMO_TODAY
+    from tui.fake.bulk import add_meetings
+    from tui.fake.model import Person
+
+    hostile = "Ops [/] [@click=screen.send]x[/]"
+    (added,) = add_meetings(fake_graph.store, 1, day=DEMO_TODAY, subject="Markup organizer",
+                            organizer=Person(hostile, "ops@example.test"),
+                            response="notResponded")
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.id == added)
+        await pilot.press("D")  # a markup error here was a crash
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
+        label = str(app.screen.query_one("#reply-respond").render())
+        assert "[@click=screen.send]x[/]" in label
+        await pilot.press("escape")
+        assert posts_to(fake_graph, "decline") == []
+
+
+async def test_keys_typed_behind_c_never_answer_the_delete_question(
+        fake_graph: FakeGraph) -> None:
+    from tests.app.test_typed_burst import burst
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await select(pilot, lambda e: e.subject == CANCELLED_COPY)
+        burst(app, "c", "y", "enter")  # typed ahead, as if for a comment
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert not [r for r in fake_graph.requests if r.method == "DELETE"]
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+
+
+async def test_an_invitation_on_its_way_is_not_sent_again_from_the_marks(
+        fake_graph: FakeGraph) -> None:
+    from tui.fake.faults import Fault
+
+    async with make_app(fake_graph).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        event = await select(pilot, lambda e: invitation(e) and e.response_requested)
+        fake_graph.faults.add(Fault("latency", method="POST", path="/accept$", seconds=1.5))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: event.id in app.main.sending)
+        await pilot.press("space", "up", "a")  # mark it while its accept is on its way
+        await wait_for(pilot, lambda: "still on their way" in app.main.status.message)
+        assert not isinstance(app.screen, BulkReplyScreen)
+        await wait_for(pilot, lambda: app.main.status.kind == "success", timeout=15)
+        assert len(posts_to(fake_graph, "accept")) == 1

@@ -97,6 +97,7 @@ class Triage:
         self.sending: set[str] = set()  # ids of single cancels on their way
         self.gone: set[str] = set()  # cancelled in this session: no page brings them back
         self.bulk = BulkTally(0, running=False)
+        self.bulk_ids: set[str] = set()  # the events of the running bulk run
 
     # -- marks -----------------------------------------------------------------------------
 
@@ -128,8 +129,10 @@ class Triage:
         return sum(1 for i in vanished if marked.pop(i, None) is not None)
 
     def live_marks(self) -> list[Event]:
-        """The marked events not cancelled meanwhile (a sync drops the others)."""
-        return [e for e in self.marked.values() if e.id not in self.gone]
+        """The marked events not cancelled meanwhile (a sync drops the others), and none
+        whose own request is still on its way (it is not sent twice)."""
+        return [e for e in self.marked.values()
+                if e.id not in self.gone and not self.in_flight(e.id)]
 
     @staticmethod
     def to_send(live: Iterable[Event], *, include_others: bool) -> list[Event]:
@@ -159,9 +162,13 @@ class Triage:
         """A cancel is on its way: quitting would leave its outcome unseen."""
         return bool(self.sending) or self.bulk.running
 
+    def in_flight(self, event_id: str) -> bool:
+        """A request for this event is on its way, alone or in the running bulk run."""
+        return event_id in self.sending or event_id in self.bulk_ids
+
     def begin_send(self, event_id: str) -> bool:
-        """False when a cancel of this event is on its way already (nothing twice)."""
-        if event_id in self.sending:
+        """False when a request for this event is on its way already (nothing twice)."""
+        if self.in_flight(event_id):
             return False
         self.sending.add(event_id)
         return True
@@ -174,8 +181,9 @@ class Triage:
         them back, and a bulk cancel leaves them out."""
         self.gone.update(event_ids)
 
-    def begin_bulk(self, total: int) -> None:
+    def begin_bulk(self, total: int, event_ids: Iterable[str] = ()) -> None:
         self.bulk = BulkTally(total)
+        self.bulk_ids = set(event_ids)
 
     def bulk_answered(self, answer: BulkAnswer, action: str = "cancel") -> Settled:
         """Count one answer of the running bulk action: "gone" when the event went
@@ -194,4 +202,5 @@ class Triage:
 
     def end_bulk(self) -> BulkTally:
         self.bulk.running = False
+        self.bulk_ids = set()
         return self.bulk

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, RadioButton, RadioSet, Static, TextArea
 
@@ -26,7 +27,7 @@ from tui.widgets.key_bar import KeyBar
 ROW_WORDS: dict[Kind, str] = {
     "done": "{done}",
     "not-organizer": "{not_done}: not the organizer",
-    "is-organizer": "{not_done}: you organize it (Graph takes no reply from the organizer)",
+    "is-organizer": "{not_done}: Graph takes no reply from the meeting's organizer",
     "not-found": "{not_done}: no longer on the server (cancelled or deleted elsewhere)",
     "auth-needed": "{not_done}: the sign-in was refused (sign in again)",
     "refused": "{not_done}: Graph refused it",
@@ -151,10 +152,13 @@ class BulkCancelScreen(CommentDialog[BulkDecision]):
             yield Static(self._summary(), id="cancel-summary")
             if invited and mine:
                 with RadioSet(id="bulk-split"):
-                    yield RadioButton(f"Only cancel the {len(mine)} {self._who('organize')}",
-                                      value=self._split == "cancel", id="split-cancel")
-                    yield RadioButton(f"Only decline the {len(invited)} {self._who('attend')}",
-                                      value=self._split == "decline", id="split-decline")
+                    # Content, not strings: the owner's name is server text, not markup.
+                    yield RadioButton(
+                        Content(f"Only cancel the {len(mine)} {self._who('organize')}"),
+                        value=self._split == "cancel", id="split-cancel")
+                    yield RadioButton(
+                        Content(f"Only decline the {len(invited)} {self._who('attend')}"),
+                        value=self._split == "decline", id="split-decline")
                     yield RadioButton("Both", value=self._split == "both", id="split-both")
             with VerticalScroll(id="bulk-list"):
                 yield from self._rows()

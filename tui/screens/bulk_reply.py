@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Static, TextArea
@@ -56,14 +57,7 @@ class BulkReplyScreen(CommentDialog[BulkReplyDecision]):
         with Vertical(id="cancel-dialog", classes="-reply"):
             yield Static(f"{TITLES[self.reply]} {counted(len(invited), 'marked invitation')}",
                          id="cancel-title", markup=False)
-            summary = Text()
-            summary.append(f"{len(invited)} will be {VERBS[self.reply]}", style="bold")
-            summary.append("; each organizer is told, with your comment.")
-            unrequested = sum(1 for e in invited if not e.response_requested)
-            if unrequested:
-                summary.append(f" {unrequested} asked for no response: Graph refuses a "
-                               "response to those (Ctrl+R sends none).")
-            yield Static(summary, id="cancel-summary")
+            yield Static(self._summary(True), id="cancel-summary")
             with VerticalScroll(id="bulk-list"):
                 for event in invited:
                     line = event_line(event)
@@ -85,12 +79,30 @@ class BulkReplyScreen(CommentDialog[BulkReplyDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
 
+    def _summary(self, respond: bool) -> Text:
+        invited = self.invited
+        summary = Text()
+        summary.append(f"{len(invited)} will be {VERBS[self.reply]}", style="bold")
+        if not respond:
+            summary.append("; no organizer is told (no response sent).")
+            return summary
+        summary.append("; each organizer is told, with your comment.")
+        unrequested = sum(1 for e in invited if not e.response_requested)
+        if unrequested:
+            summary.append(f" {unrequested} asked for no response: without a comment they get "
+                           "none; with one, Graph refuses it for them.")
+        return summary
+
     @property
     def send_response(self) -> bool:
         return self.query_one("#reply-respond", Checkbox).value
 
     def action_toggle_response(self) -> None:
         self.query_one("#reply-respond", Checkbox).toggle()
+
+    @on(Checkbox.Changed, "#reply-respond")
+    def _respond_changed(self, changed: Checkbox.Changed) -> None:
+        self.query_one("#cancel-summary", Static).update(self._summary(changed.value))
 
     def refusal(self) -> str | None:
         if not self.send_response and self.comment.strip():

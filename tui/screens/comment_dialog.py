@@ -150,6 +150,8 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
             self.notify(self.problem + ".", title="Not sent", severity="error")
             return
         self._decided = True
+        # What was checked is what goes: read now, not after the wait for a save below.
+        decision = self.decision(send)
         # No save of the typed text may land after the caller keeps or drops the draft.
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -158,7 +160,7 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
             # Bounded: a hung disk must not hold the dialog (the late save is this text).
             with contextlib.suppress(TimeoutError, WorkerFailed):
                 await asyncio.wait_for(self._saving.wait(), SAVE_WAIT_MOST)
-        self.dismiss(self.decision(send))
+        self.dismiss(decision)
 
     async def action_send(self) -> None:
         await self._decide(True)

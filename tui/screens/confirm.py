@@ -1,7 +1,14 @@
-"""A yes/no question before something that cannot be taken back (a delete)."""
+"""A yes/no question before something that cannot be taken back (a delete).
+
+Only keys typed once the question is on screen answer it: a key typed ahead (held while a
+key like `c` waited to see whether a text box would come, then handed on) was meant for
+something else, and Enter or y among them must not answer a question never seen.
+"""
 
 from __future__ import annotations
 
+from textual import events
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -19,6 +26,18 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, title: str, text: str, yes: str) -> None:
         super().__init__()
         self._title, self._text, self._yes = title, text, yes
+        self._shown_at = float("inf")  # nothing answers before the first frame
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._shown)
+
+    def _shown(self) -> None:
+        self._shown_at = get_time()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.time < self._shown_at:  # typed before the question could be read
+            event.stop()
+            event.prevent_default()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static, TextArea
 
 from tui.actions.proposal import parse_new_time
@@ -62,19 +63,9 @@ def summary_text(event: Event, reply: str, whole_series: bool = False) -> Text:
     elif event.type == "seriesMaster":
         text.append("\nThe whole recurring series.", style="bold")
     if reply == "decline":
-        text.append("\nDeclined, the meeting leaves your calendar (Deleted Items).")
+        text.append("\nDeclined, the meeting leaves the calendar (Graph moves it to Deleted "
+                    "Items).")
     return text
-
-
-def warning(event: Event) -> str:
-    """Why Graph would refuse this reply, said before anything is sent ("" when none)."""
-    if event.is_organizer:
-        return ("You organize this meeting: Graph refuses a reply from its organizer. "
-                "Cancel it instead (c).")
-    if event.is_cancelled:
-        return ("This meeting is cancelled by its organizer: Graph refuses a reply. "
-                "Delete removes it from the calendar (Del).")
-    return ""
 
 
 class ReplyScreen(CommentDialog[ReplyDecision]):
@@ -106,14 +97,13 @@ class ReplyScreen(CommentDialog[ReplyDecision]):
             if self._note:
                 yield Static(self._note, id="reply-note", markup=False)
             yield Static(summary_text(event, self.reply), id="cancel-summary", markup=False)
-            note = warning(event)
-            yield Static(note, id="cancel-warning", markup=False, classes="" if note else "-hidden")
             if self._offers_series:
                 with RadioSet(id="cancel-scope"):
                     yield RadioButton("This occurrence only", value=True, id="scope-occurrence")
                     yield RadioButton("The whole series", id="scope-series")
             who = printable(event.organizer.label, 60) or "the organizer"
-            yield Checkbox(f"Send a response to {who}", self._respond_first,
+            # Content, not a string: a name is server text, never read as markup.
+            yield Checkbox(Content(f"Send a response to {who}"), self._respond_first,
                            id="reply-respond")
             if not event.response_requested:
                 yield Static("The organizer asked for no responses: none is sent unless you "

@@ -129,9 +129,10 @@ def cancelling(event: Event, *, series: bool) -> str:
     return sending(event, "cancel", series=series)
 
 
-def blocked(event: Event, reason: str) -> str:
+def blocked(event: Event, reason: str, *, kept: bool = True) -> str:
     """The audit log could not take the record: nothing was sent."""
-    return f"Not sent: {short(event)}: {reason}. Nothing was sent; your comment is kept."
+    comment = "; your comment is kept" if kept else ""
+    return f"Not sent: {short(event)}: {reason}. Nothing was sent{comment}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,10 @@ BULK_MARKS_WENT = ("Nothing to send: the marked events went away meanwhile. Your
                    "kept.")
 
 
+MARKS_IN_FLIGHT = ("The marked events' requests are still on their way: wait for their "
+                   "answers.")
+
+
 def bulk_none_organized(owner: str | None) -> str:
     who = "you organize" if owner is None else f"{owner} organizes"
     return f"Nothing to send: {who} none of the marked meetings."
@@ -236,6 +241,11 @@ def bulk_none_organized(owner: str | None) -> str:
 def bulk_no_invitations(owner: str | None) -> str:
     who = "you" if owner is None else owner
     return f"Nothing to send: none of the marked meetings is an invitation {who} can answer."
+
+
+def bulk_refused(why: str) -> str:
+    """A bulk run refused before sending (Graph would refuse it): nothing went."""
+    return f"Not sent: {why}. Nothing was sent; the marks and your comment are kept."
 
 
 def bulk_blocked(reason: str) -> str:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:  # the dialogs (and the sending, with httpx) are imported on f
     from tui.screens.cancel import CancelDecision
 
 
+Run = tuple[str, list[Event], bool]
+"""One run of a bulk send: the write, its events, whether a reply tells the organizer."""
+
+
 @dataclass
 class CancelHooks:
     """What the cancel flows need of the screen that owns them."""
@@ -62,7 +66,8 @@ class Cancels:
         self.drafts = drafts
         self.hooks = hooks
         self.quit_warned = False
-        self._send_response = True  # the running bulk reply's choice, for its retry
+        self._bulk_comment = ""  # the last bulk run's, for its retry
+        self._bulk_responds: dict[str, bool] = {}
 
     @property
     def _table(self) -> EventTable:
@@ -113,6 +118,9 @@ class Cancels:
         from tui.screens.bulk import BulkCancelScreen
 
         live = self.triage.live_marks()
+        if not live:  # each marked event's own request is still on its way
+            self._say(words.MARKS_IN_FLIGHT, "busy")
+            return
         dialog = BulkCancelScreen(live, self.drafts.bulk(), self.marks_owner(live),
                                   keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
         self.hooks.screen.app.push_screen(dialog, self._bulk_decided)
@@ -138,29 +146,39 @@ class Cancels:
         if not live:  # a sync while the dialog was open took them away
             self._say(words.BULK_MARKS_WENT)
             return
-        plan: list[tuple[str, list[Event]]] = []
+        plan: list[Run] = []
         if decision.cancel:
             plan.append(("cancel", self.triage.to_send(
-                live, include_others=decision.include_others)))
+                live, include_others=decision.include_others), True))
         if decision.decline:
-            plan.append(("decline", self.triage.invitations(live)))
-        plan = [(action, events) for action, events in plan if events]
+            plan.append(("decline", self.triage.invitations(live), True))
+        plan = [run for run in plan if run[1]]
         if not plan:
             self._say(words.bulk_none_organized(self.marks_owner(live)))
             return
         self.start_bulk(plan, decision.comment, check_first=False)
 
-    def start_bulk(self, plan: list[tuple[str, list[Event]]], comment: str, *,
-                   check_first: bool, send_response: bool = True) -> None:
-        """Send each write of `plan` to its events, one run after another, with one comment
-        (`send_response`: a reply's; a cancel always tells its attendees)."""
-        self.triage.begin_bulk(sum(len(events) for _, events in plan))
-        self._say(words.bulk_sending({a: len(e) for a, e in plan}), "busy")
-        self._send_response = send_response
-        runs = [(action, bulk_run(self.hooks.client, action, events, comment,
-                                  send_response=send_response, check_first=check_first,
-                                  account=self.hooks.account()))
-                for action, events in plan]
+    def start_bulk(self, plan: list[Run], comment: str, *, check_first: bool) -> None:
+        """Send each write of `plan` (its name, its events, whether a reply tells the
+        organizer) to its events, one run after another, with one comment. A run the action
+        layer refuses (what Graph would refuse) sends nothing at all, and says why."""
+        try:
+            runs = [(action, bulk_run(self.hooks.client, action, events, comment,
+                                      send_response=respond, check_first=check_first,
+                                      account=self.hooks.account()))
+                    for action, events, respond in plan]
+        except ValueError as refused:
+            self._say(words.bulk_refused(str(refused)), "error")
+            return
+        self.triage.begin_bulk(sum(len(events) for _, events, _ in plan),
+                               (e.id for _, events, _ in plan for e in events))
+        # The retry of this run sends what this run sent: its comment, each event's reply.
+        self._bulk_comment = comment
+        self._bulk_responds = {e.id: respond for _, events, respond in plan for e in events}
+        counts: dict[str, int] = {}
+        for action, events, _ in plan:
+            counts[action] = counts.get(action, 0) + len(events)
+        self._say(words.bulk_sending(counts), "busy")
         self.hooks.send_bulk(runs)
 
     def bulk_progress(self, answer: BulkAnswer, action: str = "cancel") -> None:
@@ -193,11 +211,14 @@ class Cancels:
         if retry:
             # Unknown outcomes are looked at before anything is sent again; each goes
             # again as the write it was.
-            plan: dict[str, list[Event]] = {}
+            plan: dict[tuple[str, bool], list[Event]] = {}
             for event, _ in screen.retryable:
-                plan.setdefault(screen.actions.get(event.id, "cancel"), []).append(event)
-            self.start_bulk(list(plan.items()), self.drafts.bulk(), check_first=True,
-                            send_response=self._send_response)
+                key = (screen.actions.get(event.id, "cancel"),
+                       self._bulk_responds.get(event.id, True))
+                plan.setdefault(key, []).append(event)
+            self.start_bulk([(action, events, respond)
+                             for (action, respond), events in plan.items()],
+                            self._bulk_comment, check_first=True)
 
     def bulk_blocked(self, reason: str) -> None:
         # A bulk cancel the audit log could not take: nothing went, the marks stay.
@@ -215,7 +236,7 @@ class Cancels:
         if event is None:
             self._say(words.NO_EVENT)
             return
-        if event.id in self.triage.sending:
+        if self.triage.in_flight(event.id):
             self._say(words.on_its_way(event), "busy")
             return
         if event.is_cancelled:
@@ -262,7 +283,8 @@ class Cancels:
     def answered(self, answer: Answer) -> None:
         event = answer.request.event
         if answer.blocked is not None:
-            self._say(words.blocked(event, answer.blocked), "error")
+            self._say(words.blocked(event, answer.blocked,
+                                    kept=bool(answer.request.comment)), "error")
             return
         settled = settles(answer.kind, answer.request.action)
         if settled == "answered":

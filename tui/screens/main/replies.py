@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING
 
 from tui.graph import Event
 from tui.screens import status_lines as words
-from tui.screens.main.cancels import Cancels
+from tui.screens.main.cancels import Cancels, Run
 from tui.screens.main.drafts import BULK_DRAFT
 
 if TYPE_CHECKING:
     from tui.screens.bulk_reply import BulkReplyDecision
     from tui.screens.reply import ReplyDecision
 
-DECLINE_INSTEAD = ("You do not organize this meeting, so it cannot be cancelled: decline it "
-                   "instead (the organizer is told, with your comment if you write one).")
+def decline_instead(owner: str | None) -> str:
+    """Why `c` opened a decline: said of the calendar's owner (`owner`: another person)."""
+    who = "You do" if owner is None else f"{owner} does"
+    return (f"{who} not organize this meeting, so it cannot be cancelled: decline it instead "
+            "(the organizer is told, with the comment if one is written).")
 
 
 def may_delete(event: Event) -> bool:
@@ -49,7 +52,7 @@ class Replies:
         if event is None:
             self._say(words.NO_EVENT)
             return None
-        if event.id in self.triage.sending:
+        if self.triage.in_flight(event.id):
             self._say(words.on_its_way(event), "busy")
             return None
         return event
@@ -78,13 +81,13 @@ class Replies:
         if self.triage.marked:
             return False  # the bulk dialog splits by role itself
         event = self.hooks.table().current
-        if event is None or event.id in self.triage.sending:
+        if event is None or self.triage.in_flight(event.id):
             return False
         if may_delete(event):
             self._confirm_delete(event)
             return True
         if not event.is_organizer and not event.is_cancelled:
-            self._open(event, "decline", note=DECLINE_INSTEAD)
+            self._open(event, "decline", note=decline_instead(self.hooks.owner_name()))
             return True
         return False
 
@@ -175,6 +178,9 @@ class Replies:
         from tui.screens.bulk_reply import BulkReplyScreen
 
         live = self.triage.live_marks()
+        if not live:  # each marked event's own request is still on its way
+            self._say(words.MARKS_IN_FLIGHT, "busy")
+            return
         dialog = BulkReplyScreen(live, kind, self.drafts.bulk(), self.cancels.marks_owner(live),
                                  keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
         self.hooks.screen.app.push_screen(dialog, partial(self._bulk_decided, kind))
@@ -193,5 +199,13 @@ class Replies:
         if not invited:
             self._say(words.bulk_no_invitations(self.hooks.owner_name()))
             return
-        self.cancels.start_bulk([(kind, invited)], decision.comment, check_first=False,
-                                send_response=decision.send_response)
+        plan: list[Run] = [(kind, invited, decision.send_response)]
+        if decision.send_response and not decision.comment.strip():
+            # Organizers who asked for no response get none (Graph refuses one): with no
+            # comment to carry, nothing is lost by leaving it out for them.
+            asked = [e for e in invited if e.response_requested]
+            unasked = [e for e in invited if not e.response_requested]
+            plan = [(kind, events, respond) for events, respond in ((asked, True),
+                                                                    (unasked, False))
+                    if events]
+        self.cancels.start_bulk(plan, decision.comment, check_first=False)
