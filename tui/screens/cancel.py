@@ -6,14 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
 from tui.commands import bindings
 from tui.graph import Event
-from tui.screens.comment_dialog import CommentDialog
+from tui.screens.comment_dialog import SeriesDialog
 from tui.widgets.format import printable, when_label
 from tui.widgets.key_bar import KeyBar
 
@@ -72,7 +71,7 @@ def warning(event: Event) -> str:
     return ""
 
 
-class CancelScreen(CommentDialog[CancelDecision]):
+class CancelScreen(SeriesDialog[CancelDecision]):
     BINDINGS = bindings("cancel")
 
     def __init__(self, event: Event, draft: str = "", *, series_in_view: int = 0,
@@ -83,10 +82,6 @@ class CancelScreen(CommentDialog[CancelDecision]):
         self.event = event
         self._draft = draft
         self._series_in_view = series_in_view
-
-    @property
-    def _offers_series(self) -> bool:
-        return self.event.is_occurrence and self.event.series_master_id is not None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-dialog"):
@@ -114,27 +109,8 @@ class CancelScreen(CommentDialog[CancelDecision]):
                 yield Button("Back  Esc", id="cancel-back")
         yield KeyBar()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Occurrence/series is offered only for an occurrence.
-        return self._offers_series if action == "toggle_scope" else True
-
     def decision(self, send: bool) -> CancelDecision:
         return CancelDecision(send, self.comment, self.whole_series)
 
-    @property
-    def whole_series(self) -> bool:
-        if not self._offers_series:
-            return False
-        return self.query_one("#scope-series", RadioButton).value
-
-    def action_toggle_scope(self) -> None:
-        if self._offers_series:
-            series = self.query_one("#scope-series", RadioButton)
-            occurrence = self.query_one("#scope-occurrence", RadioButton)
-            (occurrence if series.value else series).value = True
-            self._describe_scope()
-
-    @on(RadioSet.Changed)
-    def _describe_scope(self) -> None:
-        summary = self.query_one("#cancel-summary", Static)
-        summary.update(summary_text(self.event, self.whole_series))
+    def scope_summary(self, whole_series: bool) -> Text:
+        return summary_text(self.event, whole_series)

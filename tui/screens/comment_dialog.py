@@ -18,13 +18,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Generic, TypeVar
 
+from rich.text import Text
 from textual import events, on
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
 from textual.worker import Worker, WorkerFailed
 
 from tui.actions.drafts import DraftsError
+from tui.graph import Event
 from tui.widgets.format import comment_problem
 
 Decision = TypeVar("Decision")
@@ -175,3 +177,40 @@ class CommentDialog(ModalScreen[Decision], Generic[Decision]):
     @on(Button.Pressed, "#cancel-back")
     async def _back_pressed(self) -> None:
         await self._decide(False)
+
+
+class SeriesDialog(CommentDialog[Decision], Generic[Decision]):
+    """A comment dialog about one event that, for an occurrence, offers this occurrence or
+    the whole series (`#scope-occurrence` / `#scope-series`, Ctrl+O); the summary
+    (`#cancel-summary`) says which, in the words of `scope_summary`."""
+
+    event: Event
+
+    @abstractmethod
+    def scope_summary(self, whole_series: bool) -> Text:
+        """The summary for this occurrence only (False) or the whole series (True)."""
+
+    @property
+    def _offers_series(self) -> bool:
+        return self.event.is_occurrence and self.event.series_master_id is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Occurrence/series is offered only for an occurrence.
+        return self._offers_series if action == "toggle_scope" else True
+
+    @property
+    def whole_series(self) -> bool:
+        if not self._offers_series:
+            return False
+        return self.query_one("#scope-series", RadioButton).value
+
+    def action_toggle_scope(self) -> None:
+        if self._offers_series:
+            series = self.query_one("#scope-series", RadioButton)
+            occurrence = self.query_one("#scope-occurrence", RadioButton)
+            (occurrence if series.value else series).value = True
+            self._describe_scope()
+
+    @on(RadioSet.Changed, "#cancel-scope")
+    def _describe_scope(self) -> None:
+        self.query_one("#cancel-summary", Static).update(self.scope_summary(self.whole_series))

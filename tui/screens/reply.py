@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -18,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 from tui.actions.proposal import parse_new_time
 from tui.commands import bindings
 from tui.graph import Event
-from tui.screens.comment_dialog import CommentDialog
+from tui.screens.comment_dialog import SeriesDialog
 from tui.widgets.format import printable, when_label
 from tui.widgets.key_bar import KeyBar
 
@@ -68,7 +67,7 @@ def summary_text(event: Event, reply: str, whole_series: bool = False) -> Text:
     return text
 
 
-class ReplyScreen(CommentDialog[ReplyDecision]):
+class ReplyScreen(SeriesDialog[ReplyDecision]):
     BINDINGS = bindings("reply")
 
     def __init__(self, event: Event, reply: str, draft: str = "", *, note: str = "",
@@ -85,10 +84,6 @@ class ReplyScreen(CommentDialog[ReplyDecision]):
         self._today = today or dt.datetime.now(self._tz).date()
         # The organizer asked for no responses: Graph refuses one (sendResponse true).
         self._respond_first = event.response_requested
-
-    @property
-    def _offers_series(self) -> bool:
-        return self.event.is_occurrence and self.event.series_master_id is not None
 
     def compose(self) -> ComposeResult:
         event = self.event
@@ -126,15 +121,6 @@ class ReplyScreen(CommentDialog[ReplyDecision]):
         super().on_mount()
         for line in self.query(Input):
             line.cursor_blink = False
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._offers_series if action == "toggle_scope" else True
-
-    @property
-    def whole_series(self) -> bool:
-        if not self._offers_series:
-            return False
-        return self.query_one("#scope-series", RadioButton).value
 
     @property
     def send_response(self) -> bool:
@@ -176,14 +162,5 @@ class ReplyScreen(CommentDialog[ReplyDecision]):
     def action_toggle_response(self) -> None:
         self.query_one("#reply-respond", Checkbox).toggle()
 
-    def action_toggle_scope(self) -> None:
-        if self._offers_series:
-            series = self.query_one("#scope-series", RadioButton)
-            occurrence = self.query_one("#scope-occurrence", RadioButton)
-            (occurrence if series.value else series).value = True
-            self._describe_scope()
-
-    @on(RadioSet.Changed)
-    def _describe_scope(self) -> None:
-        summary = self.query_one("#cancel-summary", Static)
-        summary.update(summary_text(self.event, self.reply, self.whole_series))
+    def scope_summary(self, whole_series: bool) -> Text:
+        return summary_text(self.event, self.reply, whole_series)

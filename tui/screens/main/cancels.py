@@ -260,16 +260,22 @@ class Cancels:
                                            event.id))
         self.hooks.screen.app.push_screen(dialog, partial(self._cancel_decided, event))
 
-    def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
-        if decision is None:
-            return
-        self.drafts.keep(event, decision.comment)
-        if not decision.send:
-            self._say(words.not_sent(event, kept=bool(decision.comment)))
-            return
+    def may_send(self, event: Event, comment: str, *, send: bool, action: str) -> bool:
+        """After a single dialog: the comment kept as the event's draft; False, and why
+        said, when nothing goes (backed out, or offline: nothing is queued, the user sends
+        it again once the network is back)."""
+        self.drafts.keep(event, comment)
+        if not send:
+            self._say(words.not_sent(event, kept=bool(comment)))
+            return False
         if self.hooks.refused_offline():
-            # Nothing is queued: the user sends it again once the network is back.
-            self._say(words.offline_refusal(event, kept=bool(decision.comment)), "error")
+            self._say(words.offline_refusal(event, kept=bool(comment), action=action), "error")
+            return False
+        return True
+
+    def _cancel_decided(self, event: Event, decision: CancelDecision | None) -> None:
+        if decision is None or not self.may_send(event, decision.comment, send=decision.send,
+                                                 action="cancel"):
             return
         if not self.triage.begin_send(event.id):
             return

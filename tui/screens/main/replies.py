@@ -117,15 +117,8 @@ class Replies:
         self.hooks.screen.app.push_screen(dialog, partial(self._decided, event))
 
     def _decided(self, event: Event, decision: ReplyDecision | None) -> None:
-        if decision is None:
-            return
-        self.drafts.keep(event, decision.comment)
-        if not decision.send:
-            self._say(words.not_sent(event, kept=bool(decision.comment)))
-            return
-        if self.hooks.refused_offline():
-            self._say(words.offline_refusal(event, kept=bool(decision.comment),
-                                            action=decision.reply), "error")
+        if decision is None or not self.cancels.may_send(
+                event, decision.comment, send=decision.send, action=decision.reply):
             return
         from tui.actions.reply import ReplyRequest
         from tui.graph.replies import TimeSlot, as_reply
