@@ -111,16 +111,36 @@ class Cancels:
 
     # -- bulk cancel -----------------------------------------------------------------------
 
-    def _open_bulk(self) -> None:
+    def marks_to_open(self) -> list[Event] | None:
+        """The marked events a bulk dialog (cancel or reply) opens on; None, and why said,
+        while a bulk run goes on or every marked event's own request is on its way."""
         if self.triage.bulk.running:
             self._say(words.BULK_RUNNING, "busy")
+            return None
+        live = self.triage.live_marks()
+        if not live:
+            self._say(words.MARKS_IN_FLIGHT, "busy")
+            return None
+        return live
+
+    def bulk_may_send(self, comment: str, *, send: bool) -> bool:
+        """After a bulk dialog: its comment kept; False, and why said, when nothing goes
+        (backed out, or offline)."""
+        self.drafts.save_bulk(comment)
+        if not send:
+            self._say(words.BULK_NOT_SENT)
+            return False
+        if self.hooks.refused_offline():
+            self._say(words.BULK_OFFLINE, "error")
+            return False
+        return True
+
+    def _open_bulk(self) -> None:
+        live = self.marks_to_open()
+        if live is None:
             return
         from tui.screens.bulk import BulkCancelScreen
 
-        live = self.triage.live_marks()
-        if not live:  # each marked event's own request is still on its way
-            self._say(words.MARKS_IN_FLIGHT, "busy")
-            return
         dialog = BulkCancelScreen(live, self.drafts.bulk(), self.marks_owner(live),
                                   keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
         self.hooks.screen.app.push_screen(dialog, self._bulk_decided)
@@ -133,14 +153,7 @@ class Cancels:
         return None
 
     def _bulk_decided(self, decision: BulkDecision | None) -> None:
-        if decision is None:
-            return
-        self.drafts.save_bulk(decision.comment)
-        if not decision.send:
-            self._say(words.BULK_NOT_SENT)
-            return
-        if self.hooks.refused_offline():
-            self._say(words.BULK_OFFLINE, "error")
+        if decision is None or not self.bulk_may_send(decision.comment, send=decision.send):
             return
         live = self.triage.live_marks()
         if not live:  # a sync while the dialog was open took them away

@@ -165,28 +165,18 @@ class Replies:
     # -- the marked ones -------------------------------------------------------------------
 
     def _open_bulk(self, kind: str) -> None:
-        if self.triage.bulk.running:
-            self._say(words.BULK_RUNNING, "busy")
+        live = self.cancels.marks_to_open()
+        if live is None:
             return
         from tui.screens.bulk_reply import BulkReplyScreen
 
-        live = self.triage.live_marks()
-        if not live:  # each marked event's own request is still on its way
-            self._say(words.MARKS_IN_FLIGHT, "busy")
-            return
         dialog = BulkReplyScreen(live, kind, self.drafts.bulk(), self.cancels.marks_owner(live),
                                  keep=partial(self.drafts.drafts.put, *BULK_DRAFT))
         self.hooks.screen.app.push_screen(dialog, partial(self._bulk_decided, kind))
 
     def _bulk_decided(self, kind: str, decision: BulkReplyDecision | None) -> None:
-        if decision is None:
-            return
-        self.drafts.save_bulk(decision.comment)
-        if not decision.send:
-            self._say(words.BULK_NOT_SENT)
-            return
-        if self.hooks.refused_offline():
-            self._say(words.BULK_OFFLINE, "error")
+        if decision is None or not self.cancels.bulk_may_send(decision.comment,
+                                                             send=decision.send):
             return
         invited = self.triage.invitations(self.triage.live_marks())
         if not invited:
